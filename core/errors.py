@@ -1,0 +1,127 @@
+"""The one exception tree of casefile.
+
+Every error has a stable ``code`` (for the UI, the API and the logs), a short ``message`` a clerk
+understands (Simplified Chinese) and a ``hint`` that says what to do next. Codes live here and only
+here; third-party exceptions are translated into these at one boundary per integration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """A registered error: its code, HTTP status, message and next step."""
+
+    code: str
+    status: int
+    message: str
+    hint: str
+
+
+_REGISTRY: dict[str, ErrorSpec] = {}
+
+
+def _spec(code: str, status: int, message: str, hint: str) -> ErrorSpec:
+    spec = ErrorSpec(code, status, message, hint)
+    _REGISTRY[code] = spec
+    return spec
+
+
+# Upload and file content
+EMPTY_FILE = _spec("empty_file", 422, "文件是空的（0 字节）。", "请检查扫描或导出是否成功，然后重新上传。")
+UNSUPPORTED_TYPE = _spec(
+    "unsupported_type", 415, "不支持这种文件类型。",
+    "请上传 PDF、TIFF、JPEG、PNG、DOCX 或 TXT 文件。",
+)
+TYPE_MISMATCH = _spec(
+    "type_mismatch", 415, "文件内容与扩展名不符。",
+    "文件可能已损坏或被改名，请用原始文件重新上传。",
+)
+FILE_TOO_LARGE = _spec("file_too_large", 413, "文件太大。", "请拆分成较小的文件后分别上传。")
+TOO_MANY_PAGES = _spec("too_many_pages", 422, "文件页数超过上限。", "请拆分成较小的文件后分别上传。")
+IMAGE_TOO_LARGE = _spec(
+    "image_too_large", 422, "图像尺寸过大，无法安全处理。",
+    "请以 300 DPI 以下的分辨率重新扫描。",
+)
+PDF_ENCRYPTED = _spec(
+    "pdf_encrypted", 422, "PDF 文件有密码保护，无法读取。",
+    "请取消密码保护（或向制作单位索取未加密版本）后重新上传。",
+)
+PDF_DAMAGED = _spec(
+    "pdf_damaged", 422, "PDF 文件已损坏或不完整，无法读取。",
+    "文件可能没有传输完整，请重新导出或重新扫描后上传。",
+)
+IMAGE_DAMAGED = _spec(
+    "image_damaged", 422, "图像文件已损坏或不完整，无法读取。",
+    "请重新扫描或重新导出后上传。",
+)
+DOCX_DAMAGED = _spec("docx_damaged", 422, "Word 文件已损坏，无法读取。", "请用 Word 另存为 DOCX 后重新上传。")
+TEXT_ENCODING = _spec(
+    "text_encoding", 422, "文本文件的编码无法识别。", "请另存为 UTF-8 编码的文本后重新上传。"
+)
+DUPLICATE_DOCUMENT = _spec(
+    "duplicate_document", 409, "该文件已上传到本案件，未重复处理。", "无需操作；可在案件的文件列表中查看。"
+)
+
+# Processing
+OCR_FAILED = _spec("ocr_failed", 500, "文字识别失败。", "请点击“重试”；如仍失败，请联系管理员。")
+OCR_ENGINE_UNAVAILABLE = _spec(
+    "ocr_engine_unavailable", 503, "文字识别引擎不可用。", "请联系管理员检查 OCR 引擎的安装。"
+)
+PROCESSING_FAILED = _spec(
+    "processing_failed", 500, "处理文件时发生内部错误。", "请点击“重试”；如仍失败，请联系管理员并提供文件编号。"
+)
+
+# Lookup and requests
+CASE_NOT_FOUND = _spec("case_not_found", 404, "找不到该案件。", "请检查案号是否正确。")
+DOCUMENT_NOT_FOUND = _spec("document_not_found", 404, "找不到该文件。", "请检查文件编号是否正确。")
+PAGE_NOT_FOUND = _spec("page_not_found", 404, "找不到该页。", "请检查页码是否在文件的页数范围内。")
+CASE_EXISTS = _spec("case_exists", 409, "该案号已存在。", "请直接打开已有案件，或使用其他案号。")
+INVALID_CASE_NUMBER = _spec("invalid_case_number", 422, "案号不能为空。", "请填写案号，例如（2024）京0105刑初123号。")
+INVALID_REQUEST = _spec("invalid_request", 422, "请求内容不正确。", "请检查填写的内容后重试。")
+NOT_FOUND = _spec("not_found", 404, "找不到该页面或资源。", "请检查地址是否正确。")
+INVALID_QUERY = _spec("invalid_query", 422, "检索条件不正确。", "请输入要查找的词语，例如人名、罪名或一句原文。")
+SEARCH_UNAVAILABLE = _spec(
+    "search_unavailable", 503, "检索服务暂不可用。", "请稍后重试；管理员可运行 casefile reindex 重建索引。"
+)
+NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
+
+
+class CasefileError(Exception):
+    """Base of every error casefile raises on purpose.
+
+    ``detail`` is for logs and engineers (never shown as the message); ``message`` and ``hint``
+    default to the registered text and may be overridden with something more specific.
+    """
+
+    def __init__(
+        self,
+        spec: ErrorSpec,
+        detail: str = "",
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.status = spec.status
+        self.message = message or spec.message
+        self.hint = hint or spec.hint
+        self.detail = detail
+        super().__init__(f"[{self.code}] {self.message} {detail}".strip())
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON body of the API's error responses."""
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+def lookup(code: str) -> ErrorSpec | None:
+    """The registered spec for ``code``, if any (used to re-hydrate stored failures)."""
+    return _REGISTRY.get(code)
+
+
+def all_codes() -> list[str]:
+    """Every registered code, for documentation and tests."""
+    return sorted(_REGISTRY)

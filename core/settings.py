@@ -1,0 +1,77 @@
+"""The one typed settings object (environment prefix ``CASEFILE_``), validated at start-up.
+
+Pipeline code never imports this: the entry points (CLI, API, worker) build a ``Settings`` and pass
+what each stage needs as arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of casefile, with safe defaults for the embedded profile."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEFILE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="originals, database, index, broker")
+    database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under data_dir if empty")
+    broker_url: str = Field(default="", description="Celery broker; SQLite under data_dir if empty")
+    search_backend: Literal["tantivy", "elasticsearch"] = "tantivy"
+    es_url: str = Field(default="", description="Elasticsearch URL for the elasticsearch backend")
+    es_index: str = "casefile-pages"
+    ocr_engine: str = "ppocr"
+    ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
+    worker_concurrency: int = Field(default=2, ge=1)
+    render_dpi: int = Field(default=200, ge=72, le=600)
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 5000
+    max_image_pixels: int = 120_000_000
+    environment: Literal["development", "production"] = "development"
+    load_demo: bool = Field(default=True, description="load the demo dossier on first start")
+
+    @model_validator(mode="after")
+    def _check_backends(self) -> Settings:
+        if self.search_backend == "elasticsearch" and not self.es_url:
+            raise ValueError(
+                "CASEFILE_SEARCH_BACKEND=elasticsearch needs CASEFILE_ES_URL "
+                "(e.g. http://127.0.0.1:9200)"
+            )
+        return self
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.resolved_data_dir / "originals"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.resolved_data_dir / "pages"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.resolved_data_dir / "index"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_data_dir / 'casefile.db'}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.resolved_data_dir / 'broker.db'}"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.resolved_broker_url.startswith("sqla+")
+
+    def ensure_dirs(self) -> None:
+        """Create the data folders of the embedded profile."""
+        for path in (self.resolved_data_dir, self.originals_dir, self.pages_dir, self.index_dir):
+            path.mkdir(parents=True, exist_ok=True)

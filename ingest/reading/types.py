@@ -1,0 +1,62 @@
+"""What reading a page produces: text, lines with boxes, and where the text came from.
+
+Contract shared by readers, OCR engines, fact extraction and search:
+- ``bbox`` is ``[x0, y0, x1, y1]`` in pixels of the page image (the rendering at the document's
+  render DPI for PDFs; the image itself for scans), origin top-left.
+- ``PageContent.text`` is the page's text as people read it; each line's ``start``/``end`` are
+  character offsets of that line's text within ``PageContent.text``
+  (``page.text[line.start:line.end] == line.text``), so that a character span found by extraction
+  or search maps back to boxes on the page image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+PageSource = Literal["text-layer", "ocr", "text"]
+
+
+@dataclass
+class Line:
+    """One line of text on a page."""
+
+    text: str
+    bbox: list[float]
+    confidence: float
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class PageContent:
+    """One page as read: its image size, the source of its text, the text and its lines."""
+
+    number: int
+    width: int
+    height: int
+    source: PageSource
+    text: str
+    lines: list[Line] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``casefile ocr --json`` shape of a page (lines carry their offsets too)."""
+        return asdict(self)
+
+    def boxes_for_span(self, start: int, end: int) -> list[list[float]]:
+        """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.
+
+        A line only partly covered gets a box narrowed in proportion to the characters covered,
+        which is exact for evenly spaced CJK text and close enough to mark a hit otherwise.
+        """
+        boxes: list[list[float]] = []
+        for line in self.lines:
+            lo, hi = max(start, line.start), min(end, line.end)
+            if lo >= hi or line.end <= line.start:
+                continue
+            x0, y0, x1, y1 = line.bbox
+            n = line.end - line.start
+            left = x0 + (x1 - x0) * (lo - line.start) / n
+            right = x0 + (x1 - x0) * (hi - line.start) / n
+            boxes.append([round(left, 1), y0, round(right, 1), y1])
+        return boxes
