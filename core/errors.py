@@ -61,6 +61,9 @@ DOCX_DAMAGED = _spec("docx_damaged", 422, "Word 文件已损坏，无法读取�
 TEXT_ENCODING = _spec(
     "text_encoding", 422, "文本文件的编码无法识别。", "请另存为 UTF-8 编码的文本后重新上传。"
 )
+FILE_NOT_READABLE = _spec(
+    "file_not_readable", 422, "无法读取该文件。", "请检查文件路径和访问权限。"
+)
 DUPLICATE_DOCUMENT = _spec(
     "duplicate_document", 409, "该文件已上传到本案件，未重复处理。", "无需操作；可在案件的文件列表中查看。"
 )

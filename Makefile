@@ -1,0 +1,21 @@
+# The two commands of the README, plus lint and bench.
+.PHONY: run test lint bench demo-files
+
+run:
+	bash scripts/setup.sh
+	.venv/bin/casefile serve
+
+test:
+	bash scripts/setup.sh --dev
+	bash scripts/services.sh
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+
+bench:
+	.venv/bin/python -m bench.e2e.run
+
+demo-files:
+	.venv/bin/python -m api.demo_build

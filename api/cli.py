@@ -1,0 +1,268 @@
+"""The ``casefile`` command line (see ../shared/CONTRACT.md for the stable interface)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from core.errors import CasefileError
+from core.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="casefile 电子卷宗文档智能")
+log = logging.getLogger("casefile")
+
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from error
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.callback()
+def main_options(
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="数据目录（默认 ./data 或 CASEFILE_DATA_DIR）")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """casefile: 上传卷宗、识别每一页、提取案件事实、全文检索。"""
+    if data_dir is not None:
+        # through the environment so that worker processes we start see the same folder
+        os.environ["CASEFILE_DATA_DIR"] = str(data_dir.resolve())
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="不启动内置处理进程")] = False,
+) -> None:
+    """Web pages and API; with an embedded pipeline worker unless --no-worker."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import load_demo_if_empty
+    from api.startup import report_dependencies
+    from api.state import build_state
+    from ingest.workers import spawn_worker, stop_worker
+
+    settings = _settings()
+    report_dependencies(settings)
+    state = build_state(settings)
+    if settings.load_demo:
+        load_demo_if_empty(state)
+    worker = None if no_worker else spawn_worker(str(settings.resolved_data_dir))
+    try:
+        typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}")
+        uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="并行处理进程数")] = None,
+) -> None:
+    """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
+    from ingest.jobs import QUEUE, make_celery
+    from ingest.workers import start_heartbeat, worker_id
+    from models.db import Database
+    from models.migrate import upgrade
+
+    settings = _settings()
+    settings.ensure_dirs()
+    upgrade(settings.resolved_database_url)
+    jobs = make_celery(settings)
+    db = Database(settings.resolved_database_url)
+    stop = threading.Event()
+    start_heartbeat(db, stop)
+    try:
+        jobs.worker_main([
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency or settings.worker_concurrency}",
+            f"--queues={QUEUE}",
+            f"--hostname=casefile-{worker_id()}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ])
+    finally:
+        stop.set()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")],
+    case: Annotated[str, typer.Option("--case", help="案号（不存在则新建）")],
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="只上传排队，不等待处理完成")] = False,
+) -> None:
+    """Files or folders into a case; waits until every document is processed."""
+    from api.ingesting import ingest_paths
+
+    settings = _settings()
+    ok = ingest_paths(settings, paths, case, wait=not no_wait)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def ocr(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """Read pages (text layer or OCR) without storing anything."""
+    from ingest.ocr.registry import get_engine
+    from ingest.reading.documents import read_file
+
+    settings = _settings()
+    failed = False
+    for path in paths:
+        try:
+            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
+            pages = read_file(path, ocr_engine, dpi=settings.render_dpi)
+        except CasefileError as error:
+            failed = True
+            _report_error(path, error, as_json)
+            continue
+        if as_json:
+            _emit({"path": str(path), "pages": [p.to_dict() for p in pages]})
+        else:
+            for page in pages:
+                typer.echo(f"== {path} 第 {page.number} 页（{page.source}）==\n{page.text}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """Read and extract the fact sheet without storing anything."""
+    from ingest.ocr.registry import get_engine
+    from ingest.reading.documents import read_file
+    from nlp.factsheet import extract_facts
+
+    settings = _settings()
+    failed = False
+    for path in paths:
+        try:
+            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
+            sheet = extract_facts(read_file(path, ocr_engine, dpi=settings.render_dpi))
+        except CasefileError as error:
+            failed = True
+            _report_error(path, error, as_json)
+            continue
+        if as_json:
+            _emit({"path": str(path), **sheet})
+        else:
+            typer.echo(json.dumps({"path": str(path), **sheet}, ensure_ascii=False, indent=2))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument()] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    case: Annotated[str | None, typer.Option("--case", help="只在本案中检索")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 10,
+    queries: Annotated[Path | None, typer.Option("--queries", help="每行一个检索式的文件")] = None,
+) -> None:
+    """Full-text search over every page."""
+    from api.searching import run_search
+    from ingest.context import build_context
+    from models.migrate import upgrade
+    from search.base import SearchQuery
+
+    settings = _settings()
+    if (query is None) == (queries is None):
+        typer.echo("请给出一个检索式，或用 --queries 指定检索式文件（二者选一）。", err=True)
+        raise typer.Exit(2)
+    settings.ensure_dirs()
+    upgrade(settings.resolved_database_url)
+    ctx = build_context(settings)
+    lines = [query] if query is not None else _query_lines(queries)
+    failed = False
+    with ctx.db.session() as session:
+        for text in lines:
+            try:
+                result = run_search(
+                    ctx.index(), session, SearchQuery(text=text, case_number=case, limit=limit)
+                )
+            except CasefileError as error:
+                failed = True
+                result = {"total": 0, "took_ms": 0.0, "hits": [], "error": error.to_dict()}
+            if queries is not None:
+                result = {"query": text, **result}
+            if as_json:
+                _emit(result)
+            else:
+                _print_hits(text, result)
+    raise typer.Exit(1 if failed and query is not None else 0)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo dossier (a fictional case) and process it."""
+    from api.demo import DEMO_CASE, demo_files
+    from api.ingesting import ingest_paths
+
+    settings = _settings()
+    ok = ingest_paths(settings, demo_files(), DEMO_CASE, wait=True, title="演示案件（虚构）")
+    raise typer.Exit(0 if ok else 1)
+
+
+def _query_lines(path: Path | None) -> list[str]:
+    assert path is not None
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _report_error(path: Path, error: CasefileError, as_json: bool) -> None:
+    if as_json:
+        _emit({"path": str(path), "error": error.to_dict()})
+    else:
+        typer.echo(f"{path}: {error.message} {error.hint}", err=True)
+
+
+def _print_hits(query: str, result: dict[str, Any]) -> None:
+    if "error" in result:
+        typer.echo(f"「{query}」：{result['error']['message']} {result['error']['hint']}")
+        return
+    typer.echo(f"「{query}」共 {result['total']} 条（{result['took_ms']} 毫秒）")
+    for hit in result["hits"]:
+        typer.echo(f"  {hit['case_number']}  {hit['filename']} 第 {hit['page']} 页：{hit['snippet']}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    started = time.monotonic()
+    try:
+        app()
+    finally:
+        log.debug("finished in %.1fs", time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""`casefile ingest`: files into a case, queued, then watched until every document is processed.
+
+Works with no server running: if no worker is alive, an embedded worker is started for the
+duration of the command.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+from api.state import AppState, build_state
+from core.errors import FILE_NOT_READABLE, CasefileError
+from core.settings import Settings
+from ingest.intake import add_document, get_or_create_case
+from ingest.jobs import queue_document
+from ingest.workers import live_workers, spawn_worker, stop_worker
+from models.tables import Document, DocumentStatus
+
+SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class Rejected:
+    path: Path
+    error: CasefileError
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """Files named directly, plus the supported files inside named folders (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_paths(
+    settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None = None
+) -> bool:
+    """Ingest ``paths`` into the case; True when every file was accepted and processed."""
+    console = Console(stderr=True)
+    state = build_state(settings)
+    rejected: list[Rejected] = []
+    documents: list[tuple[int, str, bool]] = []
+    with state.ctx.db.session() as session:
+        try:
+            case = get_or_create_case(session, case_number, title)
+        except CasefileError as error:
+            console.print(f"[red]{error.message}[/] {error.hint}")
+            return False
+        for path in collect_files(paths):
+            try:
+                if not path.exists():
+                    raise FileNotFoundError(path)
+                with path.open("rb") as stream:
+                    result = add_document(
+                        session, state.ctx.store, case, path.name, stream,
+                        max_bytes=settings.max_upload_bytes,
+                    )
+            except CasefileError as error:
+                rejected.append(Rejected(path, error))
+                continue
+            except OSError as error:
+                rejected.append(Rejected(path, CasefileError(FILE_NOT_READABLE, str(error))))
+                continue
+            documents.append((result.document.id, path.name, result.duplicate))
+            if result.duplicate:
+                console.print(f"{path.name}：该文件已在本案中（文件编号 {result.document.id}），未重复处理。")
+    for document_id, _name, duplicate in documents:
+        if not duplicate:
+            queue_document(state.jobs, document_id)
+    for item in rejected:
+        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
+    if not wait:
+        if not live_workers(state.ctx.db):
+            console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
+        return not rejected
+    failed = _wait_for(state, [d[0] for d in documents], console)
+    return not rejected and not failed
+
+
+def _wait_for(state: AppState, document_ids: list[int], console: Console) -> list[Document]:
+    worker = None
+    if document_ids and not live_workers(state.ctx.db):
+        worker = spawn_worker(str(state.settings.resolved_data_dir))
+    try:
+        finished = _watch(state, document_ids, console, worker)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+    failed = [d for d in finished if d.status == DocumentStatus.FAILED]
+    for document in failed:
+        console.print(
+            f"[red]处理失败 {document.original_name}（{document.error_code}）：{document.error_message}[/] "
+            f"{document.error_hint}"
+        )
+    return failed
+
+
+def _watch(
+    state: AppState, document_ids: list[int], console: Console, worker: subprocess.Popen[bytes] | None
+) -> list[Document]:
+    bars: dict[int, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
+        console=console, transient=not sys.stderr.isatty(),
+    ) as progress:
+        while True:
+            with state.ctx.db.session() as session:
+                documents = [session.get(Document, i) for i in document_ids]
+                for document in documents:
+                    assert document is not None
+                    done = sum(1 for p in document.pages if p.status == "done")
+                    total = document.page_count or 1
+                    if document.id not in bars:
+                        bars[document.id] = progress.add_task(
+                            document.original_name[:40], total=total, status=""
+                        )
+                    progress.update(
+                        bars[document.id], total=total, completed=done,
+                        status=_status_label(document),
+                    )
+                pending = [d for d in documents if d and d.status not in (DocumentStatus.DONE, DocumentStatus.FAILED)]
+            if not pending:
+                return [d for d in documents if d is not None]
+            if worker is not None and worker.poll() is not None:
+                console.print("[red]处理进程意外退出。[/] 请查看日志后重新运行 casefile ingest。")
+                return [d for d in documents if d is not None]
+            time.sleep(POLL_SECONDS)
+
+
+def _status_label(document: Document) -> str:
+    labels = {
+        "queued": "排队中", "reading": "识别中", "extracting": "提取事实", "indexing": "建立索引",
+        "done": "完成",
+    }
+    if document.status == DocumentStatus.FAILED:
+        return "失败"
+    return labels.get(document.stage, document.stage)
+

@@ -1,0 +1,99 @@
+"""Documents: upload into a case, status and progress, pages, page images, originals, retry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, File, UploadFile, status
+from fastapi.responses import FileResponse, JSONResponse
+
+from api.deps import SessionDep, StateDep
+from api.lookups import find_case, find_document, find_page
+from api.schemas import DocumentPublic, PagePublic
+from core.errors import NO_FILES, CasefileError
+from ingest.intake import add_document
+from ingest.jobs import queue_document
+from ingest.page_images import page_image_path
+from ingest.stages import reset_for_retry
+
+router = APIRouter(tags=["documents"])
+
+
+@router.post("/api/cases/{case_number}/documents", status_code=status.HTTP_201_CREATED)
+def upload_documents(
+    case_number: str,
+    state: StateDep,
+    session: SessionDep,
+    file: list[UploadFile] = File(default=[]),  # noqa: B008 (FastAPI's declaration style)
+) -> JSONResponse:
+    """Store each file, queue new documents; a bad file is reported without affecting others."""
+    if not file:
+        raise CasefileError(NO_FILES)
+    case = find_case(session, case_number)
+    created: list[dict[str, object]] = []
+    rejected: list[dict[str, object]] = []
+    queued: list[int] = []
+    for upload in file:
+        try:
+            result = add_document(
+                session, state.ctx.store, case, upload.filename or "", upload.file,
+                max_bytes=state.settings.max_upload_bytes,
+            )
+        except CasefileError as error:
+            rejected.append({"filename": upload.filename, "error": error.to_dict()})
+            continue
+        created.append(
+            DocumentPublic.of(result.document, duplicate=result.duplicate).model_dump(mode="json")
+        )
+        if not result.duplicate:
+            queued.append(result.document.id)
+    session.commit()
+    for document_id in queued:
+        queue_document(state.jobs, document_id)
+    if rejected and not created:
+        first = rejected[0]["error"]
+        assert isinstance(first, dict)
+        spec_status = 415 if first["code"] in ("unsupported_type", "type_mismatch") else 422
+        if first["code"] == "file_too_large":
+            spec_status = 413
+        return JSONResponse({**first, "rejected": rejected}, status_code=spec_status)
+    code = status.HTTP_201_CREATED if queued else status.HTTP_200_OK
+    return JSONResponse({"documents": created, "rejected": rejected}, status_code=code)
+
+
+@router.get("/api/documents/{document_id}")
+def show_document(document_id: int, session: SessionDep) -> DocumentPublic:
+    return DocumentPublic.of(find_document(session, document_id), with_pages=True)
+
+
+@router.post("/api/documents/{document_id}/retry")
+def retry_document(document_id: int, state: StateDep, session: SessionDep) -> DocumentPublic:
+    document = find_document(session, document_id)
+    session.commit()
+    if reset_for_retry(state.ctx, document.id):
+        queue_document(state.jobs, document.id)
+    session.refresh(document)
+    return DocumentPublic.of(document, with_pages=True)
+
+
+@router.get("/api/documents/{document_id}/pages/{number}")
+def show_page(document_id: int, number: int, session: SessionDep) -> PagePublic:
+    return PagePublic.of(find_page(session, document_id, number))
+
+
+@router.get("/api/documents/{document_id}/pages/{number}/image")
+def page_image(document_id: int, number: int, state: StateDep, session: SessionDep) -> FileResponse:
+    page = find_page(session, document_id, number)
+    path: Path = page_image_path(state.ctx, page.document, number)
+    return FileResponse(path, media_type="image/png")
+
+
+@router.get("/api/documents/{document_id}/original")
+def download_original(document_id: int, state: StateDep, session: SessionDep) -> FileResponse:
+    document = find_document(session, document_id)
+    return FileResponse(
+        state.ctx.store.path_for(document.sha256),
+        media_type=document.media_type,
+        filename=document.original_name,
+    )
+

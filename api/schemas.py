@@ -1,0 +1,145 @@
+"""Request and response bodies of the HTTP API (``XCreate`` in, ``XPublic`` out)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from models.tables import Case, Document, Page
+
+
+class CaseCreate(BaseModel):
+    case_number: str = Field(min_length=1, max_length=200)
+    title: str | None = Field(default=None, max_length=500)
+
+
+class CasePublic(BaseModel):
+    case_number: str
+    title: str | None
+    created_at: datetime
+    document_count: int = 0
+
+    @classmethod
+    def of(cls, case: Case) -> CasePublic:
+        return cls(
+            case_number=case.case_number,
+            title=case.title,
+            created_at=case.created_at,
+            document_count=len(case.documents),
+        )
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    message: str
+    hint: str
+
+
+class ProgressPublic(BaseModel):
+    stage: str
+    pages_total: int | None
+    pages_done: int
+    percent: int
+
+
+class PageSummary(BaseModel):
+    number: int
+    status: str
+    source: str | None
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    case_number: str
+    filename: str
+    sha256: str
+    media_type: str
+    size_bytes: int
+    page_count: int | None
+    status: str
+    document_type: str | None
+    progress: ProgressPublic
+    error: ErrorPublic | None
+    duplicate: bool = False
+    created_at: datetime
+    pages: list[PageSummary] = []
+
+    @classmethod
+    def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
+        done = sum(1 for p in document.pages if p.status == "done")
+        total = document.page_count
+        if document.status == "done":
+            percent = 100
+        elif total:
+            # reading is most of the work; extraction and indexing take the last 10%
+            percent = int(90 * done / total) + (5 if document.stage == "indexing" else 0)
+        else:
+            percent = 0
+        error = None
+        if document.error_code:
+            error = ErrorPublic(
+                code=document.error_code,
+                message=document.error_message or "",
+                hint=document.error_hint or "",
+            )
+        return cls(
+            id=document.id,
+            case_number=document.case.case_number,
+            filename=document.original_name,
+            sha256=document.sha256,
+            media_type=document.media_type,
+            size_bytes=document.size_bytes,
+            page_count=total,
+            status=document.status,
+            document_type=document.document_type,
+            progress=ProgressPublic(
+                stage=document.stage, pages_total=total, pages_done=done, percent=percent
+            ),
+            error=error,
+            duplicate=duplicate,
+            created_at=document.created_at,
+            pages=[PageSummary(number=p.number, status=p.status, source=p.source)
+                   for p in document.pages] if with_pages else [],
+        )
+
+
+class LinePublic(BaseModel):
+    text: str
+    bbox: list[float]
+    confidence: float
+    start: int
+    end: int
+
+
+class PagePublic(BaseModel):
+    document_id: int
+    number: int
+    status: str
+    source: str | None
+    width: int | None
+    height: int | None
+    text: str
+    lines: list[LinePublic]
+    image_url: str
+
+    @classmethod
+    def of(cls, page: Page) -> PagePublic:
+        return cls(
+            document_id=page.document_id,
+            number=page.number,
+            status=page.status,
+            source=page.source,
+            width=page.width,
+            height=page.height,
+            text=page.text or "",
+            lines=[LinePublic(**line) for line in (page.lines or [])],
+            image_url=f"/api/documents/{page.document_id}/pages/{page.number}/image",
+        )
+
+
+class FactsPublic(BaseModel):
+    case_number: str
+    documents: list[int]
+    facts: dict[str, Any]

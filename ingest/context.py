@@ -1,0 +1,65 @@
+"""What pipeline stages need, built once per process from the settings by an entry point."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.settings import Settings
+from ingest.storage import OriginalStore
+from models.db import Database
+
+if TYPE_CHECKING:
+    from search.base import SearchIndex
+
+
+@dataclass
+class PipelineContext:
+    """Explicit dependencies of the stages: database, original store, OCR and index choices."""
+
+    db: Database
+    store: OriginalStore
+    ocr_engine: str
+    ocr_threads: int
+    dpi: int
+    max_pages: int
+    max_pixels: int
+    search_backend: str
+    index_dir: str
+    es_url: str
+    es_index: str
+    _index: SearchIndex | None = field(default=None, repr=False)
+    _index_pid: int = field(default=0, repr=False)
+
+    def index(self) -> SearchIndex:
+        """The search index, opened lazily once per process."""
+        if self._index is None or self._index_pid != os.getpid():
+            from search.registry import open_index
+
+            self._index = open_index(
+                self.search_backend,
+                index_dir=Path(self.index_dir) if self.index_dir else None,
+                es_url=self.es_url or None,
+                es_index=self.es_index,
+            )
+            self._index_pid = os.getpid()
+        return self._index
+
+
+def build_context(settings: Settings) -> PipelineContext:
+    settings.ensure_dirs()
+    return PipelineContext(
+        db=Database(settings.resolved_database_url),
+        store=OriginalStore(settings.originals_dir),
+        ocr_engine=settings.ocr_engine,
+        ocr_threads=settings.ocr_threads,
+        dpi=settings.render_dpi,
+        max_pages=settings.max_pages,
+        max_pixels=settings.max_image_pixels,
+        search_backend=settings.search_backend,
+        index_dir=str(settings.index_dir),
+        es_url=settings.es_url,
+        es_index=settings.es_index,
+    )

@@ -1,0 +1,95 @@
+"""Intake: a file into a case — stored first, sniffed, recorded, then queued.
+
+Runs in the API process and the CLI. Nothing here reads pages; that is the pipeline's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import INVALID_CASE_NUMBER, CasefileError
+from ingest.reading.sniff import sniff_media_type
+from ingest.storage import OriginalStore
+from models.tables import Case, Document, DocumentStage, DocumentStatus
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
+
+
+def sanitize_filename(name: str) -> str:
+    """The file's own name, without folders, control characters or path tricks (max 200 chars)."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = PurePath(name.replace("\\", "/")).name
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name[:200] or "未命名文件"
+
+
+def normalize_case_number(case_number: str) -> str:
+    value = unicodedata.normalize("NFC", case_number or "").strip()
+    value = re.sub(r"[\x00-\x1f\x7f]", "", value)
+    if not value:
+        raise CasefileError(INVALID_CASE_NUMBER)
+    if len(value) > 200:
+        raise CasefileError(INVALID_CASE_NUMBER, "case number longer than 200 characters",
+                            message="案号过长（超过 200 个字符）。")
+    return value
+
+
+def get_or_create_case(session: Session, case_number: str, title: str | None = None) -> Case:
+    case_number = normalize_case_number(case_number)
+    case = session.scalar(select(Case).where(Case.case_number == case_number))
+    if case is None:
+        case = Case(case_number=case_number, title=title)
+        session.add(case)
+        session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """A document created, or the existing one when the same file is already in the case."""
+
+    document: Document
+    duplicate: bool
+
+
+def add_document(
+    session: Session,
+    store: OriginalStore,
+    case: Case,
+    filename: str,
+    stream: BinaryIO,
+    *,
+    max_bytes: int,
+) -> IntakeResult:
+    """Store the original durably, decide its type by content, and record a queued document.
+
+    Raises CasefileError (EMPTY_FILE, FILE_TOO_LARGE, UNSUPPORTED_TYPE, TYPE_MISMATCH) for input
+    that cannot become a document; the caller reports it to the clerk.
+    """
+    stored = store.put(stream, max_bytes=max_bytes)
+    name = sanitize_filename(filename)
+    existing = session.scalar(
+        select(Document).where(Document.case_id == case.id, Document.sha256 == stored.sha256)
+    )
+    if existing is not None:
+        return IntakeResult(existing, duplicate=True)
+    media_type = sniff_media_type(stored.head, name)
+    document = Document(
+        case_id=case.id,
+        original_name=name,
+        sha256=stored.sha256,
+        media_type=media_type,
+        size_bytes=stored.size,
+        status=DocumentStatus.QUEUED,
+        stage=DocumentStage.QUEUED,
+    )
+    session.add(document)
+    session.flush()
+    return IntakeResult(document, duplicate=False)

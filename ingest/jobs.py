@@ -1,0 +1,130 @@
+"""The Celery app and its tasks: a thin sequence over the stages in ``ingest.stages``.
+
+read pages (one task per page, in parallel) → extract facts → index. A task holds no logic of its
+own: it calls a stage, records a failure on the document if the stage raises, and queues the
+next stage. The embedded default uses kombu's SQLAlchemy transport on SQLite (no server);
+production uses Redis or RabbitMQ by URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from celery import Celery
+
+from core.settings import Settings
+from ingest import stages
+from ingest.context import PipelineContext, build_context
+
+log = logging.getLogger(__name__)
+
+QUEUE = "casefile"
+PROCESS_DOCUMENT = "casefile.process_document"
+READ_PAGE = "casefile.read_page"
+EXTRACT_FACTS = "casefile.extract_facts"
+INDEX_DOCUMENT = "casefile.index_document"
+
+
+class CasefileCelery(Celery):
+    """A Celery app that carries the settings and builds the pipeline context per process."""
+
+    settings: Settings
+    _ctx: PipelineContext | None = None
+    _ctx_pid: int = 0
+
+    def pipeline_context(self) -> PipelineContext:
+        if self._ctx is None or self._ctx_pid != os.getpid():
+            self._ctx = build_context(self.settings)
+            self._ctx_pid = os.getpid()
+        return self._ctx
+
+
+def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
+    """The Celery app for ``settings``; ``eager`` runs every task inline (tests, `extract`)."""
+    broker = settings.resolved_broker_url
+    if settings.embedded_broker:
+        settings.ensure_dirs()
+        # The transport reads its polling interval from the class; putting it in
+        # broker_transport_options is passed on to create_engine and crashes it.
+        from kombu.transport import sqlalchemy as kombu_sqla
+
+        kombu_sqla.Transport.polling_interval = 0.2
+    app = CasefileCelery("casefile", broker=broker, set_as_current=False)
+    app.settings = settings
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        # A task is acknowledged only after it finished, so a killed worker's page is redone.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        task_always_eager=eager,
+        task_eager_propagates=False,
+        broker_transport_options={"visibility_timeout": 3600},
+    )
+    _register_tasks(app)
+    return app
+
+
+def _register_tasks(app: CasefileCelery) -> None:
+    @app.task(name=PROCESS_DOCUMENT)
+    def process_document(document_id: int) -> None:
+        ctx = app.pipeline_context()
+        try:
+            pending = stages.prepare_document(ctx, document_id)
+        except Exception as error:  # recorded on the document; the worker moves on
+            _fail(ctx, document_id, error)
+            return
+        if not pending:
+            _after_reading(document_id)
+            return
+        for number in pending:
+            app.tasks[READ_PAGE].delay(document_id, number)
+
+    @app.task(name=READ_PAGE)
+    def read_page(document_id: int, number: int) -> None:
+        ctx = app.pipeline_context()
+        try:
+            stages.read_page(ctx, document_id, number)
+        except Exception as error:
+            _fail(ctx, document_id, error)
+            return
+        _after_reading(document_id)
+
+    @app.task(name=EXTRACT_FACTS)
+    def extract_facts(document_id: int) -> None:
+        ctx = app.pipeline_context()
+        try:
+            stages.extract_document(ctx, document_id)
+        except Exception as error:
+            _fail(ctx, document_id, error)
+            return
+        app.tasks[INDEX_DOCUMENT].delay(document_id)
+
+    @app.task(name=INDEX_DOCUMENT)
+    def index_document(document_id: int) -> None:
+        ctx = app.pipeline_context()
+        try:
+            stages.index_document(ctx, document_id)
+        except Exception as error:
+            _fail(ctx, document_id, error)
+
+    def _after_reading(document_id: int) -> None:
+        if stages.claim_extraction(app.pipeline_context(), document_id):
+            app.tasks[EXTRACT_FACTS].delay(document_id)
+
+
+def _fail(ctx: PipelineContext, document_id: int, error: BaseException) -> None:
+    log.error("document %s failed: %s", document_id, error, exc_info=error)
+    stages.record_failure(ctx, document_id, error)
+
+
+def queue_document(app: Celery, document_id: int) -> Any:
+    """Queue a document for processing (from the API or the CLI)."""
+    return app.tasks[PROCESS_DOCUMENT].delay(document_id)

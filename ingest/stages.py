@@ -1,0 +1,261 @@
+"""Pipeline stages: each does one job on one document (or page), given explicit dependencies.
+
+Every stage is idempotent: running it twice (a redelivered task, a retry) leaves the same rows.
+Stage transitions use conditional updates so that, when pages are read in parallel by several
+processes, exactly one of them moves the document on to extraction.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from core.errors import PROCESSING_FAILED, CasefileError
+from ingest.context import PipelineContext
+from ingest.reading.documents import open_document
+from ingest.reading.types import Line, PageContent
+from models.tables import (
+    Case,
+    Document,
+    DocumentStage,
+    DocumentStatus,
+    FactSheetRow,
+    Page,
+    PageStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+def prepare_document(ctx: PipelineContext, document_id: int) -> list[int]:
+    """Count the pages, create their rows, and return the page numbers still to read.
+
+    Raises CasefileError when the original cannot be opened (encrypted, damaged, too many pages).
+    """
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            log.warning("document %s vanished before processing", document_id)
+            return []
+        if document.status == DocumentStatus.DONE:
+            return []
+        document.status = DocumentStatus.PROCESSING
+        document.stage = DocumentStage.READING
+        document.attempts += 1
+        path = ctx.store.path_for(document.sha256)
+        media_type = document.media_type
+    with open_document(
+        path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
+    ) as reader:
+        page_count = reader.page_count
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        document.page_count = page_count
+        existing = {p.number: p for p in document.pages}
+        for number in range(1, page_count + 1):
+            if number not in existing:
+                session.add(Page(document_id=document_id, number=number))
+        session.flush()
+        pending = session.scalars(
+            select(Page.number)
+            .where(Page.document_id == document_id, Page.status != PageStatus.DONE)
+            .order_by(Page.number)
+        ).all()
+    return list(pending)
+
+
+def read_page(ctx: PipelineContext, document_id: int, number: int) -> PageContent | None:
+    """Read one page (text layer or OCR) and store its text and lines; skip if already done."""
+    from ingest.ocr.registry import get_engine
+
+    with ctx.db.session() as session:
+        page = session.scalar(
+            select(Page).where(Page.document_id == document_id, Page.number == number)
+        )
+        document = session.get(Document, document_id)
+        if page is None or document is None or document.status == DocumentStatus.FAILED:
+            return None
+        if page.status == PageStatus.DONE:
+            return None
+        path = ctx.store.path_for(document.sha256)
+        media_type = document.media_type
+    engine = get_engine(ctx.ocr_engine, threads=ctx.ocr_threads)
+    with open_document(
+        path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
+    ) as reader:
+        content = reader.read_page(number, engine)
+    with ctx.db.session() as session:
+        session.execute(
+            update(Page)
+            .where(Page.document_id == document_id, Page.number == number)
+            .values(
+                status=PageStatus.DONE,
+                source=content.source,
+                width=content.width,
+                height=content.height,
+                text=content.text,
+                lines=[_line_dict(line) for line in content.lines],
+                ocr_engine=engine.name if content.source == "ocr" else None,
+                error_code=None,
+            )
+        )
+    return content
+
+
+def claim_extraction(ctx: PipelineContext, document_id: int) -> bool:
+    """Move the document from reading to extracting once every page is done.
+
+    Returns True for exactly one caller (the conditional update is the arbiter), so the next
+    stage is queued once however many page tasks finish at the same moment.
+    """
+    with ctx.db.session() as session:
+        done = (
+            select(func.count(Page.id))
+            .where(Page.document_id == document_id, Page.status == PageStatus.DONE)
+            .scalar_subquery()
+        )
+        result = session.execute(
+            update(Document)
+            .where(
+                Document.id == document_id,
+                Document.stage == DocumentStage.READING,
+                Document.status == DocumentStatus.PROCESSING,
+                Document.page_count == done,
+            )
+            .values(stage=DocumentStage.EXTRACTING)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def load_pages(ctx: PipelineContext, document_id: int) -> list[PageContent]:
+    """The stored pages of a document, as PageContent."""
+    with ctx.db.session() as session:
+        pages = session.scalars(
+            select(Page).where(Page.document_id == document_id).order_by(Page.number)
+        ).all()
+        return [page_content(p) for p in pages]
+
+
+def page_content(page: Page) -> PageContent:
+    return PageContent(
+        number=page.number,
+        width=page.width or 0,
+        height=page.height or 0,
+        source=page.source or "ocr",  # type: ignore[arg-type]
+        text=page.text or "",
+        lines=[Line(**line) for line in (page.lines or [])],
+    )
+
+
+def extract_document(ctx: PipelineContext, document_id: int) -> dict[str, Any]:
+    """Extract the fact sheet from the stored pages and store it (replacing any earlier one)."""
+    from nlp.factsheet import extract_facts
+
+    pages = load_pages(ctx, document_id)
+    sheet = extract_facts(pages, document_id=document_id)
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        document.document_type = sheet.get("document_type")
+        row = session.scalar(select(FactSheetRow).where(FactSheetRow.document_id == document_id))
+        if row is None:
+            session.add(FactSheetRow(document_id=document_id, data=sheet))
+        else:
+            row.data = sheet
+        document.stage = DocumentStage.INDEXING
+    return sheet
+
+
+def index_document(ctx: PipelineContext, document_id: int) -> int:
+    """Index every page of the document (replacing earlier entries) and mark it done."""
+    from search.base import PageRecord
+
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        case = session.get(Case, document.case_id)
+        assert case is not None
+        sheet = document.facts.data if document.facts else {}
+        records = [
+            PageRecord(
+                document_id=document.id,
+                case_number=case.case_number,
+                filename=document.original_name,
+                page=page.number,
+                text=page.text or "",
+                document_type=document.document_type,
+                agency=case.agency,
+                charges=_charges(sheet),
+                defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
+            )
+            for page in document.pages
+        ]
+    count = ctx.index().add_pages(records)
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        document.stage = DocumentStage.DONE
+        document.status = DocumentStatus.DONE
+        document.error_code = document.error_message = None
+        document.error_hint = document.error_detail = None
+    return count
+
+
+def record_failure(ctx: PipelineContext, document_id: int, error: BaseException) -> None:
+    """Store the failure on the document (status failed, code, message, hint)."""
+    if isinstance(error, CasefileError):
+        code, message, hint, detail = error.code, error.message, error.hint, error.detail
+    else:
+        spec = PROCESSING_FAILED
+        code, message, hint = spec.code, spec.message, spec.hint
+        detail = f"{type(error).__name__}: {error}"
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            return
+        document.status = DocumentStatus.FAILED
+        document.error_code = code
+        document.error_message = message
+        document.error_hint = hint
+        document.error_detail = detail[:4000]
+
+
+def reset_for_retry(ctx: PipelineContext, document_id: int) -> bool:
+    """Put a failed document back in the queue (its pages already read are kept)."""
+    with ctx.db.session() as session:
+        result = session.execute(
+            update(Document)
+            .where(Document.id == document_id, Document.status == DocumentStatus.FAILED)
+            .values(
+                status=DocumentStatus.QUEUED,
+                stage=DocumentStage.QUEUED,
+                error_code=None,
+                error_message=None,
+                error_hint=None,
+                error_detail=None,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _line_dict(line: Line) -> dict[str, Any]:
+    return {
+        "text": line.text,
+        "bbox": [float(v) for v in line.bbox],
+        "confidence": float(line.confidence),
+        "start": line.start,
+        "end": line.end,
+    }
+
+
+def _charges(sheet: dict[str, Any]) -> list[str]:
+    charges: list[str] = []
+    for defendant in sheet.get("defendants", []):
+        for charge in defendant.get("charges", []):
+            if charge not in charges:
+                charges.append(charge)
+    return charges
+

@@ -1,0 +1,79 @@
+"""Worker liveness (heartbeats in the database) and the embedded worker process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from models.db import Database
+from models.tables import WorkerHeartbeat
+
+HEARTBEAT_SECONDS = 5
+ALIVE_WITHIN = timedelta(seconds=20)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def beat(db: Database, ident: str) -> None:
+    with db.session() as session:
+        row = session.get(WorkerHeartbeat, ident)
+        if row is None:
+            session.add(WorkerHeartbeat(id=ident, last_seen=datetime.now(UTC)))
+        else:
+            row.last_seen = datetime.now(UTC)
+
+
+def start_heartbeat(db: Database, stop: threading.Event) -> threading.Thread:
+    """Beat every few seconds until ``stop`` is set; the row is removed on a clean stop."""
+    ident = worker_id()
+
+    def run() -> None:
+        while not stop.is_set():
+            beat(db, ident)
+            stop.wait(HEARTBEAT_SECONDS)
+        with db.session() as session:
+            session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id == ident))
+
+    thread = threading.Thread(target=run, name="casefile-heartbeat", daemon=True)
+    thread.start()
+    return thread
+
+
+def live_workers(db: Database) -> list[str]:
+    cutoff = datetime.now(UTC) - ALIVE_WITHIN
+    with db.session() as session:
+        rows = session.scalars(select(WorkerHeartbeat)).all()
+        return [r.id for r in rows if _aware(r.last_seen) >= cutoff]
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess.Popen[bytes]:
+    """Start ``casefile worker`` as a child process with the same settings."""
+    argv = [sys.executable, "-m", "api.cli", "--data-dir", data_dir, "worker"]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    return subprocess.Popen(argv, env=os.environ.copy())
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Ask the worker for a warm shutdown; kill it if it does not stop in time."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
