@@ -1,0 +1,60 @@
+"""The OCR engine contract: one image in, boxes of recognised text out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OcrBox:
+    """One recognised text fragment.
+
+    ``points`` is the quadrilateral (clockwise from top-left) in pixels of the image given to the
+    engine; ``confidence`` is in ``[0, 1]``.
+    """
+
+    text: str
+    points: tuple[Point, Point, Point, Point]
+    confidence: float
+
+    @property
+    def bbox(self) -> list[float]:
+        """The axis-aligned ``[x0, y0, x1, y1]`` enclosing ``points``."""
+        xs = [p[0] for p in self.points]
+        ys = [p[1] for p in self.points]
+        return [min(xs), min(ys), max(xs), max(ys)]
+
+    @classmethod
+    def from_xyxy(cls, text: str, box: list[float], confidence: float) -> OcrBox:
+        """Build a box from an axis-aligned ``[x0, y0, x1, y1]``."""
+        x0, y0, x1, y1 = (float(v) for v in box)
+        return cls(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), confidence)
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    """Recognises text on one page image; built by the registry, reused for many pages."""
+
+    name: str
+
+    def recognize(self, image: Image.Image) -> list[OcrBox]:
+        """Text fragments found on ``image`` (any order); ``[]`` when there is none.
+
+        Raises ``CasefileError(OCR_FAILED)`` when the engine itself fails.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """Whether an engine can be used here, and if not, what installs it."""
+
+    name: str
+    available: bool
+    hint: str

@@ -1,0 +1,60 @@
+"""The document reader contract shared by every file family."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from core.errors import PAGE_NOT_FOUND, CasefileError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ingest.ocr.base import OcrEngine
+    from ingest.reading.types import PageContent
+
+
+@runtime_checkable
+class DocumentReader(Protocol):
+    """An open document; use as a context manager or call ``close()``.
+
+    Opening is cheap (no page is decoded), so a worker may open a reader just to read one page.
+    """
+
+    page_count: int
+
+    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
+        """Page ``number`` (1-based) as read: its text layer, its OCR, or its plain text."""
+        ...
+
+    def page_image(self, number: int) -> Image.Image:
+        """The image that page ``number``'s boxes refer to (raises for text-only documents)."""
+        ...
+
+    def close(self) -> None:
+        """Release the file (idempotent)."""
+        ...
+
+    def __enter__(self) -> DocumentReader: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class ReaderBase:
+    """Context-manager plumbing and page-number checking for readers."""
+
+    page_count: int = 0
+
+    def __enter__(self):  # noqa: ANN204 - returns the concrete reader
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release by default."""
+
+    def _check_number(self, number: int) -> int:
+        """0-based index of page ``number``; ``PAGE_NOT_FOUND`` when out of range."""
+        if not 1 <= number <= self.page_count:
+            raise CasefileError(PAGE_NOT_FOUND, f"page {number} of {self.page_count}")
+        return number - 1

@@ -1,0 +1,131 @@
+"""PDF pages: the text layer where it is trustworthy, OCR of the rendered page otherwise.
+
+Decided page by page, so a dossier mixing digital and scanned pages reads right. pypdfium2 opens
+the document (cheap; it reads the cross-reference table, not the pages) and renders; pdfplumber
+is opened for the one page being read.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import (
+    IMAGE_TOO_LARGE,
+    PDF_DAMAGED,
+    PDF_ENCRYPTED,
+    TOO_MANY_PAGES,
+    CasefileError,
+)
+from ingest.reading.base import ReaderBase
+from ingest.reading.layout import lay_out_page
+from ingest.reading.ocrpage import ocr_page
+from ingest.reading.textlayer import char_fragments, text_layer_problem
+from ingest.reading.types import PageContent
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ingest.ocr.base import OcrEngine
+
+
+class PdfReader(ReaderBase):
+    """Reads a PDF rendered at ``dpi``; boxes are in pixels of that rendering."""
+
+    def __init__(self, path: Path, *, dpi: int, max_pages: int, max_pixels: int) -> None:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        self.path = path
+        self.dpi = dpi
+        self.max_pixels = max_pixels
+        self.scale = dpi / 72
+        try:
+            self._pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+                raise CasefileError(PDF_ENCRYPTED, f"{path.name}: {exc}") from exc
+            raise CasefileError(PDF_DAMAGED, f"{path.name}: {exc}") from exc
+        self.page_count = len(self._pdf)
+        if self.page_count == 0:
+            self.close()
+            raise CasefileError(PDF_DAMAGED, f"{path.name}: no pages (broken page tree)")
+        if self.page_count > max_pages:
+            self.close()
+            raise CasefileError(TOO_MANY_PAGES, f"{path.name}: {self.page_count} > {max_pages}")
+
+    def close(self) -> None:
+        """Close the pdfium document."""
+        pdf = getattr(self, "_pdf", None)
+        if pdf is not None:
+            pdf.close()
+            self._pdf = None
+
+    def _page_size(self, index: int) -> tuple[int, int]:
+        """Pixel size of the rendering, computed as pypdfium2 does (so no rendering needed)."""
+        import pypdfium2 as pdfium
+
+        try:
+            page = self._pdf[index]
+        except pdfium.PdfiumError as exc:
+            raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: {exc}") from exc
+        try:
+            w, h = page.get_size()
+        finally:
+            page.close()
+        width, height = math.ceil(w * self.scale), math.ceil(h * self.scale)
+        if width <= 0 or height <= 0:
+            raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: empty page box")
+        if width * height > self.max_pixels:
+            raise CasefileError(
+                IMAGE_TOO_LARGE, f"{self.path.name} page {index + 1}: {width}x{height} px"
+            )
+        return width, height
+
+    def page_image(self, number: int) -> Image.Image:
+        """Page ``number`` rendered at the reader's DPI (RGB)."""
+        import pypdfium2 as pdfium
+
+        index = self._check_number(number)
+        self._page_size(index)  # refuses oversized pages before allocating the bitmap
+        try:
+            page = self._pdf[index]
+            try:
+                return page.render(scale=self.scale).to_pil()
+            finally:
+                page.close()
+        except pdfium.PdfiumError as exc:
+            raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {number}: {exc}") from exc
+
+    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
+        """The text layer of page ``number`` if it reads as real text, else its OCR."""
+        index = self._check_number(number)
+        width, height = self._page_size(index)
+        fragments, problem = self._text_layer(index)
+        if problem is None:
+            return lay_out_page(
+                fragments, number=number, width=width, height=height, source="text-layer"
+            )
+        return ocr_page(self.page_image(number), engine, number=number)
+
+    def _text_layer(self, index: int) -> tuple[list, str | None]:
+        """The page's text-layer fragments and why they are unusable (``None`` if usable)."""
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+        from pdfminer.psparser import PSException
+
+        try:
+            with pdfplumber.open(self.path, pages=[index + 1]) as pdf:
+                page = pdf.pages[0]
+                fragments = char_fragments(page, self.scale)
+                area = float(page.width * page.height) or 1.0
+                covered = sum(
+                    max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
+                    for im in page.images
+                )
+        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+            # pdfium could render this page but pdfminer cannot parse its content: read by OCR
+            return [], f"text layer unreadable: {exc!r}"
+        text = "".join(f.text for f in fragments)
+        return fragments, text_layer_problem(text, image_coverage=min(covered / area, 1.0))

@@ -1,0 +1,1 @@
+"""Helpers the whole team's tests share."""
