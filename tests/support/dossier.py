@@ -1,0 +1,26 @@
+"""Split long texts into A4-sized pages for the test renderers (at sentence boundaries)."""
+
+from __future__ import annotations
+
+import re
+
+# The renderers fit about 33 characters on a line and 31 lines on a page at 14 pt; this leaves
+# room for paragraph indents and short last lines.
+CHARS_PER_PAGE = 620
+
+
+def paginate(text: str, *, chars_per_page: int = CHARS_PER_PAGE, max_pages: int | None = None) -> list[str]:
+    """Pages of ``text`` (paragraphs kept, sentences never split across pages)."""
+    sentences = [s for s in re.split(r"(?<=[。；！？\n])", text) if s.strip()]
+    pages: list[str] = []
+    current = ""
+    for sentence in sentences:
+        if current and len(current) + len(sentence) + 8 * current.count("\n") > chars_per_page:
+            pages.append(current.strip())
+            current = ""
+            if max_pages and len(pages) == max_pages:
+                return pages
+        current += sentence
+    if current.strip() and not (max_pages and len(pages) == max_pages):
+        pages.append(current.strip())
+    return pages

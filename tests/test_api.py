@@ -1,0 +1,172 @@
+"""The HTTP API on the embedded default, jobs run inline: upload → read → facts → search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.render import render_text_pdf, truncate_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASE = "（2025）测0102刑初318号"
+
+
+@pytest.fixture
+def indictment() -> bytes:
+    return (FIXTURES / "indictment.txt").read_bytes()
+
+
+def _case(client: TestClient, number: str = CASE) -> None:
+    response = client.post("/api/cases", json={"case_number": number, "title": "周海涛盗窃案"})
+    assert response.status_code == 201, response.text
+
+
+def _upload(client: TestClient, *files: tuple[str, bytes], case: str = CASE):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/cases/{case}/documents",
+        files=[("file", (name, data, "application/octet-stream")) for name, data in files],
+    )
+
+
+def test_case_create_list_and_conflict(client: TestClient) -> None:
+    _case(client)
+    assert [c["case_number"] for c in client.get("/api/cases").json()] == [CASE]
+    again = client.post("/api/cases", json={"case_number": CASE})
+    assert again.status_code == 409
+    assert again.json()["code"] == "case_exists"
+    assert again.json()["hint"]
+
+
+def test_text_document_read_extracted_and_found(client: TestClient, indictment: bytes) -> None:
+    _case(client)
+    response = _upload(client, ("起诉书.txt", indictment))
+    assert response.status_code == 201, response.text
+    [created] = response.json()["documents"]
+    document = client.get(f"/api/documents/{created['id']}").json()
+    assert document["status"] == "done", document
+    assert document["progress"]["percent"] == 100
+    assert document["page_count"] == 1
+
+    page = client.get(f"/api/documents/{created['id']}/pages/1").json()
+    assert "周海涛" in page["text"]
+    assert all(page["text"][line["start"]:line["end"]] == line["text"] for line in page["lines"])
+
+    facts = client.get(f"/api/cases/{CASE}/facts").json()["facts"]
+    [defendant] = facts["defendants"]
+    assert defendant["name"] == "周海涛"
+    assert defendant["id_number"] == "360102199004121231"
+    assert "盗窃罪" in defendant["charges"]
+    evidence = defendant["evidence"]["name"]
+    assert evidence["document_id"] == created["id"] and evidence["page"] == 1
+    assert page["text"][evidence["start"]:evidence["end"]] == evidence["text"]
+
+    result = client.get("/api/search", params={"q": "周海涛"}).json()
+    assert result["total"] >= 1
+    hit = result["hits"][0]
+    assert (hit["document_id"], hit["page"], hit["case_number"]) == (created["id"], 1, CASE)
+    assert any(page["text"][s:e] == "周海涛" for s, e in hit["spans"])
+
+
+def test_text_layer_pdf_hit_has_boxes_on_page(client: TestClient, tmp_path: Path, indictment: bytes) -> None:
+    _case(client)
+    pdf = render_text_pdf([indictment.decode()], tmp_path / "起诉书.pdf")
+    [created] = _upload(client, ("起诉书.pdf", pdf.read_bytes())).json()["documents"]
+    page = client.get(f"/api/documents/{created['id']}/pages/1").json()
+    assert page["source"] == "text-layer"
+    hit = client.get("/api/search", params={"q": "便利店"}).json()["hits"][0]
+    assert hit["page"] == 1 and hit["boxes"]
+    for x0, y0, x1, y1 in hit["boxes"]:
+        assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
+    image = client.get(page["image_url"])
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+def test_duplicate_upload_reported_not_processed(client: TestClient, indictment: bytes) -> None:
+    _case(client)
+    [first] = _upload(client, ("起诉书.txt", indictment)).json()["documents"]
+    response = _upload(client, ("起诉书-副本.txt", indictment))
+    assert response.status_code == 200
+    [second] = response.json()["documents"]
+    assert second["duplicate"] is True and second["id"] == first["id"]
+    assert len(client.get(f"/api/cases/{CASE}/documents").json()) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "code"),
+    [
+        ("空文件.pdf", b"", 422, "empty_file"),
+        ("笔录.pdf", "这是一个文本文件，不是 PDF。".encode(), 415, "type_mismatch"),
+        ("程序.exe", b"MZ\x90\x00" + bytes(200), 415, "unsupported_type"),
+    ],
+)
+def test_bad_upload_refused_with_clear_error(
+    client: TestClient, indictment: bytes, name: str, data: bytes, status: int, code: str
+) -> None:
+    _case(client)
+    response = _upload(client, (name, data))
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code
+    assert body["message"] and body["hint"]
+    # the service keeps serving, and a good file in the same upload is not affected
+    mixed = _upload(client, (name, data), ("起诉书.txt", indictment))
+    assert mixed.status_code == 201
+    assert mixed.json()["rejected"][0]["error"]["code"] == code
+    assert mixed.json()["documents"][0]["status"] == "done"
+
+
+def _pdf_bytes(tmp_path: Path, kind: str, text: str) -> bytes:
+    if kind == "encrypted":
+        return render_text_pdf([text], tmp_path / "e.pdf", encrypt_password="secret").read_bytes()
+    whole = render_text_pdf([text, text + "第二页"], tmp_path / "w.pdf")
+    return truncate_file(whole, tmp_path / "t.pdf", keep=0.4).read_bytes()
+
+
+@pytest.mark.parametrize(("kind", "code"), [("encrypted", "pdf_encrypted"), ("truncated", "pdf_damaged")])
+def test_unreadable_pdf_marked_failed(
+    client: TestClient, tmp_path: Path, indictment: bytes, kind: str, code: str
+) -> None:
+    _case(client)
+    data = _pdf_bytes(tmp_path, kind, indictment.decode())
+    response = _upload(client, ("卷宗.pdf", data), ("起诉书.txt", indictment))
+    bad, good = response.json()["documents"]
+    failed = client.get(f"/api/documents/{bad['id']}").json()
+    assert failed["status"] == "failed"
+    assert failed["error"]["code"] == code
+    assert failed["error"]["message"] and failed["error"]["hint"]
+    assert client.get(f"/api/documents/{good['id']}").json()["status"] == "done"
+    # the original is kept, byte for byte, for the clerk to download
+    original = client.get(f"/api/documents/{bad['id']}/original")
+    assert original.content == data
+    # a retry runs the pipeline again and records the same, clear failure
+    retried = client.post(f"/api/documents/{bad['id']}/retry").json()
+    assert retried["status"] == "failed" and retried["error"]["code"] == code
+
+
+def test_missing_things_are_json_404(client: TestClient) -> None:
+    for path in ("/api/documents/999", "/api/cases/不存在/documents", "/api/documents/999/pages/1", "/nope"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert set(response.json()) >= {"code", "message", "hint"}
+
+
+def test_invalid_requests_are_json_422(client: TestClient) -> None:
+    response = client.post("/api/cases", json={"title": "无案号"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+    response = client.get("/api/documents/abc")
+    assert response.status_code == 422
+    _case(client)
+    assert _upload(client).status_code == 422
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_web_page_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "casefile" in page.text
+    assert client.get("/assets/app.js").status_code == 200
+    assert client.get("/assets/../cli.py").status_code == 404
