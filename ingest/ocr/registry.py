@@ -37,6 +37,13 @@ def register_engine(entry: EngineEntry) -> None:
         del _BUILT[key]
 
 
+def unregister_engine(name: str) -> None:
+    """Remove an engine and any instance built from it (plugins unloading; tests)."""
+    _ENTRIES.pop(name, None)
+    for key in [k for k in _BUILT if k[0] == name]:
+        del _BUILT[key]
+
+
 def engine_names() -> list[str]:
     """Registered engine names, default first."""
     return sorted(_ENTRIES, key=lambda n: (n != DEFAULT_ENGINE, n))
