@@ -78,8 +78,11 @@ class DocxReader(_KnownTextReader):
         try:
             document = docx.Document(str(path))
             blocks = _body_blocks(document)
+        # python-docx reports a part that breaks the schema as AttributeError/KeyError on the
+        # parsed element; a cut-off file is a BadZipFile.
         except (
-            PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError
+            PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, AttributeError, KeyError,
+            ValueError,
         ) as exc:
             raise CasefileError(DOCX_DAMAGED, f"{path.name}: {exc!r}") from exc
         super().__init__("\n".join(blocks).split("\f"))

@@ -241,8 +241,16 @@ def png_bomb(path: Path, *, side: int = 30000) -> Path:
 
 
 def break_page_tree(src: Path, dst: Path) -> Path:
-    """Copy ``src`` with its page tree made unreadable (``/Type /Pages`` renamed, /Kids gone)."""
+    """Copy ``src`` with the catalog's ``/Pages`` pointing at an object that does not exist.
+
+    The byte length is kept (the object number is padded) so the xref table stays valid: only
+    the page tree is broken.
+    """
+    import re
+
     data = src.read_bytes()
-    broken = data.replace(b"/Kids", b"/Kidz").replace(b"/Type /Pages", b"/Type /Pagez")
+    broken, n = re.subn(rb"/Pages (\d+) 0 R", lambda m: b"/Pages " + b"9" * len(m[1]) + b" 0 R", data)
+    if n != 1:
+        raise ValueError(f"{src}: expected one /Pages reference in the catalog, found {n}")
     dst.write_bytes(broken)
     return dst
