@@ -49,7 +49,7 @@ class _KnownTextReader(ReaderBase):
         self.page_count = len(self._pages)
 
     def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """The page's text as it is in the file (``engine`` is not used)."""
+        """Return the page's text as it is in the file (``engine`` is not used)."""
         return plain_text_page(self._pages[self._check_number(number)], number=number)
 
     def page_image(self, number: int) -> NoReturn:

@@ -24,7 +24,7 @@ _OK_SYMBOLS = set("·×°±§¥€£№①②③④⑤⑥⑦⑧⑨⑩ⅠⅡⅢ�
 
 
 def _is_common_ideograph(ch: str) -> bool:
-    """True for one of GB2312's level-1 characters (rows 16-55: the 3,755 most common)."""
+    """Tell whether ``ch`` is a GB2312 level-1 character (rows 16-55: the 3,755 most common)."""
     try:
         encoded = ch.encode("gb2312")
     except UnicodeEncodeError:
@@ -73,7 +73,7 @@ def _displayed_box(
 
 
 def char_fragments(page: Any, scale: float) -> list[Fragment]:
-    """The page's characters as fragments in rendered-image pixels (points × ``scale``).
+    """Return the page's characters as fragments in rendered-image pixels (points × ``scale``).
 
     ``page`` is a ``pdfplumber.page.Page``. Characters drawn one after another on one baseline
     are merged into a run first: that keeps line grouping fast on dense pages.

@@ -49,11 +49,11 @@ class ScriptedEngine:
 
 @pytest.fixture
 def scripted() -> ScriptedEngine:
-    """An engine returning one line of known text."""
+    """Provide an engine returning one line of known text."""
     return ScriptedEngine([OcrBox.from_xyxy("被 告 人 张 三", [100, 100, 400, 140], 0.9)])
 
 
 @pytest.fixture(scope="session")
 def ppocr():
-    """The real default engine (models load once for the whole test session)."""
+    """Provide the real default engine (models load once for the whole session)."""
     return get_engine("ppocr", threads=2)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, CasefileError
-from ingest.ocr import OcrEngine, engine_status, get_engine, register_engine, reset_engines
-from ingest.ocr import ppocr, tesseract
+from ingest.ocr import (
+    OcrEngine,
+    engine_status,
+    get_engine,
+    ppocr,
+    register_engine,
+    reset_engines,
+    tesseract,
+)
 from ingest.ocr.registry import EngineEntry, unregister_engine
 from ingest.ocr.tesseract import _lines_from_tsv
 
