@@ -16,15 +16,15 @@ class NullEngine:
     name = "null"
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
-        """Always ``[]``."""
+        """Return ``[]`` whatever the image."""
         return []
 
 
 def build(threads: int = 1) -> NullEngine:
-    """Factory for the registry (``threads`` has no effect on this engine)."""
+    """Build the engine for the registry (``threads`` has no effect on it)."""
     return NullEngine()
 
 
 def unavailable_reason() -> str | None:
-    """Always usable."""
+    """Return ``None``: the null engine is always usable."""
     return None

@@ -92,7 +92,7 @@ class PpOcrEngine:
 
 
 def build(threads: int = 1) -> PpOcrEngine:
-    """Factory for the registry; loads the models (once per process, via the registry cache)."""
+    """Build the engine for the registry, loading the models (once per process via its cache)."""
     reason = unavailable_reason()
     if reason:
         raise CasefileError(OCR_ENGINE_UNAVAILABLE, reason, hint=f"请安装：{INSTALL_HINT}")

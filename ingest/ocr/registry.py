@@ -37,13 +37,20 @@ def register_engine(entry: EngineEntry) -> None:
         del _BUILT[key]
 
 
+def unregister_engine(name: str) -> None:
+    """Remove an engine and any instance built from it (plugins unloading; tests)."""
+    _ENTRIES.pop(name, None)
+    for key in [k for k in _BUILT if k[0] == name]:
+        del _BUILT[key]
+
+
 def engine_names() -> list[str]:
-    """Registered engine names, default first."""
+    """Return the registered engine names, default first."""
     return sorted(_ENTRIES, key=lambda n: (n != DEFAULT_ENGINE, n))
 
 
 def get_engine(name: str = DEFAULT_ENGINE, *, threads: int = 1) -> OcrEngine:
-    """The engine ``name`` with ``threads`` intra-op threads, built on first use and then reused.
+    """Return engine ``name`` with ``threads`` intra-op threads, built on first use, then reused.
 
     Raises ``CasefileError(OCR_ENGINE_UNAVAILABLE)`` for an unknown engine or one that cannot run
     here; the hint names the install command.

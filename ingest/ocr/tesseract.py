@@ -85,7 +85,7 @@ def _lines_from_tsv(tsv: str) -> list[OcrBox]:
 
 
 def build(threads: int = 1) -> TesseractEngine:
-    """Factory for the registry; declines with the install command when tesseract is missing."""
+    """Build the engine; decline with the install command when tesseract is missing."""
     reason = unavailable_reason()
     binary = shutil.which("tesseract")
     if reason or binary is None:

@@ -27,7 +27,7 @@ class DocumentReader(Protocol):
         ...
 
     def page_image(self, number: int) -> Image.Image:
-        """The image that page ``number``'s boxes refer to (raises for text-only documents)."""
+        """Return the image page ``number``'s boxes refer to (raises for text-only documents)."""
         ...
 
     def close(self) -> None:

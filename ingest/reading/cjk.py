@@ -21,12 +21,12 @@ _CJK_CHAR = re.compile(_CJK)
 
 
 def is_cjk(ch: str) -> bool:
-    """True for a Chinese character, CJK punctuation or a full-width form."""
+    """Tell whether ``ch`` is a Chinese character, CJK punctuation or a full-width form."""
     return bool(_CJK_CHAR.fullmatch(ch))
 
 
 def is_ideograph(ch: str) -> bool:
-    """True for a Chinese character proper (not punctuation)."""
+    """Tell whether ``ch`` is a Chinese character proper (not punctuation)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 

@@ -45,7 +45,7 @@ def open_document(
     max_pages: int = 5000,
     max_pixels: int = 120_000_000,
 ) -> DocumentReader:
-    """A reader for ``path`` (whose content is ``media_type``); cheap, decodes no page.
+    """Open a reader for ``path`` (whose content is ``media_type``); cheap, decodes no page.
 
     Raises ``CasefileError``: ``UNSUPPORTED_TYPE`` for a type without a reader, and the
     family's own codes (``PDF_ENCRYPTED``, ``PDF_DAMAGED``, ``TOO_MANY_PAGES``,

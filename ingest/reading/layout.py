@@ -158,7 +158,7 @@ def lay_out_page(
 
 
 def plain_text_page(text: str, *, number: int) -> PageContent:
-    """A page of known text (TXT, DOCX): one ``Line`` per text line, no boxes, offsets exact."""
+    """Build a page of known text (TXT, DOCX): a ``Line`` per text line, no boxes, exact offsets."""
     lines: list[Line] = []
     offset = 0
     for raw in text.split("\n"):

@@ -99,7 +99,7 @@ class PdfReader(ReaderBase):
             raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {number}: {exc}") from exc
 
     def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """The text layer of page ``number`` if it reads as real text, else its OCR."""
+        """Read page ``number`` from its text layer if that reads as real text, else by OCR."""
         index = self._check_number(number)
         width, height = self._page_size(index)
         fragments, problem = self._text_layer(index)
@@ -110,7 +110,7 @@ class PdfReader(ReaderBase):
         return ocr_page(self.page_image(number), engine, number=number)
 
     def _text_layer(self, index: int) -> tuple[list, str | None]:
-        """The page's text-layer fragments and why they are unusable (``None`` if usable)."""
+        """Return the page's text-layer fragments and why they are unusable (``None`` if usable)."""
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError
         from pdfminer.psparser import PSException

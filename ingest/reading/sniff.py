@@ -36,7 +36,7 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _magic_type(head: bytes, filename: str) -> str | None:
-    """The binary type announced by the leading bytes, if any."""
+    """Return the binary type the leading bytes announce, if any."""
     if b"%PDF-" in head[:1024]:  # producers may put junk before the header; readers accept it
         return PDF
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
@@ -57,7 +57,7 @@ def _magic_type(head: bytes, filename: str) -> str | None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """True when ``head`` decodes as UTF-8, UTF-16 (with BOM) or GB18030 without control bytes."""
+    """Tell whether ``head`` decodes as UTF-8, UTF-16 (BOM) or GB18030 without control bytes."""
     if head.startswith(_BOMS):
         return True
     if b"\x00" in head:
@@ -75,7 +75,7 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def sniff_media_type(head: bytes, filename: str) -> str:
-    """The media type of a file whose first bytes are ``head`` (pass ``HEAD_BYTES`` of them).
+    """Return the media type of a file whose first bytes are ``head`` (``HEAD_BYTES`` of them).
 
     Decided by content. Raises ``CasefileError`` with ``EMPTY_FILE`` for no bytes,
     ``TYPE_MISMATCH`` when the extension names a supported type the content is not, and

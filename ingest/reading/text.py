@@ -49,7 +49,7 @@ class _KnownTextReader(ReaderBase):
         self.page_count = len(self._pages)
 
     def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """The page's text as it is in the file (``engine`` is not used)."""
+        """Return the page's text as it is in the file (``engine`` is not used)."""
         return plain_text_page(self._pages[self._check_number(number)], number=number)
 
     def page_image(self, number: int) -> NoReturn:
@@ -78,8 +78,11 @@ class DocxReader(_KnownTextReader):
         try:
             document = docx.Document(str(path))
             blocks = _body_blocks(document)
+        # python-docx reports a part that breaks the schema as AttributeError/KeyError on the
+        # parsed element; a cut-off file is a BadZipFile.
         except (
-            PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError
+            PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, AttributeError, KeyError,
+            ValueError,
         ) as exc:
             raise CasefileError(DOCX_DAMAGED, f"{path.name}: {exc!r}") from exc
         super().__init__("\n".join(blocks).split("\f"))

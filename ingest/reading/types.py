@@ -40,7 +40,7 @@ class PageContent:
     lines: list[Line] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        """The ``casefile ocr --json`` shape of a page (lines carry their offsets too)."""
+        """Return the ``casefile ocr --json`` shape of a page (lines carry their offsets too)."""
         return asdict(self)
 
     def boxes_for_span(self, start: int, end: int) -> list[list[float]]:

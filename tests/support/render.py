@@ -101,7 +101,7 @@ def render_scanned_pdf(
     noise: float = 0.0,
     skew: float = 0.0,
 ) -> Path:
-    """An image-only PDF (no text layer), one A4 scan per string in ``pages``."""
+    """Write an image-only PDF (no text layer), one A4 scan per string in ``pages``."""
     images = [
         render_page_image(t, font=font, dpi=dpi, noise=noise, skew=skew, seed=i)
         for i, t in enumerate(pages)
@@ -129,7 +129,7 @@ def render_text_pdf(
     scanned_pages: set[int] | None = None,
     garbage_layer_pages: set[int] | None = None,
 ) -> Path:
-    """A PDF with a real text layer (the CJK font embedded), one A4 page per string.
+    """Write a PDF with a real text layer (the CJK font embedded), one A4 page per string.
 
     ``scanned_pages`` (0-based) are drawn as images instead (a mixed PDF);
     ``garbage_layer_pages`` get a scan plus an invisible mojibake text layer, as produced by a
@@ -188,7 +188,7 @@ def render_image(
 
 
 def render_tiff(pages: list[str], path: Path, *, dpi: int = 200, font: str = "uming") -> Path:
-    """A multi-page TIFF (one frame per string), Group 4 compressed as scanners write it."""
+    """Write a multi-page TIFF (a frame per string), Group 4 compressed as scanners do."""
     images = [render_page_image(t, font=font, dpi=dpi, seed=i).convert("1") for i, t in enumerate(pages)]
     images[0].save(
         path, "TIFF", save_all=True, append_images=images[1:], compression="group4", dpi=(dpi, dpi)
@@ -197,7 +197,7 @@ def render_tiff(pages: list[str], path: Path, *, dpi: int = 200, font: str = "um
 
 
 def render_exif_rotated_jpeg(text: str, path: Path, *, orientation: int = 6, dpi: int = 200) -> Path:
-    """A JPEG stored sideways with an EXIF Orientation tag that makes it upright when applied.
+    """Write a JPEG stored sideways with an EXIF Orientation tag that makes it upright.
 
     Orientation 6 means "rotate 90° clockwise to display", so the pixels are stored rotated 90°
     counter-clockwise.
@@ -222,7 +222,7 @@ def truncate_file(src: Path, dst: Path, *, keep: float = 0.5) -> Path:
 
 
 def png_bomb(path: Path, *, side: int = 30000) -> Path:
-    """A valid 1-bit PNG of ``side`` x ``side`` white pixels, a few hundred KB on disk."""
+    """Write a valid 1-bit PNG of ``side`` x ``side`` white pixels, a few hundred KB on disk."""
     import struct
     import zlib
 
@@ -241,8 +241,16 @@ def png_bomb(path: Path, *, side: int = 30000) -> Path:
 
 
 def break_page_tree(src: Path, dst: Path) -> Path:
-    """Copy ``src`` with its page tree made unreadable (``/Type /Pages`` renamed, /Kids gone)."""
+    """Copy ``src`` with the catalog's ``/Pages`` pointing at an object that does not exist.
+
+    The byte length is kept (the object number is padded) so the xref table stays valid: only
+    the page tree is broken.
+    """
+    import re
+
     data = src.read_bytes()
-    broken = data.replace(b"/Kids", b"/Kidz").replace(b"/Type /Pages", b"/Type /Pagez")
+    broken, n = re.subn(rb"/Pages (\d+) 0 R", lambda m: b"/Pages " + b"9" * len(m[1]) + b" 0 R", data)
+    if n != 1:
+        raise ValueError(f"{src}: expected one /Pages reference in the catalog, found {n}")
     dst.write_bytes(broken)
     return dst
