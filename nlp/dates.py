@@ -1,0 +1,102 @@
+"""Dates in judgment text, absolute and relative, resolved in reading order.
+
+``scan_dates(text)`` yields :class:`DateMention` for every date written as 2017年8月8日,
+二〇一七年十二月七日, 2014年3月 (partial), 同年8月24日, 同月20日, 次日, 当日, 同日, 翌日. Relative
+mentions are resolved against the previous mention in the same text; a relative mention with no
+anchor yields ``iso=None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nlp.numerals import cn_to_int
+
+_Y = r"([0-9]{4}|[〇零○一二三四五六七八九]{4})"
+_M = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+_D = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+
+DATE_RE = re.compile(
+    rf"{_Y}年(?:{_M}月(?:份)?(?:{_D}[日号])?)?"
+    rf"|(同年|当年|是年|次年)(?:{_M}月(?:{_D}[日号])?)?"
+    rf"|(同月|当月|次月|本月)(?:{_D}[日号])?"
+    rf"|(?<![0-9一二三四五六七八九十])({_M[1:-1]})月({_D[1:-1]})[日号]"
+    r"|(次日|当日|同日|翌日|当天|同天|第二天|次晨|当晚|同晚)"
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found at ``[start, end)``; ``iso`` is YYYY, YYYY-MM or YYYY-MM-DD, or None."""
+
+    start: int
+    end: int
+    iso: str | None
+    relative: bool
+
+
+def _iso(y: int | None, m: int | None, d: int | None) -> str | None:
+    if y is None:
+        return None
+    if m is None or not 1 <= m <= 12:
+        return f"{y:04d}"
+    if d is None or not 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _num(s: str | None) -> int | None:
+    return cn_to_int(s) if s else None
+
+
+def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
+    """Every date mention in ``text`` in order, relative ones resolved (see module doc)."""
+    y = m = d = None
+    if anchor:
+        parts = [int(p) for p in anchor.split("-")]
+        y, m, d = (parts + [None, None])[:3]  # type: ignore[assignment]
+    for hit in DATE_RE.finditer(text):
+        g = hit.groups()
+        relative = True
+        if g[0]:
+            y, m, d = _num(g[0]), _num(g[1]), _num(g[2])
+            relative = False
+        elif g[3]:
+            if y is not None and g[3] in ("次年",):
+                y += 1
+            if g[4]:
+                m, d = _num(g[4]), _num(g[5])
+            elif y is not None:
+                m = d = None
+        elif g[6]:
+            if g[6] == "次月" and m is not None and y is not None:
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            d = _num(g[7])
+        elif g[8]:
+            m, d = _num(g[8]), _num(g[9])
+        elif g[10]:
+            if g[10] in ("次日", "翌日", "第二天", "次晨") and None not in (y, m, d):
+                nxt = _next_day(y, m, d)  # type: ignore[arg-type]
+                if nxt is not None:
+                    y, m, d = nxt.year, nxt.month, nxt.day
+        yield DateMention(hit.start(), hit.end(), _iso(y, m, d), relative)
+
+
+def _next_day(y: int, m: int, d: int) -> dt.date | None:
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1 <= y <= 9999):
+        return None
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if d > last:
+        return None
+    return dt.date(y, m, d) + dt.timedelta(days=1)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO form of the first absolute date in ``text``."""
+    for mention in scan_dates(text):
+        if not mention.relative:
+            return mention.iso
+    return None

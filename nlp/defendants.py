@@ -1,0 +1,148 @@
+"""Assemble each defendant's facts from the sections of one document.
+
+``extract_defendants(text, sections)`` returns a list of :class:`Defendant` (values with spans).
+Where each fact is read from: identity, history and custody from the party paragraph; charges
+and sentence from the verdict in a judgment (the charged crimes in an 起诉书 or a police
+document come from its reasoning: 本院认为 / 涉嫌); 累犯/前科 without details from the reasoning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.charges import link_charge
+from nlp.found import Found
+from nlp.names import find_aliases, names_from_mentions, party_markers
+from nlp.person import PersonFacts, read_person, split_charge_list
+from nlp.sections import Sections
+from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
+
+_COUNSEL_RE = re.compile(
+    r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
+)
+_LOOSE_CHARGE_RE = re.compile(r"(?:犯|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪)")
+_PRIOR_HINT_RE = re.compile(
+    r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
+)
+
+
+@dataclass
+class Defendant:
+    """Everything found about one defendant."""
+
+    name: Found
+    aliases: list[Found] = field(default_factory=list)
+    person: PersonFacts = field(default_factory=PersonFacts)
+    verdict: VerdictFacts = field(default_factory=VerdictFacts)
+    on_probation: Found | None = None
+    counsel: list[Found] = field(default_factory=list)
+    charge_source: str = "verdict"
+
+
+def _charges_loose(text: str, lo: int, hi: int) -> tuple[list[Found], list[str | None]]:
+    found: list[Found] = []
+    official: list[str | None] = []
+    seen: set[str] = set()
+    for m in _LOOSE_CHARGE_RE.finditer(text, lo, hi):
+        for charge in split_charge_list(m.group(1)):
+            link = link_charge(charge)
+            if link is None or charge in seen:
+                continue
+            seen.add(charge)
+            start = text.find(charge, m.start(1), m.end(1))
+            found.append(Found(charge, start, start + len(charge), 0.8))
+            official.append(link)
+    return found, official
+
+
+def _parts(text: str, rng: tuple[int, int] | None, names: list[str]) -> dict[str, tuple[int, int]]:
+    if rng is None:
+        return {}
+    return split_verdict(text, rng[0], rng[1], names)
+
+
+def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
+    """All defendants of the document in order of first appearance."""
+    defendants: list[Defendant] = []
+    markers = party_markers(text, *sec.defendants) if sec.defendants else []
+    if markers:
+        for i, mk in enumerate(markers):
+            hi = markers[i + 1].start if i + 1 < len(markers) else sec.defendants[1]  # type: ignore[index]
+            counsel_m = re.search(r"(?:指定)?辩护人|诉讼代理人|法定代理人", text[mk.start:hi])
+            block_hi = mk.start + counsel_m.start() if counsel_m else hi
+            d = Defendant(name=mk.name)
+            d.person = read_person(text, mk.start, block_hi, mk.name.end)
+            d.aliases = find_aliases(text, mk.name.end, min(block_hi, mk.name.end + 40))
+            d.counsel = [
+                Found(c.group(1), c.start(1), c.end(1), 0.85)
+                for c in _COUNSEL_RE.finditer(text, block_hi, hi)
+            ]
+            defendants.append(d)
+    else:
+        lo, hi = sec.facts if sec.facts else (0, len(text))
+        for name in names_from_mentions(text[: sec.body_end]):
+            defendants.append(Defendant(name=name))
+    names = [d.name.value for d in defendants]
+    verdict_parts = _parts(text, sec.verdict, names)
+    reasoning_parts = _parts(text, sec.reasoning, names)
+    for d in defendants:
+        name = d.name.value
+        part = verdict_parts.get(name)
+        if sec.doc_type == "刑事判决书" and part:
+            d.verdict = read_verdict(text, *part)
+        if not d.verdict.charges and not d.verdict.acquitted:
+            d.charge_source = "reasoning"
+            rpart = reasoning_parts.get(name)
+            if rpart is None and sec.reasoning and len(defendants) == 1:
+                rpart = sec.reasoning
+            if rpart:
+                d.verdict.charges, d.verdict.charges_official = _charges_loose(text, *rpart)
+            if not d.verdict.charges:
+                d.charge_source = "text"
+                d.verdict.charges, d.verdict.charges_official = _charges_for_name(text, sec, name)
+        _prior_hint(text, sec, d, reasoning_parts.get(name) or (
+            sec.reasoning if len(defendants) == 1 else None))
+        d.on_probation = d.person.on_probation or d.verdict.revokes_probation
+        if d.on_probation is None and sec.reasoning:
+            rp = reasoning_parts.get(name) or (sec.reasoning if len(defendants) == 1 else None)
+            if rp:
+                m = re.search(r"缓刑考验期(?:限)?内", text[rp[0]:rp[1]])
+                if m:
+                    d.on_probation = Found(True, rp[0] + m.start(), rp[0] + m.end(), 0.85)
+    return defendants
+
+
+def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found], list[str | None]]:
+    """Charges attributed to ``name`` anywhere ("被告人X…犯Y罪" within one sentence)."""
+    found: list[Found] = []
+    official: list[str | None] = []
+    seen: set[str] = set()
+    for m in re.finditer(re.escape(name), text[: sec.body_end]):
+        end = text.find("。", m.end())
+        end = len(text) if end < 0 else min(end, m.end() + 80)
+        got, links = _charges_loose(text, m.end(), end)
+        for f, link in zip(got, links, strict=True):
+            if f.value not in seen:
+                seen.add(f.value)
+                found.append(Found(f.value, f.start, f.end, 0.6))
+                official.append(link)
+    return found, official
+
+
+def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | None) -> None:
+    """累犯/前科 stated only in the reasoning: a prior conviction without details."""
+    if d.person.prior_convictions or rng is None:
+        return
+    m = _PRIOR_HINT_RE.search(text, rng[0], rng[1])
+    if not m:
+        return
+    sentence = m.group(1) or m.group(2)
+    d.person.prior_convictions.append({
+        "date": None,
+        "charge": None,
+        "sentence": Found(sentence, m.start(), m.end(), 0.6) if sentence else None,
+    })
+
+
+__all__ = ["Defendant", "extract_defendants", "name_matches"]

@@ -1,0 +1,139 @@
+"""Document-level facts: case number, court, procuratorate, procedure, guilty plea, extras.
+
+Each ``find_*`` takes the normalised text and its :class:`~nlp.sections.Sections` and returns a
+:class:`~nlp.found.Found` or ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.found import Found
+from nlp.sections import Sections
+
+_OPEN = "（(〔［\\["
+_CLOSE = "）)〕］\\]"
+CASE_NO_RE = re.compile(
+    rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}][\u4e00-\u9fa50-9]{{1,24}}?号"
+)
+_DOC_NO_RE = re.compile(
+    rf"([\u4e00-\u9fa5]{{1,14}})[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
+)
+_COURT_RE = re.compile(r"(?:人民法院|铁路运输法院|海事法院|军事法院|知识产权法院|互联网法院)")
+_PROC_RE = re.compile(r"(?:人民检察院|检察院)")
+_STOP_BACK = set("书，。：；、）)（(“”\"' 0123456789")
+
+
+def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int = 30) -> int:
+    start = start_of_suffix
+    while start > 0 and end_of_name - start < limit and text[start - 1] not in _STOP_BACK:
+        start -= 1
+    return start
+
+
+def find_case_number(text: str, sec: Sections) -> Found | None:
+    """The document's own 案号: the first one after the title (or in the header)."""
+    lo = max(0, sec.title_end - 2)
+    hi = max(sec.header[1], min(len(text), sec.title_end + 120))
+    if sec.doc_type in ("刑事判决书", "other"):
+        m = CASE_NO_RE.search(text, lo, hi) or CASE_NO_RE.search(text, 0, hi)
+        if m:
+            return Found(m.group(0), m.start(), m.end(), 0.95)
+    m2 = _DOC_NO_RE.search(text, lo, hi)
+    if m2:
+        return Found(m2.group(0), m2.start(), m2.end(), 0.85)
+    m = CASE_NO_RE.search(text, 0, hi)
+    return Found(m.group(0), m.start(), m.end(), 0.8) if m else None
+
+
+def _organisation(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> Found | None:
+    m = pattern.search(text, lo, hi)
+    if not m:
+        return None
+    start = _extend_back(text, m.end(), m.start())
+    name = text[start:m.end()]
+    # A title glued to the name ("…一审刑事判决书湖北省…") is cut at the last 书.
+    if len(name) <= len(m.group(0)):
+        return None
+    return Found(name, start, m.end(), 0.9)
+
+
+def find_court(text: str, sec: Sections) -> Found | None:
+    """The court that issued a judgment (header), or the court a procuratorate addresses."""
+    if sec.doc_type == "刑事判决书" or sec.doc_type == "other":
+        found = _organisation(text, _COURT_RE, 0, max(sec.title_end + 10, 80))
+        if found:
+            return found
+    m = re.search(r"(?:此致|致)([\u4e00-\u9fa5]{2,30}?人民法院)", text)
+    if m:
+        return Found(m.group(1), m.start(1), m.end(1), 0.85)
+    return None
+
+
+_PUBLIC_PROS_RE = re.compile(r"(原)?公诉机关[：:]?([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))")
+
+
+def find_procuratorate(text: str, sec: Sections) -> Found | None:
+    """公诉机关 (原公诉机关 in a second instance); the issuer of an 起诉书; None if private."""
+    if sec.doc_type in ("起诉书",):
+        found = _organisation(text, _PROC_RE, 0, sec.title_end + 5)
+        if found:
+            return found
+    head_end = sec.defendants[1] if sec.defendants else min(len(text), 400)
+    m = _PUBLIC_PROS_RE.search(text, 0, head_end)
+    if m:
+        return Found(m.group(2), m.start(2), m.end(2), 0.95)
+    if re.search(r"自诉人", text[:head_end]):
+        return None
+    m2 = re.search(r"([\u4e00-\u9fa5]{2,30}?人民检察院)以[^。]{0,40}起诉书", text)
+    if m2:
+        start = _extend_back(text, m2.end(1), m2.start(1) + len(m2.group(1)) - 5)
+        return Found(text[start:m2.end(1)], start, m2.end(1), 0.8)
+    return None
+
+
+_PROCEDURES = (
+    (re.compile(r"转为?(?:适用)?普通程序|转为普通程序"), "普通程序"),
+    (re.compile(r"速裁程序"), "速裁程序"),
+    (re.compile(r"简易程序"), "简易程序"),
+    (re.compile(r"普通程序"), "普通程序"),
+)
+
+
+def find_procedure(text: str, sec: Sections) -> Found | None:
+    """简易程序 / 普通程序 / 速裁程序 as stated before the reasoning (a switch to 普通 wins)."""
+    end = sec.reasoning[0] if sec.reasoning else sec.body_end
+    for pattern, name in _PROCEDURES:
+        m = pattern.search(text, 0, end)
+        if m:
+            return Found(name, m.start(), m.end(), 0.9)
+    return None
+
+
+def find_guilty_plea(text: str, sec: Sections) -> Found | None:
+    """The first 认罪认罚 mention in the body (statutes appended after the verdict are ignored)."""
+    m = re.search(r"认罪认罚", text[: sec.body_end])
+    return Found(True, m.start(), m.end(), 0.9) if m else None
+
+
+_BAC_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:mg|毫克)\s*[/／每]\s*100\s*(?:ml|mL|ML|毫升)"
+)
+_PLATE_RE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}"
+    r"[A-HJ-NP-Z0-9挂学警港澳]"
+)
+
+
+def find_blood_alcohol(text: str) -> Found | None:
+    """Blood alcohol content in mg/100ml (the first measurement)."""
+    m = _BAC_RE.search(text)
+    return Found(float(m.group(1)), m.start(), m.end(), 0.9) if m else None
+
+
+def find_plates(text: str) -> list[Found]:
+    """Vehicle plates (民用号牌), de-duplicated, in order of first mention."""
+    seen: dict[str, Found] = {}
+    for m in _PLATE_RE.finditer(text):
+        seen.setdefault(m.group(0), Found(m.group(0), m.start(), m.end(), 0.8))
+    return list(seen.values())

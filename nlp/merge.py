@@ -1,0 +1,107 @@
+"""Merge the fact sheets of one case's documents, reporting every disagreement.
+
+``merge_factsheets(sheets)`` matches defendants across sheets by ID number, else by name
+(typo-tolerant), fills each field from the first sheet that states it, and lists under
+``"conflicts"`` every field where sheets state different values
+(``{"defendant", "field", "values": [{"value", "evidence", "document_id"}]}``). Nothing is
+resolved silently: the merged value is the first stated one, flagged by its conflict entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from nlp.verdict import name_matches
+
+_DOC_FIELDS = ("case_number", "court", "procuratorate", "procedure")
+_DEF_FIELDS = ("gender", "birth_date", "ethnicity", "id_number", "sentence")
+_LIST_FIELDS = ("charges",)
+
+
+def _same_person(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get("id_number") and b.get("id_number"):
+        return bool(a["id_number"] == b["id_number"])
+    return name_matches(a["name"], b["name"]) or name_matches(b["name"], a["name"])
+
+
+def _ev(sheet: dict[str, Any], key: str) -> Any:
+    return (sheet.get("evidence") or {}).get(key)
+
+
+def merge_factsheets(sheets: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One case's fact sheet from the sheets of its documents (see module doc)."""
+    merged: dict[str, Any] = {k: None for k in _DOC_FIELDS}
+    merged["guilty_plea_leniency"] = any(s.get("guilty_plea_leniency") for s in sheets)
+    merged["documents"] = [
+        {"document_id": s.get("document_id"), "document_type": s.get("document_type")} for s in sheets
+    ]
+    conflicts: list[dict[str, Any]] = []
+    evidence: dict[str, Any] = {}
+    for key in _DOC_FIELDS:
+        stated = [(s[key], _ev(s, key), s.get("document_id")) for s in sheets if s.get(key)]
+        if key in ("case_number", "procedure"):
+            # Each stage has its own document number and procedure: not a disagreement.
+            pass
+        if stated:
+            merged[key], evidence[key] = stated[0][0], stated[0][1]
+    groups: list[list[tuple[dict[str, Any], dict[str, Any]]]] = []
+    for sheet in sheets:
+        for d in sheet.get("defendants", []):
+            for group in groups:
+                if any(_same_person(d, other) for other, _ in group):
+                    group.append((d, sheet))
+                    break
+            else:
+                groups.append([(d, sheet)])
+    merged["defendants"] = []
+    for group in groups:
+        merged["defendants"].append(_merge_defendant(group, conflicts))
+    merged["conflicts"] = conflicts
+    merged["evidence"] = evidence
+    return merged
+
+
+def _merge_defendant(
+    group: list[tuple[dict[str, Any], dict[str, Any]]], conflicts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    first = group[0][0]
+    out: dict[str, Any] = dict(first)
+    name = first["name"]
+    out["names"] = sorted({d["name"] for d, _ in group})
+    if len(out["names"]) > 1:
+        conflicts.append(_conflict(name, "name", [(d["name"], d, s, "name") for d, s in group]))
+    for key in _DEF_FIELDS:
+        stated = [(d[key], d, s, key) for d, s in group if d.get(key) is not None]
+        if stated:
+            out[key] = stated[0][0]
+            if len({repr(v) for v, *_ in stated}) > 1:
+                conflicts.append(_conflict(name, key, stated))
+    for key in _LIST_FIELDS:
+        stated = [(d.get(key, []), d, s, key) for d, s in group]
+        union: list[str] = []
+        for values, *_ in stated:
+            union.extend(v for v in values if v not in union)
+        out[key] = union
+        if len({tuple(sorted(v)) for v, *_ in stated}) > 1:
+            conflicts.append(_conflict(name, key, stated))
+    for key in ("prior_convictions", "administrative_penalties", "custody_events"):
+        union_items: list[Any] = []
+        for d, _ in group:
+            union_items.extend(i for i in d.get(key, []) if i not in union_items)
+        out[key] = union_items
+    out["on_probation_at_offense"] = any(d.get("on_probation_at_offense") for d, _ in group)
+    out["sources"] = [s.get("document_id") for _, s in group]
+    return out
+
+
+def _conflict(name: str, field: str, stated: list[tuple[Any, dict[str, Any], dict[str, Any], str]]) -> dict[str, Any]:
+    return {
+        "defendant": name,
+        "field": field,
+        "values": [
+            {"value": value, "evidence": (d.get("evidence") or {}).get(key),
+             "document_id": s.get("document_id")}
+            for value, d, s, key in stated
+        ],
+    }

@@ -1,0 +1,80 @@
+"""Normalise page text for matching while keeping a map back to the original offsets.
+
+Contract: ``normalize(text)`` returns a :class:`NormText` whose ``text`` has full-width ASCII
+folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 曰→日 after a
+number) and whitespace removed (kept as one space only between two ASCII letters/digits).
+``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
+normalised text maps back exactly (``span_to_orig``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_CN_DIGITS = set("〇零一二两三四五六七八九十百千万")
+_TO_ZERO = set("Oo")
+_TO_ONE = set("lI|")
+
+
+@dataclass(frozen=True)
+class NormText:
+    """Normalised text and, per character, its offset in the original text."""
+
+    text: str
+    orig: list[int]
+    orig_len: int
+
+    def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised ``[start, end)`` span to the original text."""
+        if start >= end:
+            pos = self.orig[start] if start < len(self.orig) else self.orig_len
+            return pos, pos
+        return self.orig[start], self.orig[end - 1] + 1
+
+
+def _fold_width(ch: str) -> str:
+    code = ord(ch)
+    # Full-width ASCII block (！..～) maps 1:1 onto ASCII; keep full-width brackets and
+    # punctuation that Chinese documents write on purpose (（）：，；).
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return chr(code - 0xFEE0)
+    if ch == "\u3000":
+        return " "
+    return ch
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def normalize(text: str) -> NormText:
+    """Fold widths, repair digit confusables and drop layout whitespace (see module doc)."""
+    folded = [_fold_width(c) for c in text]
+    out: list[str] = []
+    orig: list[int] = []
+    n = len(folded)
+    i = 0
+    while i < n:
+        ch = folded[i]
+        if ch.isspace():
+            j = i
+            while j < n and folded[j].isspace():
+                j += 1
+            if out and j < n and _is_ascii_alnum(out[-1]) and _is_ascii_alnum(folded[j]):
+                out.append(" ")
+                orig.append(i)
+            i = j
+            continue
+        out.append(ch)
+        orig.append(i)
+        i += 1
+    # Confusables are repaired after whitespace removal so "2 l 时" is seen as "2l时".
+    for k, ch in enumerate(out):
+        prev = out[k - 1] if k else ""
+        nxt = out[k + 1] if k + 1 < len(out) else ""
+        if ch in _TO_ZERO or ch in _TO_ONE:
+            if prev.isdigit() or (nxt.isdigit() and not prev.isalpha()):
+                out[k] = "0" if ch in _TO_ZERO else "1"
+        elif ch == "曰" and (prev.isdigit() or prev in _CN_DIGITS):
+            out[k] = "日"
+    return NormText("".join(out), orig, len(text))

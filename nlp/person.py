@@ -1,0 +1,253 @@
+"""Facts about one defendant read from their party paragraph.
+
+``read_person(text, lo, hi)`` returns a :class:`PersonFacts` with gender, birth date, ethnicity,
+ID number (checked), prior convictions, administrative penalties, probation status and custody
+events (coercive measures of this case, in written order, relative dates resolved).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.charges import link_charge
+from nlp.dates import DateMention, scan_dates
+from nlp.found import Found
+from nlp.idcard import ID_RE, check_id
+
+ETHNICITIES = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 "
+    "纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 "
+    "鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+_ETH_RE = re.compile(
+    r"(?<![\u4e00-\u9fa5])(" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + r")族"
+    r"|[，,](" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + r")族"
+)
+_GENDER_RE = re.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
+
+CHARGE_TEXT_RE = re.compile(r"犯([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
+
+
+def split_charge_list(s: str) -> list[str]:
+    """"强奸罪、抢劫罪" → two charges; "生产、销售有毒、有害食品罪" stays one."""
+    parts = re.split(r"(?<=罪)[、和及与]", s)
+    return [p for p in parts if p.endswith("罪") and len(p) >= 3]
+
+
+@dataclass
+class PersonFacts:
+    """What a party paragraph says about one defendant (values with their spans)."""
+
+    gender: Found | None = None
+    birth_date: Found | None = None
+    ethnicity: Found | None = None
+    id_number: Found | None = None
+    id_problems: list[str] = field(default_factory=list)
+    prior_convictions: list[dict[str, Found | None]] = field(default_factory=list)
+    administrative_penalties: list[dict[str, Found | None]] = field(default_factory=list)
+    on_probation: Found | None = None
+    custody_events: list[dict[str, Found]] = field(default_factory=list)
+
+
+def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    out = []
+    start = lo
+    for m in re.finditer(r"[，,。；;]", text[lo:hi]):
+        end = lo + m.start()
+        if end > start:
+            out.append((start, end))
+        start = lo + m.end()
+    if hi > start:
+        out.append((start, hi))
+    return out
+
+
+def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    out = []
+    start = lo
+    for m in re.finditer(r"[。；;]", text[lo:hi]):
+        out.append((start, lo + m.start()))
+        start = lo + m.end()
+    if hi > start:
+        out.append((start, hi))
+    return [s for s in out if s[1] > s[0]]
+
+
+_BIRTH_RE = re.compile(r"(出生|生于|生|出世)")
+
+
+def _birth_date(text: str, lo: int, hi: int, dates: list[DateMention]) -> Found | None:
+    for d in dates:
+        if d.relative or d.start < lo or d.start >= hi:
+            continue
+        after = text[d.end: d.end + 3]
+        before = text[max(lo, d.start - 2): d.start]
+        if after.startswith(("出生", "生", "日生")) or before.endswith(("生于", "出生于")):
+            return Found(d.iso, d.start, d.end, 0.95)
+    return None
+
+
+_CUSTODY = (
+    (re.compile(r"指定居所监视居住"), "指定居所监视居住"),
+    (re.compile(r"监视居住"), "监视居住"),
+    (re.compile(r"取保候审"), "取保候审"),
+    (re.compile(r"刑事拘留|(?<!行政)(?<!司法)拘留(?!所|证)"), "刑事拘留"),
+    (re.compile(r"逮捕"), "逮捕"),
+    (re.compile(r"拘传"), "拘传"),
+    (re.compile(r"留置"), "其他"),
+    (re.compile(r"(?<!现)(?:临时)?羁押(?!于[^，。]{0,20}看守所[，。]?$)|(?<!现)被羁押"), "羁押"),
+)
+_ADMIN_RE = re.compile(
+    r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
+)
+_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行")
+_SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
+_THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
+
+
+def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
+    """Read one party paragraph ``text[lo:hi]``; ``name_end`` is where the name ends."""
+    facts = PersonFacts()
+    dates = list(scan_dates(text[lo:hi]))
+    dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in dates]
+    head_hi = min(hi, name_end + 120)
+    g = _GENDER_RE.search(text, name_end, head_hi)
+    if g:
+        facts.gender = Found(g.group(1), g.start(1), g.end(1), 0.95)
+    facts.birth_date = _birth_date(text, name_end, hi, dates)
+    e = _ETH_RE.search(text, name_end, head_hi)
+    if e:
+        grp = 1 if e.group(1) else 2
+        facts.ethnicity = Found(e.group(grp) + "族", e.start(grp), e.end(grp) + 1, 0.95)
+    idm = ID_RE.search(text, name_end, hi)
+    if idm:
+        check = check_id(
+            idm.group(1),
+            facts.birth_date.value if facts.birth_date else None,
+            facts.gender.value if facts.gender else None,
+        )
+        facts.id_problems = check.problems
+        facts.id_number = Found(check.number, idm.start(1), idm.end(1), 0.95 if check.valid else 0.5)
+        if facts.birth_date is None and check.birth_date:
+            facts.birth_date = Found(check.birth_date, idm.start(1), idm.end(1), 0.8)
+        if facts.gender is None and check.gender and "check_char" not in check.problems:
+            facts.gender = Found(check.gender, idm.start(1), idm.end(1), 0.7)
+    _read_history(text, name_end, hi, dates, facts)
+    prob = re.search(r"缓刑考验期(?:限)?内|撤销[^。；]{0,20}缓刑", text[lo:hi])
+    if prob:
+        facts.on_probation = Found(True, lo + prob.start(), lo + prob.end(), 0.9)
+    return facts
+
+
+def _date_before(dates: list[DateMention], lo: int, pos: int) -> DateMention | None:
+    best = None
+    for d in dates:
+        if lo <= d.start < pos:
+            best = d
+    return best
+
+
+def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
+    for s_lo, s_hi in _sentences(text, lo, hi):
+        sentence = text[s_lo:s_hi]
+        is_prior = bool(_PRIOR_TRIGGER_RE.search(sentence)) and not _THIS_CASE_RE.search(
+            sentence[: (_PRIOR_TRIGGER_RE.search(sentence).start())]  # type: ignore[union-attr]
+        )
+        if is_prior:
+            # "…刑满释放，因涉嫌犯盗窃罪于…被刑事拘留": the tail is about this case.
+            last_trigger = list(_PRIOR_TRIGGER_RE.finditer(sentence))[-1]
+            tail = _THIS_CASE_RE.search(sentence, last_trigger.end())
+            split = s_lo + tail.start() if tail else s_hi
+            _read_priors(text, s_lo, split, dates, facts)
+            if not tail:
+                continue
+            s_lo = split
+            sentence = text[s_lo:s_hi]
+        last_date: DateMention | None = None
+        for c_lo, c_hi in _clauses(text, s_lo, s_hi):
+            clause = text[c_lo:c_hi]
+            in_clause = [d for d in dates if c_lo <= d.start < c_hi]
+            if in_clause:
+                last_date = in_clause[-1]
+            admin = _ADMIN_RE.search(clause)
+            if admin and not _THIS_CASE_RE.search(sentence):
+                ds = [d for d in in_clause if d.end <= c_lo + admin.start()] or (
+                    [last_date] if last_date else []
+                )
+                for d in ds or [None]:
+                    facts.administrative_penalties.append({
+                        "date": Found(d.iso, d.start, d.end, 0.85) if d else None,
+                        "penalty": Found(admin.group(0), c_lo + admin.start(), c_lo + admin.end(), 0.9),
+                    })
+                continue
+            if admin and admin.group(0) in ("行政拘留", "治安拘留"):
+                measure_hit = (admin, "行政拘留")
+            else:
+                measure_hit = None
+                for pattern, measure in _CUSTODY:
+                    hit = pattern.search(clause)
+                    if hit:
+                        measure_hit = (hit, measure)
+                        break
+            if measure_hit is None:
+                continue
+            hit, measure = measure_hit
+            if measure == "羁押" and clause.startswith("现"):
+                continue
+            date = _date_before(dates, c_lo, c_lo + hit.start()) or last_date
+            if date is None:
+                continue
+            event = {
+                "measure": Found(measure, c_lo + hit.start(), c_lo + hit.end(), 0.9),
+                "date": Found(date.iso, date.start, date.end, 0.9 if not date.relative else 0.85),
+            }
+            prev = facts.custody_events[-1] if facts.custody_events else None
+            # 批准逮捕 then 执行逮捕 is one arrest, dated when it was executed.
+            if prev and measure == "逮捕" and prev["measure"].value == "逮捕" and (
+                "批准" in text[prev["measure"].start - 4: prev["measure"].end]
+                or "决定" in text[prev["measure"].start - 6: prev["measure"].end]
+                or prev["date"].value == date.iso
+            ):
+                facts.custody_events[-1] = event
+                continue
+            facts.custody_events.append(event)
+
+
+def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
+    sentence = text[lo:hi]
+    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚", sentence))
+    window_start = lo
+    for t in triggers:
+        t_abs = lo + t.start()
+        window = text[window_start:t_abs]
+        charges = []
+        for cm in CHARGE_TEXT_RE.finditer(window):
+            charges.extend(
+                (c, window_start + cm.start() + 1 + cm.group(0)[1:].find(c))
+                for c in split_charge_list(cm.group(0)[1:])
+            )
+        date = _date_before(dates, window_start, t_abs)
+        if t.group(0) == "判处":
+            s_start = t_abs + 2
+            s_end = s_start
+            for c_lo, c_hi in _clauses(text, s_start, hi):
+                if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
+                    break
+                s_end = c_hi
+        else:
+            s_start, s_end = t_abs, t_abs + len(t.group(0))
+        charge = charges[0] if charges else None
+        sentence_text = text[s_start:s_end]
+        if charge is None and date is None and not sentence_text:
+            continue
+        entry: dict[str, Found | None] = {
+            "date": Found(date.iso, date.start, date.end, 0.9) if date else None,
+            "charge": Found(charge[0], charge[1], charge[1] + len(charge[0]), 0.9) if charge else None,
+            "sentence": Found(sentence_text, s_start, s_end, 0.85) if sentence_text else None,
+        }
+        if charge:
+            entry["charge_official"] = Found(link_charge(charge[0]), charge[1],
+                                             charge[1] + len(charge[0]), 0.8)
+        facts.prior_convictions.append(entry)
+        window_start = s_end

@@ -1,0 +1,106 @@
+"""Document type and sections of a normalised document.
+
+``classify(text)`` names the document type from its title; ``split_sections(text, doc_type)``
+returns character ranges for header, defendants, facts, reasoning and verdict (absent sections
+are ``None``). Works on text from :func:`nlp.normalize.normalize` (no whitespace).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOC_TYPES = ("起诉书", "刑事判决书", "起诉意见书", "提请批准逮捕书", "拘留证/逮捕证", "讯问笔录",
+             "受案登记表", "other")
+
+_TITLES: tuple[tuple[str, str], ...] = (
+    ("刑事附带民事判决书", "刑事判决书"),
+    ("刑事判决书", "刑事判决书"),
+    ("判决书", "刑事判决书"),
+    ("起诉意见书", "起诉意见书"),
+    ("提请批准逮捕书", "提请批准逮捕书"),
+    ("起诉书", "起诉书"),
+    ("拘留证", "拘留证/逮捕证"),
+    ("逮捕证", "拘留证/逮捕证"),
+    ("讯问笔录", "讯问笔录"),
+    ("受案登记表", "受案登记表"),
+)
+_HEAD_WINDOW = 160
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Half-open ranges ``(start, end)`` of each section in the normalised text."""
+
+    doc_type: str
+    title_end: int
+    header: tuple[int, int]
+    defendants: tuple[int, int] | None
+    facts: tuple[int, int] | None
+    reasoning: tuple[int, int] | None
+    verdict: tuple[int, int] | None
+    body_end: int
+
+
+def classify(text: str) -> tuple[str, int]:
+    """Document type from the earliest title word near the top, and where that title ends."""
+    head = text[:_HEAD_WINDOW]
+    best: tuple[int, str, int] | None = None
+    for word, doc_type in _TITLES:
+        pos = head.find(word)
+        if pos < 0:
+            continue
+        # "…起诉书指控" inside a judgment's procedure paragraph is not a title.
+        if word == "起诉书" and head[pos + 3: pos + 5] in ("指控", "认定", "中", "的"):
+            continue
+        end = pos + len(word)
+        if best is None or pos < best[0] or (pos == best[0] and end > best[2]):
+            best = (pos, doc_type, end)
+    if best is None:
+        return "other", 0
+    return best[1], best[2]
+
+
+_PARTY_RE = re.compile(
+    r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|被告单位|自诉人|罪犯|被告)(?:[（(][^）)]{0,8}[）)])?"
+)
+_PROCEDURE_RE = re.compile(
+    r"[\u4e00-\u9fa5]{2,30}?人民检察院(?:以|于|指控|向本院)|公诉机关以|起诉书指控|本院受理|"
+    r"审理[^。]{0,40}一案|自诉人[^。]{0,20}(?:起诉|控告)|本案由|经依法审查|经审查|经侦查|"
+    r"犯罪嫌疑人[^。]{0,30}涉嫌[^。]{0,30}一案|现已侦查终结|提起公诉"
+)
+_REASONING_RE = re.compile(r"本院认为|本院经审查认为|经审查认为|我局认为|本局认为")
+_VERDICT_RE = re.compile(r"判决如下|裁定如下|决定如下")
+_VERDICT_END_RE = re.compile(r"如不服本判决|如不服本裁定|审判长|审判员|人民陪审员|附[：:]?(?:相关)?法律")
+
+
+def split_sections(text: str, doc_type: str | None = None, title_end: int | None = None) -> Sections:
+    """Locate the sections; falls back to "everything is facts" for fact-only texts."""
+    if doc_type is None or title_end is None:
+        doc_type, title_end = classify(text)
+    party = _PARTY_RE.search(text, title_end)
+    verdict_m = _VERDICT_RE.search(text)
+    verdict: tuple[int, int] | None = None
+    body_end = len(text)
+    if verdict_m:
+        end_m = _VERDICT_END_RE.search(text, verdict_m.end())
+        body_end = end_m.start() if end_m else len(text)
+        verdict = (verdict_m.end(), body_end)
+    limit = verdict_m.start() if verdict_m else len(text)
+    reasoning_m = None
+    for m in _REASONING_RE.finditer(text, 0, limit):
+        reasoning_m = m  # the last "本院认为" before the verdict is the court's own reasoning
+    reasoning = (reasoning_m.start(), limit) if reasoning_m else None
+    defendants: tuple[int, int] | None = None
+    facts_start = 0
+    # A party paragraph opens the document: 被告人 within the header region after the title.
+    if party and party.start() - title_end < 400:
+        proc = _PROCEDURE_RE.search(text, party.end())
+        def_end = proc.start() if proc else (reasoning_m.start() if reasoning_m else limit)
+        defendants = (party.start(), def_end)
+        facts_start = def_end
+    facts_end = reasoning_m.start() if reasoning_m else limit
+    header_end = defendants[0] if defendants else min(title_end + 60, len(text))
+    facts = (facts_start, facts_end) if facts_end > facts_start else None
+    return Sections(doc_type, title_end, (0, header_end), defendants, facts, reasoning, verdict,
+                    body_end)

@@ -1,0 +1,127 @@
+"""Charges and sentence of one defendant, read from the verdict (判决如下 …).
+
+``split_verdict(text, lo, hi, names)`` gives each defendant their part of the verdict;
+``read_verdict(text, lo, hi)`` reads charges (written form + official name), the sentence
+(principal, term in months, probation, fine, revoked probation) and acquittal from that part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.charges import link_charge
+from nlp.found import Found
+from nlp.numerals import NUM_RE, parse_amount, parse_term
+from nlp.person import CHARGE_TEXT_RE, split_charge_list
+
+_PRINCIPAL_RE = re.compile(
+    rf"(有期徒刑|拘役|管制|无期徒刑|死刑(?:，?缓期[二两]年执行)?|免予刑事处罚|免于刑事处罚)"
+    rf"((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?零?(?:{NUM_RE}[日天])?)"
+)
+_PROBATION_RE = re.compile(rf"缓刑((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?)")
+_FINE_RE = re.compile(r"罚金(?:人民币)?([0-9][0-9,，.]*[万萬]?|[〇零一二两三四五六七八九十百千万]+)元")
+_COMBINED_RE = re.compile(r"决定执行")
+_ACQUIT_RE = re.compile(r"无罪")
+
+
+@dataclass
+class VerdictFacts:
+    """Charges and sentence for one defendant (``None`` sentence when acquitted or absent)."""
+
+    charges: list[Found] = field(default_factory=list)
+    charges_official: list[str | None] = field(default_factory=list)
+    principal: Found | None = None
+    term_months: Found | None = None
+    probation_months: Found | None = None
+    fine_yuan: Found | None = None
+    revokes_probation: Found | None = None
+    acquitted: Found | None = None
+
+
+def name_matches(written: str, name: str) -> bool:
+    """Same person despite a typo or a mask variant (邱剑峰/邱剑锋, 张某/张某某 are not equal)."""
+    if written == name:
+        return True
+    if len(written) == len(name) and len(name) >= 3:
+        return sum(a != b for a, b in zip(written, name, strict=True)) == 1 and written[0] == name[0]
+    return False
+
+
+def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tuple[int, int]]:
+    """Each defendant's part of the verdict: from their first mention to the next defendant's."""
+    hits: list[tuple[int, str]] = []
+    for m in re.finditer(r"(?:上诉人|原审被告人|被告人|被告)", text[lo:hi]):
+        pos = lo + m.end()
+        for name in names:
+            if any(name_matches(text[pos:pos + len(name)], name) for _ in (0,)):
+                hits.append((lo + m.start(), name))
+                break
+    parts: dict[str, tuple[int, int]] = {}
+    if not hits:
+        if len(names) == 1:
+            parts[names[0]] = (lo, hi)
+        return parts
+    for i, (pos, name) in enumerate(hits):
+        if name in parts:
+            continue
+        nxt = next((p for p, n in hits[i + 1:] if n != name), hi)
+        parts[name] = (pos, nxt)
+    return parts
+
+
+def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
+    """Read charges and the final sentence from one defendant's verdict part."""
+    out = VerdictFacts()
+    seen: set[str] = set()
+    for m in CHARGE_TEXT_RE.finditer(text, lo, hi):
+        body_start = m.start() + 1
+        for charge in split_charge_list(m.group(0)[1:]):
+            start = text.find(charge, body_start, m.end())
+            if charge in seen or link_charge(charge) is None and len(charge) > 15:
+                continue
+            seen.add(charge)
+            out.charges.append(Found(charge, start, start + len(charge), 0.95))
+            out.charges_official.append(link_charge(charge))
+    acquit = _ACQUIT_RE.search(text, lo, hi)
+    if acquit and not out.charges:
+        out.acquitted = Found(True, acquit.start(), acquit.end(), 0.9)
+    combined = _COMBINED_RE.search(text, lo, hi)
+    s_lo = combined.end() if combined else lo
+    pm = _PRINCIPAL_RE.search(text, s_lo, hi)
+    if pm:
+        principal = pm.group(1)
+        if principal.startswith("死刑"):
+            principal = "死刑"
+        if principal == "免于刑事处罚":
+            principal = "免予刑事处罚"
+        out.principal = Found(principal, pm.start(1), pm.end(1), 0.95)
+        if pm.group(2):
+            months = parse_term(pm.group(2))
+            if months is not None:
+                out.term_months = Found(months, pm.start(2), pm.end(2), 0.95)
+    fines = list(_FINE_RE.finditer(text, s_lo, hi))
+    if not fines and combined:
+        fines = list(_FINE_RE.finditer(text, lo, hi))
+    if fines:
+        amounts = [parse_amount(f.group(1) + "元") for f in fines]
+        valid = [a for a in amounts if a is not None]
+        if valid:
+            # Without a combined fine, the fines of several charges are executed together.
+            total = valid[0] if combined and len(fines) == 1 else sum(valid)
+            out.fine_yuan = Found(total, fines[0].start(1), fines[-1].end(1), 0.9)
+    if out.principal is None and fines:
+        out.principal = Found("单处罚金", fines[0].start(), fines[0].end(), 0.85)
+    for pr in _PROBATION_RE.finditer(text, s_lo, hi):
+        # "撤销…宣告缓刑二年的部分" names the revoked probation, not a new one.
+        before = text[max(lo, pr.start() - 40): pr.start()]
+        if "撤销" in before.rsplit("。", 1)[-1] or not pr.group(1):
+            continue
+        months = parse_term(pr.group(1))
+        if months:
+            out.probation_months = Found(months, pr.start(1), pr.end(1), 0.95)
+            break
+    rv = re.search(r"撤销[^。；]{0,40}?缓刑", text[lo:hi])
+    if rv:
+        out.revokes_probation = Found(True, lo + rv.start(), lo + rv.end(), 0.9)
+    return out
