@@ -89,6 +89,14 @@ INVALID_QUERY = _spec("invalid_query", 422, "检索条件不正确。", "请输�
 SEARCH_UNAVAILABLE = _spec(
     "search_unavailable", 503, "检索服务暂不可用。", "请稍后重试；管理员可运行 casefile reindex 重建索引。"
 )
+SEARCH_BACKEND_UNKNOWN = _spec(
+    "search_backend_unknown", 500, "未知的检索后端。",
+    "请将 CASEFILE_SEARCH_BACKEND 设置为已注册的后端，例如 tantivy 或 elasticsearch。",
+)
+SEARCH_MISCONFIGURED = _spec(
+    "search_misconfigured", 500, "检索服务配置不完整。",
+    "tantivy 后端需要索引目录；elasticsearch 后端需要设置 CASEFILE_ES_URL。",
+)
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 

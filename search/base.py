@@ -1,0 +1,102 @@
+"""The search contract: what is indexed, what is asked, what comes back, and the backend Protocol.
+
+Every backend (tantivy embedded, Elasticsearch, any added later) implements ``SearchIndex`` and is
+held to the same contract tests (``tests/search/test_contract.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+
+@dataclass
+class PageRecord:
+    """One page of one document, as indexed; ``(document_id, page)`` identifies it."""
+
+    document_id: int
+    case_number: str
+    filename: str
+    page: int  # 1-based
+    text: str  # the page text; spans in hits are offsets into THIS text
+    document_type: str | None = None
+    agency: str | None = None  # owning agency (for facets/permissions later)
+    charges: list[str] = field(default_factory=list)  # facet values from extracted facts
+    defendants: list[str] = field(default_factory=list)
+    date: str | None = None  # ISO date of the document if known (for range filter/sort)
+
+
+@dataclass
+class SearchQuery:
+    """A full-text query with filters; filters are applied inside the engine's query."""
+
+    text: str
+    case_number: str | None = None  # search within one case
+    allowed_cases: frozenset[str] | None = None  # permission filter; None = no restriction
+    document_type: str | None = None
+    charge: str | None = None
+    defendant: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: Literal["relevance", "date"] = "relevance"
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass
+class SearchHit:
+    """One matching page; offsets are Python ``str`` indices (code points)."""
+
+    document_id: int
+    case_number: str
+    filename: str
+    page: int
+    score: float
+    snippet: str  # plain text around the best match (no markup)
+    snippet_spans: list[tuple[int, int]]  # highlighted ranges within snippet
+    spans: list[tuple[int, int]]  # matched ranges within the page text
+
+
+@dataclass
+class SearchResults:
+    """A page of hits, the total over everything the user may see, and facet counts."""
+
+    total: int
+    took_ms: float
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]  # {"charge": {...}, "document_type": {...}, ...}
+
+
+FACET_NAMES: tuple[str, ...] = ("charge", "document_type", "case_number", "year")
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    """A page index. Methods raise ``CasefileError`` (``INVALID_QUERY``, ``SEARCH_UNAVAILABLE``)."""
+
+    name: str
+
+    def add_pages(self, records: Iterable[PageRecord]) -> int:
+        """Index pages; re-adding a ``(document_id, page)`` replaces it. Returns the count added."""
+        ...
+
+    def delete_document(self, document_id: int) -> None:
+        """Remove every page of a document (no error if it is not indexed)."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run a query; totals and facets count only what the filters allow."""
+        ...
+
+    def document_ids(self) -> set[int]:
+        """Every indexed document id (for drift checks against the database)."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every page."""
+        ...
+
+    def close(self) -> None:
+        """Release resources; the object is unusable afterwards."""
+        ...

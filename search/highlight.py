@@ -1,0 +1,74 @@
+"""Matched spans and snippets in page-text offsets, computed the same way for every backend.
+
+A term matches where its compact form (normalised, separators dropped) occurs in the page's
+compact form; alphanumeric terms must not start or end inside a longer alphanumeric run, as in
+the index. Offsets are Python ``str`` indices into the original page text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from search.analysis import ALNUM, AnalysedText, char_class
+from search.query_parser import Term
+
+SNIPPET_CHARS = 160
+MAX_SPANS = 200
+_FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " "})
+
+
+def _inside_run(a: AnalysedText, left: int, right: int) -> bool:
+    """Return True if compact chars ``left`` and ``right`` are adjacent alphanumerics of one run."""
+    if left < 0 or right >= len(a.compact):
+        return False
+    return (
+        a.compact_index[right] - a.compact_index[left] == 1
+        and char_class(a.compact[left]) == ALNUM
+        and char_class(a.compact[right]) == ALNUM
+    )
+
+
+def find_spans(analysed: AnalysedText, terms: Iterable[Term]) -> list[tuple[int, int]]:
+    """Sorted, merged ``[start, end)`` ranges of page text where any term occurs."""
+    comp = analysed.compact
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        needle = term.compact
+        if not needle:
+            continue
+        start = comp.find(needle)
+        while start >= 0 and len(found) < MAX_SPANS:
+            end = start + len(needle)
+            if not _inside_run(analysed, start - 1, start) and not _inside_run(analysed, end - 1, end):
+                found.append(analysed.span(start, end))
+            start = comp.find(needle, start + 1)
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in found:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def make_snippet(
+    text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
+    """Plain text of about ``width`` characters around the densest cluster of spans.
+
+    Line breaks become spaces (same length, so offsets hold); returns the snippet and the spans
+    inside it, relative to the snippet.
+    """
+    if not spans:
+        return text[:width].translate(_FLATTEN), []
+    best_start, best_count = spans[0][0], 0
+    for s, _ in spans:
+        count = sum(1 for s2, _e in spans if s <= s2 < s + width)
+        if count > best_count:
+            best_start, best_count = s, count
+    ws = max(0, best_start - width // 4)
+    we = min(len(text), ws + width)
+    ws = max(0, we - width)
+    snippet_spans = [(max(s, ws) - ws, min(e, we) - ws) for s, e in spans if s < we and e > ws]
+    return text[ws:we].translate(_FLATTEN), snippet_spans

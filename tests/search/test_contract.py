@@ -1,0 +1,330 @@
+"""The search contract: the same cases run against every backend (see conftest ``BACKENDS``)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from core.errors import INVALID_QUERY, CasefileError
+from search.analysis import compact_term, normalize
+from search.base import PageRecord, SearchIndex, SearchQuery, SearchResults
+from tests.search.corpus import (
+    CASE_DRUNK,
+    CASE_SECRET,
+    CASE_THEFT,
+    DRUNK_P1,
+    SECRET_P1,
+    THEFT_P1,
+    THEFT_P2,
+    corpus,
+)
+
+TEXTS = {(1, 1): THEFT_P1, (1, 2): THEFT_P2, (2, 1): DRUNK_P1, (3, 1): SECRET_P1}
+
+
+def run(index: SearchIndex, text: str, **kw: object) -> SearchResults:
+    return index.search(SearchQuery(text, **kw))  # type: ignore[arg-type]
+
+
+def pages(results: SearchResults) -> set[tuple[int, int]]:
+    return {(h.document_id, h.page) for h in results.hits}
+
+
+def assert_spans_cover(results: SearchResults, term: str) -> None:
+    """Every hit highlights ``term``: some ``text[s:e]`` normalises to it."""
+    want = compact_term(normalize(term))
+    for hit in results.hits:
+        text = TEXTS[(hit.document_id, hit.page)]
+        found = [compact_term(normalize(text[s:e])) for s, e in hit.spans]
+        assert any(want in f for f in found), (hit, found)
+        for s, e in hit.snippet_spans:
+            assert want in compact_term(normalize(hit.snippet[s:e])) or e - s < len(want)
+
+
+# -- matching -------------------------------------------------------------------------------------
+
+
+def test_two_char_name_matches(index: SearchIndex) -> None:
+    r = run(index, "张某")
+    assert pages(r) == {(2, 1)}
+    assert_spans_cover(r, "张某")
+
+
+def test_three_char_name_and_its_two_char_part(index: SearchIndex) -> None:
+    assert pages(run(index, "王志勤")) == {(1, 1), (1, 2)}
+    assert pages(run(index, "志勤")) == {(1, 1), (1, 2)}
+
+
+def test_two_char_word_matches_everywhere(index: SearchIndex) -> None:
+    r = run(index, "盗窃")
+    assert pages(r) == {(1, 1), (1, 2), (3, 1)}
+    assert r.total == 3
+    assert_spans_cover(r, "盗窃")
+
+
+def test_single_character_query(index: SearchIndex) -> None:
+    assert pages(run(index, "女")) == {(2, 1)}
+
+
+def test_unknown_word_finds_nothing(index: SearchIndex) -> None:
+    r = run(index, "抢劫")
+    assert r.total == 0 and r.hits == []
+
+
+def test_phrase_with_spaces_matches_contiguous_text(index: SearchIndex) -> None:
+    r = run(index, '"醉酒 驾驶 机动车"')
+    assert pages(r) == {(2, 1)}
+    assert_spans_cover(r, "醉酒驾驶机动车")
+
+
+def test_phrase_order_matters(index: SearchIndex) -> None:
+    assert run(index, '"机动车驾驶醉酒"').total == 0
+
+
+def test_unbalanced_quote_is_tolerated(index: SearchIndex) -> None:
+    assert pages(run(index, '"醉酒驾驶')) == {(2, 1)}
+
+
+def test_and_is_default(index: SearchIndex) -> None:
+    assert pages(run(index, "盗窃 电动车")) == {(1, 1)}
+    assert pages(run(index, "盗窃 AND 电动车")) == {(1, 1)}
+
+
+def test_or(index: SearchIndex) -> None:
+    assert pages(run(index, "电动车 OR 机动车")) == {(1, 1), (2, 1)}
+    assert pages(run(index, "被告人 电动车 OR 手机")) == {(1, 1), (3, 1)}
+
+
+def test_not_and_minus(index: SearchIndex) -> None:
+    assert pages(run(index, "盗窃 NOT 王志勤")) == {(3, 1)}
+    assert pages(run(index, "盗窃 -王志勤")) == {(3, 1)}
+    assert pages(run(index, '盗窃 -"认罪 认罚"')) == {(1, 1), (3, 1)}
+
+
+def test_traditional_query_finds_simplified_text(index: SearchIndex) -> None:
+    r = run(index, "醉酒駕駛機動車")
+    assert pages(r) == {(2, 1)}
+    assert_spans_cover(r, "醉酒驾驶机动车")
+
+
+def test_simplified_query_finds_traditional_text(empty_index: SearchIndex) -> None:
+    empty_index.add_pages([PageRecord(9, "X1", "t.pdf", 1, "被告人陳某駕駛車輛逃逸。")])
+    assert pages(run(empty_index, "驾驶车辆")) == {(9, 1)}
+
+
+def test_full_width_digits_and_letters_fold(index: SearchIndex) -> None:
+    r = run(index, "150mg")
+    assert pages(r) == {(2, 1)}
+    hit = r.hits[0]
+    assert any(DRUNK_P1[s:e] == "１５０ｍｇ" for s, e in hit.spans)
+    assert pages(run(index, "１５０ＭＧ")) == {(2, 1)}
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["44060219850312271X", "44060219850312271x", "440602 19850312 271X", "440602-1985-0312-271X",
+     "４４０６０２１９８５０３１２２７１Ｘ"],
+)
+def test_id_number_found_whatever_its_formatting(index: SearchIndex, written: str) -> None:
+    r = run(index, written)
+    assert pages(r) == {(1, 1)}
+    assert_spans_cover(r, "44060219850312271x")
+
+
+def test_id_number_written_with_spaces_in_text(empty_index: SearchIndex) -> None:
+    empty_index.add_pages([PageRecord(8, "X2", "id.pdf", 1, "身份证：440602 19850312 271X。")])
+    assert pages(run(empty_index, "44060219850312271X")) == {(8, 1)}
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["（2020）粤1973刑初123号", "(2020)粤1973刑初123号", "( 2020 ) 粤 1973 刑初 123 号",
+     "〔2020〕粤1973刑初123号", "（２０２０）粤１９７３刑初１２３号"],
+)
+def test_case_number_found_whatever_its_formatting(index: SearchIndex, written: str) -> None:
+    r = run(index, written)
+    assert pages(r) == {(1, 1), (1, 2)}  # page 2 lacks it in text but is filed under it
+    p1 = next(h for h in r.hits if h.page == 1)
+    assert_spans_cover(SearchResults(1, 0, [p1], {}), "2020粤1973刑初123号")
+
+
+# -- filters, facets, sorting ---------------------------------------------------------------------
+
+
+def test_filters(index: SearchIndex) -> None:
+    assert pages(run(index, "盗窃", case_number=CASE_THEFT)) == {(1, 1), (1, 2)}
+    assert pages(run(index, "盗窃", case_number="(2020) 粤1973刑初123号")) == {(1, 1), (1, 2)}
+    assert pages(run(index, "被告人", document_type="判决书")) == {(2, 1), (3, 1)}
+    assert pages(run(index, "被告人", charge="诈骗罪")) == {(3, 1)}
+    assert pages(run(index, "被告人", defendant="张某")) == {(2, 1)}
+    assert pages(run(index, "被告人", date_from="2020-01-01")) == {(1, 1), (1, 2), (2, 1)}
+    assert pages(run(index, "被告人", date_to="2020-06-01")) == {(1, 1), (1, 2), (3, 1)}
+    assert pages(run(index, "被告人", date_from="2020-06-02", date_to="2021-12-31")) == {(2, 1)}
+
+
+def test_facets_count_the_filtered_result_set(index: SearchIndex) -> None:
+    r = run(index, "盗窃")
+    assert r.facets["charge"] == {"盗窃罪": 3, "诈骗罪": 1}
+    assert r.facets["document_type"] == {"起诉书": 2, "判决书": 1}
+    assert r.facets["case_number"] == {CASE_THEFT: 2, "（2019）沪0115刑初88号": 1}
+    assert r.facets["year"] == {"2020": 2, "2019": 1}
+    r = run(index, "盗窃", document_type="判决书")
+    assert r.facets["charge"] == {"盗窃罪": 1, "诈骗罪": 1}
+
+
+def test_sort_by_date_newest_first(index: SearchIndex) -> None:
+    r = run(index, "被告人", sort="date")
+    assert [h.document_id for h in r.hits] == [2, 1, 1, 3]
+
+
+def test_relevance_scores_descend(index: SearchIndex) -> None:
+    scores = [h.score for h in run(index, "盗窃").hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+# -- permissions: a case outside allowed_cases must never leak --------------------------------------
+
+ALLOWED = frozenset({CASE_THEFT, CASE_DRUNK})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["盗窃", "被告人", "赵明远", "诈骗 OR 醉酒", "李某某", CASE_SECRET, "盗窃 -电动车", '"机密证人"'],
+)
+def test_permission_filter_never_leaks(index: SearchIndex, text: str) -> None:
+    r = run(index, text, allowed_cases=ALLOWED)
+    assert all(h.document_id != 3 for h in r.hits)
+    assert r.total == len(run(index, text, allowed_cases=ALLOWED, limit=100).hits)
+    assert CASE_SECRET not in r.facets["case_number"]
+    assert "（2019）沪0115刑初88号" not in r.facets["case_number"]
+    assert "诈骗罪" not in r.facets["charge"]
+    assert "2019" not in r.facets["year"]
+
+
+def test_permission_filter_wins_over_case_filter(index: SearchIndex) -> None:
+    r = run(index, "被告人", case_number=CASE_SECRET, allowed_cases=ALLOWED)
+    assert r.total == 0 and r.hits == [] and all(not v for v in r.facets.values())
+
+
+def test_permission_filter_with_other_filters_sort_and_deep_pages(index: SearchIndex) -> None:
+    r = run(index, "被告人", allowed_cases=ALLOWED, charge="诈骗罪")
+    assert r.total == 0
+    r = run(index, "被告人", allowed_cases=ALLOWED, sort="date", limit=10)
+    assert {h.document_id for h in r.hits} == {1, 2}
+    r = run(index, "被告人", allowed_cases=ALLOWED, offset=2, limit=5)
+    assert r.total == 3 and [h.document_id for h in r.hits] != [3]
+
+
+def test_empty_allowed_cases_sees_nothing(index: SearchIndex) -> None:
+    r = run(index, "被告人", allowed_cases=frozenset())
+    assert r.total == 0 and r.hits == [] and all(not v for v in r.facets.values())
+
+
+def test_allowed_cases_match_whatever_their_formatting(index: SearchIndex) -> None:
+    r = run(index, "盗窃", allowed_cases=frozenset({"(2020) 粤1973刑初123号"}))
+    assert pages(r) == {(1, 1), (1, 2)}
+
+
+def test_no_restriction_when_allowed_cases_is_none(index: SearchIndex) -> None:
+    assert run(index, "被告人", allowed_cases=None).total == 4
+
+
+# -- pagination ------------------------------------------------------------------------------------
+
+
+def test_pagination_is_disjoint_and_complete(empty_index: SearchIndex) -> None:
+    empty_index.add_pages(
+        PageRecord(100 + i // 5, f"（2022）京01刑初{i // 5}号", "p.pdf", i % 5 + 1, f"第{i}页 共同犯罪 事实")
+        for i in range(25)
+    )
+    seen: list[tuple[int, int]] = []
+    for offset in (0, 10, 20):
+        r = run(empty_index, "共同犯罪", limit=10, offset=offset)
+        assert r.total == 25
+        seen += [(h.document_id, h.page) for h in r.hits]
+    assert len(seen) == 25 and len(set(seen)) == 25
+
+
+def test_far_page_is_empty_not_an_error(index: SearchIndex) -> None:
+    r = run(index, "被告人", limit=10, offset=10_000 * 10)
+    assert r.hits == [] and r.total == 4
+    r = run(index, "被告人", limit=10, offset=5)
+    assert r.hits == [] and r.total == 4
+
+
+# -- writes ----------------------------------------------------------------------------------------
+
+
+def test_re_adding_a_page_replaces_it(index: SearchIndex) -> None:
+    index.add_pages([corpus()[0]])
+    assert run(index, "王志勤").total == 2
+    changed = corpus()[0]
+    changed.text = "被告人王志勤撤回供述。"
+    index.add_pages([changed])
+    assert run(index, "王志勤").total == 2
+    assert run(index, "电动车").total == 0
+    assert pages(run(index, "撤回供述")) == {(1, 1)}
+
+
+def test_duplicates_within_one_batch_keep_the_last(empty_index: SearchIndex) -> None:
+    first = PageRecord(5, "X3", "d.pdf", 1, "第一稿")
+    second = PageRecord(5, "X3", "d.pdf", 1, "第二稿")
+    empty_index.add_pages([first, second])
+    assert run(empty_index, "第一稿").total == 0
+    assert run(empty_index, "第二稿").total == 1
+
+
+def test_delete_removes_every_page_of_a_document(index: SearchIndex) -> None:
+    index.delete_document(1)
+    assert run(index, "王志勤").total == 0
+    assert index.document_ids() == {2, 3}
+    index.delete_document(999)  # unknown ids are not an error
+    assert index.document_ids() == {2, 3}
+
+
+def test_document_ids_and_clear(index: SearchIndex) -> None:
+    assert index.document_ids() == {1, 2, 3}
+    index.clear()
+    assert index.document_ids() == set()
+    assert run(index, "被告人").total == 0
+
+
+# -- spans and snippets ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", ["盗窃", "王志勤", "张某", "醉酒驾驶", "150mg", "刑事判决书"])
+def test_spans_point_at_the_matched_text(index: SearchIndex, term: str) -> None:
+    r = run(index, term)
+    assert r.hits
+    assert_spans_cover(r, term)
+    for hit in r.hits:
+        assert "\n" not in hit.snippet
+        assert hit.snippet in TEXTS[(hit.document_id, hit.page)].replace("\n", " ")
+
+
+# -- bad queries -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "*", "**", "，。", "\x00盗窃", "盗窃\x1b", "-盗窃", "NOT 盗窃"])
+def test_bad_queries_raise_invalid_query(index: SearchIndex, text: str) -> None:
+    with pytest.raises(CasefileError) as info:
+        run(index, text)
+    assert info.value.code == INVALID_QUERY.code
+
+
+@pytest.mark.parametrize("kw", [{"limit": 0}, {"limit": 10_000}, {"offset": -1}, {"date_from": "去年"},
+                                {"sort": "random"}])
+def test_bad_parameters_raise_invalid_query(index: SearchIndex, kw: dict[str, object]) -> None:
+    with pytest.raises(CasefileError) as info:
+        run(index, "盗窃", **kw)
+    assert info.value.code == INVALID_QUERY.code
+
+
+def test_huge_query_is_rejected_quickly(index: SearchIndex) -> None:
+    started = time.perf_counter()
+    for text in ("盗" * 10_000, "盗窃 " * 5_000, '"' + "a" * 10_000):
+        with pytest.raises(CasefileError) as info:
+            run(index, text)
+        assert info.value.code == INVALID_QUERY.code
+    assert time.perf_counter() - started < 1.0
