@@ -49,6 +49,8 @@ def main_options(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # jieba logs its dictionary loading at DEBUG on its own handler
+    logging.getLogger("jieba").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 @app.command()

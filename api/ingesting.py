@@ -50,7 +50,7 @@ def ingest_paths(
     settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None = None
 ) -> bool:
     """Ingest ``paths`` into the case; True when every file was accepted and processed."""
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     state = build_state(settings)
     rejected: list[Rejected] = []
     documents: list[tuple[int, str, bool]] = []
@@ -93,7 +93,7 @@ def ingest_paths(
 
 def _wait_for(state: AppState, document_ids: list[int], console: Console) -> list[Document]:
     worker = None
-    if document_ids and not live_workers(state.ctx.db):
+    if _unfinished(state, document_ids) and not live_workers(state.ctx.db):
         worker = spawn_worker(str(state.settings.resolved_data_dir))
     try:
         finished = _watch(state, document_ids, console, worker)
@@ -139,6 +139,15 @@ def _watch(
                 console.print("[red]处理进程意外退出。[/] 请查看日志后重新运行 casefile ingest。")
                 return [d for d in documents if d is not None]
             time.sleep(POLL_SECONDS)
+
+
+def _unfinished(state: AppState, document_ids: list[int]) -> bool:
+    with state.ctx.db.session() as session:
+        return any(
+            (d := session.get(Document, i)) is not None
+            and d.status not in (DocumentStatus.DONE, DocumentStatus.FAILED)
+            for i in document_ids
+        )
 
 
 def _status_label(document: Document) -> str:

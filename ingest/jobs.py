@@ -64,16 +64,19 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         task_always_eager=eager,
         task_eager_propagates=False,
-        broker_transport_options={"visibility_timeout": 3600},
     )
+    if not settings.embedded_broker:
+        # Redis redelivers an unacknowledged task after this long (a worker killed mid-page).
+        app.conf.broker_transport_options = {"visibility_timeout": 3600}
     _register_tasks(app)
     return app
 
 
 def _register_tasks(app: CasefileCelery) -> None:
-    @app.task(name=PROCESS_DOCUMENT)
+    @app.task(name=PROCESS_DOCUMENT, shared=False)
     def process_document(document_id: int) -> None:
         ctx = app.pipeline_context()
         try:
@@ -87,7 +90,7 @@ def _register_tasks(app: CasefileCelery) -> None:
         for number in pending:
             app.tasks[READ_PAGE].delay(document_id, number)
 
-    @app.task(name=READ_PAGE)
+    @app.task(name=READ_PAGE, shared=False)
     def read_page(document_id: int, number: int) -> None:
         ctx = app.pipeline_context()
         try:
@@ -97,7 +100,7 @@ def _register_tasks(app: CasefileCelery) -> None:
             return
         _after_reading(document_id)
 
-    @app.task(name=EXTRACT_FACTS)
+    @app.task(name=EXTRACT_FACTS, shared=False)
     def extract_facts(document_id: int) -> None:
         ctx = app.pipeline_context()
         try:
@@ -107,7 +110,7 @@ def _register_tasks(app: CasefileCelery) -> None:
             return
         app.tasks[INDEX_DOCUMENT].delay(document_id)
 
-    @app.task(name=INDEX_DOCUMENT)
+    @app.task(name=INDEX_DOCUMENT, shared=False)
     def index_document(document_id: int) -> None:
         ctx = app.pipeline_context()
         try:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
@@ -60,11 +61,18 @@ def _aware(moment: datetime) -> datetime:
 
 
 def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess.Popen[bytes]:
-    """Start ``casefile worker`` as a child process with the same settings."""
+    """Start ``casefile worker`` as a child process with the same settings.
+
+    Its output goes to ``<data_dir>/logs/worker.log`` so that it does not mix with the
+    progress display of the command that started it.
+    """
     argv = [sys.executable, "-m", "api.cli", "--data-dir", data_dir, "worker"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
-    return subprocess.Popen(argv, env=os.environ.copy())
+    logs = Path(data_dir) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / "worker.log").open("ab") as log:
+        return subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30) -> None:

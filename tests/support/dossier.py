@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # The renderers fit about 33 characters on a line and 31 lines on a page at 14 pt; this leaves
@@ -23,4 +24,21 @@ def paginate(text: str, *, chars_per_page: int = CHARS_PER_PAGE, max_pages: int 
         current += sentence
     if current.strip() and not (max_pages and len(pages) == max_pages):
         pages.append(current.strip())
+    return pages
+
+
+def split_pages(text: str, count: int) -> list[str]:
+    """``text`` in exactly ``count`` pages of similar length, cut after sentence ends."""
+    cuts = [m.end() for m in re.finditer(r"[。；！？\n]", text)]
+    bounds = [0]
+    for k in range(1, count):
+        target = len(text) * k / count
+        later = [c for c in cuts if c > bounds[-1] + 1]
+        if not later:
+            raise ValueError(f"text has too few sentences for {count} pages")
+        bounds.append(min(later, key=lambda c: abs(c - target)))
+    bounds.append(len(text))
+    pages = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    if any(not p for p in pages):
+        raise ValueError(f"text has too few sentences for {count} pages")
     return pages
