@@ -1,6 +1,8 @@
-"""End to end through the real CLI: a 10-page scanned judgment ingested with no server running,
-then a phrase from each page found on that page. Once on the embedded default (SQLite, SQLite
-broker, embedded index), once on the scale-out path (PostgreSQL + Redis).
+"""End to end through the real CLI: a scanned judgment in, a phrase from each page found.
+
+A 10-page scanned judgment is ingested with no server running, then a phrase from each page is
+found on that page: once on the embedded default (SQLite, SQLite broker, embedded index), once
+on the scale-out path (PostgreSQL + Redis).
 """
 
 from __future__ import annotations
