@@ -87,18 +87,21 @@ def worker(
     concurrency: Annotated[int | None, typer.Option(help="并行处理进程数")] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
-    from ingest.jobs import QUEUE, make_celery
-    from ingest.workers import start_heartbeat, worker_id
-    from models.db import Database
-    from models.migrate import upgrade
+    from api.state import build_state
+    from ingest.jobs import QUEUE
+    from ingest.recovery import requeue_unfinished
+    from ingest.workers import live_workers, start_heartbeat, worker_id
 
     settings = _settings()
-    settings.ensure_dirs()
-    upgrade(settings.resolved_database_url)
-    jobs = make_celery(settings)
-    db = Database(settings.resolved_database_url)
+    state = build_state(settings)
+    jobs = state.jobs
+    alone = not live_workers(state.ctx.db)
     stop = threading.Event()
-    start_heartbeat(db, stop)
+    start_heartbeat(state.ctx.db, stop)
+    if alone:
+        # Nobody else is working: whatever the queue lost (a killed worker's pages) is queued
+        # again from the database, the source of truth.
+        requeue_unfinished(state.ctx, jobs, purge=settings.embedded_broker)
     try:
         jobs.worker_main([
             "worker",

@@ -49,10 +49,27 @@ def start_heartbeat(db: Database, stop: threading.Event) -> threading.Thread:
 
 
 def live_workers(db: Database) -> list[str]:
+    """Workers with a fresh heartbeat; on this host, only those whose process still exists."""
     cutoff = datetime.now(UTC) - ALIVE_WITHIN
     with db.session() as session:
         rows = session.scalars(select(WorkerHeartbeat)).all()
-        return [r.id for r in rows if _aware(r.last_seen) >= cutoff]
+        alive = [r.id for r in rows if _aware(r.last_seen) >= cutoff and not _dead_here(r.id)]
+        session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(alive)))
+        return alive
+
+
+def _dead_here(ident: str) -> bool:
+    # A worker killed with SIGKILL leaves a fresh heartbeat behind; on its own host we can tell.
+    host, _, pid = ident.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _aware(moment: datetime) -> datetime:
