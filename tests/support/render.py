@@ -9,9 +9,10 @@ typesetting does).
 
 from __future__ import annotations
 
-import random
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONTS = {
@@ -30,7 +31,7 @@ def font_path(font: str) -> str:
     return FONTS.get(font, font)
 
 
-def wrap_paragraph(text: str, fits: callable) -> list[str]:  # type: ignore[valid-type]
+def wrap_paragraph(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Greedy wrap: as many characters per line as ``fits(line)`` allows."""
     lines, current = [], ""
     for ch in text:
@@ -43,7 +44,7 @@ def wrap_paragraph(text: str, fits: callable) -> list[str]:  # type: ignore[vali
     return lines
 
 
-def _layout(text: str, width: float, measure: callable) -> list[tuple[str, bool]]:  # type: ignore[valid-type]
+def _layout(text: str, width: float, measure: Callable[[str], float]) -> list[tuple[str, bool]]:
     """(line, is_first_line_of_paragraph) pairs; first lines carry a two-character indent."""
     result: list[tuple[str, bool]] = []
     for para in text.split("\n"):
@@ -85,10 +86,12 @@ def render_page_image(
     if blur:
         img = img.filter(ImageFilter.GaussianBlur(blur))
     if noise:
-        rng = random.Random(seed)
-        px = img.load()
-        for _ in range(int(noise * width * height)):
-            px[rng.randrange(width), rng.randrange(height)] = rng.randrange(0, 256)
+        rng = np.random.default_rng(seed)
+        pixels = np.array(img)
+        count = int(noise * width * height)
+        ys, xs = rng.integers(0, height, count), rng.integers(0, width, count)
+        pixels[ys, xs] = rng.integers(0, 256, count, dtype=np.uint8)
+        img = Image.fromarray(pixels)
     return img
 
 
