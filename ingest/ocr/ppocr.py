@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'rapidocr>=3.10' onnxruntime"
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
-# rapidocr's default (2000) shrinks an A4 page rendered at 200 DPI (2339 px tall) and small print
-# suffers; 3600 keeps pages up to ~300 DPI at full resolution.
+# rapidocr's default (2000) shrinks an A4 page rendered at 200 DPI (2339 px tall) before both
+# detection and recognition; 3600 keeps pages up to ~300 DPI at full resolution for recognition.
 MAX_SIDE_LEN = 3600
+# Detection alone runs on a page scaled down to this longest side. Measured on an A4 page at
+# 200 DPI (2 cores): full resolution 9.7 s of detection, 1280 px 2.2-2.8 s, 960 px 0.7 s, with the
+# same CER (0-0.4 %) on clean and noisy 14 pt text; 1280 keeps headroom for small print.
+DET_MAX_SIDE = 1280
 
 
 def model_dir() -> Path | None:
@@ -63,6 +67,8 @@ class PpOcrEngine:
             "Global.max_side_len": MAX_SIDE_LEN,
             "Det.model_path": str(models / DET_MODEL),
             "Rec.model_path": str(models / REC_MODEL),
+            "Det.limit_type": "max",
+            "Det.limit_side_len": DET_MAX_SIDE,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
