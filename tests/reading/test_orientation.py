@@ -52,7 +52,7 @@ def test_skew_is_measured_from_quadrilaterals() -> None:
     def quad(y: float, angle: float) -> OcrBox:
         t = math.tan(math.radians(angle))
         pts = ((100, y), (1100, y + 1000 * t), (1100, y + 1000 * t + 40), (100, y + 40))
-        return OcrBox("被告人欧阳明远", pts, 0.99)  # type: ignore[arg-type]
+        return OcrBox("被告人欧阳明远", pts, 0.99)
 
     assert skew_degrees([quad(100, 3), quad(200, 3), quad(300, 3.2)]) == pytest.approx(3, abs=0.1)
     assert skew_degrees([quad(100, -2), quad(200, -2)]) == pytest.approx(-2, abs=0.1)
@@ -114,3 +114,15 @@ def test_skewed_scan_keeps_reading_order(ppocr, skew: float) -> None:  # noqa: A
     page = ocr_page(render.render_page_image(reference, skew=skew), ppocr, number=1)
     assert cer(reference, page.text) < 0.02, page.text
     assert page.text.count("\n") == 2
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_turn_box_is_the_inverse_of_to_original(turn: int) -> None:
+    from ingest.reading.textlayer import turn_box
+
+    box = [40.0, 30.0, 120.0, 60.0]
+    turned = turn_box(box, turn, 300, 200)
+    x0, y0, x1, y1 = turned
+    corners = [to_original(p, turn, 300, 200) for p in [(x0, y0), (x1, y1)]]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    assert [min(xs), min(ys), max(xs), max(ys)] == pytest.approx(box)

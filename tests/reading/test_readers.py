@@ -298,3 +298,23 @@ def test_read_file_pages_serialise(tmp_path: Path) -> None:
     assert [p["number"] for p in payload] == [1, 2]
     assert payload[0]["lines"][0]["start"] == 0
     assert payload[0]["text"] == SHORT_PAGE
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_text_layer_boxes_sit_on_the_rendered_ink(tmp_path: Path, rotation: int) -> None:
+    pdf = render.render_text_pdf(
+        ["\n".join(INDICTMENT)], tmp_path / "digital.pdf", page_rotation=rotation
+    )
+    with open_document(pdf, sniff.PDF) as reader:
+        page = reader.read_page(1, get_engine("null"))
+        ink = np.asarray(reader.page_image(1).convert("L")) < 128
+    assert page.source == "text-layer"
+    assert page.text == "\n".join(INDICTMENT)  # sideways print is read along its lines
+    assert ink.shape == (page.height, page.width)
+    covered = np.zeros_like(ink)
+    for line in page.lines:
+        x0, y0, x1, y1 = (round(v) for v in line.bbox)
+        box_ink = ink[y0:y1, x0:x1]
+        assert box_ink.mean() > 0.05, (line.text, line.bbox)  # the box is on text
+        covered[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = True
+    assert (ink & ~covered).sum() == 0  # and no text lies outside the boxes

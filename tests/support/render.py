@@ -131,12 +131,14 @@ def render_text_pdf(
     encrypt_password: str | None = None,
     scanned_pages: set[int] | None = None,
     garbage_layer_pages: set[int] | None = None,
+    page_rotation: int = 0,
 ) -> Path:
     """Write a PDF with a real text layer (the CJK font embedded), one A4 page per string.
 
     ``scanned_pages`` (0-based) are drawn as images instead (a mixed PDF);
     ``garbage_layer_pages`` get a scan plus an invisible mojibake text layer, as produced by a
-    broken PDF converter; ``encrypt_password`` sets a user password (RC4).
+    broken PDF converter; ``encrypt_password`` sets a user password (RC4); ``page_rotation``
+    sets every page's ``/Rotate`` (the text is drawn unrotated, so it displays turned).
     """
     from reportlab.lib.units import inch
     from reportlab.lib.utils import ImageReader
@@ -145,6 +147,9 @@ def render_text_pdf(
     scanned_pages = scanned_pages or set()
     garbage_layer_pages = garbage_layer_pages or set()
     page_w, page_h = A4_INCHES[0] * 72, A4_INCHES[1] * 72
+    if page_rotation in (90, 270):
+        # reportlab swaps the MediaBox of a page turned by a quarter: draw on a landscape sheet
+        page_w, page_h = page_h, page_w
     encrypt = None
     if encrypt_password is not None:
         from reportlab.lib import pdfencrypt
@@ -176,6 +181,8 @@ def render_text_pdf(
             ):
                 c.drawString(margin, y, line)
                 y -= FONT_POINTS * LINE_SPACING
+        if page_rotation:
+            c.setPageRotation(page_rotation)
         c.showPage()
     c.save()
     return path
