@@ -76,3 +76,13 @@ def test_exif_rotated_photo_and_tiff_are_ocred_upright(tmp_path: Path, ppocr) ->
     with open_document(tif, sniff.TIFF) as reader:
         second = reader.read_page(2, ppocr)
     assert cer(reference, second.text) < MAX_CER, second.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["此致", "第3页", "2024年5月6日"])
+def test_short_isolated_text_is_found(ppocr, text: str) -> None:  # noqa: ANN001
+    """Regression: with detection at 1280 px or more, a lone short word on a page was missed."""
+    from ingest.reading.ocrpage import ocr_page
+
+    page = ocr_page(render.render_page_image(text), ppocr, number=1)
+    assert page.text == text

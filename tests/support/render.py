@@ -48,6 +48,8 @@ def _layout(text: str, width: float, measure: Callable[[str], float]) -> list[tu
     """(line, is_first_line_of_paragraph) pairs; first lines carry a two-character indent."""
     result: list[tuple[str, bool]] = []
     for para in text.split("\n"):
+        if not para.strip():
+            continue
         para = "\u3000\u3000" + para.strip()
         for i, line in enumerate(wrap_paragraph(para, lambda s: measure(s) <= width)):
             result.append((line, i == 0))
@@ -64,7 +66,9 @@ def render_page_image(
     blur: float = 0.0,
     seed: int = 0,
 ) -> Image.Image:
-    """One A4 page of ``text`` as a grayscale scan at ``dpi``.
+    """Render one A4 page of ``text`` as a grayscale scan at ``dpi``.
+
+    Raises ``ValueError`` when the text does not fit on the page.
 
     ``noise`` is the fraction of pixels flipped to random grey (0.0-0.05 is realistic), ``skew``
     a rotation in degrees (positive = counter-clockwise), ``blur`` a Gaussian radius in pixels.
@@ -78,7 +82,8 @@ def render_page_image(
     y = margin
     for line, _first in _layout(text, width - 2 * margin, face.getlength):
         if y + size > height - margin:
-            break
+            # never drop text silently: callers compare OCR output with what they passed in
+            raise ValueError(f"text does not fit on one page (stopped before {line[:10]!r})")
         draw.text((margin, y), line, font=face, fill=0)
         y += round(size * LINE_SPACING)
     if skew:
@@ -103,10 +108,11 @@ def render_scanned_pdf(
     *,
     noise: float = 0.0,
     skew: float = 0.0,
+    blur: float = 0.0,
 ) -> Path:
     """Write an image-only PDF (no text layer), one A4 scan per string in ``pages``."""
     images = [
-        render_page_image(t, font=font, dpi=dpi, noise=noise, skew=skew, seed=i)
+        render_page_image(t, font=font, dpi=dpi, noise=noise, skew=skew, blur=blur, seed=i)
         for i, t in enumerate(pages)
     ]
     images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
