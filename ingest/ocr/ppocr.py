@@ -65,7 +65,7 @@ class PpOcrEngine:
         assert models is not None  # checked by unavailable_reason() before building
         params: dict[str, Any] = {
             "Global.use_cls": False,
-            "Global.log_level": "warning",
+            "Global.log_level": "error",  # a blank page is not worth a warning
             # the shrinking for detection is done here (area averaging); rapidocr must not
             # resize again, neither the page nor the detector input
             "Global.max_side_len": 100_000,
@@ -93,12 +93,14 @@ class PpOcrEngine:
         if ratio < 1.0:
             small_size = (max(1, round(w * ratio)), max(1, round(h * ratio)))
             small = cv2.resize(full, small_size, interpolation=cv2.INTER_AREA)
+        # per-axis factors: the rounded small size is not exactly ratio x the page
+        back = np.array([w / small.shape[1], h / small.shape[0]], dtype=np.float32)
         try:
             det = self._ocr(small, use_rec=False)
             quads = getattr(det, "boxes", None)
             if quads is None or len(quads) == 0:
                 return []
-            quads = np.asarray(quads, dtype=np.float32) / ratio
+            quads = np.asarray(quads, dtype=np.float32) * back
             rec = self._ocr.recognize_txt(self._ocr.crop_text_regions(full, quads))
         except (RapidOCRError, RuntimeError, ValueError, OSError, cv2.error) as exc:
             raise CasefileError(OCR_FAILED, f"rapidocr: {exc!r}") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.reading import sniff
@@ -39,6 +40,7 @@ def test_scanned_indictment_is_read_back(tmp_path: Path, ppocr) -> None:  # noqa
         started = time.perf_counter()
         page = reader.read_page(1, ppocr)
         elapsed = time.perf_counter() - started
+        ink = np.asarray(reader.page_image(1).convert("L")) < 128
     rate = cer(reference, page.text)
     print(f"ppocr: CER {rate:.4f}, {elapsed:.2f} s/page")
     assert page.source == "ocr"
@@ -48,6 +50,13 @@ def test_scanned_indictment_is_read_back(tmp_path: Path, ppocr) -> None:  # noqa
     assert page.text.count("\n") == 2
     _check_boxes(page)
     assert_offsets(page)
+    # Boxes sit on the text in the page image, and no text lies outside them.
+    covered = np.zeros_like(ink)
+    for line in page.lines:
+        x0, y0, x1, y1 = (round(v) for v in line.bbox)
+        assert ink[y0:y1, x0:x1].mean() > 0.05, line
+        covered[max(y0 - 4, 0) : y1 + 4, max(x0 - 4, 0) : x1 + 4] = True
+    assert (ink & ~covered).sum() == 0
     # A span found in the text maps to a box around that text on the page image.
     start = page.text.index("320102198711230519")
     boxes = page.boxes_for_span(start, start + 18)
