@@ -89,6 +89,17 @@ def test_garbage_text_layer_is_ocred(tmp_path: Path, scripted: ScriptedEngine) -
     assert page.source == "ocr" and scripted.seen == [A4_200DPI]
 
 
+def test_layer_from_an_earlier_bad_ocr_is_ocred_again(tmp_path: Path, scripted: ScriptedEngine) -> None:
+    pdf = render.render_text_pdf([SHORT_PAGE], tmp_path / "bad-ocr.pdf", bad_ocr_layer_pages={0})
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as plumb:  # the layer is really there
+        assert "亍丌兀" in plumb.pages[0].extract_text()
+    with open_document(pdf, sniff.PDF) as reader:
+        page = reader.read_page(1, scripted)
+    assert page.source == "ocr" and scripted.seen == [A4_200DPI]
+
+
 def test_mixed_pdf_is_decided_page_by_page(tmp_path: Path, scripted: ScriptedEngine) -> None:
     pdf = render.render_text_pdf(
         [INDICTMENT[0], INDICTMENT[1], INDICTMENT[2]], tmp_path / "mixed.pdf", scanned_pages={1}

@@ -24,6 +24,8 @@ A4_INCHES = (8.27, 11.69)
 MARGIN_INCHES = 0.9
 FONT_POINTS = 14.0
 LINE_SPACING = 1.6
+# What a poor OCR engine leaves as an invisible text layer: rare look-alike characters.
+BAD_OCR_TEXT = "亍丌兀丐廿卅丕亘丞鬲孬噩丨禺丿匕乇夭爻卮氐囟胤馗毓睾鼗丶亟鼐乜乩亓芈孛啬嘏仄厍厝" * 3
 
 
 def font_path(font: str) -> str:
@@ -137,13 +139,15 @@ def render_text_pdf(
     encrypt_password: str | None = None,
     scanned_pages: set[int] | None = None,
     garbage_layer_pages: set[int] | None = None,
+    bad_ocr_layer_pages: set[int] | None = None,
     page_rotation: int = 0,
 ) -> Path:
     """Write a PDF with a real text layer (the CJK font embedded), one A4 page per string.
 
     ``scanned_pages`` (0-based) are drawn as images instead (a mixed PDF);
     ``garbage_layer_pages`` get a scan plus an invisible mojibake text layer, as produced by a
-    broken PDF converter; ``encrypt_password`` sets a user password (RC4); ``page_rotation``
+    broken PDF converter; ``bad_ocr_layer_pages`` get a scan plus an invisible layer of rare
+    characters, as left by an earlier bad OCR; ``encrypt_password`` sets a user password (RC4); ``page_rotation``
     sets every page's ``/Rotate`` (the text is drawn unrotated, so it displays turned).
     """
     from reportlab.lib.units import inch
@@ -152,6 +156,7 @@ def render_text_pdf(
 
     scanned_pages = scanned_pages or set()
     garbage_layer_pages = garbage_layer_pages or set()
+    bad_ocr_layer_pages = bad_ocr_layer_pages or set()
     page_w, page_h = A4_INCHES[0] * 72, A4_INCHES[1] * 72
     if page_rotation in (90, 270):
         # reportlab swaps the MediaBox of a page turned by a quarter: draw on a landscape sheet
@@ -164,7 +169,7 @@ def render_text_pdf(
     c = canvas.Canvas(str(path), pagesize=(page_w, page_h), encrypt=encrypt, invariant=1)
     name = _register_reportlab_font(font)
     for i, text in enumerate(pages):
-        if i in scanned_pages or i in garbage_layer_pages:
+        if i in scanned_pages or i in garbage_layer_pages or i in bad_ocr_layer_pages:
             scan = render_page_image(text, font=font, dpi=150, seed=i)
             c.drawImage(ImageReader(scan), 0, 0, width=page_w, height=page_h)
             if i in garbage_layer_pages:
@@ -175,6 +180,13 @@ def render_text_pdf(
                 t.setFont("Helvetica", 10)
                 for k in range(0, len(mojibake), 90):
                     t.textLine(mojibake[k : k + 90])
+                c.drawText(t)
+            if i in bad_ocr_layer_pages:
+                t = c.beginText(MARGIN_INCHES * inch, page_h - MARGIN_INCHES * inch)
+                t.setTextRenderMode(3)
+                t.setFont(name, FONT_POINTS)
+                for k in range(0, len(BAD_OCR_TEXT), 30):
+                    t.textLine(BAD_OCR_TEXT[k : k + 30])
                 c.drawText(t)
         else:
             from reportlab.pdfbase.pdfmetrics import stringWidth
