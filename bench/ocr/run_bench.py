@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import mean
+from typing import Any
 
 from ingest.ocr import get_engine
 from ingest.reading import sniff
@@ -73,7 +74,7 @@ def main() -> None:
     texts = page_texts(args.data, args.pages)
     started = time.perf_counter()
     engine = get_engine(args.engine, threads=args.threads)
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         # load the models outside the timed pages
         warm = render.render_scanned_pdf(["预热"], Path(tmp) / "warm.pdf")
