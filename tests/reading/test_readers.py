@@ -174,6 +174,9 @@ def test_multi_page_tiff_reads_each_frame(tmp_path: Path, scripted: ScriptedEngi
         frames = [reader.page_image(n) for n in (1, 2, 3)]
     assert [p.number for p in pages] == [3, 1]
     assert len(scripted.seen) == 2
+    for page in pages:
+        assert page.source == "ocr"
+        assert_offsets(page)
     # Frames differ: the third page's ink is not the first page's.
     assert frames[0].tobytes() != frames[2].tobytes()
 
