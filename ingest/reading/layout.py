@@ -27,11 +27,22 @@ WORD_GAP = 0.2  # a gap this wide between two Latin fragments is a space
 
 @dataclass
 class Fragment:
-    """A piece of text on one line with its ``[x0, y0, x1, y1]`` box in page-image pixels."""
+    """A piece of text on one line.
+
+    ``bbox`` (``[x0, y0, x1, y1]``) is where the fragment sits in the upright, deskewed frame
+    used to find reading order; ``image_bbox`` is its box in page-image pixels, which lines
+    report. They are the same unless the page was turned or skewed.
+    """
 
     text: str
     bbox: list[float]
     confidence: float = 1.0
+    image_bbox: list[float] | None = None
+
+    @property
+    def out_bbox(self) -> list[float]:
+        """The box to report: ``image_bbox`` when set, else ``bbox``."""
+        return self.image_bbox if self.image_bbox is not None else self.bbox
 
     @property
     def height(self) -> float:
@@ -44,18 +55,22 @@ class Fragment:
         return (self.bbox[1] + self.bbox[3]) / 2
 
 
+def _union(boxes: list[list[float]]) -> list[float]:
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
 @dataclass
 class _VisualLine:
     fragments: list[Fragment]
 
     @property
     def bbox(self) -> list[float]:
-        return [
-            min(f.bbox[0] for f in self.fragments),
-            min(f.bbox[1] for f in self.fragments),
-            max(f.bbox[2] for f in self.fragments),
-            max(f.bbox[3] for f in self.fragments),
-        ]
+        return _union([f.bbox for f in self.fragments])
 
     @property
     def cy(self) -> float:
@@ -131,7 +146,7 @@ def lay_out_page(
 ) -> PageContent:
     """Order ``fragments`` into lines and paragraphs and build the page with line offsets."""
     cleaned = [
-        Fragment(t, f.bbox, f.confidence)
+        Fragment(t, f.bbox, f.confidence, f.image_bbox)
         for f in fragments
         if (t := remove_cjk_spaces(f.text).strip())
     ]
@@ -141,7 +156,8 @@ def lay_out_page(
     starts = _paragraph_starts(boxes)
     page_text = ""
     lines: list[Line] = []
-    for group, text, box, starts_paragraph in zip(groups, texts, boxes, starts, strict=True):
+    for group, text, starts_paragraph in zip(groups, texts, starts, strict=True):
+        box = _union([f.out_bbox for f in group])
         if lines:
             if starts_paragraph:
                 page_text += "\n"

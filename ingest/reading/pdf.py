@@ -7,6 +7,7 @@ is opened for the one page being read.
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from ingest.ocr.base import OcrEngine
+    from ingest.reading.layout import Fragment
+
+log = logging.getLogger(__name__)
 
 
 class PdfReader(ReaderBase):
@@ -107,9 +111,10 @@ class PdfReader(ReaderBase):
             return lay_out_page(
                 fragments, number=number, width=width, height=height, source="text-layer"
             )
+        log.info("%s page %d: OCR (%s)", self.path.name, number, problem)
         return ocr_page(self.page_image(number), engine, number=number)
 
-    def _text_layer(self, index: int) -> tuple[list, str | None]:
+    def _text_layer(self, index: int) -> tuple[list[Fragment], str | None]:
         """Return the page's text-layer fragments and why they are unusable (``None`` if usable)."""
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError

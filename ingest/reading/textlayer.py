@@ -56,57 +56,84 @@ def text_layer_problem(text: str, *, image_coverage: float = 0.0) -> str | None:
     return None
 
 
-def _displayed_box(
-    x0: float, top: float, x1: float, bottom: float, width: float, height: float, rotation: int
-) -> tuple[float, float, float, float]:
-    """Map a box from the unrotated page (pdfplumber's) to the displayed page (pdfium's).
+def turn_box(box: list[float], turn: int, width: float, height: float) -> list[float]:
+    """Map ``[x0, y0, x1, y1]`` on a ``width`` x ``height`` page into the turned page.
 
-    ``rotation`` is the page's ``/Rotate``: 0, 90, 180 or 270 degrees clockwise.
+    The turned page is ``turn`` degrees counter-clockwise (PIL's ``rotate(turn, expand=True)``).
     """
-    if rotation == 90:
-        return height - bottom, x0, height - top, x1
-    if rotation == 180:
-        return width - x1, height - bottom, width - x0, height - top
-    if rotation == 270:
-        return top, width - x1, bottom, width - x0
-    return x0, top, x1, bottom
+    x0, y0, x1, y1 = box
+    if turn == 90:
+        return [y0, width - x1, y1, width - x0]
+    if turn == 180:
+        return [width - x1, height - y1, width - x0, height - y0]
+    if turn == 270:
+        return [height - y1, x0, height - y0, x1]
+    return list(box)
+
+
+def reading_turn(boxes: list[list[float]]) -> int:
+    """Counter-clockwise turn (0/90/180/270) that makes text run left to right.
+
+    Decided by the direction from each character to the next one drawn, where they are
+    neighbours: a page printed sideways has its text running down (90) or up (270).
+    """
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        size = max(a[2] - a[0], a[3] - a[1], 1e-6)
+        dx = (b[0] + b[2] - a[0] - a[2]) / 2
+        dy = (b[1] + b[3] - a[1] - a[3]) / 2
+        if max(abs(dx), abs(dy)) > 2 * size or dx == dy == 0:
+            continue  # not neighbours: a line break or a jump
+        if abs(dx) >= abs(dy):
+            votes[0 if dx > 0 else 180] += 1
+        else:
+            votes[90 if dy > 0 else 270] += 1
+    best = max(votes, key=lambda t: (votes[t], t == 0))
+    return best if votes[best] > 0 else 0
 
 
 def char_fragments(page: Any, scale: float) -> list[Fragment]:
     """Return the page's characters as fragments in rendered-image pixels (points × ``scale``).
 
-    ``page`` is a ``pdfplumber.page.Page``. Characters drawn one after another on one baseline
-    are merged into a run first: that keeps line grouping fast on dense pages.
+    ``page`` is a ``pdfplumber.page.Page``. pdfplumber reports characters on the page as
+    displayed (``/Rotate`` applied), as pdfium renders it. Text printed sideways is laid out
+    in a turned frame (``Fragment.bbox``) while keeping its image box (``image_bbox``).
+    Characters drawn one after another on one line are merged into runs first, which keeps
+    line grouping fast on dense pages.
     """
-    rotation = int(page.rotation or 0) % 360
-    width, height = float(page.width), float(page.height)
-    if rotation in (90, 270):  # pdfplumber reports the displayed size; boxes are unrotated
-        width, height = height, width
     x_off, y_off = float(page.bbox[0]), float(page.bbox[1])
+    chars: list[tuple[str, list[float]]] = []
+    for ch in page.chars:
+        box = [
+            (ch["x0"] - x_off) * scale, (ch["top"] - y_off) * scale,
+            (ch["x1"] - x_off) * scale, (ch["bottom"] - y_off) * scale,
+        ]
+        chars.append((ch["text"], box))
+    width, height = float(page.width) * scale, float(page.height) * scale
+    turn = reading_turn([box for text, box in chars if text and not text.isspace()])
     runs: list[Fragment] = []
     space_pending = False
-    for ch in page.chars:
-        text = ch["text"]
+    for text, image_box in chars:
         if not text or text.isspace():
             space_pending = True
             continue
-        x0, top, x1, bottom = _displayed_box(
-            ch["x0"] - x_off, ch["top"] - y_off, ch["x1"] - x_off, ch["bottom"] - y_off,
-            width, height, rotation,
-        )
-        box = [x0 * scale, top * scale, x1 * scale, bottom * scale]
+        box = turn_box(image_box, turn, width, height)
         if runs and _continues(runs[-1], box):
             last = runs[-1]
             latin_pair = not is_cjk(last.text[-1]) and not is_cjk(text[0])
             if latin_pair and (space_pending or box[0] - last.bbox[2] > WORD_GAP * last.height):
                 last.text += " "
             last.text += text
-            last.bbox = [min(last.bbox[0], box[0]), min(last.bbox[1], box[1]),
-                         max(last.bbox[2], box[2]), max(last.bbox[3], box[3])]
+            last.bbox = _union(last.bbox, box)
+            last.image_bbox = _union(last.out_bbox, image_box)
         else:
-            runs.append(Fragment(text, box, 1.0))
+            runs.append(Fragment(text, box, 1.0, image_box))
         space_pending = False
     return runs
+
+
+def _union(a: list[float], b: list[float]) -> list[float]:
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
 
 
 def _continues(run: Fragment, box: list[float]) -> bool:

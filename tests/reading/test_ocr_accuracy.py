@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.reading import sniff
@@ -39,6 +40,7 @@ def test_scanned_indictment_is_read_back(tmp_path: Path, ppocr) -> None:  # noqa
         started = time.perf_counter()
         page = reader.read_page(1, ppocr)
         elapsed = time.perf_counter() - started
+        ink = np.asarray(reader.page_image(1).convert("L")) < 128
     rate = cer(reference, page.text)
     print(f"ppocr: CER {rate:.4f}, {elapsed:.2f} s/page")
     assert page.source == "ocr"
@@ -48,6 +50,13 @@ def test_scanned_indictment_is_read_back(tmp_path: Path, ppocr) -> None:  # noqa
     assert page.text.count("\n") == 2
     _check_boxes(page)
     assert_offsets(page)
+    # Boxes sit on the text in the page image, and no text lies outside them.
+    covered = np.zeros_like(ink)
+    for line in page.lines:
+        x0, y0, x1, y1 = (round(v) for v in line.bbox)
+        assert ink[y0:y1, x0:x1].mean() > 0.05, line
+        covered[max(y0 - 4, 0) : y1 + 4, max(x0 - 4, 0) : x1 + 4] = True
+    assert (ink & ~covered).sum() == 0
     # A span found in the text maps to a box around that text on the page image.
     start = page.text.index("320102198711230519")
     boxes = page.boxes_for_span(start, start + 18)
@@ -76,3 +85,13 @@ def test_exif_rotated_photo_and_tiff_are_ocred_upright(tmp_path: Path, ppocr) ->
     with open_document(tif, sniff.TIFF) as reader:
         second = reader.read_page(2, ppocr)
     assert cer(reference, second.text) < MAX_CER, second.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["此致", "第3页", "2024年5月6日"])
+def test_short_isolated_text_is_found(ppocr, text: str) -> None:  # noqa: ANN001
+    """Regression: with detection at 1280 px or more, a lone short word on a page was missed."""
+    from ingest.reading.ocrpage import ocr_page
+
+    page = ocr_page(render.render_page_image(text), ppocr, number=1)
+    assert page.text == text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -88,6 +89,17 @@ def test_garbage_text_layer_is_ocred(tmp_path: Path, scripted: ScriptedEngine) -
     assert page.source == "ocr" and scripted.seen == [A4_200DPI]
 
 
+def test_layer_from_an_earlier_bad_ocr_is_ocred_again(tmp_path: Path, scripted: ScriptedEngine) -> None:
+    pdf = render.render_text_pdf([SHORT_PAGE], tmp_path / "bad-ocr.pdf", bad_ocr_layer_pages={0})
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as plumb:  # the layer is really there
+        assert "亍丌兀" in plumb.pages[0].extract_text()
+    with open_document(pdf, sniff.PDF) as reader:
+        page = reader.read_page(1, scripted)
+    assert page.source == "ocr" and scripted.seen == [A4_200DPI]
+
+
 def test_mixed_pdf_is_decided_page_by_page(tmp_path: Path, scripted: ScriptedEngine) -> None:
     pdf = render.render_text_pdf(
         [INDICTMENT[0], INDICTMENT[1], INDICTMENT[2]], tmp_path / "mixed.pdf", scanned_pages={1}
@@ -162,6 +174,9 @@ def test_multi_page_tiff_reads_each_frame(tmp_path: Path, scripted: ScriptedEngi
         frames = [reader.page_image(n) for n in (1, 2, 3)]
     assert [p.number for p in pages] == [3, 1]
     assert len(scripted.seen) == 2
+    for page in pages:
+        assert page.source == "ocr"
+        assert_offsets(page)
     # Frames differ: the third page's ink is not the first page's.
     assert frames[0].tobytes() != frames[2].tobytes()
 
@@ -176,9 +191,9 @@ def test_exif_orientation_is_applied(tmp_path: Path, scripted: ScriptedEngine) -
     assert upright.size == (1654, 2338)
     assert scripted.seen == [(1654, 2338)]
     # The text block is at the top-left of the upright page: ink in the top band, none at bottom.
-    gray = upright.convert("L")
-    assert gray.crop((0, 150, 1654, 400)).getextrema()[0] < 100
-    assert gray.crop((0, 2000, 1654, 2338)).getextrema()[0] > 200
+    gray = np.asarray(upright.convert("L"))
+    assert gray[150:400].min() < 100
+    assert gray[2000:].min() > 200
 
 
 def test_truncated_jpeg(tmp_path: Path) -> None:
@@ -297,3 +312,23 @@ def test_read_file_pages_serialise(tmp_path: Path) -> None:
     assert [p["number"] for p in payload] == [1, 2]
     assert payload[0]["lines"][0]["start"] == 0
     assert payload[0]["text"] == SHORT_PAGE
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_text_layer_boxes_sit_on_the_rendered_ink(tmp_path: Path, rotation: int) -> None:
+    pdf = render.render_text_pdf(
+        ["\n".join(INDICTMENT)], tmp_path / "digital.pdf", page_rotation=rotation
+    )
+    with open_document(pdf, sniff.PDF) as reader:
+        page = reader.read_page(1, get_engine("null"))
+        ink = np.asarray(reader.page_image(1).convert("L")) < 128
+    assert page.source == "text-layer"
+    assert page.text == "\n".join(INDICTMENT)  # sideways print is read along its lines
+    assert ink.shape == (page.height, page.width)
+    covered = np.zeros_like(ink)
+    for line in page.lines:
+        x0, y0, x1, y1 = (round(v) for v in line.bbox)
+        box_ink = ink[y0:y1, x0:x1]
+        assert box_ink.mean() > 0.05, (line.text, line.bbox)  # the box is on text
+        covered[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = True
+    assert (ink & ~covered).sum() == 0  # and no text lies outside the boxes

@@ -9,9 +9,10 @@ typesetting does).
 
 from __future__ import annotations
 
-import random
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONTS = {
@@ -23,6 +24,8 @@ A4_INCHES = (8.27, 11.69)
 MARGIN_INCHES = 0.9
 FONT_POINTS = 14.0
 LINE_SPACING = 1.6
+# What a poor OCR engine leaves as an invisible text layer: rare look-alike characters.
+BAD_OCR_TEXT = "亍丌兀丐廿卅丕亘丞鬲孬噩丨禺丿匕乇夭爻卮氐囟胤馗毓睾鼗丶亟鼐乜乩亓芈孛啬嘏仄厍厝" * 3
 
 
 def font_path(font: str) -> str:
@@ -30,7 +33,7 @@ def font_path(font: str) -> str:
     return FONTS.get(font, font)
 
 
-def wrap_paragraph(text: str, fits: callable) -> list[str]:  # type: ignore[valid-type]
+def wrap_paragraph(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Greedy wrap: as many characters per line as ``fits(line)`` allows."""
     lines, current = [], ""
     for ch in text:
@@ -43,10 +46,12 @@ def wrap_paragraph(text: str, fits: callable) -> list[str]:  # type: ignore[vali
     return lines
 
 
-def _layout(text: str, width: float, measure: callable) -> list[tuple[str, bool]]:  # type: ignore[valid-type]
+def _layout(text: str, width: float, measure: Callable[[str], float]) -> list[tuple[str, bool]]:
     """(line, is_first_line_of_paragraph) pairs; first lines carry a two-character indent."""
     result: list[tuple[str, bool]] = []
     for para in text.split("\n"):
+        if not para.strip():
+            continue
         para = "\u3000\u3000" + para.strip()
         for i, line in enumerate(wrap_paragraph(para, lambda s: measure(s) <= width)):
             result.append((line, i == 0))
@@ -63,7 +68,9 @@ def render_page_image(
     blur: float = 0.0,
     seed: int = 0,
 ) -> Image.Image:
-    """One A4 page of ``text`` as a grayscale scan at ``dpi``.
+    """Render one A4 page of ``text`` as a grayscale scan at ``dpi``.
+
+    Raises ``ValueError`` when the text does not fit on the page.
 
     ``noise`` is the fraction of pixels flipped to random grey (0.0-0.05 is realistic), ``skew``
     a rotation in degrees (positive = counter-clockwise), ``blur`` a Gaussian radius in pixels.
@@ -77,7 +84,8 @@ def render_page_image(
     y = margin
     for line, _first in _layout(text, width - 2 * margin, face.getlength):
         if y + size > height - margin:
-            break
+            # never drop text silently: callers compare OCR output with what they passed in
+            raise ValueError(f"text does not fit on one page (stopped before {line[:10]!r})")
         draw.text((margin, y), line, font=face, fill=0)
         y += round(size * LINE_SPACING)
     if skew:
@@ -85,10 +93,12 @@ def render_page_image(
     if blur:
         img = img.filter(ImageFilter.GaussianBlur(blur))
     if noise:
-        rng = random.Random(seed)
-        px = img.load()
-        for _ in range(int(noise * width * height)):
-            px[rng.randrange(width), rng.randrange(height)] = rng.randrange(0, 256)
+        rng = np.random.default_rng(seed)
+        pixels = np.array(img)
+        count = int(noise * width * height)
+        ys, xs = rng.integers(0, height, count), rng.integers(0, width, count)
+        pixels[ys, xs] = rng.integers(0, 256, count, dtype=np.uint8)
+        img = Image.fromarray(pixels)
     return img
 
 
@@ -100,10 +110,11 @@ def render_scanned_pdf(
     *,
     noise: float = 0.0,
     skew: float = 0.0,
+    blur: float = 0.0,
 ) -> Path:
     """Write an image-only PDF (no text layer), one A4 scan per string in ``pages``."""
     images = [
-        render_page_image(t, font=font, dpi=dpi, noise=noise, skew=skew, seed=i)
+        render_page_image(t, font=font, dpi=dpi, noise=noise, skew=skew, blur=blur, seed=i)
         for i, t in enumerate(pages)
     ]
     images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
@@ -128,12 +139,16 @@ def render_text_pdf(
     encrypt_password: str | None = None,
     scanned_pages: set[int] | None = None,
     garbage_layer_pages: set[int] | None = None,
+    bad_ocr_layer_pages: set[int] | None = None,
+    page_rotation: int = 0,
 ) -> Path:
     """Write a PDF with a real text layer (the CJK font embedded), one A4 page per string.
 
     ``scanned_pages`` (0-based) are drawn as images instead (a mixed PDF);
     ``garbage_layer_pages`` get a scan plus an invisible mojibake text layer, as produced by a
-    broken PDF converter; ``encrypt_password`` sets a user password (RC4).
+    broken PDF converter; ``bad_ocr_layer_pages`` get a scan plus an invisible layer of rare
+    characters, as left by an earlier bad OCR; ``encrypt_password`` sets a user password (RC4); ``page_rotation``
+    sets every page's ``/Rotate`` (the text is drawn unrotated, so it displays turned).
     """
     from reportlab.lib.units import inch
     from reportlab.lib.utils import ImageReader
@@ -141,7 +156,11 @@ def render_text_pdf(
 
     scanned_pages = scanned_pages or set()
     garbage_layer_pages = garbage_layer_pages or set()
+    bad_ocr_layer_pages = bad_ocr_layer_pages or set()
     page_w, page_h = A4_INCHES[0] * 72, A4_INCHES[1] * 72
+    if page_rotation in (90, 270):
+        # reportlab swaps the MediaBox of a page turned by a quarter: draw on a landscape sheet
+        page_w, page_h = page_h, page_w
     encrypt = None
     if encrypt_password is not None:
         from reportlab.lib import pdfencrypt
@@ -150,7 +169,7 @@ def render_text_pdf(
     c = canvas.Canvas(str(path), pagesize=(page_w, page_h), encrypt=encrypt, invariant=1)
     name = _register_reportlab_font(font)
     for i, text in enumerate(pages):
-        if i in scanned_pages or i in garbage_layer_pages:
+        if i in scanned_pages or i in garbage_layer_pages or i in bad_ocr_layer_pages:
             scan = render_page_image(text, font=font, dpi=150, seed=i)
             c.drawImage(ImageReader(scan), 0, 0, width=page_w, height=page_h)
             if i in garbage_layer_pages:
@@ -161,6 +180,13 @@ def render_text_pdf(
                 t.setFont("Helvetica", 10)
                 for k in range(0, len(mojibake), 90):
                     t.textLine(mojibake[k : k + 90])
+                c.drawText(t)
+            if i in bad_ocr_layer_pages:
+                t = c.beginText(MARGIN_INCHES * inch, page_h - MARGIN_INCHES * inch)
+                t.setTextRenderMode(3)
+                t.setFont(name, FONT_POINTS)
+                for k in range(0, len(BAD_OCR_TEXT), 30):
+                    t.textLine(BAD_OCR_TEXT[k : k + 30])
                 c.drawText(t)
         else:
             from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -173,6 +199,8 @@ def render_text_pdf(
             ):
                 c.drawString(margin, y, line)
                 y -= FONT_POINTS * LINE_SPACING
+        if page_rotation:
+            c.setPageRotation(page_rotation)
         c.showPage()
     c.save()
     return path
