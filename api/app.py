@@ -5,9 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import cases, documents, health, search, web
+from api.policy import check_route_policies
+from api.routes import admin, auth, cases, documents, health, search, web
 from api.state import AppState, build_state
 from core.settings import Settings
+
+# Every router of the app; the authorization-matrix test walks the same list.
+ROUTERS = tuple(m.router for m in (health, auth, cases, documents, search, admin, web))
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
@@ -16,6 +20,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app = FastAPI(title="casefile 电子卷宗", version="0.1.0")
     app.state.casefile = state
     install_error_handlers(app)
-    for module in (health, cases, documents, search, web):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    check_route_policies(app)
     return app

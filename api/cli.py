@@ -73,6 +73,8 @@ def serve(
     state = build_state(settings)
     if settings.load_demo:
         load_demo_if_empty(state)
+    if settings.environment != "production":
+        typer.echo(f"开发模式：管理员账号 admin，初始密码为 CASEFILE_ADMIN_PASSWORD（未设置时为 {settings.admin_password}）")
     worker = None if no_worker else spawn_worker(str(settings.resolved_data_dir))
     try:
         typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}")
@@ -198,6 +200,8 @@ def search(
     """Full-text search over every page."""
     from api.searching import run_search
     from ingest.context import build_context
+    from models.access import operator
+    from models.audit import record
     from models.migrate import upgrade
     from search.base import SearchQuery
 
@@ -210,6 +214,7 @@ def search(
     ctx = build_context(settings)
     lines = [query] if query is not None else _query_lines(queries)
     failed = False
+    actor = operator()
     with ctx.db.session() as session:
         for text in lines:
             try:
@@ -219,6 +224,8 @@ def search(
             except CasefileError as error:
                 failed = True
                 result = {"total": 0, "took_ms": 0.0, "hits": [], "error": error.to_dict()}
+            record(ctx.db, actor, "search", outcome="error" if "error" in result else "ok",
+                   detail={"q": text[:500], "case": case, "total": result["total"]})
             if queries is not None:
                 result = {"query": text, **result}
             if as_json:
@@ -237,6 +244,51 @@ def demo() -> None:
     settings = _settings()
     ok = ingest_paths(settings, demo_files(), DEMO_CASE, wait=True, title="演示案件（虚构）")
     raise typer.Exit(0 if ok else 1)
+
+
+users_app = typer.Typer(help="用户管理")
+audit_app = typer.Typer(help="审计日志")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    agency: Annotated[str, typer.Option("--agency", help="所属单位（不存在则新建）")],
+    role: Annotated[str, typer.Option("--role", help="clerk / investigator / prosecutor / judge / reviewer / admin")],
+    password: Annotated[str, typer.Option("--password", help="至少 10 个字符")],
+) -> None:
+    """Create a user (and the agency if new)."""
+    from api.state import build_state
+    from api.users import create_user
+    from models.access import operator
+    from models.audit import record
+
+    state = build_state(_settings())
+    try:
+        with state.ctx.db.session() as session:
+            create_user(session, name, password, agency=agency, role=role)
+    except CasefileError as error:
+        typer.echo(f"{error.message} {error.hint}", err=True)
+        raise typer.Exit(1) from error
+    record(state.ctx.db, operator(), "user.create", target=f"user:{name}",
+           detail={"agency": agency, "role": role})
+    typer.echo(f"已创建用户 {name}（{agency}，{role}）")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Verify the audit chain: any changed, deleted or inserted event is reported."""
+    from api.state import build_state
+    from models.audit import verify
+
+    result = verify(build_state(_settings()).ctx.db)
+    if result.ok:
+        typer.echo(f"审计日志完整：共 {result.events} 条记录，哈希链校验通过。")
+        return
+    typer.echo(f"审计日志校验失败：{result.problem}（第 {result.seq} 条）", err=True)
+    raise typer.Exit(1)
 
 
 def _query_lines(path: Path | None) -> list[str]:

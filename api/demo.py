@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from api.state import AppState
+from api.users import get_or_create_agency
 from ingest.intake import add_document, get_or_create_case
 from ingest.jobs import queue_document
 from models.tables import Case
@@ -29,7 +30,10 @@ def load_demo_if_empty(state: AppState) -> bool:
     with state.ctx.db.session() as session:
         if session.scalar(select(func.count(Case.id))):
             return False
-        case = get_or_create_case(session, DEMO_CASE, "演示案件（虚构）：李明远盗窃案")
+        case = get_or_create_case(
+            session, DEMO_CASE, "演示案件（虚构）：李明远盗窃案",
+            agency_id=get_or_create_agency(session, state.settings.default_agency).id,
+        )
         queued = []
         for path in demo_files():
             with path.open("rb") as stream:

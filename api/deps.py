@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api import policy
 from api.state import AppState
+from models.audit import Actor
 
 
 def get_state(request: Request) -> AppState:
@@ -24,3 +26,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 StateDep = Annotated[AppState, Depends(get_state)]
 SessionDep = Annotated[Session, Depends(get_session)]
+Reader = Annotated[Actor, Depends(policy.require(policy.CASE_READ))]
+Searcher = Annotated[Actor, Depends(policy.require(policy.SEARCH))]
+CaseCreator = Annotated[Actor, Depends(policy.require(policy.CASE_CREATE))]
+Uploader = Annotated[Actor, Depends(policy.require(policy.DOCUMENT_UPLOAD))]
+Retrier = Annotated[Actor, Depends(policy.require(policy.DOCUMENT_RETRY))]
+UserManager = Annotated[Actor, Depends(policy.require(policy.USER_MANAGE))]
+AuditReader = Annotated[Actor, Depends(policy.require(policy.AUDIT_READ))]
+SignedIn = Annotated[Actor, Depends(policy.require(policy.SIGNED_IN))]
+Public = [Depends(policy.public)]

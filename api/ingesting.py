@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from api.state import AppState, build_state
+from api.users import get_or_create_agency
 from core.errors import FILE_NOT_READABLE, CasefileError
 from core.settings import Settings
 from ingest.intake import add_document, get_or_create_case
@@ -56,7 +57,8 @@ def ingest_paths(
     documents: list[tuple[int, str, bool]] = []
     with state.ctx.db.session() as session:
         try:
-            case = get_or_create_case(session, case_number, title)
+            agency = get_or_create_agency(session, settings.default_agency)
+            case = get_or_create_case(session, case_number, title, agency_id=agency.id)
         except CasefileError as error:
             console.print(f"[red]{error.message}[/] {error.hint}")
             return False

@@ -18,11 +18,15 @@ class AppState:
 
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:
-    """Create folders, migrate the database, and connect the job queue."""
+    """Create folders, migrate the database, connect the job queue, make sure an admin exists."""
+    from api.users import ensure_first_admin
+
     settings.ensure_dirs()
     upgrade(settings.resolved_database_url)
-    return AppState(
+    state = AppState(
         settings=settings,
         ctx=build_context(settings),
         jobs=make_celery(settings, eager=eager_jobs),
     )
+    ensure_first_admin(state.ctx.db, settings)
+    return state

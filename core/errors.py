@@ -97,6 +97,21 @@ SEARCH_MISCONFIGURED = _spec(
     "search_misconfigured", 500, "检索服务配置不完整。",
     "tantivy 后端需要索引目录；elasticsearch 后端需要设置 CASEFILE_ES_URL。",
 )
+# Identity and permissions
+NOT_AUTHENTICATED = _spec(
+    "not_authenticated", 401, "请先登录。", "请使用本单位分配的账号登录后再操作。"
+)
+BAD_CREDENTIALS = _spec("bad_credentials", 401, "用户名或密码不正确。", "请检查后重新输入；连续多次输错会暂时锁定账号。")
+ACCOUNT_LOCKED = _spec(
+    "account_locked", 423, "账号因多次密码错误已被暂时锁定。", "请稍后再试，或联系管理员解锁。"
+)
+SESSION_EXPIRED = _spec("session_expired", 401, "登录已过期。", "请重新登录。")
+FORBIDDEN = _spec("forbidden", 403, "您的角色无权执行此操作。", "如需此权限，请联系本单位管理员。")
+CSRF_FAILED = _spec("csrf_failed", 403, "页面已过期或请求来源不可信。", "请刷新页面后重试。")
+USER_EXISTS = _spec("user_exists", 409, "该用户名已存在。", "请换一个用户名。")
+INVALID_ROLE = _spec("invalid_role", 422, "角色不正确。", "可选角色：clerk、investigator、prosecutor、judge、reviewer、admin。")
+WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 10 个字符的密码。")
+
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 

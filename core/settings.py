@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PLACEHOLDER_SECRET = "development-only-not-secret"
+PLACEHOLDER_PASSWORD = "casefile-demo"
+
 
 class Settings(BaseSettings):
     """Every setting of casefile, with safe defaults for the embedded profile."""
@@ -33,6 +36,14 @@ class Settings(BaseSettings):
     max_image_pixels: int = 120_000_000
     environment: Literal["development", "production"] = "development"
     load_demo: bool = Field(default=True, description="load the demo dossier on first start")
+    secret_key: str = Field(default=PLACEHOLDER_SECRET, description="signs tokens and sessions")
+    admin_password: str = Field(
+        default=PLACEHOLDER_PASSWORD, description="password of the first administrator"
+    )
+    default_agency: str = Field(default="本机构", description="agency of the first administrator")
+    token_minutes: int = Field(default=480, ge=5)
+    lockout_failures: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
 
     @model_validator(mode="after")
     def _check_backends(self) -> Settings:
@@ -41,6 +52,17 @@ class Settings(BaseSettings):
                 "CASEFILE_SEARCH_BACKEND=elasticsearch needs CASEFILE_ES_URL "
                 "(e.g. http://127.0.0.1:9200)"
             )
+        if self.environment == "production":
+            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "production needs CASEFILE_SECRET_KEY: at least 32 random characters "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            if self.admin_password == PLACEHOLDER_PASSWORD or len(self.admin_password) < 12:
+                raise ValueError(
+                    "production needs CASEFILE_ADMIN_PASSWORD: the first administrator's "
+                    "password, at least 12 characters and not the development default"
+                )
         return self
 
     @property

@@ -41,11 +41,14 @@ def normalize_case_number(case_number: str) -> str:
     return value
 
 
-def get_or_create_case(session: Session, case_number: str, title: str | None = None) -> Case:
+def get_or_create_case(
+    session: Session, case_number: str, title: str | None = None, *, agency_id: int | None = None
+) -> Case:
+    """The case with this number, created (owned by ``agency_id``) if new."""
     case_number = normalize_case_number(case_number)
     case = session.scalar(select(Case).where(Case.case_number == case_number))
     if case is None:
-        case = Case(case_number=case_number, title=title)
+        case = Case(case_number=case_number, title=title, agency_id=agency_id)
         session.add(case)
         session.flush()
     return case

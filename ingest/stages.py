@@ -187,7 +187,7 @@ def index_document(ctx: PipelineContext, document_id: int) -> int:
                 page=page.number,
                 text=page.text or "",
                 document_type=document.document_type,
-                agency=case.agency,
+                agency=case.agency.name if case.agency else None,
                 charges=_charges(sheet),
                 defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
             )

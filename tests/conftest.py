@@ -48,7 +48,21 @@ def state(settings: Settings) -> Iterator[AppState]:
     state.ctx.db.dispose()
 
 
+def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
+    """Headers that authenticate as ``username`` (through the real token route)."""
+    response = client.post("/api/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 @pytest.fixture
-def client(state: AppState) -> Iterator[TestClient]:
+def anonymous(state: AppState) -> Iterator[TestClient]:
     with TestClient(create_app(state=state)) as client:
         yield client
+
+
+@pytest.fixture
+def client(state: AppState, anonymous: TestClient) -> TestClient:
+    """A client signed in as the first administrator (of the default agency)."""
+    anonymous.headers.update(bearer(anonymous, "admin", state.settings.admin_password))
+    return anonymous

@@ -5,52 +5,61 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from api.deps import SessionDep
+from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DocumentPublic, FactsPublic
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
+from models.access import visible_cases
+from models.audit import record
 from models.tables import Case, FactSheetRow
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_case(body: CaseCreate, session: SessionDep) -> CasePublic:
+def create_case(body: CaseCreate, actor: CaseCreator, state: StateDep, session: SessionDep) -> CasePublic:
     number = normalize_case_number(body.case_number)
     if session.scalar(select(Case).where(Case.case_number == number)) is not None:
+        # the same answer whether or not the actor may see the existing case: it exists
         raise CasefileError(CASE_EXISTS, number)
-    return CasePublic.of(get_or_create_case(session, number, body.title))
+    case = get_or_create_case(session, number, body.title, agency_id=actor.agency_id)
+    session.commit()
+    record(state.ctx.db, actor, "case.create", target=f"case:{number}")
+    return CasePublic.of(case)
 
 
 @router.get("")
-def list_cases(session: SessionDep) -> list[CasePublic]:
-    cases = session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id.desc())).all()
+def list_cases(actor: Reader, session: SessionDep) -> list[CasePublic]:
+    cases = session.scalars(
+        select(Case).where(visible_cases(actor)).order_by(Case.created_at.desc(), Case.id.desc())
+    ).all()
     return [CasePublic.of(case) for case in cases]
 
 
 @router.get("/{case_number}")
-def show_case(case_number: str, session: SessionDep) -> CasePublic:
-    return CasePublic.of(find_case(session, case_number))
+def show_case(case_number: str, actor: Reader, session: SessionDep) -> CasePublic:
+    return CasePublic.of(find_case(session, actor, case_number))
 
 
 @router.get("/{case_number}/documents")
-def list_documents(case_number: str, session: SessionDep) -> list[DocumentPublic]:
-    case = find_case(session, case_number)
+def list_documents(case_number: str, actor: Reader, session: SessionDep) -> list[DocumentPublic]:
+    case = find_case(session, actor, case_number)
     return [DocumentPublic.of(doc) for doc in case.documents]
 
 
 @router.get("/{case_number}/facts")
-def case_facts(case_number: str, session: SessionDep) -> FactsPublic:
+def case_facts(case_number: str, actor: Reader, state: StateDep, session: SessionDep) -> FactsPublic:
     from nlp.factsheet import merge_factsheets
 
-    case = find_case(session, case_number)
+    case = find_case(session, actor, case_number)
     rows = session.scalars(
         select(FactSheetRow)
         .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
         .order_by(FactSheetRow.document_id)
     ).all()
     merged = merge_factsheets([row.data for row in rows]) if rows else {}
+    record(state.ctx.db, actor, "facts.view", target=f"case:{case.case_number}")
     return FactsPublic(
         case_number=case.case_number, documents=[r.document_id for r in rows], facts=merged
     )

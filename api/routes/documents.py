@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.deps import SessionDep, StateDep
+from api.deps import Reader, Retrier, SessionDep, StateDep, Uploader
 from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from core.errors import NO_FILES, CasefileError
@@ -15,6 +13,7 @@ from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
 from ingest.stages import reset_for_retry
+from models.audit import record
 
 router = APIRouter(tags=["documents"])
 
@@ -22,6 +21,7 @@ router = APIRouter(tags=["documents"])
 @router.post("/api/cases/{case_number}/documents", status_code=status.HTTP_201_CREATED)
 def upload_documents(
     case_number: str,
+    actor: Uploader,
     state: StateDep,
     session: SessionDep,
     file: list[UploadFile] = File(default=[]),  # noqa: B008 (FastAPI's declaration style)
@@ -29,7 +29,7 @@ def upload_documents(
     """Store each file, queue new documents; a bad file is reported without affecting others."""
     if not file:
         raise CasefileError(NO_FILES)
-    case = find_case(session, case_number)
+    case = find_case(session, actor, case_number)
     created: list[dict[str, object]] = []
     rejected: list[dict[str, object]] = []
     queued: list[int] = []
@@ -48,52 +48,65 @@ def upload_documents(
         if not result.duplicate:
             queued.append(result.document.id)
     session.commit()
+    for item in created:
+        record(state.ctx.db, actor, "document.upload", target=f"document:{item['id']}",
+               outcome="duplicate" if item["duplicate"] else "ok",
+               detail={"case": case.case_number, "filename": item["filename"]})
+    for item in rejected:
+        record(state.ctx.db, actor, "document.upload", target=f"case:{case.case_number}",
+               outcome="refused", detail={"filename": item["filename"], "error": item["error"]})
     for document_id in queued:
         queue_document(state.jobs, document_id)
     if rejected and not created:
         first = rejected[0]["error"]
         assert isinstance(first, dict)
-        spec_status = 415 if first["code"] in ("unsupported_type", "type_mismatch") else 422
-        if first["code"] == "file_too_large":
-            spec_status = 413
-        return JSONResponse({**first, "rejected": rejected}, status_code=spec_status)
+        spec_status = {"unsupported_type": 415, "type_mismatch": 415, "file_too_large": 413}
+        return JSONResponse(
+            {**first, "rejected": rejected}, status_code=spec_status.get(first["code"], 422)
+        )
     code = status.HTTP_201_CREATED if queued else status.HTTP_200_OK
     return JSONResponse({"documents": created, "rejected": rejected}, status_code=code)
 
 
 @router.get("/api/documents/{document_id}")
-def show_document(document_id: int, session: SessionDep) -> DocumentPublic:
-    return DocumentPublic.of(find_document(session, document_id), with_pages=True)
+def show_document(document_id: int, actor: Reader, state: StateDep, session: SessionDep) -> DocumentPublic:
+    document = find_document(session, actor, document_id)
+    record(state.ctx.db, actor, "document.view", target=f"document:{document_id}")
+    return DocumentPublic.of(document, with_pages=True)
 
 
 @router.post("/api/documents/{document_id}/retry")
-def retry_document(document_id: int, state: StateDep, session: SessionDep) -> DocumentPublic:
-    document = find_document(session, document_id)
+def retry_document(document_id: int, actor: Retrier, state: StateDep, session: SessionDep) -> DocumentPublic:
+    document = find_document(session, actor, document_id)
     session.commit()
     if reset_for_retry(state.ctx, document.id):
+        record(state.ctx.db, actor, "document.retry", target=f"document:{document_id}")
         queue_document(state.jobs, document.id)
     session.refresh(document)
     return DocumentPublic.of(document, with_pages=True)
 
 
 @router.get("/api/documents/{document_id}/pages/{number}")
-def show_page(document_id: int, number: int, session: SessionDep) -> PagePublic:
-    return PagePublic.of(find_page(session, document_id, number))
+def show_page(document_id: int, number: int, actor: Reader, state: StateDep, session: SessionDep) -> PagePublic:
+    page = find_page(session, actor, document_id, number)
+    record(state.ctx.db, actor, "page.view", target=f"document:{document_id}/page:{number}")
+    return PagePublic.of(page)
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/image")
-def page_image(document_id: int, number: int, state: StateDep, session: SessionDep) -> FileResponse:
-    page = find_page(session, document_id, number)
-    path: Path = page_image_path(state.ctx, page.document, number)
+def page_image(document_id: int, number: int, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
+    page = find_page(session, actor, document_id, number)
+    path = page_image_path(state.ctx, page.document, number)
+    record(state.ctx.db, actor, "page.image", target=f"document:{document_id}/page:{number}")
     return FileResponse(path, media_type="image/png")
 
 
 @router.get("/api/documents/{document_id}/original")
-def download_original(document_id: int, state: StateDep, session: SessionDep) -> FileResponse:
-    document = find_document(session, document_id)
+def download_original(document_id: int, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
+    document = find_document(session, actor, document_id)
+    record(state.ctx.db, actor, "document.download", target=f"document:{document_id}")
     return FileResponse(
         state.ctx.store.path_for(document.sha256),
         media_type=document.media_type,
         filename=document.original_name,
     )
-

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from api.deps import StateDep
+from api.deps import Public, StateDep
 
 router = APIRouter()
 
 
-@router.get("/healthz")
+@router.get("/healthz", dependencies=Public)
 def healthz(state: StateDep) -> dict[str, str]:
     with state.ctx.db.session() as session:
         session.execute(text("SELECT 1"))

@@ -1,4 +1,4 @@
-"""Full-text search over every page, with facets and hit boxes."""
+"""Full-text search over every page the actor may see, with facets and hit boxes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, StateDep
+from api.deps import Searcher, SessionDep, StateDep
 from api.searching import run_search
+from models.access import visible_case_numbers
+from models.audit import record
 from search.base import SearchQuery
 
 router = APIRouter(tags=["search"])
@@ -15,6 +17,7 @@ router = APIRouter(tags=["search"])
 
 @router.get("/api/search")
 def search(
+    actor: Searcher,
     state: StateDep,
     session: SessionDep,
     q: str = Query(default="", max_length=10_000),
@@ -31,6 +34,12 @@ def search(
     query = SearchQuery(
         text=q, case_number=case, document_type=document_type, charge=charge,
         defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
-        limit=limit, offset=offset,
+        limit=limit, offset=offset, allowed_cases=visible_case_numbers(session, actor),
     )
-    return run_search(state.ctx.index(), session, query)
+    try:
+        result = run_search(state.ctx.index(), session, query)
+    except Exception:
+        record(state.ctx.db, actor, "search", outcome="error", detail={"q": q[:500], "case": case})
+        raise
+    record(state.ctx.db, actor, "search", detail={"q": q[:500], "case": case, "total": result["total"]})
+    return result

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ingest.ocr.base import OcrEngine
 
 # What a decoder raises on a truncated or corrupt file (Pillow uses all three).
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError)
+# Pillow reports a broken header or IFD as any of these (a TIFF missing its size: TypeError).
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError)
 
 
 class ImageReader(ReaderBase):
@@ -37,11 +38,12 @@ class ImageReader(ReaderBase):
                 # our own limit (max_pixels) is checked below; Pillow's warning would only be noise
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 self._img: Image.Image | None = Image.open(path)
+                # counting frames walks every TIFF directory: a cut-off file fails here
+                self.page_count = int(getattr(self._img, "n_frames", 1))
         except Image.DecompressionBombError as exc:
             raise CasefileError(IMAGE_TOO_LARGE, f"{path.name}: {exc}") from exc
         except _DECODE_ERRORS as exc:  # header unreadable (Pillow's UnidentifiedImageError too)
             raise CasefileError(IMAGE_DAMAGED, f"{path.name}: {exc}") from exc
-        self.page_count = int(getattr(self._img, "n_frames", 1))
         if self.page_count > max_pages:
             self.close()
             raise CasefileError(TOO_MANY_PAGES, f"{path.name}: {self.page_count} > {max_pages}")

@@ -117,8 +117,9 @@ class PdfReader(ReaderBase):
     def _text_layer(self, index: int) -> tuple[list[Fragment], str | None]:
         """Return the page's text-layer fragments and why they are unusable (``None`` if usable)."""
         import pdfplumber
-        from pdfminer.pdfparser import PDFSyntaxError
+        from pdfminer.pdfexceptions import PDFException
         from pdfminer.psparser import PSException
+        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
         try:
             with pdfplumber.open(self.path, pages=[index + 1]) as pdf:
@@ -129,7 +130,10 @@ class PdfReader(ReaderBase):
                     max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
                     for im in page.images
                 )
-        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        except (
+            PDFException, PSException, MalformedPDFException, PdfminerException,
+            ValueError, KeyError, TypeError,
+        ) as exc:
             # pdfium could render this page but pdfminer cannot parse its content: read by OCR
             return [], f"text layer unreadable: {exc!r}"
         text = "".join(f.text for f in fragments)

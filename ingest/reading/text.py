@@ -70,6 +70,7 @@ class DocxReader(_KnownTextReader):
 
     def __init__(self, path: Path) -> None:
         import zipfile
+        import zlib
 
         import docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -82,7 +83,7 @@ class DocxReader(_KnownTextReader):
         # parsed element; a cut-off file is a BadZipFile.
         except (
             PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, AttributeError, KeyError,
-            ValueError,
+            ValueError, zlib.error, EOFError,
         ) as exc:
             raise CasefileError(DOCX_DAMAGED, f"{path.name}: {exc!r}") from exc
         super().__init__("\n".join(blocks).split("\f"))

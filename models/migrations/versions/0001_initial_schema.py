@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 06:07:38.098612
+Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa

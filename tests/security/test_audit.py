@@ -1,0 +1,78 @@
+"""The audit log: actions are recorded, and tampering with any stored event is detected."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, insert, update
+
+from api.state import AppState
+from models.audit import Actor, mask_id_numbers, record, verify
+from models.tables import AuditEvent
+from tests.support.cli import casefile
+
+
+def _actions(client: TestClient) -> list[str]:
+    return [e["action"] for e in client.get("/api/admin/audit", params={"limit": 1000}).json()]
+
+
+def test_actions_are_recorded_with_who_and_what(client: TestClient) -> None:
+    client.post("/api/cases", json={"case_number": "（2026）审计1号"})
+    text = "起诉书\n被告人钱某，公民身份号码110105199211074223。".encode()
+    [document] = client.post(
+        "/api/cases/（2026）审计1号/documents", files=[("file", ("a.txt", text, "text/plain"))]
+    ).json()["documents"]
+    client.get(f"/api/documents/{document['id']}/pages/1")
+    client.get("/api/search", params={"q": "钱某 110105199211074223"})
+    client.get(f"/api/documents/{document['id']}/original")
+    actions = _actions(client)
+    for expected in ("login", "case.create", "document.upload", "page.view", "search", "document.download"):
+        assert expected in actions
+    search = client.get("/api/admin/audit", params={"action": "search"}).json()[0]
+    assert search["actor"] == "admin" and search["client"] == "testclient"
+    assert "110105199211074223" not in search["detail"]["q"]  # ID numbers masked in the log
+    assert "钱某" in search["detail"]["q"]
+
+
+def test_id_numbers_masked() -> None:
+    assert mask_id_numbers("号码11010519921107422X，") == "号码110105********422X，"
+
+
+@pytest.mark.parametrize("tamper", ["alter", "delete", "insert", "truncate_tail"])
+def test_tampering_detected(state: AppState, tamper: str) -> None:
+    db = state.ctx.db
+    actor = Actor(username="clerk1", agency="某区公安分局", role="clerk", client="10.0.0.5")
+    for n in range(5):
+        record(db, actor, "page.view", target=f"document:1/page:{n}")
+    assert verify(db).ok
+    with db.session() as session:
+        if tamper == "alter":
+            session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(actor="someone-else"))
+        elif tamper == "delete":
+            session.execute(delete(AuditEvent).where(AuditEvent.seq == 2))
+        elif tamper == "insert":
+            session.execute(update(AuditEvent).where(AuditEvent.seq == 5).values(seq=50))
+            session.execute(insert(AuditEvent).values(
+                seq=5, actor="x", action="login", outcome="ok", detail={}, prev_hash="0" * 64,
+                hash="0" * 64,
+            ))
+        else:
+            session.execute(delete(AuditEvent).where(AuditEvent.seq == 5))
+    result = verify(db)
+    assert not result.ok and result.problem
+
+
+def test_cli_audit_verify(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert casefile("audit", "verify", data_dir=data).returncode == 0
+    added = casefile("users", "add", "clerk1", "--agency", "某区公安分局", "--role", "clerk",
+                     "--password", "long-enough-1", data_dir=data)
+    assert added.returncode == 0, added.stderr
+    assert casefile("audit", "verify", data_dir=data).returncode == 0
+    with sqlite3.connect(data / "casefile.db") as connection:
+        connection.execute("UPDATE audit_events SET target = 'user:other' WHERE seq = 1")
+    broken = casefile("audit", "verify", data_dir=data)
+    assert broken.returncode == 1 and "审计日志校验失败" in broken.stderr

@@ -1,0 +1,151 @@
+"""Authorization matrix: every API route × every role × own and foreign case.
+
+Routes come from the application itself, so a new route is covered (or this test fails for want
+of a recipe to call it). A user of another agency must get exactly what a missing object gets
+(404) and must never see the case in lists, searches, facets or logs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from api.app import ROUTERS, create_app
+from api.policy import PUBLIC, ROLES, allowed, api_routes, check_route_policies, route_action
+from api.state import AppState
+from api.users import create_user
+from models.audit import Actor
+from tests.conftest import bearer
+from tests.support.render import render_text_pdf
+
+OWN, FOREIGN = "甲市公安局东城分局", "乙市人民检察院"
+CASE = "（2026）甲公刑立字第77号"
+SECRET_NAME = "欧阳秘密"
+PASSWORD = "matrix-password-1"
+
+
+@dataclass
+class World:
+    client: TestClient
+    headers: dict[tuple[str, str], dict[str, str]]  # (agency, role) -> auth headers
+    document_id: int
+    counter: Iterator[int]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from api.state import build_state
+    from core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("matrix") / "data", load_demo=False)
+    state: AppState = build_state(settings, eager_jobs=True)
+    with state.ctx.db.session() as session:
+        for agency, role in itertools.product((OWN, FOREIGN), ROLES):
+            create_user(session, f"{role}-{'own' if agency == OWN else 'foreign'}", PASSWORD,
+                        agency=agency, role=role)
+    with TestClient(create_app(state=state)) as client:
+        headers = {
+            (agency, role): bearer(client, f"{role}-{'own' if agency == OWN else 'foreign'}", PASSWORD)
+            for agency, role in itertools.product((OWN, FOREIGN), ROLES)
+        }
+        clerk = headers[(OWN, "clerk")]
+        assert client.post("/api/cases", json={"case_number": CASE}, headers=clerk).status_code == 201
+        text = f"起诉意见书\n犯罪嫌疑人{SECRET_NAME}，男，1980年1月1日出生。涉嫌盗窃罪。"
+        pdf = render_text_pdf([text], settings.data_dir.parent / "意见书.pdf").read_bytes()
+        upload = client.post(f"/api/cases/{CASE}/documents", headers=clerk,
+                             files=[("file", ("意见书.pdf", pdf, "application/pdf"))])
+        document_id = upload.json()["documents"][0]["id"]
+        assert client.get(f"/api/documents/{document_id}", headers=clerk).json()["status"] == "done"
+        yield World(client, headers, document_id, itertools.count())
+    state.ctx.db.dispose()
+
+
+def _routes() -> list[APIRoute]:
+    return list(api_routes(ROUTERS))
+
+
+def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -> Any:
+    n = next(world.counter)
+    path = route.path.format(case_number=CASE, document_id=world.document_id, number=1)
+    if "{" in path:
+        pytest.fail(f"no recipe for the path parameters of {route.path}: add one to this test")
+    kwargs: dict[str, Any] = {"headers": headers}
+    if method == "POST" and route.path == "/api/cases":
+        kwargs["json"] = {"case_number": f"（2026）矩阵{n}号"}
+    elif method == "POST" and route.path.endswith("/documents"):
+        kwargs["files"] = [("file", (f"{n}.txt", f"笔录{n}：{SECRET_NAME}".encode(), "text/plain"))]
+    elif method == "POST" and route.path == "/api/admin/users":
+        kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "agency": OWN, "role": "clerk"}
+    elif method == "GET" and route.path == "/api/search":
+        kwargs["params"] = {"q": SECRET_NAME}
+    return world.client.request(method, path, **kwargs)
+
+
+def _cases() -> list[tuple[APIRoute, str]]:
+    return [
+        (route, method)
+        for route in _routes()
+        for method in sorted(route.methods)
+        if route_action(route) != PUBLIC
+    ]
+
+
+@pytest.mark.parametrize(("route", "method"), _cases(), ids=lambda v: getattr(v, "path", v))
+@pytest.mark.parametrize("role", ROLES)
+def test_route_policy(world: World, route: APIRoute, method: str, role: str) -> None:
+    action = route_action(route)
+    assert action is not None
+    touches_case = "{case_number}" in route.path or "{document_id}" in route.path
+    for agency in (OWN, FOREIGN):
+        actor = Actor(username="x", agency=agency, role=role)
+        response = _call(world, route, method, world.headers[(agency, role)])
+        where = f"{method} {route.path} as {role} of {agency}"
+        if not allowed(actor, action):
+            assert response.status_code == 403, where
+        elif agency == FOREIGN and touches_case:
+            assert response.status_code == 404, where
+            assert response.json()["code"].endswith("not_found"), where
+        else:
+            assert response.status_code < 400, f"{where}: {response.status_code} {response.text[:300]}"
+        if agency == FOREIGN:
+            # (their own audit log holds the searches they typed, the name included)
+            if route.path != "/api/admin/audit":
+                assert SECRET_NAME not in response.text, f"{where} leaks the case"
+            assert CASE not in response.text, f"{where} leaks the case number"
+            assert f"document:{world.document_id}" not in response.text, f"{where} leaks"
+
+
+def test_foreign_search_counts_and_facets_nothing(world: World) -> None:
+    for role in ("prosecutor", "clerk", "admin"):
+        result = world.client.get("/api/search", params={"q": SECRET_NAME},
+                                  headers=world.headers[(FOREIGN, role)]).json()
+        assert result["total"] == 0 and result["hits"] == []
+        assert all(not counts for counts in result["facets"].values()), result["facets"]
+        own = world.client.get("/api/search", params={"q": SECRET_NAME},
+                               headers=world.headers[(OWN, role)]).json()
+        assert own["total"] >= 1
+
+
+def test_a_route_without_policy_is_refused() -> None:
+    app = FastAPI()
+    router = APIRouter()
+
+    @router.get("/api/new-thing")
+    def new_thing() -> dict[str, str]:
+        return {}
+
+    app.include_router(router)
+    with pytest.raises(RuntimeError, match="/api/new-thing"):
+        check_route_policies(app)
+
+
+def test_every_route_declares_a_policy() -> None:
+    assert all(route_action(route) for route in _routes())
+    assert Depends  # the declaration mechanism the app checks at start-up
