@@ -86,3 +86,36 @@ def _head_matches(written: str, official: str) -> bool:
 def is_charge(written: str) -> bool:
     """True when ``written`` is an official/historical name or a form of one."""
     return link_charge(written) is not None
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def nearest_charge(written: str) -> str | None:
+    """Official name within a small edit distance of a miswritten or mis-read charge.
+
+    Courts and OCR both garble names ("不符合安全生产标准的食品罪"); up to one edit per eight
+    characters (at least one) is accepted, the closest name wins, ties give ``None``.
+    """
+    if not written.endswith("罪") or len(written) < 4:
+        return None
+    budget = max(1, len(written) // 8)
+    best: list[tuple[int, str]] = []
+    for name in lexicon().official:
+        if abs(len(name) - len(written)) > budget:
+            continue
+        dist = _distance(written, name)
+        if dist <= budget:
+            best.append((dist, name))
+    best.sort()
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]

@@ -93,7 +93,7 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
 
 
 _PROCEDURES = (
-    (re.compile(r"转为?(?:适用)?普通程序|转为普通程序"), "普通程序"),
+    (re.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?普通程序"), "普通程序"),
     (re.compile(r"速裁程序"), "速裁程序"),
     (re.compile(r"简易程序"), "简易程序"),
     (re.compile(r"普通程序"), "普通程序"),

@@ -96,7 +96,9 @@ _CUSTODY = (
     (re.compile(r"逮捕"), "逮捕"),
     (re.compile(r"拘传"), "拘传"),
     (re.compile(r"留置"), "其他"),
-    (re.compile(r"(?<!现)(?:临时)?羁押(?!于[^，。]{0,20}看守所[，。]?$)|(?<!现)被羁押"), "羁押"),
+    # 羁押 is an event only when someone is put there ("被羁押", "临时羁押于"), not
+    # "停止计算羁押期限" / "恢复羁押" / "现羁押于".
+    (re.compile(r"(?:被|临时|予以|先行|送)羁押(?!期)"), "羁押"),
 )
 _ADMIN_RE = re.compile(
     r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
@@ -104,6 +106,7 @@ _ADMIN_RE = re.compile(
 _PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行")
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
+_NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
 def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
@@ -171,7 +174,7 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
             if in_clause:
                 last_date = in_clause[-1]
             admin = _ADMIN_RE.search(clause)
-            if admin and not _THIS_CASE_RE.search(sentence):
+            if admin:
                 ds = [d for d in in_clause if d.end <= c_lo + admin.start()] or (
                     [last_date] if last_date else []
                 )
@@ -181,37 +184,43 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                         "penalty": Found(admin.group(0), c_lo + admin.start(), c_lo + admin.end(), 0.9),
                     })
                 continue
-            if admin and admin.group(0) in ("行政拘留", "治安拘留"):
-                measure_hit = (admin, "行政拘留")
-            else:
-                measure_hit = None
-                for pattern, measure in _CUSTODY:
-                    hit = pattern.search(clause)
-                    if hit:
-                        measure_hit = (hit, measure)
-                        break
-            if measure_hit is None:
+            hits = []
+            for pattern, measure in _CUSTODY:
+                for hit in pattern.finditer(clause):
+                    if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
+                        hits.append((hit, measure))
+            hits.sort(key=lambda hm: hm[0].start())
+            if not hits or clause.startswith("现"):
                 continue
-            hit, measure = measure_hit
-            if measure == "羁押" and clause.startswith("现"):
+            if hits[0][1] == "逮捕" and _NOT_EXECUTED_RE.search(text, c_hi, s_hi):
                 continue
-            date = _date_before(dates, c_lo, c_lo + hit.start()) or last_date
-            if date is None:
-                continue
-            event = {
-                "measure": Found(measure, c_lo + hit.start(), c_lo + hit.end(), 0.9),
-                "date": Found(date.iso, date.start, date.end, 0.9 if not date.relative else 0.85),
-            }
-            prev = facts.custody_events[-1] if facts.custody_events else None
-            # 批准逮捕 then 执行逮捕 is one arrest, dated when it was executed.
-            if prev and measure == "逮捕" and prev["measure"].value == "逮捕" and (
-                "批准" in text[prev["measure"].start - 4: prev["measure"].end]
-                or "决定" in text[prev["measure"].start - 6: prev["measure"].end]
-                or prev["date"].value == date.iso
-            ):
-                facts.custody_events[-1] = event
-                continue
-            facts.custody_events.append(event)
+            # "分别于同年3月16日、3月30日被刑事拘留和逮捕": dates pair with measures in order.
+            paired = len(hits) > 1 and len(in_clause) == len(hits)
+            for k, (hit, measure) in enumerate(hits):
+                date = in_clause[k] if paired else (
+                    _date_before(dates, c_lo, c_lo + hit.start())
+                    or (None if measure == "羁押" else last_date)
+                )
+                if date is None:
+                    continue
+                event = {
+                    "measure": Found(measure, c_lo + hit.start(), c_lo + hit.end(), 0.9),
+                    "date": Found(date.iso, date.start, date.end, 0.85 if date.relative else 0.9),
+                }
+                _add_event(text, facts, event)
+
+
+def _add_event(text: str, facts: PersonFacts, event: dict[str, Found]) -> None:
+    prev = facts.custody_events[-1] if facts.custody_events else None
+    # 批准逮捕 then 执行逮捕 is one arrest, dated when it was executed.
+    if prev and event["measure"].value == "逮捕" and prev["measure"].value == "逮捕" and (
+        "批准" in text[prev["measure"].start - 4: prev["measure"].end]
+        or "决定" in text[prev["measure"].start - 6: prev["measure"].end]
+        or prev["date"].value == event["date"].value
+    ):
+        facts.custody_events[-1] = event
+        return
+    facts.custody_events.append(event)
 
 
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
@@ -237,7 +246,10 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
                 s_end = c_hi
         else:
             s_start, s_end = t_abs, t_abs + len(t.group(0))
-        charge = charges[0] if charges else None
+        # Several charges of one earlier judgment are kept together, as written.
+        charge = (
+            ("、".join(c for c, _ in charges), charges[0][1]) if charges else None
+        )
         sentence_text = text[s_start:s_end]
         if charge is None and date is None and not sentence_text:
             continue
@@ -247,7 +259,9 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
             "sentence": Found(sentence_text, s_start, s_end, 0.85) if sentence_text else None,
         }
         if charge:
-            entry["charge_official"] = Found(link_charge(charge[0]), charge[1],
-                                             charge[1] + len(charge[0]), 0.8)
+            entry["charge_official"] = Found(
+                "、".join(str(link_charge(c) or c) for c, _ in charges),
+                charge[1], charge[1] + len(charge[0]), 0.8,
+            )
         facts.prior_convictions.append(entry)
         window_start = s_end

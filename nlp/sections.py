@@ -79,7 +79,10 @@ def split_sections(text: str, doc_type: str | None = None, title_end: int | None
     if doc_type is None or title_end is None:
         doc_type, title_end = classify(text)
     party = _PARTY_RE.search(text, title_end)
-    verdict_m = _VERDICT_RE.search(text)
+    verdict_m = None
+    # A second-instance judgment quotes the first instance's 判决如下; the last one is its own.
+    for verdict_m in _VERDICT_RE.finditer(text):
+        pass
     verdict: tuple[int, int] | None = None
     body_end = len(text)
     if verdict_m:
