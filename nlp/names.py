@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nlp.found import Found
+from nlp.sections import is_party_paragraph
+from nlp.surnames import has_surname
 
 NAME_CHARS = r"[\u4e00-\u9fa5A-Za-z0-9×Xx＊*·•．.ⅹ]"
 _ROLE = r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|罪犯|被告)"
@@ -38,8 +40,7 @@ def party_markers(text: str, lo: int, hi: int) -> list[PartyMarker]:
     out: list[PartyMarker] = []
     seen: set[str] = set()
     for m in PARTY_RE.finditer(text, lo, hi):
-        prev = text[m.start() - 1] if m.start() > 0 else "。"
-        if m.start() > lo and prev not in "。；;：:）)”\"" and not prev.isdigit():
+        if not is_party_paragraph(text, m.start(), m.end()):
             continue
         name = m.group(1)
         if name in seen or len(name) > 10 or name in ("单位",):
@@ -57,86 +58,123 @@ def find_aliases(text: str, lo: int, hi: int) -> list[Found]:
 # Characters that end a name when they follow it in running text.
 _STOP_AFTER = set(
     "，,。；;：:、（(）)“”\"在的于因将与和及等伙同以被为系从到向对把持驾采明先利通趁经又再已共均分即遂便还也并"
-    "是无未拒不冒窜至去来携骑进乘租购用拿使自称所之后前时就则才都各仍亦曾因从而今"
+    "是无未拒不冒窜至去来携骑进乘租购用拿使自称所之后前时就则才都各仍亦曾因而今虚酒归案犯到主如供辩"
+    "虽但却故若既身作"
 )
-_NOT_NAME_START = set("的在于及等均所亦供辩与和对同其该本上下某各")
 _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
     "对其", "辩护人", "自愿", "如实", "主动", "犯罪", "行为", "签名", "认罪", "无异", "提出",
 }
-_MASK_RE = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:某某|某|××|×|XX|X|ⅹ)[0-9甲乙丙丁戊一二三四五]?")
-_LIST_SEP = ("、", "和", "及", "与", "，")
+_MASK_RE = re.compile(
+    r"(?:[\u4e00-\u9fa5]{2}(?=某)|[\u4e00-\u9fa5])[0-9]?(?:某某|某|××|×|XX|xx|X|x|ⅹ)"
+    r"(?:[0-9]|[甲乙丙丁戊己庚辛](?![\u4e00-\u9fa5]{0,0}某))?"
+)
+_OUT_OF_CASE_RE = re.compile(
+    r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判)"
+)
+_ROLE_MENTION_RE = re.compile(r"被告人(?:自报)?")
 
 
-def _candidate_names(run: str) -> list[tuple[str, int]]:
-    """Candidate names at the start of ``run`` with a boundary score (2 strong, 1 weak, 0)."""
-    mask = _MASK_RE.match(run)
-    if mask:
-        return [(mask.group(0), 3)]
-    out = []
+def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
+    """The name starting at ``pos``: a mask (张某某, 王2某), or 2-4 characters by vote."""
+    mask = _MASK_RE.match(text, pos)
+    if mask and _mask_ok(mask.group(0)):
+        # 仇某刚: a mask that keeps the given name's last character, told by how the longer
+        # form is used elsewhere in the text.
+        longer = text[pos: mask.end() + 1]
+        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and longer[-1] not in _STOP_AFTER
+                and _bounded(text, longer) >= 2 and _bounded(text, mask.group(0)) == 0):
+            return longer
+        return mask.group(0)
+    best: str | None = None
+    best_score = 0.0
     for length in (2, 3, 4):
-        if len(run) < length:
+        cand = text[pos: pos + length]
+        if len(cand) < length or not all(re.fullmatch(NAME_CHARS, c) for c in cand):
             break
-        cand = run[:length]
-        nxt = run[length] if len(run) > length else "。"
-        score = 2 if nxt in _STOP_AFTER else 0
-        out.append((cand, score))
-    return out
+        if cand in _NOT_NAME or not has_surname(cand) or any(c.isdigit() for c in cand):
+            continue
+        nxt = text[pos + length: pos + length + 1] or "。"
+        score = votes[cand] + (1.0 if nxt in _STOP_AFTER else 0.0) + (0.3 if length == 3 else 0)
+        if length == 4 and cand[:2] not in _COMPOUND_OK:
+            score -= 1.0
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+_COMPOUND_OK = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+                "司徒", "夏侯", "令狐", "钟离", "端木", "西门", "南宫", "独孤", "呼延", "申屠"}
+
+
+def _mask_ok(mask: str) -> bool:
+    if mask[0] in "其该本某此原被":
+        return False
+    # Two characters before 某 only for a compound surname (欧阳某), not 韩张某某.
+    return not (len(mask) > 2 and mask[1] not in "某×Xx0123456789ⅹ" and mask[:2] not in _COMPOUND_OK)
+
+
+def _bounded(text: str, name: str) -> int:
+    """How often ``name`` occurs followed by a name boundary."""
+    return sum(
+        1 for m in re.finditer(re.escape(name), text)
+        if (text[m.end(): m.end() + 1] or "。") in _STOP_AFTER
+    )
+
+
+def _boundary_votes(text: str) -> Counter[str]:
+    """How often each 2-4 character string after 被告人 is followed by a name boundary."""
+    votes: Counter[str] = Counter()
+    for m in _ROLE_MENTION_RE.finditer(text):
+        pos = m.end()
+        for length in (2, 3, 4):
+            cand = text[pos: pos + length]
+            nxt = text[pos + length: pos + length + 1] or "。"
+            if len(cand) == length and nxt in _STOP_AFTER:
+                votes[cand] += 1
+    return votes
 
 
 def names_from_mentions(text: str) -> list[Found]:
-    """Defendant names voted from every "被告人…" mention, in order of first mention."""
-    mentions: list[tuple[int, str]] = []
-    for m in re.finditer(r"(?:被告人|犯罪嫌疑人|被告)(?:自报)?", text):
+    """Defendant names from every "被告人…" mention, in order of first mention.
+
+    Lists ("被告人黄爽、彭林和龚万云") are followed through 、 and 和; a name marked as dealt with
+    elsewhere ("（另案处理）", "（均已判决）") is not a defendant of this case.
+    """
+    votes = _boundary_votes(text)
+    chosen: dict[str, int] = {}
+    excluded: set[str] = set()
+    for m in _ROLE_MENTION_RE.finditer(text):
         pos = m.end()
-        # A list of names: 被告人黄爽、彭林和龚万云
-        for _ in range(6):
-            run_m = re.match(rf"{NAME_CHARS}{{1,8}}", text[pos:])
-            if not run_m:
+        chain: list[tuple[str, int]] = []
+        for _ in range(8):
+            name = _name_at(text, pos, votes)
+            if name is None:
                 break
-            mentions.append((pos, text[pos: pos + 8]))
-            cands = _candidate_names(text[pos: pos + 8])
-            best = next((c for c, s in cands if s >= 2), None)
-            if best is None:
+            chain.append((name, pos))
+            after = pos + len(name)
+            out = _OUT_OF_CASE_RE.match(text, after)
+            if out:
+                # "（均另案处理）" closes a list: everyone listed after the first is elsewhere.
+                group = re.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
+                gone = chain if group else chain[-1:]
+                excluded.update(n for n, _ in gone)
                 break
-            after = pos + len(best)
-            if after < len(text) and text[after] in "、和及与" and re.match(
-                rf"{NAME_CHARS}{{2}}", text[after + 1:]
-            ):
+            if after < len(text) and text[after] in "、和":
                 pos = after + 1
                 continue
             break
-    support: Counter[str] = Counter()
-    weak: Counter[str] = Counter()
-    for _, run in mentions:
-        for cand, score in _candidate_names(run):
-            if score >= 2:
-                support[cand] += 1
-            weak[cand] += 1
-    chosen: dict[str, int] = {}
-    for pos, run in mentions:
-        cands = _candidate_names(run)
-        best_name = None
-        best_score = -1.0
-        for cand, score in cands:
-            if cand[0] in _NOT_NAME_START or cand in _NOT_NAME or not _plausible(cand):
-                continue
-            value = support[cand] * 2 + weak[cand] * 0.5 + (0.6 if len(cand) == 3 else 0)
-            value += 1.5 if score >= 2 else 0
-            if value > best_score:
-                best_name, best_score = cand, value
-        if best_name and support[best_name] > 0 and best_name not in chosen:
-            chosen[best_name] = pos
-    names = _drop_prefixes(chosen)
+        for name, p in chain:
+            chosen.setdefault(name, p)
+    names = {n: p for n, p in chosen.items() if n not in excluded}
+    names = _drop_prefixes(names)
     return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
 
 
-def _plausible(cand: str) -> bool:
-    return all(re.fullmatch(NAME_CHARS, c) for c in cand) and not any(c.isdigit() for c in cand[:1])
-
-
 def _drop_prefixes(chosen: dict[str, int]) -> dict[str, int]:
-    # "彭林" and "彭林手" both chosen: the shorter one with support is the name.
+    # "彭林" and "彭林手" both chosen: the shorter one is the name.
     names = dict(chosen)
     for a in list(names):
         for b in list(names):
