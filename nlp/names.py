@@ -58,8 +58,8 @@ def find_aliases(text: str, lo: int, hi: int) -> list[Found]:
 # Characters that end a name when they follow it in running text.
 _STOP_AFTER = set(
     "，,。；;：:、（(）)“”\"在的于因将与和及等伙同以被为系从到向对把持驾采明先利通趁经又再已共均分即遂便还也并"
-    "是无未拒不冒窜至去来携骑进乘租购用拿使自称所之后前时就则才都各仍亦曾因而今虚酒归案犯到主如供辩"
-    "虽但却故若既身作"
+    "是无未拒不冒窜至去携骑乘租购用拿使称所之后前时就则才都各仍亦曾因而今虚酒归案犯到供辩"
+    "虽但却既身"
 )
 _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
@@ -76,7 +76,12 @@ _ROLE_MENTION_RE = re.compile(r"被告人(?:自报)?")
 
 
 def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
-    """The name starting at ``pos``: a mask (张某某, 王2某), or 2-4 characters by vote."""
+    """The name starting at ``pos``: a mask (张某某, 王2某), or 2-3 characters.
+
+    The length is chosen by how the text uses the candidates: "吴鸿受他人" is 吴鸿 when 吴鸿 also
+    occurs elsewhere without 受; a longer form is kept when every occurrence of the shorter one
+    continues with the same character (李文奇).
+    """
     mask = _MASK_RE.match(text, pos)
     if mask and _mask_ok(mask.group(0)):
         # 仇某刚: a mask that keeps the given name's last character, told by how the longer
@@ -88,21 +93,23 @@ def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
                 and _bounded(text, longer) >= 2 and _bounded(text, mask.group(0)) == 0):
             return longer
         return mask.group(0)
-    best: str | None = None
-    best_score = 0.0
-    for length in (2, 3, 4):
-        cand = text[pos: pos + length]
-        if len(cand) < length or not all(re.fullmatch(NAME_CHARS, c) for c in cand):
-            break
-        if cand in _NOT_NAME or not has_surname(cand) or any(c.isdigit() for c in cand):
-            continue
-        nxt = text[pos + length: pos + length + 1] or "。"
-        score = votes[cand] + (1.0 if nxt in _STOP_AFTER else 0.0) + (0.3 if length == 3 else 0)
-        if length == 4 and cand[:2] not in _COMPOUND_OK:
-            score -= 1.0
-        if score > best_score:
-            best, best_score = cand, score
-    return best
+    base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
+    cand = text[pos: pos + base]
+    if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
+        return None
+    if cand in _NOT_NAME or cand[0] in _STOP_AFTER:
+        return None
+    nxt = text[pos + base: pos + base + 1] or "。"
+    if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):
+        longer = cand + nxt
+        b_short = _bounded(text, cand, exclude=nxt)
+        b_long = _bounded(text, longer)
+        if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
+            cand = longer
+    strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
+    if not has_surname(cand) and not (strong and text.count(cand) >= 2):
+        return None
+    return cand
 
 
 _COMPOUND_OK = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -116,12 +123,14 @@ def _mask_ok(mask: str) -> bool:
     return not (len(mask) > 2 and mask[1] not in "某×Xx0123456789ⅹ" and mask[:2] not in _COMPOUND_OK)
 
 
-def _bounded(text: str, name: str) -> int:
-    """How often ``name`` occurs followed by a name boundary."""
-    return sum(
-        1 for m in re.finditer(re.escape(name), text)
-        if (text[m.end(): m.end() + 1] or "。") in _STOP_AFTER
-    )
+def _bounded(text: str, name: str, exclude: str = "") -> int:
+    """How often ``name`` occurs followed by a name boundary (other than ``exclude``)."""
+    count = 0
+    for m in re.finditer(re.escape(name), text):
+        nxt = text[m.end(): m.end() + 1] or "。"
+        if nxt != exclude and (nxt in _STOP_AFTER or not re.fullmatch(r"[\u4e00-\u9fa5]", nxt)):
+            count += 1
+    return count
 
 
 def _boundary_votes(text: str) -> Counter[str]:
@@ -168,6 +177,12 @@ def names_from_mentions(text: str) -> list[Found]:
             break
         for name, p in chain:
             chosen.setdefault(name, p)
+    # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here.
+    for name in list(chosen):
+        for m in re.finditer(re.escape(name), text):
+            if _OUT_OF_CASE_RE.match(text, m.end()):
+                excluded.add(name)
+                break
     names = {n: p for n, p in chosen.items() if n not in excluded}
     names = _drop_prefixes(names)
     return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
