@@ -32,7 +32,7 @@ def _read_first_column(path: Path) -> list[str]:
 
 @functools.cache
 def lexicon() -> ChargeLexicon:
-    """The charge lexicon (483 current names + historical names)."""
+    """Load the charge lexicon (483 current names + historical names), once."""
     official = _read_first_column(_LEXICON_DIR / "charges.tsv")
     historical = _read_first_column(_LEXICON_DIR / "charges_historical.tsv")
     selective = tuple(name for name in official + historical if "、" in name)
@@ -45,7 +45,7 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _items_removed(written: str, official: str) -> bool:
-    """True when ``written`` is ``official`` with some 、-separated alternatives left out.
+    """Tell whether ``written`` is ``official`` with some 、-separated alternatives left out.
 
     Checked loosely: every character of the written form appears in order in the official name.
     """
@@ -84,7 +84,7 @@ def _head_matches(written: str, official: str) -> bool:
 
 
 def is_charge(written: str) -> bool:
-    """True when ``written`` is an official/historical name or a form of one."""
+    """Tell whether ``written`` is an official/historical name or a form of one."""
     return link_charge(written) is not None
 
 

@@ -21,7 +21,9 @@ from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
 _COUNSEL_RE = re.compile(
     r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
 )
-_LOOSE_CHARGE_RE = re.compile(r"(?:犯|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪)")
+_LOOSE_CHARGE_RE = re.compile(
+    r"(?:犯(?!罪)|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪(?:[、和及][^，。；：:（()）“”、]{2,30}?罪)*)"
+)
 _PRIOR_HINT_RE = re.compile(
     r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
 )

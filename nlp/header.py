@@ -32,14 +32,14 @@ def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int =
 
 
 def find_case_number(text: str, sec: Sections) -> Found | None:
-    """The document's own 案号: the first one after the title (or in the header)."""
+    """Find the document's own 案号: the first one after the title (or in the header)."""
     lo = max(0, sec.title_end - 2)
     hi = max(sec.header[1], min(len(text), sec.title_end + 120))
     if sec.doc_type in ("刑事判决书", "other"):
         m = CASE_NO_RE.search(text, lo, hi) or CASE_NO_RE.search(text, 0, hi)
         if m:
             return Found(m.group(0), m.start(), m.end(), 0.95)
-    m2 = _DOC_NO_RE.search(text, lo, hi)
+    m2 = _DOC_NO_RE.search(text, sec.title_end, hi)
     if m2:
         return Found(m2.group(0), m2.start(), m2.end(), 0.85)
     m = CASE_NO_RE.search(text, 0, hi)
@@ -59,7 +59,7 @@ def _organisation(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> Foun
 
 
 def find_court(text: str, sec: Sections) -> Found | None:
-    """The court that issued a judgment (header), or the court a procuratorate addresses."""
+    """Find the court that issued a judgment (header), or the court an 起诉书 addresses."""
     if sec.doc_type == "刑事判决书" or sec.doc_type == "other":
         found = _organisation(text, _COURT_RE, 0, max(sec.title_end + 10, 80))
         if found:
@@ -111,7 +111,7 @@ def find_procedure(text: str, sec: Sections) -> Found | None:
 
 
 def find_guilty_plea(text: str, sec: Sections) -> Found | None:
-    """The first 认罪认罚 mention in the body (statutes appended after the verdict are ignored)."""
+    """Find the first 认罪认罚 in the body (statutes appended after the verdict are ignored)."""
     m = re.search(r"认罪认罚", text[: sec.body_end])
     return Found(True, m.start(), m.end(), 0.9) if m else None
 

@@ -76,7 +76,7 @@ _ROLE_MENTION_RE = re.compile(r"被告人(?:自报)?")
 
 
 def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
-    """The name starting at ``pos``: a mask (张某某, 王2某), or 2-3 characters.
+    """Read the name starting at ``pos``: a mask (张某某, 王2某), or 2-3 characters.
 
     The length is chosen by how the text uses the candidates: "吴鸿受他人" is 吴鸿 when 吴鸿 also
     occurs elsewhere without 受; a longer form is kept when every occurrence of the shorter one

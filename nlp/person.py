@@ -26,7 +26,7 @@ _ETH_RE = re.compile(
 )
 _GENDER_RE = re.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
 
-CHARGE_TEXT_RE = re.compile(r"犯([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
+CHARGE_TEXT_RE = re.compile(r"犯(?!罪)([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
 
 
 def split_charge_list(s: str) -> list[str]:

@@ -72,7 +72,7 @@ _PERSONAL_RE = re.compile(
 
 
 def is_party_paragraph(text: str, start: int, end: int) -> bool:
-    """True when a role word at ``start`` opens a party paragraph, not a sentence of facts.
+    """Tell whether a role word at ``start`` opens a party paragraph, not a sentence of facts.
 
     It must begin the text or follow a sentence end, and personal details (gender, birth,
     ethnicity, address…) must follow within a short distance.
@@ -105,10 +105,9 @@ def split_sections(text: str, doc_type: str | None = None, title_end: int | None
          if is_party_paragraph(text, m.start(), m.end())),
         None,
     )
-    verdict_m = None
     # A second-instance judgment quotes the first instance's 判决如下; the last one is its own.
-    for verdict_m in _VERDICT_RE.finditer(text):
-        pass
+    verdict_hits = list(_VERDICT_RE.finditer(text))
+    verdict_m = verdict_hits[-1] if verdict_hits else None
     verdict: tuple[int, int] | None = None
     body_end = len(text)
     if verdict_m:

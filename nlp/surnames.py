@@ -1,5 +1,6 @@
 """Common Chinese surnames, used only to vote on names in running text (never to reject a
-name given in a party paragraph)."""
+name given in a party paragraph).
+"""
 
 from __future__ import annotations
 

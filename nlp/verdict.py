@@ -63,14 +63,15 @@ def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tu
             hits.append((lo + m.start(), name))
             break
     parts: dict[str, tuple[int, int]] = {}
-    if not hits:
-        if len(names) == 1:
-            parts[names[0]] = (lo, hi)
-        return parts
-    for i, (pos, name) in enumerate(hits):
+    if len(names) == 1:
+        return {names[0]: (lo, hi)}
+    # A part starts at the beginning of the item that first names the defendant
+    # ("一、撤销…对被告人赵六宣告缓刑…" belongs to 赵六 from 撤销 on).
+    starts = [(max(lo, *(text.rfind(c, lo, pos) + 1 for c in "。；\n")), name) for pos, name in hits]
+    for i, (pos, name) in enumerate(starts):
         if name in parts:
             continue
-        nxt = next((p for p, n in hits[i + 1:] if n != name), hi)
+        nxt = next((p for p, n in starts[i + 1:] if n != name and p > pos), hi)
         parts[name] = (pos, nxt)
     return parts
 

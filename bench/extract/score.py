@@ -213,7 +213,7 @@ def _row(name: str, t: Tally) -> str:
 
 
 def render(results: dict[str, Any], command: str) -> str:
-    """The Markdown section for docs/BENCHMARKS.md."""
+    """Render the Markdown section for docs/BENCHMARKS.md."""
     lines = [
         SECTION,
         "",

@@ -1,0 +1,202 @@
+"""End-to-end extraction on fictional documents: each field, each pitfall, and evidence."""
+
+from typing import Any
+
+import pytest
+
+from ingest.reading.types import PageContent
+from nlp.factsheet import extract_facts, extract_text
+from tests.nlp.fixtures import (
+    ID_MALE_19900307,
+    INDICTMENT,
+    JUDGMENT,
+    PRIVATE_PROSECUTION,
+    PROBATION_REVOKED,
+    SECOND_INSTANCE,
+    ocr_pages,
+)
+
+REQUIRED_DOC = {"case_number", "court", "procuratorate", "procedure", "guilty_plea_leniency",
+                "defendants"}
+REQUIRED_DEF = {"name", "gender", "birth_date", "ethnicity", "id_number", "prior_convictions",
+                "administrative_penalties", "on_probation_at_offense", "custody_events", "charges",
+                "sentence"}
+
+
+@pytest.fixture(scope="module")
+def judgment() -> dict[str, Any]:
+    return extract_text(JUDGMENT, document_id=7)
+
+
+def test_schema_keys(judgment: dict[str, Any]) -> None:
+    assert REQUIRED_DOC <= judgment.keys()
+    assert judgment["document_type"] == "刑事判决书"
+    for d in judgment["defendants"]:
+        assert REQUIRED_DEF <= d.keys()
+
+
+def test_document_fields(judgment: dict[str, Any]) -> None:
+    assert judgment["case_number"] == "（2021）江0102刑初456号"
+    assert judgment["court"] == "江南省青石市河东区人民法院"
+    assert judgment["procuratorate"] == "江南省青石市河东区人民检察院"
+    assert judgment["procedure"] == "简易程序"
+    assert judgment["guilty_plea_leniency"] is True
+
+
+def test_first_defendant_identity(judgment: dict[str, Any]) -> None:
+    d = judgment["defendants"][0]
+    assert (d["name"], d["gender"], d["birth_date"], d["ethnicity"]) == ("张小明", "男", "1990-03-07", "汉族")
+    assert d["aliases"] == ["小刀"]
+    assert d["id_number"] == ID_MALE_19900307
+    assert d["id_number_problems"] == []
+    assert d["defence_counsel"] == ["李清"]
+
+
+def test_prior_conviction_versus_administrative_penalty(judgment: dict[str, Any]) -> None:
+    d = judgment["defendants"][0]
+    assert d["prior_convictions"] == [{
+        "date": "2015-06-01", "charge": "盗窃罪", "sentence": "有期徒刑八个月，并处罚金人民币二千元",
+        "charge_official": "盗窃罪",
+    }]
+    assert d["administrative_penalties"] == [{"date": "2019-05-02", "penalty": "行政拘留"}]
+
+
+def test_custody_events_with_relative_dates(judgment: dict[str, Any]) -> None:
+    assert judgment["defendants"][0]["custody_events"] == [
+        {"measure": "刑事拘留", "date": "2020-12-31"},
+        {"measure": "逮捕", "date": "2021-01-29"},
+    ]
+
+
+def test_detention_by_supervisory_commission_is_other(judgment: dict[str, Any]) -> None:
+    d = judgment["defendants"][1]
+    assert d["name"] == "王某某"
+    assert d["birth_date"] == "1985-11"
+    assert [e["measure"] for e in d["custody_events"]] == ["取保候审", "其他", "监视居住"]
+
+
+def test_charges_and_sentences(judgment: dict[str, Any]) -> None:
+    first, second = judgment["defendants"]
+    assert first["charges"] == ["贩卖毒品罪"]
+    assert first["charges_official"] == ["走私、贩卖、运输、制造毒品罪"]
+    assert first["sentence"] == {"principal": "有期徒刑", "term_months": 16.5, "probation_months": None,
+                                 "fine_yuan": 20000, "revokes_probation": False}
+    assert second["sentence"] == {"principal": "拘役", "term_months": 5, "probation_months": 6,
+                                  "fine_yuan": 3000, "revokes_probation": False}
+
+
+def test_evidence_spans_point_at_the_text(judgment: dict[str, Any]) -> None:
+    ev = judgment["evidence"]
+    for key in ("case_number", "court", "procuratorate"):
+        assert ev[key]["text"] == judgment[key]
+        assert JUDGMENT[ev[key]["start"]:ev[key]["end"]] == ev[key]["text"]
+        assert ev[key]["document_id"] == 7
+        assert ev[key]["page"] == 1
+        assert ev[key]["boxes"] == []
+    d_ev = judgment["defendants"][0]["evidence"]
+    assert d_ev["name"]["text"] == "张小明"
+    assert [c["text"] for c in d_ev["charges"]] == ["贩卖毒品罪"]
+    assert d_ev["birth_date"]["text"] == "1990年3月7日"
+    assert d_ev["custody_events"][0]["date"]["text"] == "次日"
+    assert 0 < d_ev["name"]["confidence"] <= 1
+
+
+def test_masked_and_typo_names_second_instance() -> None:
+    sheet = extract_text(SECOND_INSTANCE)
+    assert sheet["case_number"] == "（2021）江01刑终77号"
+    assert sheet["court"] == "江南省青石市中级人民法院"
+    assert sheet["procuratorate"] == "江南省青石市河东区人民检察院"
+    [d] = sheet["defendants"]
+    assert d["name"] == "邱剑峰"
+    assert d["charges"] == ["故意伤害罪"]
+    # The verdict's own sentence, not the first instance's that it sets aside.
+    assert d["sentence"]["term_months"] == 10
+
+
+def test_private_prosecution_and_acquittal() -> None:
+    sheet = extract_text(PRIVATE_PROSECUTION)
+    assert sheet["procuratorate"] is None
+    [d] = sheet["defendants"]
+    assert d["name"] == "马某"
+    assert d["charges"] == []
+    assert d["acquitted"] is True
+    assert d["sentence"] is None
+
+
+def test_probation_revoked_and_combined_sentence() -> None:
+    sheet = extract_text(PROBATION_REVOKED)
+    assert sheet["case_number"] == "（2021）江0102刑初300号"  # the first of two in the header
+    assert sheet["procedure"] == "速裁程序"
+    [d] = sheet["defendants"]
+    assert d["on_probation_at_offense"] is True
+    assert d["prior_convictions"][0]["charge"] == "危险驾驶罪"
+    assert d["sentence"] == {"principal": "有期徒刑", "term_months": 7, "probation_months": None,
+                             "fine_yuan": 1000, "revokes_probation": True}
+
+
+def test_recidivist_without_details() -> None:
+    text = JUDGMENT.replace("2015年6月1日因犯盗窃罪被青石市河西区人民法院判处有期徒刑八个月，"
+                            "并处罚金人民币二千元，2016年1月20日刑满释放。", "")
+    d = extract_text(text)["defendants"][0]
+    assert d["prior_convictions"] == [{"date": None, "charge": None, "sentence": "有期徒刑"}]
+
+
+def test_indictment_charges_come_from_the_procuratorate() -> None:
+    sheet = extract_text(INDICTMENT)
+    assert sheet["document_type"] == "起诉书"
+    assert sheet["case_number"] == "青河检刑诉〔2021〕88号"
+    assert sheet["procuratorate"] == "江南省青石市河东区人民检察院"
+    [d] = sheet["defendants"]
+    assert d["charges"] == ["盗窃罪"]
+    assert d["sentence"] is None
+
+
+def test_ocr_noise_is_tolerated() -> None:
+    noisy = (JUDGMENT.replace("张小明", "张 小明", 1).replace("2021年1月29日", "２０２１年１月２9曰")
+             .replace("贩卖毒品罪，判处", "贩卖毒品罪，\n判处"))
+    sheet = extract_text(noisy)
+    d = sheet["defendants"][0]
+    assert d["name"] == "张小明"
+    assert d["custody_events"][1] == {"measure": "逮捕", "date": "2021-01-29"}
+    assert d["sentence"]["term_months"] == 16.5
+    ev = d["evidence"]["name"]
+    assert noisy[ev["start"]:ev["end"]] == ev["text"] == "张 小明"
+
+
+def test_ocr_pages_map_evidence_to_pages_and_boxes() -> None:
+    split = JUDGMENT.index("本院认为")
+    pages = ocr_pages(JUDGMENT, split)
+    sheet = extract_facts(pages, document_id=3)
+    by_number = {p.number: p for p in pages}
+    ev = sheet["evidence"]["case_number"]
+    assert ev["page"] == 1 and ev["boxes"]
+    charge_ev = sheet["defendants"][0]["evidence"]["charges"][0]
+    assert charge_ev["page"] == 2
+    for e in (ev, charge_ev):
+        assert by_number[e["page"]].text[e["start"]:e["end"]] == e["text"]
+        assert all(len(box) == 4 and box[0] < box[2] for box in e["boxes"])
+
+
+def test_span_across_a_page_break() -> None:
+    cut = JUDGMENT.index("刑初456号") + 2
+    pages = [PageContent(1, 100, 100, "text", JUDGMENT[:cut]), PageContent(2, 100, 100, "text", JUDGMENT[cut:])]
+    sheet = extract_facts(pages)
+    assert sheet["case_number"] == "（2021）江0102刑初456号"
+    ev = sheet["evidence"]["case_number"]
+    assert ev["page"] == 1 and ev["continues"][0]["page"] == 2
+    assert ev["text"] + ev["continues"][0]["text"] == "（2021）江0102刑初456号"
+
+
+def test_fact_section_names() -> None:
+    text = ("经审理查明：2020年5月1日，被告人周大力、吴小川和郑某（另案处理）在某市某路持刀抢劫被害人"
+            "钱某手机一部。周大力持刀威胁，吴小川搜身。")
+    names = [d["name"] for d in extract_text(text)["defendants"]]
+    assert names == ["周大力", "吴小川"]
+
+
+def test_blood_alcohol_and_plate() -> None:
+    text = ("被告人孙某，男，1980年1月1日出生，汉族，住某市。因涉嫌犯危险驾驶罪于2021年1月2日被取保候审。"
+            "经审理查明，被告人孙某酒后驾驶苏A12345号小型轿车，经鉴定其血液中乙醇含量为152.3mg/100ml。")
+    sheet = extract_text(text)
+    assert sheet["blood_alcohol_mg_100ml"] == 152.3
+    assert sheet["vehicle_plates"] == ["苏A12345"]

@@ -1,0 +1,24 @@
+from nlp.normalize import normalize
+
+
+def test_full_width_digits_and_letters() -> None:
+    norm = normalize("２０２１年ＡＢ")
+    assert norm.text == "2021年AB"
+
+
+def test_whitespace_between_cjk_removed_and_offsets_map_back() -> None:
+    raw = "被 告 人\n张 小明，男"
+    norm = normalize(raw)
+    assert norm.text == "被告人张小明，男"
+    start = norm.text.index("张小明")
+    s, e = norm.span_to_orig(start, start + 3)
+    assert raw[s:e] == "张 小明"
+
+
+def test_space_kept_between_ascii_words() -> None:
+    assert normalize("QM 5367 号").text == "QM 5367号"
+
+
+def test_digit_confusables() -> None:
+    assert normalize("2l时许，2O17年").text == "21时许，2017年"
+    assert normalize("Oliver").text == "Oliver"
