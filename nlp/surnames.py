@@ -1,5 +1,6 @@
-"""Common Chinese surnames, used only to vote on names in running text (never to reject a
-name given in a party paragraph).
+"""Common Chinese surnames.
+
+Used only to vote on names in running text, never to reject a name given in a party paragraph.
 """
 
 from __future__ import annotations
@@ -22,5 +23,5 @@ COMPOUND = frozenset(
 
 
 def has_surname(name: str) -> bool:
-    """True when ``name`` starts with a common single or compound surname."""
+    """Tell whether ``name`` starts with a common single or compound surname."""
     return name[:1] in SINGLE or name[:2] in COMPOUND

@@ -42,7 +42,7 @@ class VerdictFacts:
 
 
 def name_matches(written: str, name: str) -> bool:
-    """Same person despite a typo or a mask variant (邱剑峰/邱剑锋, 张某/张某某 are not equal)."""
+    """Tell whether two spellings name one person (typo 邱剑峰/邱剑锋; 张某/张某某 differ)."""
     if written == name:
         return True
     if len(written) != len(name) or len(name) < 3 or written[0] != name[0]:
