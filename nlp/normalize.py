@@ -2,7 +2,7 @@
 
 Contract: ``normalize(text)`` returns a :class:`NormText` whose ``text`` has full-width ASCII
 folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 曰→日 after a
-number) and whitespace removed (kept as one space only between two ASCII letters/digits).
+number) and whitespace removed (kept as one space only between two ASCII letters).
 ``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
 normalised text maps back exactly (``span_to_orig``).
 """
@@ -43,8 +43,8 @@ def _fold_width(ch: str) -> str:
     return ch
 
 
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _is_ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def normalize(text: str) -> NormText:
@@ -60,7 +60,7 @@ def normalize(text: str) -> NormText:
             j = i
             while j < n and folded[j].isspace():
                 j += 1
-            if out and j < n and _is_ascii_alnum(out[-1]) and _is_ascii_alnum(folded[j]):
+            if out and j < n and _is_ascii_letter(out[-1]) and _is_ascii_letter(folded[j]):
                 out.append(" ")
                 orig.append(i)
             i = j
@@ -73,7 +73,7 @@ def normalize(text: str) -> NormText:
         prev = out[k - 1] if k else ""
         nxt = out[k + 1] if k + 1 < len(out) else ""
         if ch in _TO_ZERO or ch in _TO_ONE:
-            if prev.isdigit() or (nxt.isdigit() and not prev.isalpha()):
+            if prev.isdigit() or (nxt.isdigit() and not _is_ascii_letter(prev)):
                 out[k] = "0" if ch in _TO_ZERO else "1"
         elif ch == "曰" and (prev.isdigit() or prev in _CN_DIGITS):
             out[k] = "日"

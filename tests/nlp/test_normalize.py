@@ -15,8 +15,10 @@ def test_whitespace_between_cjk_removed_and_offsets_map_back() -> None:
     assert raw[s:e] == "张 小明"
 
 
-def test_space_kept_between_ascii_words() -> None:
-    assert normalize("QM 5367 号").text == "QM 5367号"
+def test_space_kept_only_between_ascii_words() -> None:
+    assert normalize("QM 5367 号").text == "QM5367号"
+    assert normalize("Li Ming").text == "Li Ming"
+    assert normalize("（2 O18）沪O1 06").text == "（2018）沪0106"
 
 
 def test_digit_confusables() -> None:
