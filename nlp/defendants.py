@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.charges import link_charge
+from nlp.forms import read_form_person, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import PersonFacts, read_person, split_charge_list
@@ -24,6 +25,7 @@ _COUNSEL_RE = re.compile(
 _LOOSE_CHARGE_RE = re.compile(
     r"(?:犯(?!罪)|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪(?:[、和及][^，。；：:（()）“”、]{2,30}?罪)*)"
 )
+_FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表")
 _PRIOR_HINT_RE = re.compile(
     r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
 )
@@ -81,8 +83,15 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
                 for c in _COUNSEL_RE.finditer(text, block_hi, hi)
             ]
             defendants.append(d)
+    elif sec.doc_type in _FORM_TYPES and (form := read_form_person(text)) is not None:
+        d = Defendant(name=form.name, person=form.person)
+        event = warrant_event(text, text[: sec.title_end][-3:])
+        if event is not None:
+            d.person.custody_events = [event]
+        d.charge_source = "form"
+        d.verdict.charges, d.verdict.charges_official = _charges_loose(text, 0, sec.body_end)
+        defendants.append(d)
     else:
-        lo, hi = sec.facts if sec.facts else (0, len(text))
         for name in names_from_mentions(text[: sec.body_end]):
             defendants.append(Defendant(name=name))
     names = [d.name.value for d in defendants]
@@ -93,7 +102,7 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
         part = verdict_parts.get(name)
         if sec.doc_type == "刑事判决书" and part:
             d.verdict = read_verdict(text, *part)
-        if not d.verdict.charges and not d.verdict.acquitted:
+        if not d.verdict.charges and not d.verdict.acquitted and d.charge_source != "form":
             d.charge_source = "reasoning"
             rpart = reasoning_parts.get(name)
             if rpart is None and sec.reasoning and len(defendants) == 1:

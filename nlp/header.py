@@ -17,9 +17,13 @@ CASE_NO_RE = re.compile(
     rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}][\u4e00-\u9fa50-9]{{1,24}}?号"
 )
 _DOC_NO_RE = re.compile(
-    rf"([\u4e00-\u9fa5]{{1,14}})[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
+    rf"([\u4e00-\u9fa5]{{1,14}}(?:[（(][\u4e00-\u9fa5]{{1,4}}[）)][\u4e00-\u9fa5]{{1,6}})?)"
+    rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
 )
-_COURT_RE = re.compile(r"(?:人民法院|铁路运输法院|海事法院|军事法院|知识产权法院|互联网法院)")
+# 人民法院, 基层法院 (forestry districts), 铁路运输法院, 海事法院…: the name runs back from 法院.
+_COURT_RE = re.compile(r"法院")
+# Older numbers without the year in brackets: 格刑初字第117号.
+_BARE_CASE_NO_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}刑[初终再更监复][字]?第?\d+号")
 _PROC_RE = re.compile(r"(?:人民检察院|检察院)")
 _STOP_BACK = set("书，。：；、）)（(“”\"' 0123456789")
 
@@ -39,6 +43,9 @@ def find_case_number(text: str, sec: Sections) -> Found | None:
         m = CASE_NO_RE.search(text, lo, hi) or CASE_NO_RE.search(text, 0, hi)
         if m:
             return Found(m.group(0), m.start(), m.end(), 0.95)
+        bare = _BARE_CASE_NO_RE.search(text, sec.title_end, hi)
+        if bare:
+            return Found(bare.group(0), bare.start(), bare.end(), 0.8)
     m2 = _DOC_NO_RE.search(text, sec.title_end, hi)
     if m2:
         return Found(m2.group(0), m2.start(), m2.end(), 0.85)

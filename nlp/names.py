@@ -107,7 +107,7 @@ def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
         if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
             cand = longer
     strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
-    if not has_surname(cand) and not (strong and text.count(cand) >= 2):
+    if not has_surname(cand) and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 2:
         return None
     return cand
 

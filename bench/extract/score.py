@@ -178,7 +178,7 @@ def score_judgments(rows: list[dict[str, Any]]) -> dict[str, Tally]:
 
 
 def ocr_noise(text: str, seed: int) -> str:
-    """A copy of ``text`` as a poor OCR engine might read it (see the module rules)."""
+    """Return a copy of ``text`` as a poor OCR engine might read it (see the module rules)."""
     rng = random.Random(seed)
     out: list[str] = []
     for i, ch in enumerate(text):

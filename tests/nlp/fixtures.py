@@ -99,3 +99,11 @@ def ocr_pages(text: str, split_at: int, line_len: int = 20) -> list[PageContent]
                               0.95, i, i + len(chunk)))
         pages.append(PageContent(number, 1000, 1400, "ocr", part, lines))
     return pages
+
+DETENTION_WARRANT = (
+    "青石市公安局\n拘留证\n青公（刑）拘字〔2021〕101号\n"
+    "根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定对涉嫌盗窃罪的犯罪嫌疑人\n"
+    "姓名：刘大海  性别：男  出生日期：1979年8月8日  民族：汉族\n"
+    "住址：青石市河东区\n执行拘留，送青石市看守所羁押。\n局长 某某\n2021年1月5日\n"
+    "本证已于2021年1月6日10时向我宣布。"
+)

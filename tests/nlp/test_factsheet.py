@@ -7,6 +7,7 @@ import pytest
 from ingest.reading.types import PageContent
 from nlp.factsheet import extract_facts, extract_text
 from tests.nlp.fixtures import (
+    DETENTION_WARRANT,
     ID_MALE_19900307,
     INDICTMENT,
     JUDGMENT,
@@ -200,3 +201,13 @@ def test_blood_alcohol_and_plate() -> None:
     sheet = extract_text(text)
     assert sheet["blood_alcohol_mg_100ml"] == 152.3
     assert sheet["vehicle_plates"] == ["苏A12345"]
+
+
+def test_detention_warrant_form() -> None:
+    sheet = extract_text(DETENTION_WARRANT)
+    assert sheet["document_type"] == "拘留证/逮捕证"
+    assert sheet["case_number"] == "青公（刑）拘字〔2021〕101号"
+    [d] = sheet["defendants"]
+    assert (d["name"], d["gender"], d["birth_date"], d["ethnicity"]) == ("刘大海", "男", "1979-08-08", "汉族")
+    assert d["custody_events"] == [{"measure": "刑事拘留", "date": "2021-01-06"}]
+    assert d["charges"] == ["盗窃罪"]
