@@ -99,28 +99,36 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
     return None
 
 
-_PROCEDURES = (
-    (re.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?普通程序"), "普通程序"),
-    (re.compile(r"速裁程序"), "速裁程序"),
-    (re.compile(r"简易程序"), "简易程序"),
-    (re.compile(r"普通程序"), "普通程序"),
-)
+_SWITCH_RE = re.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?(普通程序|简易程序)")
+_PROCEDURE_RE = re.compile(r"(速裁程序|简易程序|普通程序)")
+_PROPOSED_RE = re.compile(r"建议[^，。；]{0,12}$|以$")
 
 
 def find_procedure(text: str, sec: Sections) -> Found | None:
-    """简易程序 / 普通程序 / 速裁程序 as stated before the reasoning (a switch to 普通 wins)."""
+    """Find the procedure the court applied, as stated before the reasoning.
+
+    A switch ("变更为普通程序") wins; a procedure only proposed by the prosecution ("建议适用简易程序",
+    "以简易程序向本院提起公诉") yields to the one the court states.
+    """
     end = sec.reasoning[0] if sec.reasoning else sec.body_end
-    for pattern, name in _PROCEDURES:
-        m = pattern.search(text, 0, end)
-        if m:
-            return Found(name, m.start(), m.end(), 0.9)
-    return None
+    switches = list(_SWITCH_RE.finditer(text, sec.title_end, end))
+    if switches:
+        m = switches[-1]
+        return Found(m.group(1), m.start(1), m.end(1), 0.9)
+    stated = list(_PROCEDURE_RE.finditer(text, sec.title_end, end))
+    applied = [m for m in stated if not _PROPOSED_RE.search(text[max(0, m.start() - 16): m.start()])]
+    chosen = applied[0] if applied else (stated[0] if stated else None)
+    if chosen is None:
+        return None
+    return Found(chosen.group(1), chosen.start(), chosen.end(), 0.9 if applied else 0.7)
 
 
 def find_guilty_plea(text: str, sec: Sections) -> Found | None:
-    """Find the first 认罪认罚 in the body (statutes appended after the verdict are ignored)."""
-    m = re.search(r"认罪认罚", text[: sec.body_end])
-    return Found(True, m.start(), m.end(), 0.9) if m else None
+    """Find the first affirmed 认罪认罚 in the body (statutes after the verdict are ignored)."""
+    for m in re.finditer(r"认罪认罚", text[: sec.body_end]):
+        if not re.search(r"(?:不|未|没有|拒绝|拒不)[^，。；]{0,3}$", text[max(0, m.start() - 5): m.start()]):
+            return Found(True, m.start(), m.end(), 0.9)
+    return None
 
 
 _BAC_RE = re.compile(

@@ -92,7 +92,7 @@ _CUSTODY = (
     (re.compile(r"指定居所监视居住"), "指定居所监视居住"),
     (re.compile(r"监视居住"), "监视居住"),
     (re.compile(r"取保候审"), "取保候审"),
-    (re.compile(r"刑事拘留|(?<!行政)(?<!司法)拘留(?!所|证)"), "刑事拘留"),
+    (re.compile(r"刑事拘留|刑拘|(?<!行政)(?<!司法)(?<!治安)拘留(?!所|证)"), "刑事拘留"),
     (re.compile(r"逮捕"), "逮捕"),
     (re.compile(r"拘传"), "拘传"),
     (re.compile(r"留置"), "其他"),
@@ -106,6 +106,9 @@ _ADMIN_RE = re.compile(
 _PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行")
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
+_PRIOR_CHARGE_RE = re.compile(
+    r"(?:犯(?!罪)|以)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
+)
 _NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
@@ -231,11 +234,16 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         t_abs = lo + t.start()
         window = text[window_start:t_abs]
         charges = []
-        for cm in CHARGE_TEXT_RE.finditer(window):
+        for cm in _PRIOR_CHARGE_RE.finditer(window):
             charges.extend(
-                (c, window_start + cm.start() + 1 + cm.group(0)[1:].find(c))
-                for c in split_charge_list(cm.group(0)[1:])
+                (c, window_start + cm.start(1) + cm.group(1).find(c))
+                for c in split_charge_list(cm.group(1))
             )
+        if not charges:
+            # "因盗窃被判处…": the act without 罪, named after the charge it was.
+            act = re.search(r"因([\u4e00-\u9fa5、]{2,12}?)(?:于|被|，)", window)
+            if act and link_charge(act.group(1) + "罪"):
+                charges.append((act.group(1) + "罪", window_start + act.start(1)))
         date = _date_before(dates, window_start, t_abs)
         if t.group(0) == "判处":
             s_start = t_abs + 2

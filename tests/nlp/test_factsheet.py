@@ -211,3 +211,23 @@ def test_detention_warrant_form() -> None:
     assert (d["name"], d["gender"], d["birth_date"], d["ethnicity"]) == ("刘大海", "男", "1979-08-08", "汉族")
     assert d["custody_events"] == [{"measure": "刑事拘留", "date": "2021-01-06"}]
     assert d["charges"] == ["盗窃罪"]
+
+
+def test_procedure_applied_by_the_court_not_the_proposal() -> None:
+    text = JUDGMENT.replace("本院适用简易程序，", "公诉机关建议适用简易程序，本院依法适用普通程序，")
+    assert extract_text(text)["procedure"] == "普通程序"
+    switched = JUDGMENT.replace("本院适用简易程序，", "本院适用简易程序，后因案情复杂变更为普通程序，")
+    assert extract_text(switched)["procedure"] == "普通程序"
+
+
+def test_guilty_plea_negated() -> None:
+    text = JUDGMENT.replace("被告人张小明、王某某自愿认罪认罚。", "被告人张小明、王某某未签署认罪认罚具结书。")
+    assert extract_text(text)["guilty_plea_leniency"] is False
+
+
+def test_prior_written_without_charge_name_and_short_detention_word() -> None:
+    text = JUDGMENT.replace("2015年6月1日因犯盗窃罪被", "2015年6月1日因盗窃被").replace(
+        "次日被刑事拘留", "次日被刑拘")
+    d = extract_text(text)["defendants"][0]
+    assert d["prior_convictions"][0]["charge"] == "盗窃罪"
+    assert d["custody_events"][0] == {"measure": "刑事拘留", "date": "2020-12-31"}
