@@ -23,6 +23,7 @@ class ChargeLexicon:
     official: frozenset[str]
     historical: frozenset[str]
     selective: tuple[str, ...]
+    aliases: dict[str, str]
 
 
 def _read_first_column(path: Path) -> list[str]:
@@ -36,7 +37,15 @@ def lexicon() -> ChargeLexicon:
     official = _read_first_column(_LEXICON_DIR / "charges.tsv")
     historical = _read_first_column(_LEXICON_DIR / "charges_historical.tsv")
     selective = tuple(name for name in official + historical if "、" in name)
-    return ChargeLexicon(frozenset(official), frozenset(historical), selective)
+    # "偷越国（边）境罪" is written "偷越国境罪" or "偷越边境罪".
+    aliases: dict[str, str] = {}
+    for name in official + historical:
+        m = re.search(r"（([^）]+)）", name)
+        if m:
+            head, tail = name[: m.start()], name[m.end():]
+            aliases.setdefault(head + tail, name)
+            aliases.setdefault(head[:-1] + m.group(1) + tail, name)
+    return ChargeLexicon(frozenset(official), frozenset(historical), selective, aliases)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -63,8 +72,10 @@ def link_charge(written: str) -> str | None:
     lex = lexicon()
     if written in lex.official or written in lex.historical:
         return written
+    if written in lex.aliases:
+        return lex.aliases[written]
     best: str | None = None
-    for name in lex.selective:
+    for name in lex.selective + tuple(a for a in lex.aliases if "、" in a):
         if len(name) <= len(written) or not _items_removed(written, name):
             continue
         if not _head_matches(written, name):
@@ -73,7 +84,7 @@ def link_charge(written: str) -> str | None:
             len(name) == len(best) and name in lex.official and best not in lex.official
         ):
             best = name
-    return best
+    return lex.aliases.get(best, best) if best else None
 
 
 def _head_matches(written: str, official: str) -> bool:

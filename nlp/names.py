@@ -19,12 +19,16 @@ from nlp.surnames import has_surname
 NAME_CHARS = r"[\u4e00-\u9fa5A-Za-z0-9×Xx＊*·•．.ⅹ]"
 _ROLE = r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|罪犯|被告)"
 PARTY_RE = re.compile(
-    rf"{_ROLE}(?:[（(](?:原审)?(?:被告人|被告|犯罪嫌疑人)[）)])?(?:自报|自称)?({NAME_CHARS}{{1,12}}?)"
+    rf"{_ROLE}(?:[（(](?:原审)?(?:被告人|被告|犯罪嫌疑人)[）)])?[：:]?(?:自报|自称)?({NAME_CHARS}{{1,12}}?)"
     r"(?=[，,（(。；;:：]|$)"
 )
 _ALIAS_RE = re.compile(
     r"(?:绰号|外号|别名|化名|曾用名|又名|小名)[：:]?[“\"「]?([\u4e00-\u9fa5A-Za-z0-9]{1,8}?)[”\"」，,。；)）]"
 )
+
+
+# A "name" starting with a function word is a sentence about the defendant ("被告人系初犯，…").
+_NOT_PARTY_START = set("系已在对的将因等及与均亦也所该现")
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ def party_markers(text: str, lo: int, hi: int) -> list[PartyMarker]:
         if not is_party_paragraph(text, m.start(), m.end()):
             continue
         name = m.group(1)
-        if name in seen or len(name) > 10 or name in ("单位",):
+        if (name in seen or len(name) > 10 or name[0] in _NOT_PARTY_START or name in _NOT_NAME
+                or name.startswith("单位")):
             continue
         seen.add(name)
         out.append(PartyMarker(Found(name, m.start(1), m.end(1), 0.95), m.start()))
@@ -97,7 +102,7 @@ def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
     cand = text[pos: pos + base]
     if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
         return None
-    if cand in _NOT_NAME or cand[0] in _STOP_AFTER:
+    if cand in _NOT_NAME or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在":
         return None
     nxt = text[pos + base: pos + base + 1] or "。"
     if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):

@@ -193,7 +193,8 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                     if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
                         hits.append((hit, measure))
             hits.sort(key=lambda hm: hm[0].start())
-            if not hits or clause.startswith("现"):
+            # "现羁押于…" states where someone is, not a measure taken ("现因涉嫌…被刑事拘留" is one).
+            if not hits or re.match(r"现(?:羁押|押|在押|关押|被羁押|羁于)", clause):
                 continue
             if hits[0][1] == "逮捕" and _NOT_EXECUTED_RE.search(text, c_hi, s_hi):
                 continue

@@ -65,6 +65,13 @@ def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tu
     parts: dict[str, tuple[int, int]] = {}
     if len(names) == 1:
         return {names[0]: (lo, hi)}
+    if not hits:
+        # Verdict items that name defendants without a role word ("一、张三犯盗窃罪…").
+        for name in names:
+            pos = text.find(name, lo, hi)
+            if pos >= 0:
+                hits.append((pos, name))
+        hits.sort()
     # A part starts at the beginning of the item that first names the defendant
     # ("一、撤销…对被告人赵六宣告缓刑…" belongs to 赵六 from 撤销 on).
     starts = [(max(lo, *(text.rfind(c, lo, pos) + 1 for c in "。；\n")), name) for pos, name in hits]

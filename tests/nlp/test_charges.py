@@ -27,3 +27,8 @@ def test_historical_and_unknown() -> None:
 def test_nearest_charge_fixes_a_miswritten_name() -> None:
     assert nearest_charge("生产、销售不符合安全生产标准的食品罪") == "生产、销售不符合安全标准的食品罪"
     assert nearest_charge("盗窍罪") is None  # too short to correct safely
+
+
+def test_bracketed_alternative_in_official_name() -> None:
+    assert link_charge("组织他人偷越国境罪") == "组织他人偷越国（边）境罪"
+    assert link_charge("偷越边境罪") == "偷越国（边）境罪"

@@ -231,3 +231,35 @@ def test_prior_written_without_charge_name_and_short_detention_word() -> None:
     d = extract_text(text)["defendants"][0]
     assert d["prior_convictions"][0]["charge"] == "盗窃罪"
     assert d["custody_events"][0] == {"measure": "刑事拘留", "date": "2020-12-31"}
+
+
+def test_current_detention_sentence_starting_with_now() -> None:
+    text = JUDGMENT.replace("因涉嫌犯贩卖毒品罪于2020年12月30日被抓获，次日被刑事拘留，",
+                            "现因涉嫌犯贩卖毒品罪于2020年12月31日被刑事拘留，")
+    events = extract_text(text)["defendants"][0]["custody_events"]
+    assert events[0] == {"measure": "刑事拘留", "date": "2020-12-31"}
+
+
+def test_sentence_about_a_defendant_is_not_a_party_paragraph() -> None:
+    text = JUDGMENT.replace("经审理查明，", "被告人系初犯，现已羁押五个月。经审理查明，")
+    assert [d["name"] for d in extract_text(text)["defendants"]] == ["张小明", "王某某"]
+
+
+def test_role_word_with_colon_and_verdict_without_role_words() -> None:
+    text = (JUDGMENT.replace("被告人张小明，绰号", "被告人：张小明，绰号")
+            .replace("一、被告人张小明犯", "一、张小明犯").replace("二、被告人王某某犯", "二、王某某犯"))
+    first, second = extract_text(text)["defendants"]
+    assert first["name"] == "张小明"
+    assert first["sentence"]["term_months"] == 16.5
+    assert second["sentence"]["principal"] == "拘役"
+
+
+@pytest.mark.parametrize("name", ["曾庆武", "于涛", "单小红", "和平安"])
+def test_surnames_that_are_also_function_words(name: str) -> None:
+    text = JUDGMENT.replace("张小明", name)
+    assert extract_text(text)["defendants"][0]["name"] == name
+
+
+def test_fact_section_names_with_function_word_surnames() -> None:
+    text = "经审理查明：2020年5月1日，被告人于涛在某市盗窃电动车一辆。于涛到案后如实供述。"
+    assert [d["name"] for d in extract_text(text)["defendants"]] == ["于涛"]
