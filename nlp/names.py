@@ -66,6 +66,13 @@ _STOP_AFTER = set(
     "是无未拒不冒窜至去携骑乘租购用拿使称所之后前时就则才都各仍亦曾因而今虚酒归案犯到供辩"
     "虽但却既身"
 )
+# Words that often follow 被告人 in running text and start with a surname-like character.
+_COMMON_WORDS = {
+    "应当", "驾驶", "驾车", "向公", "常住", "管理", "车主", "持刀", "伙同", "纠集", "携带", "多次",
+    "先后", "明知", "为了", "共同", "分别", "利用", "采用", "通过", "随后", "事后", "当场", "主动",
+    "如实", "自愿", "被害", "家属", "亲属", "要求", "提出", "认为", "称其", "辩称", "供称", "房屋",
+    "方面", "一方", "双方", "全部", "部分", "本人", "个人", "人员", "时任", "任职", "担任", "身为",
+}
 _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
     "对其", "辩护人", "自愿", "如实", "主动", "犯罪", "行为", "签名", "认罪", "无异", "提出",
@@ -95,14 +102,14 @@ def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
         if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
                 and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
                 and longer[-1] not in _STOP_AFTER
-                and _bounded(text, longer) >= 2 and _bounded(text, mask.group(0)) == 0):
+                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0)) == 0):
             return longer
         return mask.group(0)
     base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
     cand = text[pos: pos + base]
     if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
         return None
-    if cand in _NOT_NAME or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在":
+    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在":
         return None
     nxt = text[pos + base: pos + base + 1] or "。"
     if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):
@@ -112,7 +119,7 @@ def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
         if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
             cand = longer
     strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
-    if not has_surname(cand) and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 2:
+    if not has_surname(cand) and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
         return None
     return cand
 

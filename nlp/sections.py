@@ -83,7 +83,12 @@ def is_party_paragraph(text: str, start: int, end: int) -> bool:
     name = re.match(r"[^，,（(。；;]{0,12}", text[end:])
     if name and len(name.group(0)) > 5 and "·" not in name.group(0):
         return False
-    return bool(_PERSONAL_RE.search(text, end, end + 70))
+    # Details follow in the same sentence, or in the next when the name ends a sentence
+    # ("被告人赵某某。因本案于…被取保候审").
+    stop = text.find("。", end)
+    if stop < 0 or stop - end > 70 or (name and stop == end + len(name.group(0))):
+        stop = end + 70
+    return bool(_PERSONAL_RE.search(text, end, stop))
 
 
 _PROCEDURE_RE = re.compile(
