@@ -54,10 +54,12 @@ def _num(s: str | None) -> int | None:
 
 def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
     """Every date mention in ``text`` in order, relative ones resolved (see module doc)."""
-    y = m = d = None
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
     if anchor:
-        parts = [int(p) for p in anchor.split("-")]
-        y, m, d = (parts + [None, None])[:3]  # type: ignore[assignment]
+        parts: list[int | None] = [int(p) for p in anchor.split("-")]
+        y, m, d = (parts + [None, None])[:3]
     for hit in DATE_RE.finditer(text):
         g = hit.groups()
         relative = True

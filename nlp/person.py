@@ -178,16 +178,16 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                 last_date = in_clause[-1]
             admin = _ADMIN_RE.search(clause)
             if admin:
-                ds = [d for d in in_clause if d.end <= c_lo + admin.start()] or (
-                    [last_date] if last_date else []
-                )
-                for d in ds or [None]:
+                ds: list[DateMention | None] = [
+                    d for d in in_clause if d.end <= c_lo + admin.start()
+                ] or ([last_date] if last_date else [None])
+                for d in ds:
                     facts.administrative_penalties.append({
                         "date": Found(d.iso, d.start, d.end, 0.85) if d else None,
                         "penalty": Found(admin.group(0), c_lo + admin.start(), c_lo + admin.end(), 0.9),
                     })
                 continue
-            hits = []
+            hits: list[tuple[re.Match[str], str]] = []
             for pattern, measure in _CUSTODY:
                 for hit in pattern.finditer(clause):
                     if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
@@ -234,7 +234,7 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
     for t in triggers:
         t_abs = lo + t.start()
         window = text[window_start:t_abs]
-        charges = []
+        charges: list[tuple[str, int]] = []
         for cm in _PRIOR_CHARGE_RE.finditer(window):
             charges.extend(
                 (c, window_start + cm.start(1) + cm.group(1).find(c))
