@@ -15,7 +15,7 @@ from nlp.charges import link_charge
 from nlp.forms import read_form_person, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
-from nlp.person import PersonFacts, read_person, split_charge_list
+from nlp.person import PersonFacts, find_probation_offence, read_person, split_charge_list
 from nlp.sections import Sections
 from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
 
@@ -118,9 +118,7 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
         if d.on_probation is None and sec.reasoning:
             rp = reasoning_parts.get(name) or (sec.reasoning if len(defendants) == 1 else None)
             if rp:
-                m = re.search(r"缓刑考验期(?:限)?内", text[rp[0]:rp[1]])
-                if m:
-                    d.on_probation = Found(True, rp[0] + m.start(), rp[0] + m.end(), 0.85)
+                d.on_probation = find_probation_offence(text, *rp)
     return defendants
 
 

@@ -140,10 +140,32 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
         if facts.gender is None and check.gender and "check_char" not in check.problems:
             facts.gender = Found(check.gender, idm.start(1), idm.end(1), 0.7)
     _read_history(text, name_end, hi, dates, facts)
-    prob = re.search(r"缓刑考验期(?:限)?内|撤销[^。；]{0,20}缓刑", text[lo:hi])
-    if prob:
-        facts.on_probation = Found(True, lo + prob.start(), lo + prob.end(), 0.9)
+    facts.on_probation = find_probation_offence(text, lo, hi)
     return facts
+
+
+_IN_PROBATION_RE = re.compile(r"缓刑考验期(?:限)?内|撤销[^。；]{0,20}缓刑")
+_OFFENCE_AFTER_RE = re.compile(r"^[^。；]{0,12}?(?:又犯|再犯|犯|实施|违反|发现|故意|重新|涉嫌)")
+_CONDITION_BEFORE_RE = re.compile(r"(?:禁止|应当遵守|应遵守|依法实行|接受|服从)[^。；]{0,16}$")
+
+
+def find_probation_offence(text: str, lo: int, hi: int) -> Found | None:
+    """Find where ``text[lo:hi]`` says an offence fell in a 缓刑考验期, or a 缓刑 is revoked.
+
+    Conditions attached to a new probation ("禁止被告人在缓刑考验期限内进入…") do not count.
+    """
+    for m in _IN_PROBATION_RE.finditer(text, lo, hi):
+        if m.group(0).startswith("撤销"):
+            return Found(True, m.start(), m.end(), 0.85)
+        before = text[max(lo, m.start() - 18): m.start()]
+        if _CONDITION_BEFORE_RE.search(before):
+            continue
+        # "…在缓刑考验期内又犯…" or "现仍在缓刑考验期内".
+        if _OFFENCE_AFTER_RE.search(text[m.end(): m.end() + 16]) or before.endswith(
+            ("仍在", "尚在", "现在", "系在", "正在")
+        ):
+            return Found(True, m.start(), m.end(), 0.9)
+    return None
 
 
 def _date_before(dates: list[DateMention], lo: int, pos: int) -> DateMention | None:

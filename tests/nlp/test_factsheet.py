@@ -263,3 +263,13 @@ def test_surnames_that_are_also_function_words(name: str) -> None:
 def test_fact_section_names_with_function_word_surnames() -> None:
     text = "经审理查明：2020年5月1日，被告人于涛在某市盗窃电动车一辆。于涛到案后如实供述。"
     assert [d["name"] for d in extract_text(text)["defendants"]] == ["于涛"]
+
+
+def test_probation_condition_is_not_an_offence_during_probation() -> None:
+    text = JUDGMENT.replace("系累犯，依法从重处罚。", "系累犯，依法从重处罚。禁止被告人王某某在缓刑考验期限内进入娱乐场所。")
+    assert [d["on_probation_at_offense"] for d in extract_text(text)["defendants"]] == [False, False]
+
+
+def test_offence_during_probation_stated_in_reasoning() -> None:
+    text = JUDGMENT.replace("系累犯，依法从重处罚。", "系累犯，依法从重处罚。被告人王某某在缓刑考验期内又犯新罪。")
+    assert [d["on_probation_at_offense"] for d in extract_text(text)["defendants"]] == [False, True]
