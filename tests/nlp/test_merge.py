@@ -47,3 +47,12 @@ def test_merge_of_agreeing_sheets_has_no_conflicts() -> None:
     assert merged["conflicts"] == []
     assert merged["procuratorate"] == "江南省青石市河东区人民检察院"
     assert merged["defendants"][0]["sources"] == [1, 2]
+
+
+def test_partial_and_full_dates_do_not_conflict() -> None:
+    base = "被告人甲乙丙，男，{birth}出生，汉族，住某市。"
+    a = extract_text(base.format(birth="1985年11月"), document_id=1)
+    b = extract_text(base.format(birth="1985年11月5日"), document_id=2)
+    merged = merge_factsheets([a, b])
+    assert merged["conflicts"] == []
+    assert merged["defendants"][0]["birth_date"] == "1985-11-05"
