@@ -100,8 +100,10 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
     for d in defendants:
         name = d.name.value
         part = verdict_parts.get(name)
-        if sec.doc_type == "刑事判决书" and part:
+        if part:
             d.verdict = read_verdict(text, *part)
+            if d.verdict.principal is None and _AFFIRMED_RE.search(text, *sec.verdict):  # type: ignore[misc]
+                _read_affirmed(text, sec, d, single=len(defendants) == 1)
         if not d.verdict.charges and not d.verdict.acquitted and d.charge_source != "form":
             d.charge_source = "reasoning"
             rpart = reasoning_parts.get(name)
@@ -120,6 +122,40 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
             if rp:
                 d.on_probation = find_probation_offence(text, *rp)
     return defendants
+
+
+_AFFIRMED_RE = re.compile(r"维持原判")
+_QUOTED_SENTENCE_RE = re.compile(r"判处|判决如下|判决：")
+
+
+def _read_affirmed(text: str, sec: Sections, d: Defendant, *, single: bool) -> None:
+    """Read the sentence an appeal leaves in force ("驳回上诉，维持原判").
+
+    It is the quoted first-instance verdict: the last sentence before the reasoning that
+    sentences this person (any such sentence when the document has one defendant).
+    """
+    end = sec.reasoning[0] if sec.reasoning else sec.verdict[0]  # type: ignore[index]
+    start = sec.defendants[1] if sec.defendants else 0
+    name = d.name.value
+    chosen: tuple[int, int] | None = None
+    for m in _QUOTED_SENTENCE_RE.finditer(text, start, end):
+        s_lo = max(text.rfind("。", start, m.start()) + 1, start)
+        s_hi = text.find("。", m.end(), end)
+        s_hi = end if s_hi < 0 else s_hi
+        if single or name in text[s_lo:s_hi]:
+            chosen = (s_lo, s_hi)
+    if chosen is None:
+        return
+    quoted = read_verdict(text, *chosen)
+    if quoted.principal is None:
+        return
+    charges, official = d.verdict.charges, d.verdict.charges_official
+    d.verdict = quoted
+    if charges:
+        d.verdict.charges, d.verdict.charges_official = charges, official
+    if not d.verdict.charges:
+        d.verdict.charges, d.verdict.charges_official = _charges_loose(text, *chosen)
+    d.charge_source = "affirmed first instance"
 
 
 def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found], list[str | None]]:

@@ -7,6 +7,7 @@ import pytest
 from ingest.reading.types import PageContent
 from nlp.factsheet import extract_facts, extract_text
 from tests.nlp.fixtures import (
+    AFFIRMED,
     DETENTION_WARRANT,
     ID_MALE_19900307,
     INDICTMENT,
@@ -273,3 +274,12 @@ def test_probation_condition_is_not_an_offence_during_probation() -> None:
 def test_offence_during_probation_stated_in_reasoning() -> None:
     text = JUDGMENT.replace("系累犯，依法从重处罚。", "系累犯，依法从重处罚。被告人王某某在缓刑考验期内又犯新罪。")
     assert [d["on_probation_at_offense"] for d in extract_text(text)["defendants"]] == [False, True]
+
+
+def test_appeal_dismissed_keeps_the_first_instance_sentence() -> None:
+    sheet = extract_text(AFFIRMED)
+    assert sheet["procuratorate"] == "江南省青石市河西区人民检察院"
+    [d] = sheet["defendants"]
+    assert d["charges"] == ["诈骗罪"]
+    assert d["sentence"] == {"principal": "有期徒刑", "term_months": 36, "probation_months": None,
+                             "fine_yuan": 20000, "revokes_probation": False}
