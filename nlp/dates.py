@@ -80,8 +80,8 @@ def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
         elif g[8]:
             m, d = _num(g[8]), _num(g[9])
         elif g[10]:
-            if g[10] in ("次日", "翌日", "第二天", "次晨") and None not in (y, m, d):
-                nxt = _next_day(y, m, d)  # type: ignore[arg-type]
+            if g[10] in ("次日", "翌日", "第二天", "次晨") and y and m and d:
+                nxt = _next_day(y, m, d)
                 if nxt is not None:
                     y, m, d = nxt.year, nxt.month, nxt.day
         yield DateMention(hit.start(), hit.end(), _iso(y, m, d), relative)

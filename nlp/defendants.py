@@ -70,9 +70,10 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
     """All defendants of the document in order of first appearance."""
     defendants: list[Defendant] = []
     markers = party_markers(text, *sec.defendants) if sec.defendants else []
+    def_hi = sec.defendants[1] if sec.defendants else len(text)
     if markers:
         for i, mk in enumerate(markers):
-            hi = markers[i + 1].start if i + 1 < len(markers) else sec.defendants[1]  # type: ignore[index]
+            hi = markers[i + 1].start if i + 1 < len(markers) else def_hi
             counsel_m = re.search(r"(?:指定)?辩护人|诉讼代理人|法定代理人", text[mk.start:hi])
             block_hi = mk.start + counsel_m.start() if counsel_m else hi
             d = Defendant(name=mk.name)
@@ -100,9 +101,9 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
     for d in defendants:
         name = d.name.value
         part = verdict_parts.get(name)
-        if part:
+        if part and sec.verdict:
             d.verdict = read_verdict(text, *part)
-            if d.verdict.principal is None and _AFFIRMED_RE.search(text, *sec.verdict):  # type: ignore[misc]
+            if d.verdict.principal is None and _AFFIRMED_RE.search(text, *sec.verdict):
                 _read_affirmed(text, sec, d, single=len(defendants) == 1)
         if not d.verdict.charges and not d.verdict.acquitted and d.charge_source != "form":
             d.charge_source = "reasoning"
@@ -134,7 +135,7 @@ def _read_affirmed(text: str, sec: Sections, d: Defendant, *, single: bool) -> N
     It is the quoted first-instance verdict: the last sentence before the reasoning that
     sentences this person (any such sentence when the document has one defendant).
     """
-    end = sec.reasoning[0] if sec.reasoning else sec.verdict[0]  # type: ignore[index]
+    end = sec.reasoning[0] if sec.reasoning else (sec.verdict[0] if sec.verdict else len(text))
     start = sec.defendants[1] if sec.defendants else 0
     name = d.name.value
     chosen: tuple[int, int] | None = None

@@ -179,9 +179,9 @@ def _date_before(dates: list[DateMention], lo: int, pos: int) -> DateMention | N
 def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     for s_lo, s_hi in _sentences(text, lo, hi):
         sentence = text[s_lo:s_hi]
-        is_prior = bool(_PRIOR_TRIGGER_RE.search(sentence)) and not _THIS_CASE_RE.search(
-            sentence[: (_PRIOR_TRIGGER_RE.search(sentence).start())]  # type: ignore[union-attr]
-        )
+        trigger = _PRIOR_TRIGGER_RE.search(sentence)
+        # A judgment named before any "涉嫌/因本案" is an earlier case.
+        is_prior = trigger is not None and not _THIS_CASE_RE.search(sentence[: trigger.start()])
         if is_prior:
             # "…刑满释放，因涉嫌犯盗窃罪于…被刑事拘留": the tail is about this case.
             last_trigger = list(_PRIOR_TRIGGER_RE.finditer(sentence))[-1]
