@@ -83,6 +83,8 @@ def _birth_date(text: str, lo: int, hi: int, dates: list[DateMention]) -> Found 
             continue
         after = text[d.end: d.end + 3]
         before = text[max(lo, d.start - 2): d.start]
+        # "1990年10月9日（户籍登记为1989年11月29日）出生": the first date is the one stated.
+        after = re.sub(r"^[（(][^）)]{0,30}[）)]", "", after + text[d.end + 3: d.end + 40])
         if after.startswith(("出生", "生", "日生")) or before.endswith(("生于", "出生于")):
             return Found(d.iso, d.start, d.end, 0.95)
     return None
@@ -103,11 +105,11 @@ _CUSTODY = (
 _ADMIN_RE = re.compile(
     r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
 )
-_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行")
+_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行|单处罚金|被处罚金")
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
 _PRIOR_CHARGE_RE = re.compile(
-    r"(?:犯(?!罪)|以)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
+    r"(?:因?犯(?!罪)|以|因)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
 )
 _NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
@@ -215,6 +217,14 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                     if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
                         hits.append((hit, measure))
             hits.sort(key=lambda hm: hm[0].start())
+            executed = re.search(r"由[^，。]{0,20}执行$", clause)
+            if not hits and executed and in_clause and facts.custody_events:
+                # "…被批准逮捕，同月24日由某公安局执行": the arrest happened when executed.
+                prev = facts.custody_events[-1]
+                if prev["measure"].value == "逮捕":
+                    done = in_clause[-1]
+                    prev["date"] = Found(done.iso, done.start, done.end, 0.85)
+                continue
             # "现羁押于…" states where someone is, not a measure taken ("现因涉嫌…被刑事拘留" is one).
             if not hits or re.match(r"现(?:羁押|押|在押|关押|被羁押|羁于)", clause):
                 continue
@@ -251,7 +261,7 @@ def _add_event(text: str, facts: PersonFacts, event: dict[str, Found]) -> None:
 
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     sentence = text[lo:hi]
-    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚", sentence))
+    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金", sentence))
     window_start = lo
     for t in triggers:
         t_abs = lo + t.start()
@@ -268,15 +278,14 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
             if act and link_charge(act.group(1) + "罪"):
                 charges.append((act.group(1) + "罪", window_start + act.start(1)))
         date = _date_before(dates, window_start, t_abs)
-        if t.group(0) == "判处":
-            s_start = t_abs + 2
-            s_end = s_start
-            for c_lo, c_hi in _clauses(text, s_start, hi):
-                if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
-                    break
-                s_end = c_hi
-        else:
-            s_start, s_end = t_abs, t_abs + len(t.group(0))
+        # The sentence as written: after 判处 ("有期徒刑六个月，并处罚金…"), or the whole
+        # penalty when it has no 判处 ("单处罚金人民币三千元", "免予刑事处罚").
+        s_start = t_abs + 2 if t.group(0) == "判处" else t_abs + (1 if t.group(0) == "被处罚金" else 0)
+        s_end = s_start
+        for c_lo, c_hi in _clauses(text, s_start, hi):
+            if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
+                break
+            s_end = c_hi
         # Several charges of one earlier judgment are kept together, as written.
         charge = (
             ("、".join(c for c, _ in charges), charges[0][1]) if charges else None

@@ -80,13 +80,13 @@ def is_party_paragraph(text: str, start: int, end: int) -> bool:
     prev = text[start - 1] if start > 0 else "。"
     if prev not in "。；;：:）)”\"号书" and not prev.isdigit():
         return False
-    name = re.match(r"[^，,（(。；;]{0,12}", text[end:])
-    if name and len(name.group(0)) > 5 and "·" not in name.group(0):
+    name = re.match(r"(?:[：:]|自报|自称)*([^，,（(。；;]{0,12})", text[end:])
+    if name and len(name.group(1)) > 4 and "·" not in name.group(1):
         return False
-    # Details follow in the same sentence, or in the next when the name ends a sentence
-    # ("被告人赵某某。因本案于…被取保候审").
+    # Details follow in the same sentence, or in the next when the first one is short
+    # ("被告人赵某某。因本案于…", "被告人顾某，网吧技术员。曾于…因犯…").
     stop = text.find("。", end)
-    if stop < 0 or stop - end > 70 or (name and stop == end + len(name.group(0))):
+    if stop < 0 or stop - end > 70 or stop - end < 30:
         stop = end + 70
     return bool(_PERSONAL_RE.search(text, end, stop))
 

@@ -20,8 +20,8 @@ _PRINCIPAL_RE = re.compile(
     rf"((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?零?(?:{NUM_RE}[日天])?)"
 )
 _PROBATION_RE = re.compile(rf"缓刑((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?)")
-_FINE_RE = re.compile(rf"罚金(?:人民币)?([0-9][0-9,，.]*[万萬]?|[{NUM_CHARS[4:]}]+)元")
-_COMBINED_RE = re.compile(r"决定执行")
+_FINE_RE = re.compile(rf"罚金(?:人民币?|币)?([0-9][0-9,，.]*[万萬]?|[{NUM_CHARS[4:]}]+)元")
+_COMBINED_RE = re.compile(r"决定(?:合并)?执行|合并执行")
 _ACQUIT_RE = re.compile(r"无罪")
 _MASK_CHARS = set("某×XxＸ*＊甲乙丙丁戊己庚辛壬癸一二三四五六七八九")
 _QUOTED_ITEM_RE = re.compile(r"(?:维持|撤销)[^。；]*?(?:判决|裁定)[^。]*。?")

@@ -283,3 +283,35 @@ def test_appeal_dismissed_keeps_the_first_instance_sentence() -> None:
     assert d["charges"] == ["诈骗罪"]
     assert d["sentence"] == {"principal": "有期徒刑", "term_months": 36, "probation_months": None,
                              "fine_yuan": 20000, "revokes_probation": False}
+
+
+def test_prior_variants_fine_only_and_charge_after_because() -> None:
+    text = JUDGMENT.replace(
+        "2015年6月1日因犯盗窃罪被青石市河西区人民法院判处有期徒刑八个月，并处罚金人民币二千元，2016年1月20日刑满释放。",
+        "2013年5月25日因犯故意毁坏财物罪被单处罚金人民币三千元。2015年2月因贩卖毒品罪被判处有期徒刑一年三个月，"
+        "2016年1月11日刑满释放。")
+    priors = extract_text(text)["defendants"][0]["prior_convictions"]
+    assert [(p["date"], p["charge"], p["sentence"]) for p in priors] == [
+        ("2013-05-25", "故意毁坏财物罪", "单处罚金人民币三千元"),
+        ("2015-02", "贩卖毒品罪", "有期徒刑一年三个月"),
+    ]
+
+
+def test_combined_sentence_written_as_merged_execution_and_missing_currency_word() -> None:
+    text = JUDGMENT.replace(
+        "判处有期徒刑一年零四个月十五日，并处罚金人民币贰万元。",
+        "判处有期徒刑二年十个月；犯诈骗罪，判处有期徒刑九个月，并处罚金人民4000元；"
+        "决定合并执行有期徒刑三年二个月，并处罚金人民4000元。")
+    d = extract_text(text)["defendants"][0]
+    assert d["charges"] == ["贩卖毒品罪", "诈骗罪"]
+    assert (d["sentence"]["term_months"], d["sentence"]["fine_yuan"]) == (38, 4000)
+
+
+def test_birth_date_with_registered_date_in_brackets() -> None:
+    text = JUDGMENT.replace("1990年3月7日出生", "1990年3月7日（户籍登记为1989年11月29日）出生")
+    assert extract_text(text)["defendants"][0]["birth_date"] == "1990-03-07"
+
+
+def test_arrest_dated_when_executed_without_repeating_the_word() -> None:
+    text = JUDGMENT.replace("2021年1月29日被逮捕。", "2021年1月20日被批准逮捕，同月29日由青石市公安局执行。")
+    assert extract_text(text)["defendants"][0]["custody_events"][1] == {"measure": "逮捕", "date": "2021-01-29"}
