@@ -9,7 +9,6 @@ by punctuation or a function word.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from nlp.found import Found
@@ -87,7 +86,7 @@ _OUT_OF_CASE_RE = re.compile(
 _ROLE_MENTION_RE = re.compile(r"被告人(?:自报)?")
 
 
-def _name_at(text: str, pos: int, votes: Counter[str]) -> str | None:
+def _name_at(text: str, pos: int) -> str | None:
     """Read the name starting at ``pos``: a mask (张某某, 王2某), or 2-3 characters.
 
     The length is chosen by how the text uses the candidates: "吴鸿受他人" is 吴鸿 when 吴鸿 also
@@ -145,33 +144,19 @@ def _bounded(text: str, name: str, exclude: str = "") -> int:
     return count
 
 
-def _boundary_votes(text: str) -> Counter[str]:
-    """How often each 2-4 character string after 被告人 is followed by a name boundary."""
-    votes: Counter[str] = Counter()
-    for m in _ROLE_MENTION_RE.finditer(text):
-        pos = m.end()
-        for length in (2, 3, 4):
-            cand = text[pos: pos + length]
-            nxt = text[pos + length: pos + length + 1] or "。"
-            if len(cand) == length and nxt in _STOP_AFTER:
-                votes[cand] += 1
-    return votes
-
-
 def names_from_mentions(text: str) -> list[Found]:
     """Defendant names from every "被告人…" mention, in order of first mention.
 
     Lists ("被告人黄爽、彭林和龚万云") are followed through 、 and 和; a name marked as dealt with
     elsewhere ("（另案处理）", "（均已判决）") is not a defendant of this case.
     """
-    votes = _boundary_votes(text)
     chosen: dict[str, int] = {}
     excluded: set[str] = set()
     for m in _ROLE_MENTION_RE.finditer(text):
         pos = m.end()
         chain: list[tuple[str, int]] = []
         for _ in range(8):
-            name = _name_at(text, pos, votes)
+            name = _name_at(text, pos)
             if name is None:
                 break
             chain.append((name, pos))
