@@ -67,7 +67,8 @@ def link_charge(written: str) -> str | None:
     written = written.strip()
     if not written.endswith("罪"):
         written += "罪"
-    if len(written) < 3:
+    # "犯罪罪", "犯X罪" are sentence fragments, not charge names.
+    if len(written) < 3 or written.startswith("犯"):
         return None
     lex = lexicon()
     if written in lex.official or written in lex.historical:

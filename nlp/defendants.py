@@ -15,7 +15,13 @@ from nlp.charges import link_charge
 from nlp.forms import read_form_person, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
-from nlp.person import PersonFacts, find_probation_offence, read_person, split_charge_list
+from nlp.person import (
+    PersonFacts,
+    find_probation_offence,
+    read_person,
+    read_priors_in,
+    split_charge_list,
+)
 from nlp.sections import Sections
 from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
 
@@ -177,11 +183,19 @@ def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found],
 
 
 def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | None) -> None:
-    """累犯/前科 stated only in the reasoning: a prior conviction without details."""
+    """Record a 累犯/前科 stated only in the reasoning, with what details it gives."""
     if d.person.prior_convictions or rng is None:
         return
     m = _PRIOR_HINT_RE.search(text, rng[0], rng[1])
     if not m:
+        return
+    # "曾因犯盗窃罪于2015年3月被某法院判处有期徒刑六个月": read it like a party paragraph.
+    s_lo = max(text.rfind("。", rng[0], m.start()) + 1, rng[0])
+    s_hi = text.find("。", m.end(), rng[1])
+    s_hi = rng[1] if s_hi < 0 else s_hi
+    detailed = read_priors_in(text, s_lo, s_hi)
+    if any(p.get("charge") for p in detailed):
+        d.person.prior_convictions.extend(detailed)
         return
     sentence = m.group(1) or m.group(2)
     d.person.prior_convictions.append({

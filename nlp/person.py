@@ -259,6 +259,14 @@ def _add_event(text: str, facts: PersonFacts, event: dict[str, Found]) -> None:
     facts.custody_events.append(event)
 
 
+def read_priors_in(text: str, lo: int, hi: int) -> list[dict[str, Found | None]]:
+    """Read the prior convictions one sentence ``text[lo:hi]`` states (reasoning, facts)."""
+    dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
+    facts = PersonFacts()
+    _read_priors(text, lo, hi, dates, facts)
+    return facts.prior_convictions
+
+
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     sentence = text[lo:hi]
     triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金", sentence))
@@ -275,7 +283,7 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         if not charges:
             # "因盗窃被判处…": the act without 罪, named after the charge it was.
             act = re.search(r"因([\u4e00-\u9fa5、]{2,12}?)(?:于|被|，)", window)
-            if act and link_charge(act.group(1) + "罪"):
+            if act and not act.group(1).startswith("犯") and link_charge(act.group(1) + "罪"):
                 charges.append((act.group(1) + "罪", window_start + act.start(1)))
         date = _date_before(dates, window_start, t_abs)
         # The sentence as written: after 判处 ("有期徒刑六个月，并处罚金…"), or the whole

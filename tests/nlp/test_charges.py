@@ -32,3 +32,8 @@ def test_nearest_charge_fixes_a_miswritten_name() -> None:
 def test_bracketed_alternative_in_official_name() -> None:
     assert link_charge("组织他人偷越国境罪") == "组织他人偷越国（边）境罪"
     assert link_charge("偷越边境罪") == "偷越国（边）境罪"
+
+
+def test_fragments_are_not_charges() -> None:
+    assert link_charge("犯罪罪") is None
+    assert link_charge("犯盗窃罪") is None

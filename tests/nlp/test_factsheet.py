@@ -315,3 +315,12 @@ def test_birth_date_with_registered_date_in_brackets() -> None:
 def test_arrest_dated_when_executed_without_repeating_the_word() -> None:
     text = JUDGMENT.replace("2021年1月29日被逮捕。", "2021年1月20日被批准逮捕，同月29日由青石市公安局执行。")
     assert extract_text(text)["defendants"][0]["custody_events"][1] == {"measure": "逮捕", "date": "2021-01-29"}
+
+
+def test_prior_with_details_stated_only_in_the_reasoning() -> None:
+    text = (JUDGMENT.replace("2015年6月1日因犯盗窃罪被青石市河西区人民法院判处有期徒刑八个月，并处罚金人民币二千元，"
+                             "2016年1月20日刑满释放。", "")
+            .replace("被告人张小明曾因犯罪被判处有期徒刑，系累犯",
+                     "被告人张小明曾因犯盗窃罪于2015年6月1日被判处有期徒刑八个月，系累犯"))
+    priors = extract_text(text)["defendants"][0]["prior_convictions"]
+    assert [(p["date"], p["charge"], p["sentence"]) for p in priors] == [("2015-06-01", "盗窃罪", "有期徒刑八个月")]
