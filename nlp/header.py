@@ -92,6 +92,10 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
         return Found(m.group(2), m.start(2), m.end(2), 0.95)
     if re.search(r"自诉人", text[:head_end]):
         return None
+    # A second instance without a header line: "某法院审理某人民检察院指控原审被告人…一案".
+    m3 = re.search(r"审理([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))指控", text)
+    if m3 and re.search(r"刑终|二审|上诉", text[: sec.body_end]):
+        return Found(m3.group(1), m3.start(1), m3.end(1), 0.8)
     m2 = re.search(r"([\u4e00-\u9fa5]{2,30}?人民检察院)以[^。]{0,40}起诉书", text)
     if m2:
         start = _extend_back(text, m2.end(1), m2.start(1) + len(m2.group(1)) - 5)

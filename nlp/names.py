@@ -43,7 +43,7 @@ def party_markers(text: str, lo: int, hi: int) -> list[PartyMarker]:
     out: list[PartyMarker] = []
     seen: set[str] = set()
     for m in PARTY_RE.finditer(text, lo, hi):
-        if not is_party_paragraph(text, m.start(), m.end()):
+        if not is_party_paragraph(text, m.start(), m.end()) or _civil_party(text, m.start()):
             continue
         name = m.group(1)
         if (name in seen or len(name) > 10 or name[0] in _NOT_PARTY_START or name in _NOT_NAME
@@ -52,6 +52,11 @@ def party_markers(text: str, lo: int, hi: int) -> list[PartyMarker]:
         seen.add(name)
         out.append(PartyMarker(Found(name, m.start(1), m.end(1), 0.95), m.start()))
     return out
+
+
+def _civil_party(text: str, start: int) -> bool:
+    # 附带民事诉讼被告人 is sued for damages, not prosecuted.
+    return text[max(0, start - 6): start].endswith(("民事诉讼", "附带民事", "民事"))
 
 
 def find_aliases(text: str, lo: int, hi: int) -> list[Found]:
@@ -71,6 +76,8 @@ _COMMON_WORDS = {
     "先后", "明知", "为了", "共同", "分别", "利用", "采用", "通过", "随后", "事后", "当场", "主动",
     "如实", "自愿", "被害", "家属", "亲属", "要求", "提出", "认为", "称其", "辩称", "供称", "房屋",
     "方面", "一方", "双方", "全部", "部分", "本人", "个人", "人员", "时任", "任职", "担任", "身为",
+    "上访", "上诉", "原审", "原系", "原任", "原纪", "曾任", "现任", "供认", "承认", "否认", "当庭",
+    "到庭", "所得", "具有", "没有", "不服", "对此", "经查", "其在", "单位", "公司",
 }
 _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
@@ -83,7 +90,7 @@ _MASK_RE = re.compile(
 _OUT_OF_CASE_RE = re.compile(
     r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判)"
 )
-_ROLE_MENTION_RE = re.compile(r"被告人(?:自报)?")
+_ROLE_MENTION_RE = re.compile(r"(?<!民事诉讼)(?<!附带民事)被告人(?:自报)?")
 
 
 def _name_at(text: str, pos: int) -> str | None:

@@ -324,3 +324,14 @@ def test_prior_with_details_stated_only_in_the_reasoning() -> None:
                      "被告人张小明曾因犯盗窃罪于2015年6月1日被判处有期徒刑八个月，系累犯"))
     priors = extract_text(text)["defendants"][0]["prior_convictions"]
     assert [(p["date"], p["charge"], p["sentence"]) for p in priors] == [("2015-06-01", "盗窃罪", "有期徒刑八个月")]
+
+
+def test_second_instance_without_header_line_and_civil_defendant() -> None:
+    text = SECOND_INSTANCE.replace("原公诉机关江南省青石市河东区人民检察院。\n", "").replace(
+        "住青石市。因涉嫌犯故意伤害罪",
+        "住青石市。因涉嫌犯故意伤害罪").replace(
+        "江南省青石市河东区人民法院审理", "附带民事诉讼被告人钱多多，女，1970年1月1日出生，住青石市。\n"
+        "江南省青石市河东区人民法院审理")
+    sheet = extract_text(text)
+    assert sheet["procuratorate"] == "江南省青石市河东区人民检察院"
+    assert [d["name"] for d in sheet["defendants"]] == ["邱剑峰"]
