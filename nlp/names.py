@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba
+
 from nlp.found import Found
 from nlp.sections import is_party_paragraph
 from nlp.surnames import has_surname
@@ -27,7 +29,7 @@ _ALIAS_RE = re.compile(
 
 
 # A "name" starting with a function word is a sentence about the defendant ("被告人系初犯，…").
-_NOT_PARTY_START = set("系已在对的将因等及与均亦也所该现")
+_NOT_PARTY_START = set("系已在对的将因等及与均亦也所该现犯")
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,18 @@ def _name_at(text: str, pos: int) -> str | None:
         if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
             cand = longer
     strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
-    if not has_surname(cand) and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
+    surname = has_surname(cand)
+    if _word_frequency(cand) >= (1000 if surname else 20):
+        return None  # a common word ("经营", "原则", "符合"), not a name
+    if not surname and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
         return None
     return cand
+
+
+def _word_frequency(word: str) -> int:
+    """Frequency of ``word`` in jieba's dictionary (0 for unknown words, as most names are)."""
+    jieba.dt.check_initialized()  # loads the dictionary once per process; spaCy's jieba shares it
+    return int(jieba.dt.FREQ.get(word) or 0)
 
 
 _COMPOUND_OK = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
