@@ -92,7 +92,10 @@ _MASK_RE = re.compile(
 _OUT_OF_CASE_RE = re.compile(
     r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判)"
 )
-_ROLE_MENTION_RE = re.compile(r"(?<!民事诉讼)(?<!附带民事)被告人(?:自报)?")
+# "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
+_ROLE_MENTION_RE = re.compile(
+    r"(?<!民事诉讼)(?<!附带民事)(?<![名两二三四五六七八九十各诸述该他体数])被告人(?:自报)?"
+)
 
 
 def _name_at(text: str, pos: int) -> str | None:

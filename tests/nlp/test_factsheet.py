@@ -335,3 +335,9 @@ def test_second_instance_without_header_line_and_civil_defendant() -> None:
     sheet = extract_text(text)
     assert sheet["procuratorate"] == "江南省青石市河东区人民检察院"
     assert [d["name"] for d in sheet["defendants"]] == ["邱剑峰"]
+
+
+def test_group_references_and_common_words_are_not_names() -> None:
+    text = ("经审理查明：被告人孙大圣、朱八戒经营一家公司。两被告人期股款由公司垫付。"
+            "被告人经营期间多次虚开发票。孙大圣、朱八戒到案后如实供述。")
+    assert [d["name"] for d in extract_text(text)["defendants"]] == ["孙大圣", "朱八戒"]
