@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.dates import parse_date, scan_dates
+from nlp.dates import scan_dates
 from nlp.found import Found
 from nlp.idcard import ID_RE, check_id
 from nlp.person import PersonFacts
 
 _ROLE = r"(?:被拘留人|被逮捕人|被讯问人|犯罪嫌疑人|嫌疑人|违法犯罪嫌疑人|被告人)?"
-_NAME_RE = re.compile(rf"{_ROLE}姓名[：:]?([\u4e00-\u9fa5×·]{{2,6}}?)(?=性别|[，,。；;：:]|曾用名|别名|绰号|$)")
+_NAME_RE = re.compile(
+    rf"(?:{_ROLE}姓名[：:]?|被讯问人[：:]|姓名[？?]答[：:]?)"
+    r"([\u4e00-\u9fa5×·]{2,6}?)(?=性别|[，,。；;：:]|曾用名|别名|绰号|$)"
+)
 _GENDER_RE = re.compile(r"性别[：:]?(男|女)")
 _BIRTH_RE = re.compile(r"出生(?:日期|年月日?)?[：:]?")
 _ETH_RE = re.compile(r"民族[：:]?([\u4e00-\u9fa5]{1,5}?族)")
@@ -41,9 +44,10 @@ def read_form_person(text: str) -> FormPerson | None:
         facts.gender = Found(g.group(1), g.start(1), g.end(1), 0.9)
     b = _BIRTH_RE.search(text)
     if b:
-        iso = parse_date(text[b.end(): b.end() + 16])
-        if iso:
-            facts.birth_date = Found(iso, b.end(), b.end() + len(text[b.end(): b.end() + 16].split("日")[0]) + 1, 0.85)
+        window = text[b.end(): b.end() + 20]
+        first = next((d for d in scan_dates(window) if not d.relative and d.iso), None)
+        if first is not None:
+            facts.birth_date = Found(first.iso, b.end() + first.start, b.end() + first.end, 0.85)
     e = _ETH_RE.search(text)
     if e:
         facts.ethnicity = Found(e.group(1), e.start(1), e.end(1), 0.9)

@@ -341,3 +341,14 @@ def test_group_references_and_common_words_are_not_names() -> None:
     text = ("经审理查明：被告人孙大圣、朱八戒经营一家公司。两被告人期股款由公司垫付。"
             "被告人经营期间多次虚开发票。孙大圣、朱八戒到案后如实供述。")
     assert [d["name"] for d in extract_text(text)["defendants"]] == ["孙大圣", "朱八戒"]
+
+
+def test_interrogation_record_question_and_answer() -> None:
+    text = ("讯问笔录\n时间：2021年1月5日10时\n地点：青石市公安局\n"
+            "问：你的姓名？答：刘大海。\n问：你的出生日期？答：1979年8月8日出生。\n"
+            "问：你因何被传唤？答：我涉嫌盗窃罪。")
+    sheet = extract_text(text)
+    assert sheet["document_type"] == "讯问笔录"
+    [d] = sheet["defendants"]
+    assert (d["name"], d["birth_date"], d["charges"]) == ("刘大海", "1979-08-08", ["盗窃罪"])
+    assert d["evidence"]["birth_date"]["text"] == "1979年8月8日"
