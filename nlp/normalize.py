@@ -2,13 +2,15 @@
 
 Contract: ``normalize(text)`` returns a :class:`NormText` whose ``text`` has full-width ASCII
 folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 曰→日 after a
-number) and whitespace removed (kept as one space only between two ASCII letters).
+number), whitespace removed (kept as one space only between two ASCII letters) and page
+furniture dropped ("第 2 页 共 5 页", "- 2 -" lines).
 ``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
 normalised text maps back exactly (``span_to_orig``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _CN_DIGITS = set("〇零一二两三四五六七八九十百千万")
@@ -47,15 +49,27 @@ def _is_ascii_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+# Page furniture that OCR and text layers put between the lines of a running text.
+_FURNITURE_RE = re.compile(
+    r"第\s*\d+\s*页\s*[，,/]?\s*共\s*\d+\s*页|(?m:^[ \t]*[-—]\s*\d+\s*[-—][ \t]*$)"
+)
+
+
 def normalize(text: str) -> NormText:
     """Fold widths, repair digit confusables and drop layout whitespace (see module doc)."""
     folded = [_fold_width(c) for c in text]
+    skip = bytearray(len(folded))
+    for m in _FURNITURE_RE.finditer("".join(folded)):
+        skip[m.start(): m.end()] = b"\x01" * (m.end() - m.start())
     out: list[str] = []
     orig: list[int] = []
     n = len(folded)
     i = 0
     while i < n:
         ch = folded[i]
+        if skip[i]:
+            i += 1
+            continue
         if ch.isspace():
             j = i
             while j < n and folded[j].isspace():

@@ -24,3 +24,8 @@ def test_space_kept_only_between_ascii_words() -> None:
 def test_digit_confusables() -> None:
     assert normalize("2l时许，2O17年").text == "21时许，2017年"
     assert normalize("Oliver").text == "Oliver"
+
+
+def test_page_furniture_is_dropped() -> None:
+    assert normalize("被告人张\n第 2 页 共 5 页\n小明，男").text == "被告人张小明，男"
+    assert normalize("刑初456\n- 3 -\n号").text == "刑初456号"
