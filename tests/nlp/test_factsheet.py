@@ -352,3 +352,28 @@ def test_interrogation_record_question_and_answer() -> None:
     [d] = sheet["defendants"]
     assert (d["name"], d["birth_date"], d["charges"]) == ("刘大海", "1979-08-08", ["盗窃罪"])
     assert d["evidence"]["birth_date"]["text"] == "1979年8月8日"
+
+
+def _evidence_objects(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        if {"page", "start", "end", "text", "boxes"} <= node.keys():
+            return [node]
+        return [e for value in node.values() for e in _evidence_objects(value)]
+    if isinstance(node, list):
+        return [e for value in node for e in _evidence_objects(value)]
+    return []
+
+
+@pytest.mark.parametrize("source", [JUDGMENT, PROBATION_REVOKED, SECOND_INSTANCE, DETENTION_WARRANT])
+def test_every_evidence_object_points_at_its_page_text(source: str) -> None:
+    noisy = source.replace("，", " ，").replace("年", "年\n", 3)
+    pages = ocr_pages(noisy, len(noisy) // 2, line_len=17)
+    sheet = extract_facts(pages, document_id=9)
+    found = _evidence_objects(sheet["evidence"]) + _evidence_objects(sheet["defendants"])
+    assert len(found) > 5
+    by_number = {p.number: p for p in pages}
+    for ev in found:
+        for piece in [ev, *ev.get("continues", [])]:
+            assert by_number[piece["page"]].text[piece["start"]:piece["end"]] == piece["text"]
+            assert piece["boxes"], piece
+        assert ev["document_id"] == 9 and 0 < ev["confidence"] <= 1
