@@ -73,7 +73,14 @@ def _parts(text: str, rng: tuple[int, int] | None, names: list[str]) -> dict[str
 
 
 def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
-    """All defendants of the document in order of first appearance."""
+    """Find all defendants of the document in order of first appearance, with their facts."""
+    defendants = _find_defendants(text, sec)
+    _read_outcomes(text, sec, defendants)
+    return defendants
+
+
+def _find_defendants(text: str, sec: Sections) -> list[Defendant]:
+    """Defendants from party paragraphs, a form's fields, or mentions in a fact section."""
     defendants: list[Defendant] = []
     markers = party_markers(text, *sec.defendants) if sec.defendants else []
     def_hi = sec.defendants[1] if sec.defendants else len(text)
@@ -101,6 +108,11 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
     else:
         for name in names_from_mentions(text[: sec.body_end]):
             defendants.append(Defendant(name=name))
+    return defendants
+
+
+def _read_outcomes(text: str, sec: Sections, defendants: list[Defendant]) -> None:
+    """Charges, sentence, probation status and reasoning-only priors of each defendant."""
     names = [d.name.value for d in defendants]
     verdict_parts = _parts(text, sec.verdict, names)
     reasoning_parts = _parts(text, sec.reasoning, names)
@@ -128,7 +140,6 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
             rp = reasoning_parts.get(name) or (sec.reasoning if len(defendants) == 1 else None)
             if rp:
                 d.on_probation = find_probation_offence(text, *rp)
-    return defendants
 
 
 _AFFIRMED_RE = re.compile(r"维持原判")
