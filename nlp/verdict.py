@@ -86,7 +86,7 @@ def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tu
 def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
     """Read charges and the final sentence from one defendant's verdict part."""
     out = VerdictFacts()
-    rv = re.search(r"撤销[^。；]{0,40}?缓刑", text[lo:hi])
+    rv = re.search(r"撤销[^。；]{0,80}?缓刑", text[lo:hi])
     if rv:
         out.revokes_probation = Found(True, lo + rv.start(), lo + rv.end(), 0.9)
     # Items that keep or set aside the first instance quote its sentence: not this verdict's.

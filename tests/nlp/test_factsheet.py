@@ -377,3 +377,10 @@ def test_every_evidence_object_points_at_its_page_text(source: str) -> None:
             assert by_number[piece["page"]].text[piece["start"]:piece["end"]] == piece["text"]
             assert piece["boxes"], piece
         assert ev["document_id"] == 9 and 0 < ev["confidence"] <= 1
+
+
+def test_revocation_naming_the_earlier_judgment_at_length() -> None:
+    text = PROBATION_REVOKED.replace(
+        "一、撤销本院对被告人赵六宣告缓刑六个月的部分。",
+        "一、撤销江南省青石市河东区人民法院（2019）江0102刑初88号刑事判决书中对被告人赵六宣告缓刑的部分。")
+    assert extract_text(text)["defendants"][0]["sentence"]["revokes_probation"] is True
