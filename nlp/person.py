@@ -146,7 +146,7 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
     return facts
 
 
-_IN_PROBATION_RE = re.compile(r"缓刑考验期(?:限)?内|撤销[^。；]{0,60}?缓刑")
+_IN_PROBATION_RE = re.compile(r"缓刑考验期(?:限)?内|撤销[^。；，]{0,20}缓刑")
 _OFFENCE_AFTER_RE = re.compile(r"^[^。；]{0,12}?(?:又犯|再犯|犯|实施|违反|发现|故意|重新|涉嫌)")
 _CONDITION_BEFORE_RE = re.compile(r"(?:禁止|应当遵守|应遵守|依法实行|接受|服从)[^。；]{0,16}$")
 
