@@ -111,6 +111,7 @@ _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
 _PRIOR_CHARGE_RE = re.compile(
     r"(?:因?犯(?!罪)|以|因)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
 )
+_NOT_A_NEW_MEASURE_RE = re.compile(r"(?:违反|解除|撤销|在)$")
 _NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
@@ -214,6 +215,10 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
             hits: list[tuple[re.Match[str], str]] = []
             for pattern, measure in _CUSTODY:
                 for hit in pattern.finditer(clause):
+                    # "违反取保候审规定", "在监视居住期间", "解除取保候审" name a measure, not a new one.
+                    if _NOT_A_NEW_MEASURE_RE.search(clause[max(0, hit.start() - 3): hit.start()]) or \
+                            clause[hit.end(): hit.end() + 2] in ("期间", "规定", "期满", "期限"):
+                        continue
                     if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
                         hits.append((hit, measure))
             hits.sort(key=lambda hm: hm[0].start())

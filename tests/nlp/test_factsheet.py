@@ -384,3 +384,9 @@ def test_revocation_naming_the_earlier_judgment_at_length() -> None:
         "一、撤销本院对被告人赵六宣告缓刑六个月的部分。",
         "一、撤销江南省青石市河东区人民法院（2019）江0102刑初88号刑事判决书中对被告人赵六宣告缓刑的部分。")
     assert extract_text(text)["defendants"][0]["sentence"]["revokes_probation"] is True
+
+
+def test_breach_of_bail_is_not_a_new_bail() -> None:
+    text = JUDGMENT.replace("2021年1月29日被逮捕。", "同日被取保候审，又因违反取保候审规定，于2021年1月29日被逮捕。")
+    events = extract_text(text)["defendants"][0]["custody_events"]
+    assert [e["measure"] for e in events] == ["刑事拘留", "取保候审", "逮捕"]
