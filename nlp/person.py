@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.charges import link_charge
+from nlp.charges import link_charge, nearest_charge
 from nlp.dates import DateMention, scan_dates
 from nlp.found import Found
 from nlp.idcard import ID_RE, check_id
@@ -281,9 +281,11 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         window = text[window_start:t_abs]
         charges: list[tuple[str, int]] = []
         for cm in _PRIOR_CHARGE_RE.finditer(window):
+            # Only real charge names: "因毒品犯罪被判处刑罚" names no charge.
             charges.extend(
                 (c, window_start + cm.start(1) + cm.group(1).find(c))
                 for c in split_charge_list(cm.group(1))
+                if link_charge(c) or nearest_charge(c)
             )
         if not charges:
             # "因盗窃被判处…": the act without 罪, named after the charge it was.
