@@ -281,11 +281,11 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         window = text[window_start:t_abs]
         charges: list[tuple[str, int]] = []
         for cm in _PRIOR_CHARGE_RE.finditer(window):
-            # Only real charge names: "因毒品犯罪被判处刑罚" names no charge.
+            # "因毒品犯罪被判处刑罚" names no charge; pre-1997 names (流氓罪) are kept as written.
             charges.extend(
                 (c, window_start + cm.start(1) + cm.group(1).find(c))
                 for c in split_charge_list(cm.group(1))
-                if link_charge(c) or nearest_charge(c)
+                if link_charge(c) or nearest_charge(c) or ("犯罪" not in c and len(c) <= 8)
             )
         if not charges:
             # "因盗窃被判处…": the act without 罪, named after the charge it was.
