@@ -390,3 +390,11 @@ def test_breach_of_bail_is_not_a_new_bail() -> None:
     text = JUDGMENT.replace("2021年1月29日被逮捕。", "同日被取保候审，又因违反取保候审规定，于2021年1月29日被逮捕。")
     events = extract_text(text)["defendants"][0]["custody_events"]
     assert [e["measure"] for e in events] == ["刑事拘留", "取保候审", "逮捕"]
+
+
+def test_vague_earlier_offence_is_a_prior_without_charge() -> None:
+    text = (JUDGMENT.replace("2015年6月1日因犯盗窃罪被青石市河西区人民法院判处有期徒刑八个月，并处罚金人民币二千元，"
+                             "2016年1月20日刑满释放。", "")
+            .replace("被告人张小明曾因犯罪被判处有期徒刑，系累犯", "被告人张小明曾因毒品犯罪被判处刑罚，系累犯"))
+    priors = extract_text(text)["defendants"][0]["prior_convictions"]
+    assert [p["charge"] for p in priors] == [None]
