@@ -23,6 +23,7 @@ class ChargeLexicon:
     official: frozenset[str]
     historical: frozenset[str]
     selective: tuple[str, ...]
+    aliases: dict[str, str]
 
 
 def _read_first_column(path: Path) -> list[str]:
@@ -32,11 +33,19 @@ def _read_first_column(path: Path) -> list[str]:
 
 @functools.cache
 def lexicon() -> ChargeLexicon:
-    """The charge lexicon (483 current names + historical names)."""
+    """Load the charge lexicon (483 current names + historical names), once."""
     official = _read_first_column(_LEXICON_DIR / "charges.tsv")
     historical = _read_first_column(_LEXICON_DIR / "charges_historical.tsv")
     selective = tuple(name for name in official + historical if "、" in name)
-    return ChargeLexicon(frozenset(official), frozenset(historical), selective)
+    # "偷越国（边）境罪" is written "偷越国境罪" or "偷越边境罪".
+    aliases: dict[str, str] = {}
+    for name in official + historical:
+        m = re.search(r"（([^）]+)）", name)
+        if m:
+            head, tail = name[: m.start()], name[m.end():]
+            aliases.setdefault(head + tail, name)
+            aliases.setdefault(head[:-1] + m.group(1) + tail, name)
+    return ChargeLexicon(frozenset(official), frozenset(historical), selective, aliases)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -45,7 +54,7 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _items_removed(written: str, official: str) -> bool:
-    """True when ``written`` is ``official`` with some 、-separated alternatives left out.
+    """Tell whether ``written`` is ``official`` with some 、-separated alternatives left out.
 
     Checked loosely: every character of the written form appears in order in the official name.
     """
@@ -58,13 +67,16 @@ def link_charge(written: str) -> str | None:
     written = written.strip()
     if not written.endswith("罪"):
         written += "罪"
-    if len(written) < 3:
+    # "犯罪罪", "犯X罪" are sentence fragments, not charge names.
+    if len(written) < 3 or written.startswith("犯"):
         return None
     lex = lexicon()
     if written in lex.official or written in lex.historical:
         return written
+    if written in lex.aliases:
+        return lex.aliases[written]
     best: str | None = None
-    for name in lex.selective:
+    for name in lex.selective + tuple(a for a in lex.aliases if "、" in a):
         if len(name) <= len(written) or not _items_removed(written, name):
             continue
         if not _head_matches(written, name):
@@ -73,7 +85,7 @@ def link_charge(written: str) -> str | None:
             len(name) == len(best) and name in lex.official and best not in lex.official
         ):
             best = name
-    return best
+    return lex.aliases.get(best, best) if best else None
 
 
 def _head_matches(written: str, official: str) -> bool:
@@ -84,5 +96,38 @@ def _head_matches(written: str, official: str) -> bool:
 
 
 def is_charge(written: str) -> bool:
-    """True when ``written`` is an official/historical name or a form of one."""
+    """Tell whether ``written`` is an official/historical name or a form of one."""
     return link_charge(written) is not None
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def nearest_charge(written: str) -> str | None:
+    """Official name within a small edit distance of a miswritten or mis-read charge.
+
+    Courts and OCR both garble names ("不符合安全生产标准的食品罪"); up to one edit per eight
+    characters (at least one) is accepted, the closest name wins, ties give ``None``.
+    """
+    if not written.endswith("罪") or len(written) < 4:
+        return None
+    budget = max(1, len(written) // 8)
+    best: list[tuple[int, str]] = []
+    for name in lexicon().official:
+        if abs(len(name) - len(written)) > budget:
+            continue
+        dist = _distance(written, name)
+        if dist <= budget:
+            best.append((dist, name))
+    best.sort()
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1]

@@ -54,10 +54,12 @@ def _num(s: str | None) -> int | None:
 
 def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
     """Every date mention in ``text`` in order, relative ones resolved (see module doc)."""
-    y = m = d = None
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
     if anchor:
-        parts = [int(p) for p in anchor.split("-")]
-        y, m, d = (parts + [None, None])[:3]  # type: ignore[assignment]
+        parts: list[int | None] = [int(p) for p in anchor.split("-")]
+        y, m, d = (parts + [None, None])[:3]
     for hit in DATE_RE.finditer(text):
         g = hit.groups()
         relative = True
@@ -78,8 +80,8 @@ def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
         elif g[8]:
             m, d = _num(g[8]), _num(g[9])
         elif g[10]:
-            if g[10] in ("次日", "翌日", "第二天", "次晨") and None not in (y, m, d):
-                nxt = _next_day(y, m, d)  # type: ignore[arg-type]
+            if g[10] in ("次日", "翌日", "第二天", "次晨") and y and m and d:
+                nxt = _next_day(y, m, d)
                 if nxt is not None:
                     y, m, d = nxt.year, nxt.month, nxt.day
         yield DateMention(hit.start(), hit.end(), _iso(y, m, d), relative)

@@ -12,16 +12,26 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.charges import link_charge
+from nlp.forms import read_form_person, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
-from nlp.person import PersonFacts, read_person, split_charge_list
+from nlp.person import (
+    PersonFacts,
+    find_probation_offence,
+    read_person,
+    read_priors_in,
+    split_charge_list,
+)
 from nlp.sections import Sections
 from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
 
 _COUNSEL_RE = re.compile(
     r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
 )
-_LOOSE_CHARGE_RE = re.compile(r"(?:犯|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪)")
+_LOOSE_CHARGE_RE = re.compile(
+    r"(?:犯(?!罪)|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪(?:[、和及][^，。；：:（()）“”、]{2,30}?罪)*)"
+)
+_FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表")
 _PRIOR_HINT_RE = re.compile(
     r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
 )
@@ -63,12 +73,20 @@ def _parts(text: str, rng: tuple[int, int] | None, names: list[str]) -> dict[str
 
 
 def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
-    """All defendants of the document in order of first appearance."""
+    """Find all defendants of the document in order of first appearance, with their facts."""
+    defendants = _find_defendants(text, sec)
+    _read_outcomes(text, sec, defendants)
+    return defendants
+
+
+def _find_defendants(text: str, sec: Sections) -> list[Defendant]:
+    """Defendants from party paragraphs, a form's fields, or mentions in a fact section."""
     defendants: list[Defendant] = []
     markers = party_markers(text, *sec.defendants) if sec.defendants else []
+    def_hi = sec.defendants[1] if sec.defendants else len(text)
     if markers:
         for i, mk in enumerate(markers):
-            hi = markers[i + 1].start if i + 1 < len(markers) else sec.defendants[1]  # type: ignore[index]
+            hi = markers[i + 1].start if i + 1 < len(markers) else def_hi
             counsel_m = re.search(r"(?:指定)?辩护人|诉讼代理人|法定代理人", text[mk.start:hi])
             block_hi = mk.start + counsel_m.start() if counsel_m else hi
             d = Defendant(name=mk.name)
@@ -79,19 +97,33 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
                 for c in _COUNSEL_RE.finditer(text, block_hi, hi)
             ]
             defendants.append(d)
+    elif sec.doc_type in _FORM_TYPES and (form := read_form_person(text)) is not None:
+        d = Defendant(name=form.name, person=form.person)
+        event = warrant_event(text, text[: sec.title_end][-3:])
+        if event is not None:
+            d.person.custody_events = [event]
+        d.charge_source = "form"
+        d.verdict.charges, d.verdict.charges_official = _charges_loose(text, 0, sec.body_end)
+        defendants.append(d)
     else:
-        lo, hi = sec.facts if sec.facts else (0, len(text))
         for name in names_from_mentions(text[: sec.body_end]):
             defendants.append(Defendant(name=name))
+    return defendants
+
+
+def _read_outcomes(text: str, sec: Sections, defendants: list[Defendant]) -> None:
+    """Charges, sentence, probation status and reasoning-only priors of each defendant."""
     names = [d.name.value for d in defendants]
     verdict_parts = _parts(text, sec.verdict, names)
     reasoning_parts = _parts(text, sec.reasoning, names)
     for d in defendants:
         name = d.name.value
         part = verdict_parts.get(name)
-        if sec.doc_type == "刑事判决书" and part:
+        if part and sec.verdict:
             d.verdict = read_verdict(text, *part)
-        if not d.verdict.charges and not d.verdict.acquitted:
+            if d.verdict.principal is None and _AFFIRMED_RE.search(text, *sec.verdict):
+                _read_affirmed(text, sec, d, single=len(defendants) == 1)
+        if not d.verdict.charges and not d.verdict.acquitted and d.charge_source != "form":
             d.charge_source = "reasoning"
             rpart = reasoning_parts.get(name)
             if rpart is None and sec.reasoning and len(defendants) == 1:
@@ -107,10 +139,41 @@ def extract_defendants(text: str, sec: Sections) -> list[Defendant]:
         if d.on_probation is None and sec.reasoning:
             rp = reasoning_parts.get(name) or (sec.reasoning if len(defendants) == 1 else None)
             if rp:
-                m = re.search(r"缓刑考验期(?:限)?内", text[rp[0]:rp[1]])
-                if m:
-                    d.on_probation = Found(True, rp[0] + m.start(), rp[0] + m.end(), 0.85)
-    return defendants
+                d.on_probation = find_probation_offence(text, *rp)
+
+
+_AFFIRMED_RE = re.compile(r"维持原判")
+_QUOTED_SENTENCE_RE = re.compile(r"判处|判决如下|判决：")
+
+
+def _read_affirmed(text: str, sec: Sections, d: Defendant, *, single: bool) -> None:
+    """Read the sentence an appeal leaves in force ("驳回上诉，维持原判").
+
+    It is the quoted first-instance verdict: the last sentence before the reasoning that
+    sentences this person (any such sentence when the document has one defendant).
+    """
+    end = sec.reasoning[0] if sec.reasoning else (sec.verdict[0] if sec.verdict else len(text))
+    start = sec.defendants[1] if sec.defendants else 0
+    name = d.name.value
+    chosen: tuple[int, int] | None = None
+    for m in _QUOTED_SENTENCE_RE.finditer(text, start, end):
+        s_lo = max(text.rfind("。", start, m.start()) + 1, start)
+        s_hi = text.find("。", m.end(), end)
+        s_hi = end if s_hi < 0 else s_hi
+        if single or name in text[s_lo:s_hi]:
+            chosen = (s_lo, s_hi)
+    if chosen is None:
+        return
+    quoted = read_verdict(text, *chosen)
+    if quoted.principal is None:
+        return
+    charges, official = d.verdict.charges, d.verdict.charges_official
+    d.verdict = quoted
+    if charges:
+        d.verdict.charges, d.verdict.charges_official = charges, official
+    if not d.verdict.charges:
+        d.verdict.charges, d.verdict.charges_official = _charges_loose(text, *chosen)
+    d.charge_source = "affirmed first instance"
 
 
 def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found], list[str | None]]:
@@ -131,11 +194,19 @@ def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found],
 
 
 def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | None) -> None:
-    """累犯/前科 stated only in the reasoning: a prior conviction without details."""
+    """Record a 累犯/前科 stated only in the reasoning, with what details it gives."""
     if d.person.prior_convictions or rng is None:
         return
     m = _PRIOR_HINT_RE.search(text, rng[0], rng[1])
     if not m:
+        return
+    # "曾因犯盗窃罪于2015年3月被某法院判处有期徒刑六个月": read it like a party paragraph.
+    s_lo = max(text.rfind("。", rng[0], m.start()) + 1, rng[0])
+    s_hi = text.find("。", m.end(), rng[1])
+    s_hi = rng[1] if s_hi < 0 else s_hi
+    detailed = read_priors_in(text, s_lo, s_hi)
+    if any(p.get("charge") for p in detailed):
+        d.person.prior_convictions.extend(detailed)
         return
     sentence = m.group(1) or m.group(2)
     d.person.prior_convictions.append({

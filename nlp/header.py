@@ -17,9 +17,13 @@ CASE_NO_RE = re.compile(
     rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}][\u4e00-\u9fa50-9]{{1,24}}?号"
 )
 _DOC_NO_RE = re.compile(
-    rf"([\u4e00-\u9fa5]{{1,14}})[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
+    rf"([\u4e00-\u9fa5]{{1,14}}(?:[（(][\u4e00-\u9fa5]{{1,4}}[）)][\u4e00-\u9fa5]{{1,6}})?)"
+    rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
 )
-_COURT_RE = re.compile(r"(?:人民法院|铁路运输法院|海事法院|军事法院|知识产权法院|互联网法院)")
+# 人民法院, 基层法院 (forestry districts), 铁路运输法院, 海事法院…: the name runs back from 法院.
+_COURT_RE = re.compile(r"法院")
+# Older numbers without the year in brackets: 格刑初字第117号.
+_BARE_CASE_NO_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}刑[初终再更监复][字]?第?\d+号")
 _PROC_RE = re.compile(r"(?:人民检察院|检察院)")
 _STOP_BACK = set("书，。：；、）)（(“”\"' 0123456789")
 
@@ -32,14 +36,17 @@ def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int =
 
 
 def find_case_number(text: str, sec: Sections) -> Found | None:
-    """The document's own 案号: the first one after the title (or in the header)."""
+    """Find the document's own 案号: the first one after the title (or in the header)."""
     lo = max(0, sec.title_end - 2)
     hi = max(sec.header[1], min(len(text), sec.title_end + 120))
     if sec.doc_type in ("刑事判决书", "other"):
         m = CASE_NO_RE.search(text, lo, hi) or CASE_NO_RE.search(text, 0, hi)
         if m:
             return Found(m.group(0), m.start(), m.end(), 0.95)
-    m2 = _DOC_NO_RE.search(text, lo, hi)
+        bare = _BARE_CASE_NO_RE.search(text, sec.title_end, hi)
+        if bare:
+            return Found(bare.group(0), bare.start(), bare.end(), 0.8)
+    m2 = _DOC_NO_RE.search(text, sec.title_end, hi)
     if m2:
         return Found(m2.group(0), m2.start(), m2.end(), 0.85)
     m = CASE_NO_RE.search(text, 0, hi)
@@ -59,7 +66,7 @@ def _organisation(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> Foun
 
 
 def find_court(text: str, sec: Sections) -> Found | None:
-    """The court that issued a judgment (header), or the court a procuratorate addresses."""
+    """Find the court that issued a judgment (header), or the court an 起诉书 addresses."""
     if sec.doc_type == "刑事判决书" or sec.doc_type == "other":
         found = _organisation(text, _COURT_RE, 0, max(sec.title_end + 10, 80))
         if found:
@@ -85,6 +92,10 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
         return Found(m.group(2), m.start(2), m.end(2), 0.95)
     if re.search(r"自诉人", text[:head_end]):
         return None
+    # A second instance without a header line: "某法院审理某人民检察院指控原审被告人…一案".
+    m3 = re.search(r"审理([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))指控", text)
+    if m3 and re.search(r"刑终|二审|上诉", text[: sec.body_end]):
+        return Found(m3.group(1), m3.start(1), m3.end(1), 0.8)
     m2 = re.search(r"([\u4e00-\u9fa5]{2,30}?人民检察院)以[^。]{0,40}起诉书", text)
     if m2:
         start = _extend_back(text, m2.end(1), m2.start(1) + len(m2.group(1)) - 5)
@@ -92,28 +103,36 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
     return None
 
 
-_PROCEDURES = (
-    (re.compile(r"转为?(?:适用)?普通程序|转为普通程序"), "普通程序"),
-    (re.compile(r"速裁程序"), "速裁程序"),
-    (re.compile(r"简易程序"), "简易程序"),
-    (re.compile(r"普通程序"), "普通程序"),
-)
+_SWITCH_RE = re.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?(普通程序|简易程序)")
+_PROCEDURE_RE = re.compile(r"(速裁程序|简易程序|普通程序)")
+_PROPOSED_RE = re.compile(r"建议[^，。；]{0,12}$|以$")
 
 
 def find_procedure(text: str, sec: Sections) -> Found | None:
-    """简易程序 / 普通程序 / 速裁程序 as stated before the reasoning (a switch to 普通 wins)."""
+    """Find the procedure the court applied, as stated before the reasoning.
+
+    A switch ("变更为普通程序") wins; a procedure only proposed by the prosecution ("建议适用简易程序",
+    "以简易程序向本院提起公诉") yields to the one the court states.
+    """
     end = sec.reasoning[0] if sec.reasoning else sec.body_end
-    for pattern, name in _PROCEDURES:
-        m = pattern.search(text, 0, end)
-        if m:
-            return Found(name, m.start(), m.end(), 0.9)
-    return None
+    switches = list(_SWITCH_RE.finditer(text, sec.title_end, end))
+    if switches:
+        m = switches[-1]
+        return Found(m.group(1), m.start(1), m.end(1), 0.9)
+    stated = list(_PROCEDURE_RE.finditer(text, sec.title_end, end))
+    applied = [m for m in stated if not _PROPOSED_RE.search(text[max(0, m.start() - 16): m.start()])]
+    chosen = applied[0] if applied else (stated[0] if stated else None)
+    if chosen is None:
+        return None
+    return Found(chosen.group(1), chosen.start(), chosen.end(), 0.9 if applied else 0.7)
 
 
 def find_guilty_plea(text: str, sec: Sections) -> Found | None:
-    """The first 认罪认罚 mention in the body (statutes appended after the verdict are ignored)."""
-    m = re.search(r"认罪认罚", text[: sec.body_end])
-    return Found(True, m.start(), m.end(), 0.9) if m else None
+    """Find the first affirmed 认罪认罚 in the body (statutes after the verdict are ignored)."""
+    for m in re.finditer(r"认罪认罚", text[: sec.body_end]):
+        if not re.search(r"(?:不|未|没有|拒绝|拒不)[^，。；]{0,3}$", text[max(0, m.start() - 5): m.start()]):
+            return Found(True, m.start(), m.end(), 0.9)
+    return None
 
 
 _BAC_RE = re.compile(

@@ -15,7 +15,7 @@ _CHECK = "10X98765432"
 
 
 def check_char(first17: str) -> str:
-    """The MOD 11-2 check character for the first 17 digits."""
+    """Compute the MOD 11-2 check character for the first 17 digits."""
     total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK[total % 11]
 

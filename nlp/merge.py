@@ -1,14 +1,16 @@
 """Merge the fact sheets of one case's documents, reporting every disagreement.
 
 ``merge_factsheets(sheets)`` matches defendants across sheets by ID number, else by name
-(typo-tolerant), fills each field from the first sheet that states it, and lists under
-``"conflicts"`` every field where sheets state different values
-(``{"defendant", "field", "values": [{"value", "evidence", "document_id"}]}``). Nothing is
-resolved silently: the merged value is the first stated one, flagged by its conflict entry.
+(typo-tolerant), and lists under ``"conflicts"`` every field where sheets state different values
+(``{"defendant", "field", "values": [{"value", "evidence", "document_id"}]}``): names, identity
+fields, sentence, and charges added or dropped. Nothing is resolved silently: the merged value is
+the first stated one (or the most precise of compatible dates, "1985-11" vs "1985-11-05"), and a
+disagreement always has its conflict entry. Lists (custody events, priors) are united.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,8 +76,10 @@ def _merge_defendant(
     for key in _DEF_FIELDS:
         stated = [(d[key], d, s, key) for d, s in group if d.get(key) is not None]
         if stated:
-            out[key] = stated[0][0]
-            if len({repr(v) for v, *_ in stated}) > 1:
+            # The most precise value is kept; "1985-11" and "1985-11-05" do not disagree.
+            out[key] = max((v for v, *_ in stated), key=lambda v: len(str(v)))
+            values = [v for v, *_ in stated]
+            if any(not _compatible(a, b) for a in values for b in values):
                 conflicts.append(_conflict(name, key, stated))
     for key in _LIST_FIELDS:
         stated = [(d.get(key, []), d, s, key) for d, s in group]
@@ -93,6 +97,15 @@ def _merge_defendant(
     out["on_probation_at_offense"] = any(d.get("on_probation_at_offense") for d, _ in group)
     out["sources"] = [s.get("document_id") for _, s in group]
     return out
+
+
+_ISO_DATE = re.compile(r"\d{4}(?:-\d\d){0,2}")
+
+
+def _compatible(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str) and _ISO_DATE.fullmatch(a) and _ISO_DATE.fullmatch(b):
+        return a.startswith(b) or b.startswith(a)
+    return bool(a == b)
 
 
 def _conflict(name: str, field: str, stated: list[tuple[Any, dict[str, Any], dict[str, Any], str]]) -> dict[str, Any]:

@@ -9,20 +9,27 @@ by punctuation or a function word.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
+import jieba
+
 from nlp.found import Found
+from nlp.sections import is_party_paragraph
+from nlp.surnames import has_surname
 
 NAME_CHARS = r"[\u4e00-\u9fa5A-Za-z0-9×Xx＊*·•．.ⅹ]"
 _ROLE = r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|罪犯|被告)"
 PARTY_RE = re.compile(
-    rf"{_ROLE}(?:[（(](?:原审)?(?:被告人|被告|犯罪嫌疑人)[）)])?(?:自报|自称)?({NAME_CHARS}{{1,12}}?)"
+    rf"{_ROLE}(?:[（(](?:原审)?(?:被告人|被告|犯罪嫌疑人)[）)])?[：:]?(?:自报|自称)?({NAME_CHARS}{{1,12}}?)"
     r"(?=[，,（(。；;:：]|$)"
 )
 _ALIAS_RE = re.compile(
     r"(?:绰号|外号|别名|化名|曾用名|又名|小名)[：:]?[“\"「]?([\u4e00-\u9fa5A-Za-z0-9]{1,8}?)[”\"」，,。；)）]"
 )
+
+
+# A "name" starting with a function word is a sentence about the defendant ("被告人系初犯，…").
+_NOT_PARTY_START = set("系已在对的将因等及与均亦也所该现犯")
 
 
 @dataclass(frozen=True)
@@ -38,15 +45,20 @@ def party_markers(text: str, lo: int, hi: int) -> list[PartyMarker]:
     out: list[PartyMarker] = []
     seen: set[str] = set()
     for m in PARTY_RE.finditer(text, lo, hi):
-        prev = text[m.start() - 1] if m.start() > 0 else "。"
-        if m.start() > lo and prev not in "。；;：:）)”\"" and not prev.isdigit():
+        if not is_party_paragraph(text, m.start(), m.end()) or _civil_party(text, m.start()):
             continue
         name = m.group(1)
-        if name in seen or len(name) > 10 or name in ("单位",):
+        if (name in seen or len(name) > 10 or name[0] in _NOT_PARTY_START or name in _NOT_NAME
+                or name.startswith("单位")):
             continue
         seen.add(name)
         out.append(PartyMarker(Found(name, m.start(1), m.end(1), 0.95), m.start()))
     return out
+
+
+def _civil_party(text: str, start: int) -> bool:
+    # 附带民事诉讼被告人 is sued for damages, not prosecuted.
+    return text[max(0, start - 6): start].endswith(("民事诉讼", "附带民事", "民事"))
 
 
 def find_aliases(text: str, lo: int, hi: int) -> list[Found]:
@@ -57,86 +69,145 @@ def find_aliases(text: str, lo: int, hi: int) -> list[Found]:
 # Characters that end a name when they follow it in running text.
 _STOP_AFTER = set(
     "，,。；;：:、（(）)“”\"在的于因将与和及等伙同以被为系从到向对把持驾采明先利通趁经又再已共均分即遂便还也并"
-    "是无未拒不冒窜至去来携骑进乘租购用拿使自称所之后前时就则才都各仍亦曾因从而今"
+    "是无未拒不冒窜至去携骑乘租购用拿使称所之后前时就则才都各仍亦曾因而今虚酒归案犯到供辩"
+    "虽但却既身"
 )
-_NOT_NAME_START = set("的在于及等均所亦供辩与和对同其该本上下某各")
+# Words that often follow 被告人 in running text and start with a surname-like character.
+_COMMON_WORDS = {
+    "应当", "驾驶", "驾车", "向公", "常住", "管理", "车主", "持刀", "伙同", "纠集", "携带", "多次",
+    "先后", "明知", "为了", "共同", "分别", "利用", "采用", "通过", "随后", "事后", "当场", "主动",
+    "如实", "自愿", "被害", "家属", "亲属", "要求", "提出", "认为", "称其", "辩称", "供称", "房屋",
+    "方面", "一方", "双方", "全部", "部分", "本人", "个人", "人员", "时任", "任职", "担任", "身为",
+    "上访", "上诉", "原审", "原系", "原任", "原纪", "曾任", "现任", "供认", "承认", "否认", "当庭",
+    "到庭", "所得", "具有", "没有", "不服", "对此", "经查", "其在", "单位", "公司",
+}
 _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
     "对其", "辩护人", "自愿", "如实", "主动", "犯罪", "行为", "签名", "认罪", "无异", "提出",
 }
-_MASK_RE = re.compile(r"[\u4e00-\u9fa5]{1,2}(?:某某|某|××|×|XX|X|ⅹ)[0-9甲乙丙丁戊一二三四五]?")
-_LIST_SEP = ("、", "和", "及", "与", "，")
+_MASK_RE = re.compile(
+    r"(?:[\u4e00-\u9fa5]{2}(?=某)|[\u4e00-\u9fa5])[0-9]?(?:某某|某|××|×|XX|xx|X|x|ⅹ)"
+    r"(?:[0-9]|[甲乙丙丁戊己庚辛](?![\u4e00-\u9fa5]{0,0}某))?"
+)
+_OUT_OF_CASE_RE = re.compile(
+    r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判)"
+)
+# "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
+_ROLE_MENTION_RE = re.compile(
+    r"(?<!民事诉讼)(?<!附带民事)(?<![名两二三四五六七八九十各诸述该他体数])被告人(?:自报)?"
+)
 
 
-def _candidate_names(run: str) -> list[tuple[str, int]]:
-    """Candidate names at the start of ``run`` with a boundary score (2 strong, 1 weak, 0)."""
-    mask = _MASK_RE.match(run)
-    if mask:
-        return [(mask.group(0), 3)]
-    out = []
-    for length in (2, 3, 4):
-        if len(run) < length:
-            break
-        cand = run[:length]
-        nxt = run[length] if len(run) > length else "。"
-        score = 2 if nxt in _STOP_AFTER else 0
-        out.append((cand, score))
-    return out
+def _name_at(text: str, pos: int) -> str | None:
+    """Read the name starting at ``pos``: a mask (张某某, 王2某), or 2-3 characters.
+
+    The length is chosen by how the text uses the candidates: "吴鸿受他人" is 吴鸿 when 吴鸿 also
+    occurs elsewhere without 受; a longer form is kept when every occurrence of the shorter one
+    continues with the same character (李文奇).
+    """
+    mask = _MASK_RE.match(text, pos)
+    if mask and _mask_ok(mask.group(0)):
+        # 仇某刚: a mask that keeps the given name's last character, told by how the longer
+        # form is used elsewhere in the text.
+        longer = text[pos: mask.end() + 1]
+        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and longer[-1] not in _STOP_AFTER
+                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0)) == 0):
+            return longer
+        return mask.group(0)
+    base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
+    cand = text[pos: pos + base]
+    if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
+        return None
+    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在":
+        return None
+    nxt = text[pos + base: pos + base + 1] or "。"
+    if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):
+        longer = cand + nxt
+        b_short = _bounded(text, cand, exclude=nxt)
+        b_long = _bounded(text, longer)
+        if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
+            cand = longer
+    strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
+    surname = has_surname(cand)
+    if _word_frequency(cand) >= (1000 if surname else 20):
+        return None  # a common word ("经营", "原则", "符合"), not a name
+    if not surname and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
+        return None
+    return cand
+
+
+def _word_frequency(word: str) -> int:
+    """Frequency of ``word`` in jieba's dictionary (0 for unknown words, as most names are)."""
+    jieba.dt.check_initialized()  # loads the dictionary once per process; spaCy's jieba shares it
+    return int(jieba.dt.FREQ.get(word) or 0)
+
+
+_COMPOUND_OK = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+                "司徒", "夏侯", "令狐", "钟离", "端木", "西门", "南宫", "独孤", "呼延", "申屠"}
+
+
+def _mask_ok(mask: str) -> bool:
+    if mask[0] in "其该本某此原被":
+        return False
+    # Two characters before 某 only for a compound surname (欧阳某), not 韩张某某.
+    return not (len(mask) > 2 and mask[1] not in "某×Xx0123456789ⅹ" and mask[:2] not in _COMPOUND_OK)
+
+
+def _bounded(text: str, name: str, exclude: str = "") -> int:
+    """How often ``name`` occurs followed by a name boundary (other than ``exclude``)."""
+    count = 0
+    for m in re.finditer(re.escape(name), text):
+        nxt = text[m.end(): m.end() + 1] or "。"
+        if nxt != exclude and (nxt in _STOP_AFTER or not re.fullmatch(r"[\u4e00-\u9fa5]", nxt)):
+            count += 1
+    return count
 
 
 def names_from_mentions(text: str) -> list[Found]:
-    """Defendant names voted from every "被告人…" mention, in order of first mention."""
-    mentions: list[tuple[int, str]] = []
-    for m in re.finditer(r"(?:被告人|犯罪嫌疑人|被告)(?:自报)?", text):
+    """Defendant names from every "被告人…" mention, in order of first mention.
+
+    Lists ("被告人黄爽、彭林和龚万云") are followed through 、 and 和; a name marked as dealt with
+    elsewhere ("（另案处理）", "（均已判决）") is not a defendant of this case.
+    """
+    chosen: dict[str, int] = {}
+    excluded: set[str] = set()
+    for m in _ROLE_MENTION_RE.finditer(text):
         pos = m.end()
-        # A list of names: 被告人黄爽、彭林和龚万云
-        for _ in range(6):
-            run_m = re.match(rf"{NAME_CHARS}{{1,8}}", text[pos:])
-            if not run_m:
+        chain: list[tuple[str, int]] = []
+        for _ in range(8):
+            name = _name_at(text, pos)
+            if name is None:
                 break
-            mentions.append((pos, text[pos: pos + 8]))
-            cands = _candidate_names(text[pos: pos + 8])
-            best = next((c for c, s in cands if s >= 2), None)
-            if best is None:
+            chain.append((name, pos))
+            after = pos + len(name)
+            out = _OUT_OF_CASE_RE.match(text, after)
+            if out:
+                # "（均另案处理）" closes a list: everyone listed after the first is elsewhere.
+                group = re.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
+                gone = chain if group else chain[-1:]
+                excluded.update(n for n, _ in gone)
                 break
-            after = pos + len(best)
-            if after < len(text) and text[after] in "、和及与" and re.match(
-                rf"{NAME_CHARS}{{2}}", text[after + 1:]
-            ):
+            if after < len(text) and text[after] in "、和":
                 pos = after + 1
                 continue
             break
-    support: Counter[str] = Counter()
-    weak: Counter[str] = Counter()
-    for _, run in mentions:
-        for cand, score in _candidate_names(run):
-            if score >= 2:
-                support[cand] += 1
-            weak[cand] += 1
-    chosen: dict[str, int] = {}
-    for pos, run in mentions:
-        cands = _candidate_names(run)
-        best_name = None
-        best_score = -1.0
-        for cand, score in cands:
-            if cand[0] in _NOT_NAME_START or cand in _NOT_NAME or not _plausible(cand):
-                continue
-            value = support[cand] * 2 + weak[cand] * 0.5 + (0.6 if len(cand) == 3 else 0)
-            value += 1.5 if score >= 2 else 0
-            if value > best_score:
-                best_name, best_score = cand, value
-        if best_name and support[best_name] > 0 and best_name not in chosen:
-            chosen[best_name] = pos
-    names = _drop_prefixes(chosen)
+        for name, p in chain:
+            chosen.setdefault(name, p)
+    # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here.
+    for name in list(chosen):
+        for m in re.finditer(re.escape(name), text):
+            if _OUT_OF_CASE_RE.match(text, m.end()):
+                excluded.add(name)
+                break
+    names = {n: p for n, p in chosen.items() if n not in excluded}
+    names = _drop_prefixes(names)
     return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
 
 
-def _plausible(cand: str) -> bool:
-    return all(re.fullmatch(NAME_CHARS, c) for c in cand) and not any(c.isdigit() for c in cand[:1])
-
-
 def _drop_prefixes(chosen: dict[str, int]) -> dict[str, int]:
-    # "彭林" and "彭林手" both chosen: the shorter one with support is the name.
+    # "彭林" and "彭林手" both chosen: the shorter one is the name.
     names = dict(chosen)
     for a in list(names):
         for b in list(names):

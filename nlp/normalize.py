@@ -2,13 +2,15 @@
 
 Contract: ``normalize(text)`` returns a :class:`NormText` whose ``text`` has full-width ASCII
 folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 曰→日 after a
-number) and whitespace removed (kept as one space only between two ASCII letters/digits).
+number), whitespace removed (kept as one space only between two ASCII letters) and page
+furniture dropped ("第 2 页 共 5 页", "- 2 -" lines).
 ``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
 normalised text maps back exactly (``span_to_orig``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _CN_DIGITS = set("〇零一二两三四五六七八九十百千万")
@@ -43,24 +45,36 @@ def _fold_width(ch: str) -> str:
     return ch
 
 
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _is_ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+# Page furniture that OCR and text layers put between the lines of a running text.
+_FURNITURE_RE = re.compile(
+    r"第\s*\d+\s*页\s*[，,/]?\s*共\s*\d+\s*页|(?m:^[ \t]*[-—]\s*\d+\s*[-—][ \t]*$)"
+)
 
 
 def normalize(text: str) -> NormText:
     """Fold widths, repair digit confusables and drop layout whitespace (see module doc)."""
     folded = [_fold_width(c) for c in text]
+    skip = bytearray(len(folded))
+    for m in _FURNITURE_RE.finditer("".join(folded)):
+        skip[m.start(): m.end()] = b"\x01" * (m.end() - m.start())
     out: list[str] = []
     orig: list[int] = []
     n = len(folded)
     i = 0
     while i < n:
         ch = folded[i]
+        if skip[i]:
+            i += 1
+            continue
         if ch.isspace():
             j = i
             while j < n and folded[j].isspace():
                 j += 1
-            if out and j < n and _is_ascii_alnum(out[-1]) and _is_ascii_alnum(folded[j]):
+            if out and j < n and _is_ascii_letter(out[-1]) and _is_ascii_letter(folded[j]):
                 out.append(" ")
                 orig.append(i)
             i = j
@@ -73,7 +87,7 @@ def normalize(text: str) -> NormText:
         prev = out[k - 1] if k else ""
         nxt = out[k + 1] if k + 1 < len(out) else ""
         if ch in _TO_ZERO or ch in _TO_ONE:
-            if prev.isdigit() or (nxt.isdigit() and not prev.isalpha()):
+            if prev.isdigit() or (nxt.isdigit() and not _is_ascii_letter(prev)):
                 out[k] = "0" if ch in _TO_ZERO else "1"
         elif ch == "曰" and (prev.isdigit() or prev in _CN_DIGITS):
             out[k] = "日"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.charges import link_charge
+from nlp.charges import link_charge, nearest_charge
 from nlp.dates import DateMention, scan_dates
 from nlp.found import Found
 from nlp.idcard import ID_RE, check_id
@@ -26,7 +26,7 @@ _ETH_RE = re.compile(
 )
 _GENDER_RE = re.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
 
-CHARGE_TEXT_RE = re.compile(r"犯([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
+CHARGE_TEXT_RE = re.compile(r"犯(?!罪)([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
 
 
 def split_charge_list(s: str) -> list[str]:
@@ -83,6 +83,8 @@ def _birth_date(text: str, lo: int, hi: int, dates: list[DateMention]) -> Found 
             continue
         after = text[d.end: d.end + 3]
         before = text[max(lo, d.start - 2): d.start]
+        # "1990年10月9日（户籍登记为1989年11月29日）出生": the first date is the one stated.
+        after = re.sub(r"^[（(][^）)]{0,30}[）)]", "", after + text[d.end + 3: d.end + 40])
         if after.startswith(("出生", "生", "日生")) or before.endswith(("生于", "出生于")):
             return Found(d.iso, d.start, d.end, 0.95)
     return None
@@ -92,18 +94,25 @@ _CUSTODY = (
     (re.compile(r"指定居所监视居住"), "指定居所监视居住"),
     (re.compile(r"监视居住"), "监视居住"),
     (re.compile(r"取保候审"), "取保候审"),
-    (re.compile(r"刑事拘留|(?<!行政)(?<!司法)拘留(?!所|证)"), "刑事拘留"),
+    (re.compile(r"刑事拘留|刑拘|(?<!行政)(?<!司法)(?<!治安)拘留(?!所|证)"), "刑事拘留"),
     (re.compile(r"逮捕"), "逮捕"),
     (re.compile(r"拘传"), "拘传"),
     (re.compile(r"留置"), "其他"),
-    (re.compile(r"(?<!现)(?:临时)?羁押(?!于[^，。]{0,20}看守所[，。]?$)|(?<!现)被羁押"), "羁押"),
+    # 羁押 is an event only when someone is put there ("被羁押", "临时羁押于"), not
+    # "停止计算羁押期限" / "恢复羁押" / "现羁押于".
+    (re.compile(r"(?:被|临时|予以|先行|送)羁押(?!期)"), "羁押"),
 )
 _ADMIN_RE = re.compile(
     r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
 )
-_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行")
+_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行|单处罚金|被处罚金")
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
+_PRIOR_CHARGE_RE = re.compile(
+    r"(?:因?犯(?!罪)|以|因)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
+)
+_NOT_A_NEW_MEASURE_RE = re.compile(r"(?:违反|解除|撤销|在)$")
+_NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
 def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
@@ -134,10 +143,32 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
         if facts.gender is None and check.gender and "check_char" not in check.problems:
             facts.gender = Found(check.gender, idm.start(1), idm.end(1), 0.7)
     _read_history(text, name_end, hi, dates, facts)
-    prob = re.search(r"缓刑考验期(?:限)?内|撤销[^。；]{0,20}缓刑", text[lo:hi])
-    if prob:
-        facts.on_probation = Found(True, lo + prob.start(), lo + prob.end(), 0.9)
+    facts.on_probation = find_probation_offence(text, lo, hi)
     return facts
+
+
+_IN_PROBATION_RE = re.compile(r"缓刑考验期(?:限)?内|撤销[^。；，]{0,20}缓刑")
+_OFFENCE_AFTER_RE = re.compile(r"^[^。；]{0,12}?(?:又犯|再犯|犯|实施|违反|发现|故意|重新|涉嫌)")
+_CONDITION_BEFORE_RE = re.compile(r"(?:禁止|应当遵守|应遵守|依法实行|接受|服从)[^。；]{0,16}$")
+
+
+def find_probation_offence(text: str, lo: int, hi: int) -> Found | None:
+    """Find where ``text[lo:hi]`` says an offence fell in a 缓刑考验期, or a 缓刑 is revoked.
+
+    Conditions attached to a new probation ("禁止被告人在缓刑考验期限内进入…") do not count.
+    """
+    for m in _IN_PROBATION_RE.finditer(text, lo, hi):
+        if m.group(0).startswith("撤销"):
+            return Found(True, m.start(), m.end(), 0.85)
+        before = text[max(lo, m.start() - 18): m.start()]
+        if _CONDITION_BEFORE_RE.search(before):
+            continue
+        # "…在缓刑考验期内又犯…" or "现仍在缓刑考验期内".
+        if _OFFENCE_AFTER_RE.search(text[m.end(): m.end() + 16]) or before.endswith(
+            ("仍在", "尚在", "现在", "系在", "正在")
+        ):
+            return Found(True, m.start(), m.end(), 0.9)
+    return None
 
 
 def _date_before(dates: list[DateMention], lo: int, pos: int) -> DateMention | None:
@@ -151,9 +182,9 @@ def _date_before(dates: list[DateMention], lo: int, pos: int) -> DateMention | N
 def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     for s_lo, s_hi in _sentences(text, lo, hi):
         sentence = text[s_lo:s_hi]
-        is_prior = bool(_PRIOR_TRIGGER_RE.search(sentence)) and not _THIS_CASE_RE.search(
-            sentence[: (_PRIOR_TRIGGER_RE.search(sentence).start())]  # type: ignore[union-attr]
-        )
+        trigger = _PRIOR_TRIGGER_RE.search(sentence)
+        # A judgment named before any "涉嫌/因本案" is an earlier case.
+        is_prior = trigger is not None and not _THIS_CASE_RE.search(sentence[: trigger.start()])
         if is_prior:
             # "…刑满释放，因涉嫌犯盗窃罪于…被刑事拘留": the tail is about this case.
             last_trigger = list(_PRIOR_TRIGGER_RE.finditer(sentence))[-1]
@@ -171,73 +202,109 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
             if in_clause:
                 last_date = in_clause[-1]
             admin = _ADMIN_RE.search(clause)
-            if admin and not _THIS_CASE_RE.search(sentence):
-                ds = [d for d in in_clause if d.end <= c_lo + admin.start()] or (
-                    [last_date] if last_date else []
-                )
-                for d in ds or [None]:
+            if admin:
+                ds: list[DateMention | None] = [
+                    d for d in in_clause if d.end <= c_lo + admin.start()
+                ] or ([last_date] if last_date else [None])
+                for d in ds:
                     facts.administrative_penalties.append({
                         "date": Found(d.iso, d.start, d.end, 0.85) if d else None,
                         "penalty": Found(admin.group(0), c_lo + admin.start(), c_lo + admin.end(), 0.9),
                     })
                 continue
-            if admin and admin.group(0) in ("行政拘留", "治安拘留"):
-                measure_hit = (admin, "行政拘留")
-            else:
-                measure_hit = None
-                for pattern, measure in _CUSTODY:
-                    hit = pattern.search(clause)
-                    if hit:
-                        measure_hit = (hit, measure)
-                        break
-            if measure_hit is None:
+            hits: list[tuple[re.Match[str], str]] = []
+            for pattern, measure in _CUSTODY:
+                for hit in pattern.finditer(clause):
+                    # "违反取保候审规定", "在监视居住期间", "解除取保候审" name a measure, not a new one.
+                    if _NOT_A_NEW_MEASURE_RE.search(clause[max(0, hit.start() - 3): hit.start()]) or \
+                            clause[hit.end(): hit.end() + 2] in ("期间", "规定", "期满", "期限"):
+                        continue
+                    if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
+                        hits.append((hit, measure))
+            hits.sort(key=lambda hm: hm[0].start())
+            executed = re.search(r"由[^，。]{0,20}执行$", clause)
+            if not hits and executed and in_clause and facts.custody_events:
+                # "…被批准逮捕，同月24日由某公安局执行": the arrest happened when executed.
+                prev = facts.custody_events[-1]
+                if prev["measure"].value == "逮捕":
+                    done = in_clause[-1]
+                    prev["date"] = Found(done.iso, done.start, done.end, 0.85)
                 continue
-            hit, measure = measure_hit
-            if measure == "羁押" and clause.startswith("现"):
+            # "现羁押于…" states where someone is, not a measure taken ("现因涉嫌…被刑事拘留" is one).
+            if not hits or re.match(r"现(?:羁押|押|在押|关押|被羁押|羁于)", clause):
                 continue
-            date = _date_before(dates, c_lo, c_lo + hit.start()) or last_date
-            if date is None:
+            if hits[0][1] == "逮捕" and _NOT_EXECUTED_RE.search(text, c_hi, s_hi):
                 continue
-            event = {
-                "measure": Found(measure, c_lo + hit.start(), c_lo + hit.end(), 0.9),
-                "date": Found(date.iso, date.start, date.end, 0.9 if not date.relative else 0.85),
-            }
-            prev = facts.custody_events[-1] if facts.custody_events else None
-            # 批准逮捕 then 执行逮捕 is one arrest, dated when it was executed.
-            if prev and measure == "逮捕" and prev["measure"].value == "逮捕" and (
-                "批准" in text[prev["measure"].start - 4: prev["measure"].end]
-                or "决定" in text[prev["measure"].start - 6: prev["measure"].end]
-                or prev["date"].value == date.iso
-            ):
-                facts.custody_events[-1] = event
-                continue
-            facts.custody_events.append(event)
+            # "分别于同年3月16日、3月30日被刑事拘留和逮捕": dates pair with measures in order.
+            paired = len(hits) > 1 and len(in_clause) == len(hits)
+            for k, (hit, measure) in enumerate(hits):
+                date = in_clause[k] if paired else (
+                    _date_before(dates, c_lo, c_lo + hit.start())
+                    or (None if measure == "羁押" else last_date)
+                )
+                if date is None:
+                    continue
+                event = {
+                    "measure": Found(measure, c_lo + hit.start(), c_lo + hit.end(), 0.9),
+                    "date": Found(date.iso, date.start, date.end, 0.85 if date.relative else 0.9),
+                }
+                _add_event(text, facts, event)
+
+
+def _add_event(text: str, facts: PersonFacts, event: dict[str, Found]) -> None:
+    prev = facts.custody_events[-1] if facts.custody_events else None
+    # 批准逮捕 then 执行逮捕 is one arrest, dated when it was executed.
+    if prev and event["measure"].value == "逮捕" and prev["measure"].value == "逮捕" and (
+        "批准" in text[prev["measure"].start - 4: prev["measure"].end]
+        or "决定" in text[prev["measure"].start - 6: prev["measure"].end]
+        or prev["date"].value == event["date"].value
+    ):
+        facts.custody_events[-1] = event
+        return
+    facts.custody_events.append(event)
+
+
+def read_priors_in(text: str, lo: int, hi: int) -> list[dict[str, Found | None]]:
+    """Read the prior convictions one sentence ``text[lo:hi]`` states (reasoning, facts)."""
+    dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
+    facts = PersonFacts()
+    _read_priors(text, lo, hi, dates, facts)
+    return facts.prior_convictions
 
 
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     sentence = text[lo:hi]
-    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚", sentence))
+    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金", sentence))
     window_start = lo
     for t in triggers:
         t_abs = lo + t.start()
         window = text[window_start:t_abs]
-        charges = []
-        for cm in CHARGE_TEXT_RE.finditer(window):
+        charges: list[tuple[str, int]] = []
+        for cm in _PRIOR_CHARGE_RE.finditer(window):
+            # "因毒品犯罪被判处刑罚" names no charge; pre-1997 names (流氓罪) are kept as written.
             charges.extend(
-                (c, window_start + cm.start() + 1 + cm.group(0)[1:].find(c))
-                for c in split_charge_list(cm.group(0)[1:])
+                (c, window_start + cm.start(1) + cm.group(1).find(c))
+                for c in split_charge_list(cm.group(1))
+                if link_charge(c) or nearest_charge(c) or ("犯罪" not in c and len(c) <= 8)
             )
+        if not charges:
+            # "因盗窃被判处…": the act without 罪, named after the charge it was.
+            act = re.search(r"因([\u4e00-\u9fa5、]{2,12}?)(?:于|被|，)", window)
+            if act and not act.group(1).startswith("犯") and link_charge(act.group(1) + "罪"):
+                charges.append((act.group(1) + "罪", window_start + act.start(1)))
         date = _date_before(dates, window_start, t_abs)
-        if t.group(0) == "判处":
-            s_start = t_abs + 2
-            s_end = s_start
-            for c_lo, c_hi in _clauses(text, s_start, hi):
-                if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
-                    break
-                s_end = c_hi
-        else:
-            s_start, s_end = t_abs, t_abs + len(t.group(0))
-        charge = charges[0] if charges else None
+        # The sentence as written: after 判处 ("有期徒刑六个月，并处罚金…"), or the whole
+        # penalty when it has no 判处 ("单处罚金人民币三千元", "免予刑事处罚").
+        s_start = t_abs + 2 if t.group(0) == "判处" else t_abs + (1 if t.group(0) == "被处罚金" else 0)
+        s_end = s_start
+        for c_lo, c_hi in _clauses(text, s_start, hi):
+            if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
+                break
+            s_end = c_hi
+        # Several charges of one earlier judgment are kept together, as written.
+        charge = (
+            ("、".join(c for c, _ in charges), charges[0][1]) if charges else None
+        )
         sentence_text = text[s_start:s_end]
         if charge is None and date is None and not sentence_text:
             continue
@@ -247,7 +314,9 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
             "sentence": Found(sentence_text, s_start, s_end, 0.85) if sentence_text else None,
         }
         if charge:
-            entry["charge_official"] = Found(link_charge(charge[0]), charge[1],
-                                             charge[1] + len(charge[0]), 0.8)
+            entry["charge_official"] = Found(
+                "、".join(str(link_charge(c) or c) for c, _ in charges),
+                charge[1], charge[1] + len(charge[0]), 0.8,
+            )
         facts.prior_convictions.append(entry)
         window_start = s_end

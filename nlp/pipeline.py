@@ -16,7 +16,7 @@ from nlp.components import DEFENDANTS_COMPONENT, DOCUMENT_COMPONENT, SECTIONS_CO
 
 @functools.cache
 def load_pipeline() -> Language:
-    """The shared pipeline (built on first use)."""
+    """Return the shared pipeline (built on first use)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe(SECTIONS_COMPONENT)
     nlp.add_pipe(DOCUMENT_COMPONENT)

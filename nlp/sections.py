@@ -64,6 +64,33 @@ def classify(text: str) -> tuple[str, int]:
 _PARTY_RE = re.compile(
     r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|被告单位|自诉人|罪犯|被告)(?:[（(][^）)]{0,8}[）)])?"
 )
+_PERSONAL_RE = re.compile(
+    r"[，,（(](?:男|女)|出生|生于|\d日生|族[，,]|住|户籍|身份证|公民身份|文化|职业|无业|农民|工人|绰号|"
+    r"曾用名|别名|住所地|法定代表人|统一社会信用代码|捕前|羁押|现押|个体|干部|职员|经理|主任|学生|"
+    r"因犯|因涉嫌|因本案|刑事拘留|取保候审|逮捕|监视居住|刑满释放"
+)
+
+
+def is_party_paragraph(text: str, start: int, end: int) -> bool:
+    """Tell whether a role word at ``start`` opens a party paragraph, not a sentence of facts.
+
+    It must begin the text or follow a sentence end, and personal details (gender, birth,
+    ethnicity, address…) must follow within a short distance.
+    """
+    prev = text[start - 1] if start > 0 else "。"
+    if prev not in "。；;：:）)”\"号书" and not prev.isdigit():
+        return False
+    name = re.match(r"(?:[：:]|自报|自称)*([^，,（(。；;]{0,12})", text[end:])
+    if name and len(name.group(1)) > 4 and "·" not in name.group(1):
+        return False
+    # Details follow in the same sentence, or in the next when the first one is short
+    # ("被告人赵某某。因本案于…", "被告人顾某，网吧技术员。曾于…因犯…").
+    stop = text.find("。", end)
+    if stop < 0 or stop - end > 70 or stop - end < 30:
+        stop = end + 70
+    return bool(_PERSONAL_RE.search(text, end, stop))
+
+
 _PROCEDURE_RE = re.compile(
     r"[\u4e00-\u9fa5]{2,30}?人民检察院(?:以|于|指控|向本院)|公诉机关以|起诉书指控|本院受理|"
     r"审理[^。]{0,40}一案|自诉人[^。]{0,20}(?:起诉|控告)|本案由|经依法审查|经审查|经侦查|"
@@ -78,8 +105,14 @@ def split_sections(text: str, doc_type: str | None = None, title_end: int | None
     """Locate the sections; falls back to "everything is facts" for fact-only texts."""
     if doc_type is None or title_end is None:
         doc_type, title_end = classify(text)
-    party = _PARTY_RE.search(text, title_end)
-    verdict_m = _VERDICT_RE.search(text)
+    party = next(
+        (m for m in _PARTY_RE.finditer(text, title_end, min(len(text), title_end + 600))
+         if is_party_paragraph(text, m.start(), m.end())),
+        None,
+    )
+    # A second-instance judgment quotes the first instance's 判决如下; the last one is its own.
+    verdict_hits = list(_VERDICT_RE.finditer(text))
+    verdict_m = verdict_hits[-1] if verdict_hits else None
     verdict: tuple[int, int] | None = None
     body_end = len(text)
     if verdict_m:

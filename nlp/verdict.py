@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.charges import link_charge
+from nlp.charges import link_charge, nearest_charge
 from nlp.found import Found
-from nlp.numerals import NUM_RE, parse_amount, parse_term
+from nlp.numerals import NUM_CHARS, NUM_RE, parse_amount, parse_term
 from nlp.person import CHARGE_TEXT_RE, split_charge_list
 
 _PRINCIPAL_RE = re.compile(
@@ -20,9 +20,11 @@ _PRINCIPAL_RE = re.compile(
     rf"((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?零?(?:{NUM_RE}[日天])?)"
 )
 _PROBATION_RE = re.compile(rf"缓刑((?:{NUM_RE}年)?零?(?:{NUM_RE}个?月)?)")
-_FINE_RE = re.compile(r"罚金(?:人民币)?([0-9][0-9,，.]*[万萬]?|[〇零一二两三四五六七八九十百千万]+)元")
-_COMBINED_RE = re.compile(r"决定执行")
+_FINE_RE = re.compile(rf"罚金(?:人民币?|币)?([0-9][0-9,，.]*[万萬]?|[{NUM_CHARS[4:]}]+)元")
+_COMBINED_RE = re.compile(r"决定(?:合并)?执行|合并执行")
 _ACQUIT_RE = re.compile(r"无罪")
+_MASK_CHARS = set("某×XxＸ*＊甲乙丙丁戊己庚辛壬癸一二三四五六七八九")
+_QUOTED_ITEM_RE = re.compile(r"(?:维持|撤销)[^。；]*?(?:判决|裁定)[^。]*。?")
 
 
 @dataclass
@@ -40,12 +42,14 @@ class VerdictFacts:
 
 
 def name_matches(written: str, name: str) -> bool:
-    """Same person despite a typo or a mask variant (邱剑峰/邱剑锋, 张某/张某某 are not equal)."""
+    """Tell whether two spellings name one person (typo 邱剑峰/邱剑锋; 张某/张某某 differ)."""
     if written == name:
         return True
-    if len(written) == len(name) and len(name) >= 3:
-        return sum(a != b for a, b in zip(written, name, strict=True)) == 1 and written[0] == name[0]
-    return False
+    if len(written) != len(name) or len(name) < 3 or written[0] != name[0]:
+        return False
+    diffs = [(a, b) for a, b in zip(written, name, strict=True) if a != b]
+    # 林某某/林某2, 宋某甲/宋某乙 are different people: masks and ordinals never differ by typo.
+    return len(diffs) == 1 and not any(c in _MASK_CHARS or c.isdigit() for c in diffs[0])
 
 
 def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tuple[int, int]]:
@@ -53,19 +57,28 @@ def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tu
     hits: list[tuple[int, str]] = []
     for m in re.finditer(r"(?:上诉人|原审被告人|被告人|被告)", text[lo:hi]):
         pos = lo + m.end()
-        for name in names:
-            if any(name_matches(text[pos:pos + len(name)], name) for _ in (0,)):
-                hits.append((lo + m.start(), name))
-                break
+        exact = [n for n in names if text.startswith(n, pos)]
+        fuzzy = [n for n in names if name_matches(text[pos:pos + len(n)], n)]
+        for name in sorted(exact, key=len, reverse=True) or fuzzy[:1]:
+            hits.append((lo + m.start(), name))
+            break
     parts: dict[str, tuple[int, int]] = {}
+    if len(names) == 1:
+        return {names[0]: (lo, hi)}
     if not hits:
-        if len(names) == 1:
-            parts[names[0]] = (lo, hi)
-        return parts
-    for i, (pos, name) in enumerate(hits):
+        # Verdict items that name defendants without a role word ("一、张三犯盗窃罪…").
+        for name in names:
+            pos = text.find(name, lo, hi)
+            if pos >= 0:
+                hits.append((pos, name))
+        hits.sort()
+    # A part starts at the beginning of the item that first names the defendant
+    # ("一、撤销…对被告人赵六宣告缓刑…" belongs to 赵六 from 撤销 on).
+    starts = [(max(lo, *(text.rfind(c, lo, pos) + 1 for c in "。；\n")), name) for pos, name in hits]
+    for i, (pos, name) in enumerate(starts):
         if name in parts:
             continue
-        nxt = next((p for p, n in hits[i + 1:] if n != name), hi)
+        nxt = next((p for p, n in starts[i + 1:] if n != name and p > pos), hi)
         parts[name] = (pos, nxt)
     return parts
 
@@ -73,16 +86,27 @@ def split_verdict(text: str, lo: int, hi: int, names: list[str]) -> dict[str, tu
 def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
     """Read charges and the final sentence from one defendant's verdict part."""
     out = VerdictFacts()
+    rv = re.search(r"撤销[^。；]{0,80}?缓刑", text[lo:hi])
+    if rv:
+        out.revokes_probation = Found(True, lo + rv.start(), lo + rv.end(), 0.9)
+    # Items that keep or set aside the first instance quote its sentence: not this verdict's.
+    masked = _QUOTED_ITEM_RE.sub(lambda m: "＃" * len(m.group(0)), text[lo:hi])
+    if CHARGE_TEXT_RE.search(masked) or _PRINCIPAL_RE.search(masked):
+        text = text[:lo] + masked + text[hi:]
     seen: set[str] = set()
     for m in CHARGE_TEXT_RE.finditer(text, lo, hi):
         body_start = m.start() + 1
-        for charge in split_charge_list(m.group(0)[1:]):
-            start = text.find(charge, body_start, m.end())
-            if charge in seen or link_charge(charge) is None and len(charge) > 15:
+        for written in split_charge_list(m.group(0)[1:]):
+            start = text.find(written, body_start, m.end())
+            charge, official, confidence = written, link_charge(written), 0.95
+            if official is None:
+                official = nearest_charge(written)
+                charge, confidence = (official, 0.7) if official else (written, 0.5)
+            if charge in seen:
                 continue
             seen.add(charge)
-            out.charges.append(Found(charge, start, start + len(charge), 0.95))
-            out.charges_official.append(link_charge(charge))
+            out.charges.append(Found(charge, start, start + len(written), confidence))
+            out.charges_official.append(official)
     acquit = _ACQUIT_RE.search(text, lo, hi)
     if acquit and not out.charges:
         out.acquitted = Found(True, acquit.start(), acquit.end(), 0.9)
@@ -121,7 +145,4 @@ def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
         if months:
             out.probation_months = Found(months, pr.start(1), pr.end(1), 0.95)
             break
-    rv = re.search(r"撤销[^。；]{0,40}?缓刑", text[lo:hi])
-    if rv:
-        out.revokes_probation = Found(True, lo + rv.start(), lo + rv.end(), 0.9)
     return out

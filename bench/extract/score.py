@@ -21,8 +21,15 @@ Matching rules
 - case_facts.jsonl: defendant names (set per text) against ``source_labels.criminals``.
 - multi_defendant_facts.jsonl: names against the labelled subjects; charges per subject as
   (name, charge) pairs.
-- Throughput: single process, single thread; judgments/second scaled to 2,000-char documents
-  (``chars/s / 2000``) and the raw rate on the labelled judgments.
+- OCR-noised copies of the labelled judgments (seeded): a space after 8% of characters, a line
+  break every 28 characters, all digits full-width, 5% of 0/1 read as O/l and 日 after a digit
+  read as 曰 in 30% of cases; the same rules as above.
+- multi_defendant_facts.jsonl "(name, charge) stated": the same pairs restricted to gold charges
+  whose name occurs in the text; fact sections rarely name the charge, and charges are never
+  guessed from the narrative.
+- Throughput: single process, single thread, measured in CPU time of this process (so other load
+  on a shared machine does not count); judgments/second scaled to 2,000-char documents
+  (``chars/s / 2000``) and the raw rate on the labelled judgments. Wall-clock rate reported too.
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
+import random
 import re
 import time
 from collections import Counter
@@ -169,6 +178,25 @@ def score_judgments(rows: list[dict[str, Any]]) -> dict[str, Tally]:
     return t
 
 
+def ocr_noise(text: str, seed: int) -> str:
+    """Return a copy of ``text`` as a poor OCR engine might read it (see the module rules)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch in "01" and rng.random() < 0.05:
+            ch = "O" if ch == "0" else "l"
+        elif ch == "日" and i and text[i - 1].isdigit() and rng.random() < 0.3:
+            ch = "曰"
+        elif ch.isdigit():
+            ch = chr(ord(ch) + 0xFEE0)
+        out.append(ch)
+        if rng.random() < 0.08:
+            out.append(" ")
+        if i % 28 == 27:
+            out.append("\n")
+    return "".join(out)
+
+
 def score_case_facts(rows: list[dict[str, Any]]) -> Tally:
     """Defendant names on CAIL-style fact sections."""
     t = Tally()
@@ -180,9 +208,9 @@ def score_case_facts(rows: list[dict[str, Any]]) -> Tally:
     return t
 
 
-def score_multi(rows: list[dict[str, Any]]) -> tuple[Tally, Tally]:
+def score_multi(rows: list[dict[str, Any]]) -> tuple[Tally, Tally, Tally]:
     """Names and (name, charge) pairs on multi-defendant fact sections."""
-    names, charges = Tally(), Tally()
+    names, charges, stated = Tally(), Tally(), Tally()
     for row in rows:
         sheet = extract_text(row["text"])
         pd = sheet["defendants"]
@@ -193,33 +221,49 @@ def score_multi(rows: list[dict[str, Any]]) -> tuple[Tally, Tally]:
         rename = {pd[a]["name"]: gold_names[b] for a, b in pairs if a is not None and b is not None}
         pred_pairs = [(rename.get(d["name"], d["name"]), c) for d in pd for c in d["charges"]]
         _multiset(charges, pred_pairs, gold_pairs)
-    return names, charges
+        _multiset(stated, [p for p in pred_pairs if p[1] in row["text"]],
+                  [g for g in gold_pairs if g[1] in row["text"]])
+    return names, charges, stated
 
 
-def throughput(texts: list[str], rounds: int = 2) -> tuple[float, float]:
-    """(documents/s, 2,000-char documents/s) in this process, after a warm-up."""
+def throughput(texts: list[str], rounds: int = 3) -> tuple[float, float, float]:
+    """(documents/s, 2,000-char documents/s, wall-clock documents/s), after a warm-up."""
     extract_text(texts[0])
-    start = time.perf_counter()
+    wall = time.perf_counter()
+    cpu = time.process_time()
     for _ in range(rounds):
         for text in texts:
             extract_text(text)
-    elapsed = time.perf_counter() - start
+    cpu_s = time.process_time() - cpu
+    wall_s = time.perf_counter() - wall
+    n_docs = len(texts) * rounds
     n_chars = sum(len(t) for t in texts) * rounds
-    return len(texts) * rounds / elapsed, n_chars / 2000 / elapsed
+    return n_docs / cpu_s, n_chars / 2000 / cpu_s, n_docs / wall_s
 
 
 def _row(name: str, t: Tally) -> str:
     return f"| {name} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} | {int(t.gold)} |"
 
 
+def machine() -> str:
+    """Describe this machine: CPU model and core count (Linux), architecture, Python."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{model}, {os.cpu_count()} logical cores, Python {platform.python_version()}"
+
+
 def render(results: dict[str, Any], command: str) -> str:
-    """The Markdown section for docs/BENCHMARKS.md."""
+    """Render the Markdown section for docs/BENCHMARKS.md."""
     lines = [
         SECTION,
         "",
         f"Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}  ",
-        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
-        "single process  ",
+        f"Machine: {machine()}; single process  ",
         f"Command: `{command}`",
         "",
         "Labelled judgments (judgments_labelled.jsonl, "
@@ -229,14 +273,25 @@ def render(results: dict[str, Any], command: str) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [_row(k, v) for k, v in results["judgments"].items()]
+    lines += ["", "These 80 judgments are the development set the rules were written against; expect "
+              "lower scores on unseen documents. A plain regex baseline scored about 0.89 F1 on "
+              "names and 0.73 on charges. `on_probation_at_offense` has no positive case in this "
+              "set (F1 is vacuous; see the accuracy row and the unit tests)."]
     lines += ["", "Fact sections:", "", "| set / field | precision | recall | F1 | gold count |",
               "|---|---|---|---|---|"]
     lines.append(_row(f"case_facts.jsonl names ({results['n_case_facts']} texts)", results["case_facts"]))
     lines.append(_row(f"multi_defendant_facts.jsonl names ({results['n_multi']} texts)", results["multi_names"]))
     lines.append(_row("multi_defendant_facts.jsonl (name, charge)", results["multi_charges"]))
-    docs_s, docs2k_s = results["speed"]
+    lines.append(_row("multi_defendant_facts.jsonl (name, charge) stated in text",
+                      results["multi_stated"]))
+    lines += ["", "OCR-noised labelled judgments (spaces, line breaks, full-width digits, O/l/曰):",
+              "", "| field | precision | recall | F1 | gold count |", "|---|---|---|---|---|"]
+    lines += [_row(k, v) for k, v in results["noisy"].items() if "accuracy" not in k]
+    docs_s, docs2k_s, wall_s = results["speed"]
     lines += ["", f"Throughput: {docs2k_s:.0f} judgments of 2,000 chars per second per core "
-              f"({docs_s:.0f} labelled judgments/s, mean {results['mean_chars']:.0f} chars).", ""]
+              f"({docs_s:.0f} labelled judgments/s of mean {results['mean_chars']:.0f} chars, CPU "
+              f"time; {wall_s:.0f}/s wall-clock on the shared machine). jieba segmentation is "
+              "about 80% of the time.", ""]
     return "\n".join(lines)
 
 
@@ -257,7 +312,8 @@ def run(data: Path, limit_facts: int | None = None) -> dict[str, Any]:
     judgments = read_jsonl(data / "judgments_labelled.jsonl")
     case_facts = read_jsonl(data / "case_facts.jsonl")[:limit_facts]
     multi = read_jsonl(data / "multi_defendant_facts.jsonl")[:limit_facts]
-    multi_names, multi_charges = score_multi(multi)
+    multi_names, multi_charges, multi_stated = score_multi(multi)
+    noisy = [dict(r, text=ocr_noise(r["text"], i)) for i, r in enumerate(judgments)]
     return {
         "n_judgments": len(judgments),
         "judgments": score_judgments(judgments),
@@ -266,6 +322,8 @@ def run(data: Path, limit_facts: int | None = None) -> dict[str, Any]:
         "n_multi": len(multi),
         "multi_names": multi_names,
         "multi_charges": multi_charges,
+        "multi_stated": multi_stated,
+        "noisy": score_judgments(noisy),
         "speed": throughput([r["text"] for r in judgments]),
         "mean_chars": sum(len(r["text"]) for r in judgments) / len(judgments),
     }

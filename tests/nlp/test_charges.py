@@ -1,0 +1,39 @@
+import pytest
+
+from nlp.charges import lexicon, link_charge, nearest_charge
+
+
+def test_lexicon_size() -> None:
+    assert len(lexicon().official) == 483
+
+
+@pytest.mark.parametrize(
+    ("written", "official"),
+    [("贩卖毒品罪", "走私、贩卖、运输、制造毒品罪"), ("运输毒品罪", "走私、贩卖、运输、制造毒品罪"),
+     ("窝藏罪", "窝藏、包庇罪"), ("包庇罪", "窝藏、包庇罪"), ("盗窃罪", "盗窃罪"),
+     ("容留卖淫罪", "引诱、容留、介绍卖淫罪"), ("危险驾驶罪", "危险驾驶罪"),
+     ("掩饰、隐瞒犯罪所得罪", "掩饰、隐瞒犯罪所得、犯罪所得收益罪")],
+)
+def test_link_written_form_to_official(written: str, official: str) -> None:
+    assert link_charge(written) == official
+
+
+def test_historical_and_unknown() -> None:
+    assert link_charge("投毒罪") == "投毒罪"
+    assert link_charge("犯罪") is None
+    assert link_charge("吃饭罪") is None
+
+
+def test_nearest_charge_fixes_a_miswritten_name() -> None:
+    assert nearest_charge("生产、销售不符合安全生产标准的食品罪") == "生产、销售不符合安全标准的食品罪"
+    assert nearest_charge("盗窍罪") is None  # too short to correct safely
+
+
+def test_bracketed_alternative_in_official_name() -> None:
+    assert link_charge("组织他人偷越国境罪") == "组织他人偷越国（边）境罪"
+    assert link_charge("偷越边境罪") == "偷越国（边）境罪"
+
+
+def test_fragments_are_not_charges() -> None:
+    assert link_charge("犯罪罪") is None
+    assert link_charge("犯盗窃罪") is None

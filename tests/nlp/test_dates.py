@@ -1,0 +1,36 @@
+from nlp.dates import parse_date, scan_dates
+from nlp.normalize import normalize
+
+
+def _isos(text: str) -> list[str | None]:
+    return [m.iso for m in scan_dates(text)]
+
+
+def test_absolute_and_chinese_numerals() -> None:
+    assert parse_date("于2017年8月8日被抓获") == "2017-08-08"
+    assert parse_date("二〇二一年四月八日") == "2021-04-08"
+    assert parse_date("2018年06月28日") == "2018-06-28"
+
+
+def test_partial_dates() -> None:
+    assert parse_date("1985年11月出生") == "1985-11"
+    assert parse_date("2015年出生") == "2015"
+    assert parse_date("2017年12月某日") == "2017-12"
+
+
+def test_relative_dates_resolve_against_previous() -> None:
+    text = "于2020年12月30日被抓获，次日被刑事拘留，同年2月3日被取保，同月9日被逮捕，当日送押"
+    assert _isos(text) == ["2020-12-30", "2020-12-31", "2020-02-03", "2020-02-09", "2020-02-09"]
+
+
+def test_next_day_crosses_month_and_leap_day() -> None:
+    assert _isos("2020年2月29日被抓获，次日被刑事拘留") == ["2020-02-29", "2020-03-01"]
+    assert _isos("2021年12月31日，翌日") == ["2021-12-31", "2022-01-01"]
+
+
+def test_relative_without_anchor_is_none() -> None:
+    assert _isos("次日被刑事拘留") == [None]
+
+
+def test_ocr_confusable_day_character() -> None:
+    assert parse_date(normalize("2019年5月2曰").text) == "2019-05-02"
