@@ -18,6 +18,7 @@ Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -37,6 +38,7 @@ _jieba_ready = False
 # 18-character ID numbers written with single spaces or hyphens between digit groups.
 _SPACED_ID = re.compile(r"(?<![0-9a-z])\d(?:[ \-]?\d){16}[ \-]?[0-9x](?![0-9a-z])")
 _ID_SEPARATORS = re.compile(r"[ \-]")
+_SIGNIFICANT = re.compile(r"[^\W_]+")
 
 
 def _t2s() -> Any:
@@ -65,12 +67,13 @@ def is_cjk(ch: str) -> bool:
 
 
 def _classify(ch: str) -> int:
-    if is_cjk(ch):
-        kind = CJK
-    elif ch.isalnum():
-        kind = ALNUM
-    else:
+    # Significant means isalnum(), exactly what the regex ``[^\W_]`` matches (see ``compact``).
+    if not ch.isalnum():
         kind = SEP
+    elif is_cjk(ch):
+        kind = CJK
+    else:
+        kind = ALNUM
     _CLASS[ch] = kind
     return kind
 
@@ -111,6 +114,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return norm, [i for i, part in enumerate(parts) for _ in part]
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_case_number(case_number: str) -> str:
     """One spelling of a case number for filters: no spaces, full-width round brackets."""
     norm = unicodedata.normalize("NFKC", case_number).strip()
@@ -229,8 +233,12 @@ def query_plan(norm_term: str) -> QueryPlan | None:
 
 def compact(norm: str) -> tuple[str, list[int]]:
     """Significant characters of normalised text and, for each, its index in ``norm``."""
-    keep = [i for i, ch in enumerate(norm) if char_class(ch) != SEP]
-    return "".join(norm[i] for i in keep), keep
+    parts: list[str] = []
+    index: list[int] = []
+    for m in _SIGNIFICANT.finditer(norm):
+        parts.append(m.group())
+        index.extend(range(m.start(), m.end()))
+    return "".join(parts), index
 
 
 def compact_term(norm_term: str) -> str:
