@@ -200,6 +200,7 @@ class QueryPlan:
     field: str  # "uni" or "pairs"
     tokens: tuple[tuple[int, str], ...]  # (position, token); gaps are allowed
     id_number: str | None  # set when the term is one 18-character ID number
+    units: tuple[str, ...]  # the term's units, for backends that analyse text themselves
 
 
 _ID_UNIT = re.compile(r"\d{17}[0-9x]")
@@ -221,14 +222,31 @@ def query_plan(norm_term: str) -> QueryPlan | None:
     lone = any(cjk[i] and not (i > 0 and cjk[i - 1]) and not (i + 1 < n and cjk[i + 1]) for i in range(n))
     id_number = us[0] if n == 1 and _ID_UNIT.fullmatch(us[0]) else None
     if lone:
-        return QueryPlan("uni", tuple(enumerate(us)), id_number)
+        return QueryPlan("uni", tuple(enumerate(us)), id_number, tuple(us))
     tokens = []
     for i, u in enumerate(us):
         if not cjk[i]:
             tokens.append((i, u))
         elif i + 1 < n and cjk[i + 1]:
             tokens.append((i, u + us[i + 1]))
-    return QueryPlan("pairs", tuple(tokens), id_number)
+    return QueryPlan("pairs", tuple(tokens), id_number, tuple(us))
+
+
+def joined_units(us: list[str] | tuple[str, ...]) -> str:
+    """Units as text for analysers that bigram adjacent CJK (Elasticsearch ``cjk_bigram``).
+
+    CJK units touch, everything else is space-separated, so the analyser sees the same
+    adjacency as ``index_streams`` whatever the page's spacing and punctuation.
+    """
+    out: list[str] = []
+    prev_cjk = False
+    for u in us:
+        cjk = _is_cjk_unit(u)
+        if out and not (cjk and prev_cjk):
+            out.append(" ")
+        out.append(u)
+        prev_cjk = cjk
+    return "".join(out)
 
 
 def compact(norm: str) -> tuple[str, list[int]]:

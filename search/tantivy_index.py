@@ -20,71 +20,21 @@ import os
 import random
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
-from search.analysis import (
-    analyse,
-    canonical_case_number,
-    canonical_value,
-    index_streams,
-    index_words,
-    normalize,
-    query_word,
-)
+from search.analysis import analyse, query_word
 from search.base import FACET_NAMES, PageRecord, SearchHit, SearchQuery, SearchResults
 from search.highlight import find_spans, make_snippet
+from search.prepare import PreparedPage, prepare_page
 from search.query_parser import Term
-from search.validation import CheckedQuery, check_query, check_record, date_ordinal
+from search.validation import CheckedQuery, check_query
 
 SCHEMA_VERSION = 2
 _VERSION_FILE = "casefile-search.json"
 _FACET_SIZE = 100
 _LOCK_BUSY = "LockBusy"
-
-
-@dataclass
-class PreparedPage:
-    """A page analysed in Python, ready to become a tantivy document.
-
-    Picklable, so pages can be prepared in worker processes.
-    """
-
-    key: str
-    record: PageRecord
-    case_key: str
-    uni: str
-    pairs: str
-    ids: str
-    words: str
-    document_type: str | None
-    agency: str | None
-    charges: list[str]
-    defendants: list[str]
-    date_ord: int  # 0 = unknown
-
-
-def prepare_page(record: PageRecord) -> PreparedPage:
-    """Validate and analyse one page; raises ``CasefileError(INVALID_REQUEST)`` on bad records."""
-    check_record(record)
-    norm = normalize(record.text)
-    streams = index_streams(norm)
-    return PreparedPage(
-        key=f"{record.document_id}:{record.page}",
-        record=record,
-        case_key=canonical_case_number(record.case_number),
-        uni=streams.uni,
-        pairs=streams.pairs,
-        ids=streams.ids,
-        words=index_words(norm),
-        document_type=canonical_value(record.document_type) if record.document_type else None,
-        agency=canonical_value(record.agency) if record.agency else None,
-        charges=sorted({canonical_value(c) for c in record.charges if c.strip()}),
-        defendants=sorted({canonical_value(d) for d in record.defendants if d.strip()}),
-        date_ord=date_ordinal(record.date) if record.date else 0,
-    )
 
 
 def _schema() -> Any:

@@ -27,8 +27,11 @@ class Fts5Baseline:
         self.path = path
         self._local = threading.local()
 
-    def build(self, rows: Iterable[tuple[int, str, str, str, str, int, str]]) -> int:
-        """Create the tables from ``(rowid, text, words, case_key, charge, date_ord, doc_type)``."""
+    def build(self, rows: Iterable[tuple[int, str, str, str, int, str]]) -> int:
+        """Create the tables from ``(rowid, text, case_key, charge, date_ord, doc_type)``."""
+        from search.analysis import _ensure_jieba
+
+        jieba = _ensure_jieba()
         self.path.unlink(missing_ok=True)
         db = sqlite3.connect(self.path)
         tokenize = "trigram" if self.mode == "trigram" else "unicode61"
@@ -36,8 +39,10 @@ class Fts5Baseline:
         db.execute("CREATE TABLE meta(id INTEGER PRIMARY KEY, case_key TEXT, charge TEXT, "
                    "year TEXT, date_ord INT, doc_type TEXT)")
         n = 0
-        for rowid, text, words, case_key, charge, date_ord, doc_type in rows:
-            body = normalize(text) if self.mode == "trigram" else words
+        for rowid, text, case_key, charge, date_ord, doc_type in rows:
+            body = normalize(text)
+            if self.mode == "words":
+                body = " ".join(jieba.lcut(body, HMM=False))
             db.execute("INSERT INTO f(rowid, body) VALUES (?, ?)", (rowid, body))
             db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
                        (rowid, case_key, charge, str(date_ord // 10000), date_ord, doc_type))
@@ -70,9 +75,11 @@ class Fts5Baseline:
         db = self._db()
         terms = [normalize(t) for t in terms]
         expr = self.match_expr(terms)
-        if expr is None:  # fall back to LIKE: a full scan, what a trigram index cannot avoid
-            where = " AND ".join("f.body LIKE ?" for _ in terms)
-            params: list[object] = [f"%{t}%" for t in terms]
+        if expr is None:
+            # A full scan: the trigram index cannot help (and LIKE '%张某%' on a trigram table
+            # returns no rows at all in SQLite 3.40).
+            where = " AND ".join("instr(f.body, ?) > 0" for _ in terms)
+            params: list[object] = list(terms)
         else:
             where, params = "f MATCH ?", [expr]
         join = ""
