@@ -20,6 +20,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -137,10 +138,14 @@ def run(args: argparse.Namespace) -> str:
 
     metas: list[Meta] = []
     index = TantivyIndex(work / "tantivy", batch_size=args.batch)
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     n = _index_tantivy(index, generate_pages(chunks, args.pages), metas, args.processes)
     tantivy_s = time.perf_counter() - started
-    print(f"tantivy: {n} pages in {tantivy_s:.1f}s", file=sys.stderr)
+    tantivy_cpu = _cpu_seconds() - cpu_before
+    loads = [load_before, os.getloadavg()[0]]
+    print(f"tantivy: {n} pages in {tantivy_s:.1f}s ({tantivy_cpu:.1f} CPU s)", file=sys.stderr)
 
     baselines = [Fts5Baseline(work / "fts5-trigram.db", "trigram"), Fts5Baseline(work / "fts5-words.db", "words")]
     build_s: dict[str, float] = {}
@@ -185,6 +190,7 @@ def run(args: argparse.Namespace) -> str:
         for kind, queries in kinds.items():
             for clients in (1, 8):
                 stats = measure(fn, queries[:count], clients)  # type: ignore[arg-type]
+                loads.append(os.getloadavg()[0])
                 rows.append((engine, kind, clients, stats))
                 print(f"{engine:22} {kind:9} c={clients} p50={stats['p50']:.2f} p95={stats['p95']:.2f} "
                       f"p99={stats['p99']:.2f} hits={stats['hits']:.0f}", file=sys.stderr)
@@ -197,7 +203,13 @@ def run(args: argparse.Namespace) -> str:
         recall[b.name] = statistics.mean(key in {metas[r].key for r in b.search(t)[1]} for key, t in known)
 
     sizes = {"tantivy": _dir_size(work / "tantivy")} | {b.name: b.path.stat().st_size for b in baselines}
-    return _markdown(args, n, tantivy_s, build_s, rows, recall, sizes, len(chunks))
+    return _markdown(args, n, tantivy_s, tantivy_cpu, build_s, rows, recall, sizes, len(chunks), loads)
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the analysis workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _iso(date_ord: object) -> str:
@@ -205,15 +217,17 @@ def _iso(date_ord: object) -> str:
     return f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}"
 
 
-def _markdown(args: argparse.Namespace, n: int, tantivy_s: float, build_s: dict[str, float],
-              rows: list[tuple[str, str, int, dict[str, float]]], recall: dict[str, float],
-              sizes: dict[str, int], n_chunks: int) -> str:
+def _markdown(args: argparse.Namespace, n: int, tantivy_s: float, tantivy_cpu: float,
+              build_s: dict[str, float], rows: list[tuple[str, str, int, dict[str, float]]],
+              recall: dict[str, float], sizes: dict[str, int], n_chunks: int, loads: list[float]) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     cpu = platform.processor() or platform.machine()
     lines = [
         HEADING, "",
         f"- Date: {now}; machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}",
+        f"- Load: the machine is shared; 1-minute load average {min(loads):.1f}–{max(loads):.1f} during the run "
+        "(2 cores), so wall-clock figures include waiting for CPU.",
         f"- Command: `python -m bench.search.run --pages {args.pages} --queries {args.queries} "
         f"--baseline-queries {args.baseline_queries} --processes {args.processes}`",
         f"- Corpus: {n:,} pages (~450 characters each) built from {n_chunks:,} page-sized chunks of the dev "
@@ -226,13 +240,13 @@ def _markdown(args: argparse.Namespace, n: int, tantivy_s: float, build_s: dict[
         "",
         "Indexing:",
         "",
-        "| engine | pages/s | build s | size on disk |",
-        "|---|---:|---:|---:|",
+        "| engine | pages/s (wall) | pages per CPU-second | build s | size on disk |",
+        "|---|---:|---:|---:|---:|",
         f"| tantivy (analysis in {args.processes} processes, batch {args.batch}) | {n / tantivy_s:,.0f} | "
-        f"{tantivy_s:.1f} | {sizes['tantivy'] / 1e6:.0f} MB |",
+        f"{n / tantivy_cpu:,.0f} | {tantivy_s:.1f} | {sizes['tantivy'] / 1e6:.0f} MB |",
     ]
     for name, secs in build_s.items():
-        lines.append(f"| {name} | {n / secs:,.0f} | {secs:.1f} | {sizes[name] / 1e6:.0f} MB |")
+        lines.append(f"| {name} | {n / secs:,.0f} | – | {secs:.1f} | {sizes[name] / 1e6:.0f} MB |")
     lines += ["", "Query latency (ms) and throughput:", "",
               "| engine | query | clients | p50 | p95 | p99 | qps | mean total hits |",
               "|---|---|---:|---:|---:|---:|---:|---:|"]
