@@ -18,8 +18,11 @@ import fcntl
 import json
 import os
 import random
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,7 @@ class TantivyIndex:
         lock_timeout_s: float = 30.0,
         writer_heap_bytes: int = 64_000_000,
         batch_size: int = 1000,
+        summary_cache_size: int = 256,
     ) -> None:
         import tantivy  # lazy: keep import of search.* cheap
 
@@ -81,6 +85,10 @@ class TantivyIndex:
         self._schema = _schema()
         self._index: Any = self._open()
         self._meta_signature: tuple[int, int, int] | None = None
+        # (total, facets) per query and index generation: paging or re-sorting costs one pass.
+        self._summaries: OrderedDict[tuple[Any, ...], tuple[int, dict[str, dict[str, int]]]] = OrderedDict()
+        self._summary_cache_size = summary_cache_size
+        self._summary_lock = threading.Lock()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -323,22 +331,41 @@ class TantivyIndex:
         self._refresh()
         searcher = self._live().searcher()
         tq = self._build(checked)
+        summary_key = (replace(checked, sort="", limit=0, offset=0), self._meta_signature)
+        summary = self._cached_summary(summary_key)
         try:
-            if checked.beyond_window:
-                result = searcher.search(tq, limit=1, count=True)
-                pairs = []
-            else:
+            pairs: list[Any] = []
+            if not checked.beyond_window:
                 order = "date_ord" if checked.sort == "date" else None
-                result = searcher.search(
-                    tq, limit=checked.limit, offset=checked.offset, count=True, order_by_field=order
-                )
+                result = searcher.search(tq, limit=checked.limit, offset=checked.offset,
+                                         count=summary is None, order_by_field=order)
                 pairs = result.hits
-            facets = self._facets(searcher, tq)
+            elif summary is None:
+                result = searcher.search(tq, limit=1, count=True)  # past the window: the total only
+            if summary is None:
+                summary = (int(result.count or 0), self._facets(searcher, tq))
+                self._store_summary(summary_key, summary)
         except ValueError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"tantivy search failed: {e}") from e
         terms = checked.parsed.positive_terms()
         hits = [self._hit(searcher, key, addr, terms, checked.sort) for key, addr in pairs]
-        return SearchResults(int(result.count or 0), _ms(started), hits, facets)
+        facets = {name: dict(counts) for name, counts in summary[1].items()}  # callers may mutate
+        return SearchResults(summary[0], _ms(started), hits, facets)
+
+    def _cached_summary(self, key: tuple[Any, ...]) -> tuple[int, dict[str, dict[str, int]]] | None:
+        with self._summary_lock:
+            found = self._summaries.get(key)
+            if found is not None:
+                self._summaries.move_to_end(key)
+            return found
+
+    def _store_summary(self, key: tuple[Any, ...], summary: tuple[int, dict[str, dict[str, int]]]) -> None:
+        if self._summary_cache_size <= 0:
+            return
+        with self._summary_lock:
+            self._summaries[key] = summary
+            while len(self._summaries) > self._summary_cache_size:
+                self._summaries.popitem(last=False)
 
     def _hit(self, searcher: Any, key: Any, addr: Any, terms: list[Term], sort: str) -> SearchHit:
         doc = searcher.doc(addr)
