@@ -83,7 +83,7 @@ class ElasticsearchIndex:
     def physical_indices(self) -> list[str]:
         """Return the physical indices the alias points at (one, except during a swap)."""
         with self._translate_errors("get alias"):
-            return sorted(self._es.indices.get_alias(name=self._alias).keys())
+            return sorted(_body(self._es.indices.get_alias(name=self._alias)))
 
     def rebuild(self, records: Iterable[PageRecord]) -> int:
         """Reindex into a new physical index, swap the alias atomically, drop the old one."""
@@ -158,7 +158,7 @@ class ElasticsearchIndex:
                 composite: dict[str, Any] = {"size": 10_000, "sources": [{"id": {"terms": {"field": "document_id"}}}]}
                 if after:
                     composite["after"] = after
-                resp = self._es.search(index=self._alias, size=0, aggs={"ids": {"composite": composite}})
+                resp = _body(self._es.search(index=self._alias, size=0, aggs={"ids": {"composite": composite}}))
                 agg = resp["aggregations"]["ids"]
                 ids.update(int(b["key"]["id"]) for b in agg["buckets"])
                 after = agg.get("after_key")
@@ -172,7 +172,7 @@ class ElasticsearchIndex:
         if checked.allowed_keys is not None and not checked.allowed_keys:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
         with self._translate_errors("search"):
-            resp = self._es.search(index=self._alias, **_client_kwargs(build_request(checked)))
+            resp = _body(self._es.search(index=self._alias, **_client_kwargs(build_request(checked))))
         terms = checked.parsed.positive_terms()
         hits = [self._hit(h, terms) for h in resp["hits"]["hits"]]
         aggs = resp.get("aggregations", {})
@@ -195,6 +195,12 @@ class ElasticsearchIndex:
             snippet_spans=snippet_spans,
             spans=spans,
         )
+
+
+def _body(response: Any) -> dict[str, Any]:
+    """Return the JSON body of a client response (``ObjectApiResponse`` is not a ``dict``)."""
+    body = getattr(response, "body", response)
+    return dict(body)
 
 
 _RENAMED = {"from": "from_", "_source": "source", "_meta": "meta"}

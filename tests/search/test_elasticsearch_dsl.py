@@ -128,6 +128,14 @@ class _Indices:
                 self.aliases.setdefault(a["add"]["alias"], []).append(a["add"]["index"])
 
 
+def _api_response(body: dict[str, Any]) -> Any:
+    """Wrap a body like the real client does (an ``ObjectApiResponse`` has no ``.get``)."""
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectApiResponse
+
+    meta = ApiResponseMeta(200, "1.1", HttpHeaders(), 0.001, NodeConfig("http", "localhost", 9200))
+    return ObjectApiResponse(body=body, meta=meta)
+
+
 class FakeClient:
     """Just enough of the 8.x client for ElasticsearchIndex's open and search paths."""
 
@@ -136,11 +144,11 @@ class FakeClient:
         self.indices = _Indices(self.log)
         self.response = response
 
-    def search(self, **kw: Any) -> dict[str, Any]:
+    def search(self, **kw: Any) -> Any:
         self.log.append(("search", kw))
         if isinstance(self.response, Exception):
             raise self.response
-        return self.response
+        return _api_response(self.response)
 
     def close(self) -> None:
         self.log.append(("close", None))
