@@ -29,14 +29,14 @@ BULK_CHUNK = 500
 
 
 class ElasticsearchIndex:
-    """A ``SearchIndex`` on an Elasticsearch 8.x cluster, addressed through ``alias``."""
+    """A ``SearchIndex`` on an Elasticsearch 8.x cluster; ``index`` names the alias it uses."""
 
     name = "elasticsearch"
 
     def __init__(
         self,
         url: str,
-        alias: str = "casefile-pages",
+        index: str = "casefile-pages",
         *,
         refresh: bool | str = "wait_for",
         client: Any = None,
@@ -47,7 +47,7 @@ class ElasticsearchIndex:
 
             client = Elasticsearch(url, request_timeout=request_timeout_s)
         self._es = client
-        self._alias = alias
+        self._alias = index  # an alias: the physical index behind it changes on rebuild
         self._refresh = refresh
         with self._translate_errors("open"):
             self._ensure_alias()
