@@ -262,7 +262,7 @@ def _markdown(args: argparse.Namespace, n: int, tantivy_s: float, tantivy_cpu: f
               f"p95 {worst1:.1f} ms with 1 client (goal ≤ 20: {'met' if worst1 <= 20 else 'missed'}), "
               f"{worst8:.1f} ms with 8 clients (goal ≤ 100: {'met' if worst8 <= 100 else 'missed'}), "
               f"indexing {n / tantivy_s:,.0f} pages/s wall (goal ≥ 500: {'met' if n / tantivy_s >= 500 else 'missed'}). "
-              "Wall-clock numbers depend on the load above; CPU per query is what a quiet machine would see."]
+              "Wall-clock numbers include waiting for CPU under the load stated above."]
     lines += ["", f"Known-item recall@10 ({args.known_items} pages, query = two 4-character pieces of the page):", ""]
     lines += [f"- {name}: {value:.3f}" for name, value in recall.items()]
     lines += ["", "Notes: FTS5 trigram cannot MATCH strings under 3 characters, so `name2` falls back to "
