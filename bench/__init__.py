@@ -1,0 +1,1 @@
+"""Benchmarks (not shipped; run as modules: python -m bench.<area>.run)."""

@@ -1,21 +1,24 @@
-"""Text analysis shared by every backend: normalisation, index tokens, query tokens.
+"""Text analysis shared by every backend: normalisation, index token streams, query plans.
 
 Normalisation folds full/half width (NFKC), traditional to simplified Chinese (OpenCC ``t2s``,
 per character so offsets survive) and Latin case. Significant characters are CJK (Han, 〇, kana,
 hangul) and alphanumerics; everything else (spaces, punctuation, brackets) is a separator.
 
-Positions count significant characters only, so ``（2020）粤1973刑初123号``, ``(2020)粤1973刑初123号``
-and ``( 2020 ) 粤 1973 刑初 123 号`` produce the same token positions and a phrase query built from
-one finds the others. Index tokens are: every CJK character (so 1-character queries work), every
-pair of CJK characters adjacent in that compact sequence (so 2-character words such as 张某, 盗窃
-match exactly), every alphanumeric run, and 18-character ID numbers written with spaces or hyphens
-joined into one token. Jieba words are indexed separately to rank whole-word matches higher.
+A page becomes a sequence of *units*: each CJK character and each alphanumeric run. Positions
+count units, so separators never matter: ``（2020）粤1973刑初123号``, ``(2020)粤1973刑初123号`` and
+``( 2020 ) 粤 1973 刑初 123 号`` have the same units and a phrase built from one finds the others.
+Two streams are indexed with positions: ``uni`` (the units, so 1-character queries work) and
+``pairs`` (each CJK unit joined with the next CJK unit, so 2-character words such as 张某 or 盗窃
+are one exact token and longer words a phrase of overlapping pairs). ID numbers written with
+spaces or hyphens are also indexed joined. Jieba words are indexed separately to rank whole-word
+matches higher. Streams are whitespace-joined strings, so tantivy tokenises them in Rust.
 
 Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -35,6 +38,7 @@ _jieba_ready = False
 # 18-character ID numbers written with single spaces or hyphens between digit groups.
 _SPACED_ID = re.compile(r"(?<![0-9a-z])\d(?:[ \-]?\d){16}[ \-]?[0-9x](?![0-9a-z])")
 _ID_SEPARATORS = re.compile(r"[ \-]")
+_SIGNIFICANT = re.compile(r"[^\W_]+")
 
 
 def _t2s() -> Any:
@@ -63,12 +67,13 @@ def is_cjk(ch: str) -> bool:
 
 
 def _classify(ch: str) -> int:
-    if is_cjk(ch):
-        kind = CJK
-    elif ch.isalnum():
-        kind = ALNUM
-    else:
+    # Significant means isalnum(), exactly what the regex ``[^\W_]`` matches (see ``compact``).
+    if not ch.isalnum():
         kind = SEP
+    elif is_cjk(ch):
+        kind = CJK
+    else:
+        kind = ALNUM
     _CLASS[ch] = kind
     return kind
 
@@ -109,6 +114,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return norm, [i for i, part in enumerate(parts) for _ in part]
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_case_number(case_number: str) -> str:
     """One spelling of a case number for filters: no spaces, full-width round brackets."""
     norm = unicodedata.normalize("NFKC", case_number).strip()
@@ -126,109 +132,131 @@ def _cut(token: str) -> str:
     return token if len(token) <= MAX_TOKEN_CHARS else token[:MAX_TOKEN_CHARS]
 
 
-def index_tokens(norm: str) -> list[tuple[str, int]]:
-    """``(token, position)`` pairs of normalised page text, sorted by position."""
+def _is_cjk_unit(unit: str) -> bool:
+    return len(unit) == 1 and char_class(unit) == CJK
+
+
+def units(norm: str) -> list[str]:
+    """Significant units of normalised text: each CJK character, each alphanumeric run."""
     cls = _CLASS
-    tokens: list[tuple[str, int]] = []
-    append = tokens.append
-    pos = 0
-    prev_cjk = ""
+    out: list[str] = []
+    append = out.append
     run: list[str] = []
-    run_pos = 0
     for ch in norm:
         kind = cls.get(ch)
         if kind is None:
             kind = _classify(ch)
         if kind == CJK:
             if run:
-                append((_cut("".join(run)), run_pos))
+                append(_cut("".join(run)))
                 run = []
-            if prev_cjk:
-                append((prev_cjk + ch, pos - 1))
-            append((ch, pos))
-            prev_cjk = ch
-            pos += 1
+            append(ch)
         elif kind == ALNUM:
-            if not run:
-                run_pos = pos
             run.append(ch)
-            pos += 1
-            prev_cjk = ""
         elif run:
-            # A separator ends an alphanumeric run; CJK pairs may span it (compact adjacency).
-            append((_cut("".join(run)), run_pos))
+            append(_cut("".join(run)))
             run = []
     if run:
-        append((_cut("".join(run)), run_pos))
-    if _has_spaced_id_candidate(norm):
-        extra = _spaced_id_tokens(norm)
-        if extra:
-            tokens.extend(extra)
-            tokens.sort(key=lambda t: t[1])
-    return tokens
-
-
-def _has_spaced_id_candidate(norm: str) -> bool:
-    return (" " in norm or "-" in norm) and _SPACED_ID.search(norm) is not None
-
-
-def _spaced_id_tokens(norm: str) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    for match in _SPACED_ID.finditer(norm):
-        raw = match.group()
-        if raw.isalnum():
-            continue  # written without separators: already one alphanumeric token
-        pos = sum(1 for c in norm[: match.start()] if char_class(c) != SEP)
-        out.append((_ID_SEPARATORS.sub("", raw), pos))
+        append(_cut("".join(run)))
     return out
 
 
-def query_tokens(norm_term: str) -> list[tuple[int, str]]:
-    """``(position, token)`` pairs that a phrase query needs to find ``norm_term`` in page text.
+@dataclass(frozen=True)
+class IndexStreams:
+    """Whitespace-joined token streams of one page; token *i* of each stream is unit *i*.
 
-    CJK sequences become overlapping pairs (a lone CJK character stays a single token),
-    alphanumeric runs stay whole, a spaced ID number is joined into one token.
+    ``uni``: the units themselves. ``pairs``: a CJK unit followed by a CJK unit becomes the pair,
+    anything else stays itself, so positions line up with ``uni``. ``ids``: 18-character ID numbers
+    that the page writes with spaces or hyphens, joined.
     """
-    term = _SPACED_ID.sub(lambda m: _ID_SEPARATORS.sub("", m.group()), norm_term)
-    items: list[tuple[int, str, int]] = []  # (kind, text, position)
-    pos = 0
-    run: list[str] = []
-    run_pos = 0
-    for ch in term:
-        kind = char_class(ch)
-        if kind == ALNUM:
-            if not run:
-                run_pos = pos
-            run.append(ch)
-            pos += 1
-            continue
-        if run:
-            items.append((ALNUM, _cut("".join(run)), run_pos))
-            run = []
-        if kind == CJK:
-            items.append((CJK, ch, pos))
-            pos += 1
-    if run:
-        items.append((ALNUM, _cut("".join(run)), run_pos))
 
-    out: list[tuple[int, str]] = []
-    for i, (kind, text, p) in enumerate(items):
-        if kind == ALNUM:
-            out.append((p, text))
-            continue
-        nxt = items[i + 1] if i + 1 < len(items) else None
-        prev = items[i - 1] if i > 0 else None
-        if nxt is not None and nxt[0] == CJK:
-            out.append((p, text + nxt[1]))
-        elif prev is None or prev[0] != CJK:
-            out.append((p, text))  # a lone CJK character
-    return out
+    uni: str
+    pairs: str
+    ids: str
+
+
+def index_streams(norm: str) -> IndexStreams:
+    """Token streams of normalised page text (fed to whitespace-tokenised fields)."""
+    us = units(norm)
+    pairs = []
+    last = len(us) - 1
+    for i, u in enumerate(us):
+        if i < last and _is_cjk_unit(u) and _is_cjk_unit(us[i + 1]):
+            pairs.append(u + us[i + 1])
+        else:
+            pairs.append(u)
+    ids = ""
+    if ("-" in norm or " " in norm) and _SPACED_ID.search(norm):
+        ids = " ".join(
+            _ID_SEPARATORS.sub("", m.group()) for m in _SPACED_ID.finditer(norm) if not m.group().isalnum()
+        )
+    return IndexStreams(" ".join(us), " ".join(pairs), ids)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How to find one query term: a phrase (or single term) on ``field``, plus an ID alternative."""
+
+    field: str  # "uni" or "pairs"
+    tokens: tuple[tuple[int, str], ...]  # (position, token); gaps are allowed
+    id_number: str | None  # set when the term is one 18-character ID number
+    units: tuple[str, ...]  # the term's units, for backends that analyse text themselves
+
+
+_ID_UNIT = re.compile(r"\d{17}[0-9x]")
+
+
+def query_plan(norm_term: str) -> QueryPlan | None:
+    """Plan the index lookup for one normalised query term; None if it has nothing searchable.
+
+    On ``pairs`` a CJK unit followed by a non-CJK unit (or ending the term) may be indexed as
+    either itself or a pair, depending on the page, so it is left out of the phrase (a gap); it
+    is still covered by the pair before it. A CJK unit with no CJK neighbour is covered by
+    nothing on ``pairs``, so such terms use ``uni``.
+    """
+    us = units(_SPACED_ID.sub(lambda m: _ID_SEPARATORS.sub("", m.group()), norm_term))
+    if not us:
+        return None
+    cjk = [_is_cjk_unit(u) for u in us]
+    n = len(us)
+    lone = any(cjk[i] and not (i > 0 and cjk[i - 1]) and not (i + 1 < n and cjk[i + 1]) for i in range(n))
+    id_number = us[0] if n == 1 and _ID_UNIT.fullmatch(us[0]) else None
+    if lone:
+        return QueryPlan("uni", tuple(enumerate(us)), id_number, tuple(us))
+    tokens = []
+    for i, u in enumerate(us):
+        if not cjk[i]:
+            tokens.append((i, u))
+        elif i + 1 < n and cjk[i + 1]:
+            tokens.append((i, u + us[i + 1]))
+    return QueryPlan("pairs", tuple(tokens), id_number, tuple(us))
+
+
+def joined_units(us: list[str] | tuple[str, ...]) -> str:
+    """Units as text for analysers that bigram adjacent CJK (Elasticsearch ``cjk_bigram``).
+
+    CJK units touch, everything else is space-separated, so the analyser sees the same
+    adjacency as ``index_streams`` whatever the page's spacing and punctuation.
+    """
+    out: list[str] = []
+    prev_cjk = False
+    for u in us:
+        cjk = _is_cjk_unit(u)
+        if out and not (cjk and prev_cjk):
+            out.append(" ")
+        out.append(u)
+        prev_cjk = cjk
+    return "".join(out)
 
 
 def compact(norm: str) -> tuple[str, list[int]]:
     """Significant characters of normalised text and, for each, its index in ``norm``."""
-    keep = [i for i, ch in enumerate(norm) if char_class(ch) != SEP]
-    return "".join(norm[i] for i in keep), keep
+    parts: list[str] = []
+    index: list[int] = []
+    for m in _SIGNIFICANT.finditer(norm):
+        parts.append(m.group())
+        index.extend(range(m.start(), m.end()))
+    return "".join(parts), index
 
 
 def compact_term(norm_term: str) -> str:

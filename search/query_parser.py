@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.errors import INVALID_QUERY, CasefileError
-from search.analysis import canonical_case_number, compact_term, normalize, query_tokens
+from search.analysis import QueryPlan, canonical_case_number, compact_term, normalize, query_plan
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -39,7 +39,7 @@ class Term:
     raw: str
     normalized: str
     compact: str
-    tokens: tuple[tuple[int, str], ...]  # (position, token)
+    plan: QueryPlan
     quoted: bool
     case_key: str | None = None  # set when the term is a whole case number: also match metadata
 
@@ -120,11 +120,11 @@ def _lex(text: str) -> list[tuple[str, str, bool]]:
 
 def _make_term(raw: str, quoted: bool) -> Term | None:
     norm = normalize(raw)
-    tokens = query_tokens(norm)
-    if not tokens:
+    plan = query_plan(norm)
+    if plan is None:
         return None  # only punctuation or wildcards: nothing to look for
     case_key = canonical_case_number(raw) if _CASE_NUMBER.fullmatch(raw.strip()) else None
-    return Term(raw, norm, compact_term(norm), tuple(tokens), quoted, case_key)
+    return Term(raw, norm, compact_term(norm), plan, quoted, case_key)
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -1,0 +1,1 @@
+"""Search benchmark: tantivy vs SQLite FTS5 on a synthetic 电子卷宗 corpus."""

@@ -1,0 +1,215 @@
+"""``ElasticsearchIndex``: the server backend, through the official ``elasticsearch`` 8.x client.
+
+Searches and writes go through an alias (default ``casefile-pages``) that points at one physical
+index ``<alias>-v<schema>-<timestamp>`` created from an index template. ``rebuild`` fills a new
+physical index and swaps the alias atomically, so a reindex never shows an empty index.
+
+Writes are bulk requests with ``refresh`` (default ``wait_for``: a write is searchable when the
+call returns, as with tantivy). Client errors are translated into ``CasefileError`` in
+``_translate_errors`` and only there. Mappings and queries are built in ``search.elasticsearch_dsl``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from core.errors import SEARCH_UNAVAILABLE, CasefileError
+from search.analysis import analyse
+from search.base import FACET_NAMES, PageRecord, SearchHit, SearchQuery, SearchResults
+from search.elasticsearch_dsl import build_request, index_template, to_document
+from search.highlight import find_spans, make_snippet
+from search.prepare import prepare_page
+from search.query_parser import Term
+from search.validation import check_query
+
+BULK_CHUNK = 500
+
+
+class ElasticsearchIndex:
+    """A ``SearchIndex`` on an Elasticsearch 8.x cluster; ``index`` names the alias it uses."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str,
+        index: str = "casefile-pages",
+        *,
+        refresh: bool | str = "wait_for",
+        client: Any = None,
+        request_timeout_s: float = 10.0,
+    ) -> None:
+        if client is None:
+            from elasticsearch import Elasticsearch  # lazy: optional dependency
+
+            client = Elasticsearch(url, request_timeout=request_timeout_s)
+        self._es = client
+        self._alias = index  # an alias: the physical index behind it changes on rebuild
+        self._refresh = refresh
+        with self._translate_errors("open"):
+            self._ensure_alias()
+
+    # -- errors --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _translate_errors(self, action: str) -> Iterator[None]:
+        """Map client and transport errors to ``SEARCH_UNAVAILABLE``; re-raise anything else."""
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
+        try:
+            yield
+        except (ApiError, TransportError) as e:
+            raise CasefileError(SEARCH_UNAVAILABLE, f"elasticsearch {action} failed: {e}") from e
+
+    # -- alias and physical indices --------------------------------------------------------------
+
+    def _ensure_alias(self) -> None:
+        self._es.indices.put_index_template(name=f"{self._alias}-template", **_client_kwargs(index_template(self._alias)))
+        if not self._es.indices.exists_alias(name=self._alias):
+            physical = self._create_physical()
+            self._es.indices.update_aliases(actions=[{"add": {"index": physical, "alias": self._alias}}])
+
+    def _create_physical(self) -> str:
+        from search.elasticsearch_dsl import SCHEMA_VERSION
+
+        physical = f"{self._alias}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6}"
+        self._es.indices.create(index=physical)  # settings and mappings come from the template
+        return physical
+
+    def physical_indices(self) -> list[str]:
+        """Return the physical indices the alias points at (one, except during a swap)."""
+        with self._translate_errors("get alias"):
+            return sorted(_body(self._es.indices.get_alias(name=self._alias)))
+
+    def rebuild(self, records: Iterable[PageRecord]) -> int:
+        """Reindex into a new physical index, swap the alias atomically, drop the old one."""
+        with self._translate_errors("rebuild"):
+            old = self.physical_indices()
+            new = self._create_physical()
+            count = self._bulk(new, records)
+            self._es.indices.refresh(index=new)
+            actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self._alias}} for o in old]
+            actions.append({"add": {"index": new, "alias": self._alias}})
+            self._es.indices.update_aliases(actions=actions)
+            for o in old:
+                self._es.indices.delete(index=o)
+        return count
+
+    def drop(self) -> None:
+        """Delete the alias's physical indices and the template (tests and teardown)."""
+        with self._translate_errors("drop"):
+            for physical in self.physical_indices():
+                self._es.indices.delete(index=physical)
+            self._es.indices.delete_index_template(name=f"{self._alias}-template")
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _bulk(self, target: str, records: Iterable[PageRecord]) -> int:
+        from elasticsearch import helpers
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for record in records:
+                prepared = prepare_page(record)
+                yield {"_op_type": "index", "_index": target, "_id": prepared.key, "_source": to_document(prepared)}
+
+        ok, _ = helpers.bulk(self._es, actions(), chunk_size=BULK_CHUNK, refresh=self._refresh,
+                             raise_on_error=True)
+        return int(ok)
+
+    def add_pages(self, records: Iterable[PageRecord]) -> int:
+        """Index pages (``_id`` = ``document_id:page``, so re-adding replaces)."""
+        from elasticsearch.helpers import BulkIndexError
+
+        with self._translate_errors("bulk"):
+            try:
+                return self._bulk(self._alias, records)
+            except BulkIndexError as e:
+                raise CasefileError(SEARCH_UNAVAILABLE, f"bulk indexing rejected {len(e.errors)} pages: "
+                                    f"{e.errors[:3]}") from e
+
+    def delete_document(self, document_id: int) -> None:
+        """Remove every page of ``document_id``."""
+        with self._translate_errors("delete"):
+            self._es.delete_by_query(index=self._alias, query={"term": {"document_id": int(document_id)}},
+                                     refresh=True, conflicts="proceed")
+
+    def clear(self) -> None:
+        """Remove every page."""
+        with self._translate_errors("clear"):
+            self._es.delete_by_query(index=self._alias, query={"match_all": {}}, refresh=True,
+                                     conflicts="proceed")
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self._es.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def document_ids(self) -> set[int]:
+        """Every document id, paged through a composite aggregation (any number of documents)."""
+        ids: set[int] = set()
+        after: dict[str, Any] | None = None
+        with self._translate_errors("document_ids"):
+            while True:
+                composite: dict[str, Any] = {"size": 10_000, "sources": [{"id": {"terms": {"field": "document_id"}}}]}
+                if after:
+                    composite["after"] = after
+                resp = _body(self._es.search(index=self._alias, size=0, aggs={"ids": {"composite": composite}}))
+                agg = resp["aggregations"]["ids"]
+                ids.update(int(b["key"]["id"]) for b in agg["buckets"])
+                after = agg.get("after_key")
+                if not agg["buckets"] or after is None:
+                    return ids
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run ``query``; see ``SearchIndex.search``."""
+        started = time.perf_counter()
+        checked = check_query(query)
+        if checked.allowed_keys is not None and not checked.allowed_keys:
+            return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
+        with self._translate_errors("search"):
+            resp = _body(self._es.search(index=self._alias, **_client_kwargs(build_request(checked))))
+        terms = checked.parsed.positive_terms()
+        hits = [self._hit(h, terms) for h in resp["hits"]["hits"]]
+        aggs = resp.get("aggregations", {})
+        facets = {name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}
+                  for name in FACET_NAMES}
+        return SearchResults(int(resp["hits"]["total"]["value"]), _ms(started), hits, facets)
+
+    def _hit(self, hit: dict[str, Any], terms: list[Term]) -> SearchHit:
+        src = hit["_source"]
+        text = src["text"]
+        spans = find_spans(analyse(text), terms)
+        snippet, snippet_spans = make_snippet(text, spans)
+        return SearchHit(
+            document_id=int(src["document_id"]),
+            case_number=src["case_number"],
+            filename=src["filename"],
+            page=int(src["page"]),
+            score=float(hit.get("_score") or 0.0),
+            snippet=snippet,
+            snippet_spans=snippet_spans,
+            spans=spans,
+        )
+
+
+def _body(response: Any) -> dict[str, Any]:
+    """Return the JSON body of a client response (``ObjectApiResponse`` is not a ``dict``)."""
+    body = getattr(response, "body", response)
+    return dict(body)
+
+
+_RENAMED = {"from": "from_", "_source": "source", "_meta": "meta"}
+
+
+def _client_kwargs(body: dict[str, Any]) -> dict[str, Any]:
+    """Return a JSON body as keyword arguments of the 8.x client (which renames a few keys)."""
+    return {_RENAMED.get(k, k): v for k, v in body.items()}
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0

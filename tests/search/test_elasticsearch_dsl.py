@@ -1,0 +1,201 @@
+"""Elasticsearch mappings, documents and queries checked as data, and the client seam with a fake.
+
+No server is needed; the contract tests run against a real one when CASEFILE_ES_URL is set.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from core.errors import SEARCH_UNAVAILABLE, CasefileError
+from search.base import PageRecord, SearchQuery
+from search.elasticsearch_dsl import (
+    build_query,
+    build_request,
+    index_mappings,
+    index_settings,
+    index_template,
+    term_clause,
+    to_document,
+)
+from search.elasticsearch_index import ElasticsearchIndex
+from search.prepare import prepare_page
+from search.query_parser import parse_query
+from search.validation import MAX_RESULT_WINDOW, check_query
+
+
+def test_analysis_needs_no_plugins() -> None:
+    analysis = index_settings()["analysis"]
+    bigram = analysis["analyzer"]["cjk_bigram_text"]
+    assert bigram["tokenizer"] == "standard"
+    assert bigram["filter"] == ["cjk_width", "lowercase", "cjk_bigram"]
+    assert "cjk_bigram" not in analysis["analyzer"]["cjk_unigram_text"]["filter"]
+    text = json.dumps(analysis)
+    for plugin in ("icu", "ik_", "smartcn", "stconvert", "pinyin"):
+        assert plugin not in text
+
+
+def test_mappings_are_strict_and_complete() -> None:
+    m = index_mappings()
+    assert m["dynamic"] == "strict"
+    props = m["properties"]
+    assert props["body"]["fields"]["uni"]["analyzer"] == "cjk_unigram_text"
+    assert props["text"]["index"] is False
+    for keyword in ("case_key", "charge", "defendant", "document_type", "year", "ids"):
+        assert props[keyword]["type"] == "keyword"
+    template = index_template("casefile-pages")
+    assert template["index_patterns"] == ["casefile-pages-v*"]
+    assert template["template"]["mappings"] == m
+
+
+def test_document_carries_normalised_joined_body_and_original_text() -> None:
+    text = "被告人王志勤，男。（２０２０）粤1973刑初123号 身份证 440602 19850312 271X 駕駛"
+    record = PageRecord(7, "(2020)粤1973刑初123号", "a.pdf", 3, text, charges=["盗窃罪"], date="2020-06-01")
+    doc = to_document(prepare_page(record))
+    assert doc["text"] == text
+    assert doc["body"] == "被告人王志勤男 2020 粤 1973 刑初 123 号身份证 440602 19850312 271x 驾驶"
+    assert doc["ids"] == ["44060219850312271x"]
+    assert doc["case_key"] == "（2020）粤1973刑初123号"
+    assert doc["charge"] == ["盗窃罪"] and doc["year"] == "2020" and doc["date_ord"] == 20200601
+    assert set(doc) <= set(index_mappings()["properties"])
+
+
+def _clause(text: str) -> dict[str, Any]:
+    return term_clause(parse_query(text).groups[0][0])
+
+
+def test_term_clauses_pick_the_field_by_plan() -> None:
+    phrase = {"match_phrase": {"body": {"query": "张某"}}}
+    clause = _clause("张某")
+    assert clause == phrase or clause["bool"]["must"] == [phrase]
+    assert _clause("盗窃")["bool"]["should"] == [{"term": {"words": "盗窃"}}]  # whole-word boost
+    assert _clause("女") == {"match_phrase": {"body.uni": {"query": "女"}}}
+    assert _clause("刑初123号") == {"match_phrase": {"body.uni": {"query": "刑初 123 号"}}}
+    assert _clause('"醉酒 駕駛"') == {"match_phrase": {"body": {"query": "醉酒驾驶"}}}
+
+
+def test_case_number_and_id_clauses_have_alternatives() -> None:
+    case = _clause("( 2020 ) 粤 1973 刑初 123 号")
+    assert {"term": {"case_key": "（2020）粤1973刑初123号"}} in case["bool"]["should"]
+    ident = _clause("440602-1985-0312-271X")
+    assert {"term": {"ids": "44060219850312271x"}} in ident["bool"]["should"]
+    assert {"match_phrase": {"body": {"query": "44060219850312271x"}}} in ident["bool"]["should"]
+
+
+def test_filters_are_unscored_and_permission_filter_is_canonical() -> None:
+    checked = check_query(SearchQuery(
+        "盗窃 OR 诈骗 -电动车", allowed_cases=frozenset({"(2020) 粤1973刑初123号", "（2019）沪0115刑初88号"}),
+        charge="盗窃罪", date_from="2020-01-01"))
+    q = build_query(checked)["bool"]
+    assert len(q["must"]) == 1 and len(q["must"][0]["bool"]["should"]) == 2
+    assert len(q["must_not"]) == 1
+    assert {"terms": {"case_key": ["（2019）沪0115刑初88号", "（2020）粤1973刑初123号"]}} in q["filter"]
+    assert {"term": {"charge": "盗窃罪"}} in q["filter"]
+    assert {"range": {"date_ord": {"gte": 20200101}}} in q["filter"]
+
+
+def test_request_pages_sorts_and_facets() -> None:
+    body = build_request(check_query(SearchQuery("盗窃", limit=20, offset=40, sort="date")))
+    assert (body["from"], body["size"], body["track_total_hits"]) == (40, 20, True)
+    assert body["sort"][0] == {"date_ord": {"order": "desc"}}
+    assert set(body["aggs"]) == {"charge", "document_type", "case_number", "year"}
+    assert body["aggs"]["case_number"]["terms"]["field"] == "case_key"
+    far = build_request(check_query(SearchQuery("盗窃", offset=MAX_RESULT_WINDOW)))
+    assert (far["from"], far["size"]) == (0, 0)
+
+
+class _Indices:
+    def __init__(self, log: list[tuple[str, Any]]) -> None:
+        self.log = log
+        self.aliases: dict[str, list[str]] = {}
+
+    def put_index_template(self, **kw: Any) -> None:
+        self.log.append(("put_index_template", kw))
+
+    def exists_alias(self, name: str) -> bool:
+        return name in self.aliases
+
+    def create(self, index: str) -> None:
+        self.log.append(("create", index))
+
+    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
+        self.log.append(("update_aliases", actions))
+        for a in actions:
+            if "add" in a:
+                self.aliases.setdefault(a["add"]["alias"], []).append(a["add"]["index"])
+
+
+def _api_response(body: dict[str, Any]) -> Any:
+    """Wrap a body like the real client does (an ``ObjectApiResponse`` has no ``.get``)."""
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectApiResponse
+
+    meta = ApiResponseMeta(200, "1.1", HttpHeaders(), 0.001, NodeConfig("http", "localhost", 9200))
+    return ObjectApiResponse(body=body, meta=meta)
+
+
+class FakeClient:
+    """Just enough of the 8.x client for ElasticsearchIndex's open and search paths."""
+
+    def __init__(self, response: dict[str, Any] | Exception) -> None:
+        self.log: list[tuple[str, Any]] = []
+        self.indices = _Indices(self.log)
+        self.response = response
+
+    def search(self, **kw: Any) -> Any:
+        self.log.append(("search", kw))
+        if isinstance(self.response, Exception):
+            raise self.response
+        return _api_response(self.response)
+
+    def close(self) -> None:
+        self.log.append(("close", None))
+
+
+def test_open_creates_template_physical_index_and_alias() -> None:
+    client = FakeClient({})
+    ElasticsearchIndex("http://unused:9200", "cf-pages", client=client)
+    kinds = [k for k, _ in client.log]
+    assert kinds == ["put_index_template", "create", "update_aliases"]
+    template = client.log[0][1]
+    assert template["name"] == "cf-pages-template" and "meta" in template and "_meta" not in template
+    physical = client.log[1][1]
+    assert physical.startswith("cf-pages-v1-")
+    assert client.log[2][1] == [{"add": {"index": physical, "alias": "cf-pages"}}]
+
+
+def test_search_response_becomes_hits_with_spans() -> None:
+    text = "被告人张某醉酒驾驶机动车。"
+    client = FakeClient({
+        "hits": {"total": {"value": 1}, "hits": [{"_score": 2.5, "_source": {
+            "document_id": 4, "case_number": "X", "filename": "f.pdf", "page": 2, "text": text}}]},
+        "aggregations": {"charge": {"buckets": [{"key": "危险驾驶罪", "doc_count": 1}]}},
+    })
+    index = ElasticsearchIndex("http://unused:9200", client=client)
+    r = index.search(SearchQuery("张某"))
+    assert r.total == 1 and r.facets["charge"] == {"危险驾驶罪": 1} and r.facets["year"] == {}
+    hit = r.hits[0]
+    assert (hit.document_id, hit.page, hit.score) == (4, 2, 2.5)
+    assert [text[s:e] for s, e in hit.spans] == ["张某"]
+    sent = client.log[-1][1]
+    assert "from_" in sent and "source" in sent and "from" not in sent
+
+
+def test_transport_errors_become_search_unavailable() -> None:
+    from elastic_transport import ConnectionError as TransportConnectionError
+
+    client = FakeClient(TransportConnectionError("connection refused"))
+    index = ElasticsearchIndex("http://unused:9200", client=client)
+    with pytest.raises(CasefileError) as info:
+        index.search(SearchQuery("盗窃"))
+    assert info.value.code == SEARCH_UNAVAILABLE.code
+    assert isinstance(info.value.__cause__, TransportConnectionError)
+
+
+def test_other_errors_are_not_swallowed() -> None:
+    client = FakeClient(KeyError("bug"))
+    index = ElasticsearchIndex("http://unused:9200", client=client)
+    with pytest.raises(KeyError):
+        index.search(SearchQuery("盗窃"))
