@@ -5,6 +5,7 @@ Pure and database-free; the integrator stores results and wires routes. Public s
 
 from nlp.forms.api import form_json, forms_list_json, prefill_json
 from nlp.forms.checklist import ChecklistEntry, check_completeness, missing_documents
+from nlp.forms.export import render_form_pdf  # reportlab itself loads on first render
 from nlp.forms.prefill import PrefilledField, PrefilledForm, prefill, prefill_all
 from nlp.forms.registry import get_form, list_forms, register_form, reset_forms
 from nlp.forms.template import ChecklistItem, FieldSpec, FormCheck, FormTemplate, load_template
@@ -18,11 +19,3 @@ __all__ = [
     "validate_value",
 ]
 
-
-def __getattr__(name: str) -> object:
-    # reportlab loads only when a PDF is wanted (no heavy work at import time).
-    if name == "render_form_pdf":
-        from nlp.forms.export import render_form_pdf
-
-        return render_form_pdf
-    raise AttributeError(name)
