@@ -29,7 +29,7 @@ import statistics
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,12 +102,23 @@ def _pair(label_name: str, sheet: dict[str, Any]) -> int | None:
     return None
 
 
+def on_probation(label_defendant: dict[str, Any]) -> bool:
+    """The labels give this defendant a 缓刑: the people a 社区矫正 intake really receives."""
+    return bool((label_defendant.get("sentence") or {}).get("probation_months"))
+
+
 def score_case(template: FormTemplate, labels: dict[str, Any], sheet: dict[str, Any],
-               *, case_id: str = "") -> Tally:
-    """Tally one labelled judgment against its extracted sheet for ``template``."""
+               *, case_id: str = "",
+               only: Callable[[dict[str, Any]], bool] | None = None) -> Tally:
+    """Tally one labelled judgment against its extracted sheet for ``template``.
+
+    ``only`` restricts the per-defendant forms to the labelled defendants it accepts.
+    """
     tally = Tally()
     label_defs = labels.get("defendants") or []
     for j, ldef in enumerate(label_defs if template.per_defendant else [None]):
+        if only is not None and ldef is not None and not only(ldef):
+            continue
         i = _pair(ldef["name"], sheet) if ldef is not None else None
         form = prefill(template, sheet, defendant_index=i) if (i is not None or ldef is None) else None
         for spec in template.fields:
@@ -148,15 +159,16 @@ def extract_all(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def score_dataset(rows: Sequence[dict[str, Any]], sheets: Sequence[dict[str, Any]],
-                  form_ids: Iterable[str]) -> dict[str, Tally]:
-    """Per-form tallies plus ``"all"`` over the given forms."""
+                  form_ids: Iterable[str],
+                  only: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Tally]:
+    """Per-form tallies plus ``"all"`` over the given forms (``only``: see ``score_case``)."""
     out: dict[str, Tally] = {}
     total = Tally()
     for form_id in form_ids:
         template = get_form(form_id)
         tally = Tally()
         for row, sheet in zip(rows, sheets, strict=True):
-            tally.add(score_case(template, row["facts"], sheet, case_id=row["id"]))
+            tally.add(score_case(template, row["facts"], sheet, case_id=row["id"], only=only))
         out[form_id] = tally
         total.add(tally)
     out["all"] = total
@@ -208,12 +220,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     extract_s = time.perf_counter() - t0
     judgment = score_dataset(rows, sheets, JUDGMENT_FORMS)
     every = score_dataset(rows, sheets, [t.id for t in list_forms()])
+    probation = score_dataset(rows, sheets, ["community_correction"], only=on_probation)
     timing = time_prefill(sheets)
     print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.node()} "
           f"({platform.machine()}, {platform.processor() or 'cpu'}), Python {platform.python_version()}")
     print(f"{len(rows)} judgments from {args.data.name}; extraction {extract_s:.1f} s")
     print("\nForms a judgment feeds:")
     print("\n".join(_table(judgment)))
+    print("\n社区矫正 intake, only defendants the labels give a 缓刑 (those it really receives):")
+    print("\n".join(_table(probation)[:3]))
     print("\nAll templates (judgment standing in for each form's source documents):")
     print("\n".join(_table(every)))
     print(f"\nprefill of a {timing['documents']}-document case ({timing['defendants']} defendants, "
