@@ -227,7 +227,8 @@ def prefill(
     form = PrefilledForm(
         template, fields,
         defendant_index=index if template.per_defendant else None,
-        defendant=defendants[index].get("name") if index < len(defendants) else None,
+        defendant=(defendants[index].get("name")
+                   if template.per_defendant and index < len(defendants) else None),
     )
     by_name = {f.name: f for f in fields}
     for problem in check_form(template, {f.name: f.value for f in fields}):

@@ -199,3 +199,19 @@ def check_form(template: FormTemplate, values: Mapping[str, Any]) -> list[Proble
     for check in template.checks:
         problems.extend(FORM_CHECKS[check.kind](template, check, values))
     return problems
+
+
+def validate_form(
+    template: FormTemplate, values: Mapping[str, Any], *, today: dt.date | None = None
+) -> list[Problem]:
+    """Every problem of a reviewed form: each value's own, then the cross-field checks.
+
+    A required field left empty is a problem here (``required``): a reviewed form is final.
+    """
+    problems: list[Problem] = []
+    for spec in template.fields:
+        value = values.get(spec.name)
+        if spec.required and is_empty(value):
+            problems.append(Problem(spec.name, "required", f"{spec.label}为必填项。"))
+        problems.extend(validate_value(spec, value, today=today))
+    return problems + check_form(template, values)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.errors import CasefileError
-from nlp.forms import check_form, get_form, validate_field
+from nlp.forms import check_form, get_form, validate_field, validate_form
 from tests.forms.conftest import TODAY, fictional_id
 
 FORM = "custody_transfer"
@@ -78,3 +78,16 @@ def test_unknown_field_is_a_clear_error() -> None:
     with pytest.raises(CasefileError) as exc:
         validate_field(get_form(FORM), "shoe_size", 42)
     assert exc.value.code == "form_field_unknown" and "id_number" in exc.value.hint
+
+
+def test_validate_form_for_a_reviewed_form() -> None:
+    form = get_form(FORM)
+    values = {"case_number": "（2023）京0105刑初9999号", "agency": "北京市朝阳区人民法院",
+              "name": "张某某", "gender": "男", "birth_date": "1985-03-07",
+              "id_number": fictional_id("1985-03-07", "123"), "charges": ["盗窃罪"],
+              "detention_date": "2023-01-05", "arrest_date": "2023-01-20"}
+    assert validate_form(form, values, today=TODAY) == []
+    del values["arrest_date"]
+    values["gender"] = "女"
+    got = codes(validate_form(form, values, today=TODAY))
+    assert "required" in got and "id_gender_mismatch" in got
