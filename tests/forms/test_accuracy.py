@@ -6,10 +6,13 @@ fails. Missing data fails when CI=true and skips with the reason elsewhere.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.forms.run import JUDGMENT_FORMS, extract_all, load_rows, score_dataset
 from nlp.forms import list_forms
+from tests.forms import conftest as forms_conftest
 from tests.forms.conftest import shared_file
 
 MAX_REENTRY = 0.025  # measured 1.0% (judgment forms), 0.9% (all forms)
@@ -26,3 +29,15 @@ def test_prefill_accuracy_on_dev_judgments() -> None:
     for tally in (judgment, every):
         assert tally.reentry_rate <= MAX_REENTRY, tally.errors[:10]
         assert tally.silent_error_rate <= MAX_SILENT_ERROR, tally.errors[:10]
+
+
+def test_missing_data_fails_in_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(forms_conftest, "SHARED", tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        forms_conftest.shared_file("data/dev/judgments_labelled.jsonl")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        forms_conftest.shared_file("data/dev/judgments_labelled.jsonl")
