@@ -114,6 +114,16 @@ WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 
 
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
+# Intake forms
+FORM_UNKNOWN = _spec("form_unknown", 404, "没有这种表单。", "请使用 casefile forms list 查看可用的表单编号。")
+FORM_FIELD_UNKNOWN = _spec("form_field_unknown", 422, "表单没有这个字段。", "请检查字段名称。")
+FORM_TEMPLATE_INVALID = _spec(
+    "form_template_invalid", 500, "表单模板有误，无法加载。", "请联系管理员检查 nlp/forms/templates 中的模板文件。"
+)
+FONT_MISSING = _spec(
+    "font_missing", 503, "找不到中文字体，无法生成 PDF。", "请安装字体：apt-get install fonts-arphic-uming"
+)
+
 
 class CasefileError(Exception):
     """Base of every error casefile raises on purpose.
