@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.charges import link_charge
-from nlp.forms import read_form_person, warrant_event
+from nlp.form_documents import read_form_person, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import (
