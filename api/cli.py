@@ -246,6 +246,89 @@ def demo() -> None:
     raise typer.Exit(0 if ok else 1)
 
 
+forms_app = typer.Typer(help="受理表单模板")
+app.add_typer(forms_app, name="forms")
+
+
+@forms_app.command("list")
+def forms_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The intake form templates and their fields."""
+    from nlp.forms import forms_list_json
+
+    forms = forms_list_json()
+    if as_json:
+        sys.stdout.write(json.dumps(forms, ensure_ascii=False) + "\n")
+        return
+    for form in forms:
+        typer.echo(f"{form['id']}\t{form['title']}（{len(form['fields'])} 项）")
+
+
+@app.command()
+def prefill(
+    paths: Annotated[list[Path], typer.Argument()],
+    form: Annotated[str, typer.Option("--form", help="表单模板编号（见 casefile forms list）")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """Read, extract and pre-fill an intake form for each file, without storing anything."""
+    from ingest.ocr.registry import get_engine
+    from ingest.reading.documents import read_file
+    from nlp.factsheet import extract_facts
+    from nlp.forms import get_form, prefill_json
+
+    settings = _settings()
+    try:
+        get_form(form)
+    except CasefileError as error:
+        typer.echo(f"{error.message} {error.hint}", err=True)
+        raise typer.Exit(2) from error
+    failed = False
+    for path in paths:
+        try:
+            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
+            sheet = extract_facts(read_file(path, ocr_engine, dpi=settings.render_dpi))
+            result = prefill_json(form, sheet, str(path))
+        except CasefileError as error:
+            failed = True
+            _report_error(path, error, as_json)
+            continue
+        if as_json:
+            _emit(result)
+        else:
+            typer.echo(f"== {path}：{result['title']}")
+            for field in result["fields"]:
+                typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the database (the source of truth)."""
+    from api.state import build_state
+    from ingest.reindex import reindex as rebuild
+
+    documents, pages = rebuild(build_state(_settings()).ctx)
+    typer.echo(f"索引已重建：{documents} 个文件，{pages} 页。")
+
+
+@app.command()
+def check() -> None:
+    """Report drift between the database and the search index (exit 1 if any)."""
+    from api.state import build_state
+    from ingest.reindex import check as compare
+
+    drift = compare(build_state(_settings()).ctx)
+    if drift.ok:
+        typer.echo("数据库与检索索引一致。")
+        return
+    if drift.missing:
+        typer.echo(f"索引缺少 {len(drift.missing)} 个文件：{drift.missing[:20]}", err=True)
+    if drift.stray:
+        typer.echo(f"索引中有 {len(drift.stray)} 个数据库里没有的文件：{drift.stray[:20]}", err=True)
+    typer.echo("请运行 casefile reindex 重建索引。", err=True)
+    raise typer.Exit(1)
+
+
 users_app = typer.Typer(help="用户管理")
 audit_app = typer.Typer(help="审计日志")
 app.add_typer(users_app, name="users")

@@ -22,6 +22,7 @@ CASE_READ = "case.read"
 CASE_CREATE = "case.create"
 DOCUMENT_UPLOAD = "document.upload"
 DOCUMENT_RETRY = "document.retry"
+DOCUMENT_DELETE = "document.delete"
 SEARCH = "search"
 USER_MANAGE = "user.manage"
 AUDIT_READ = "audit.read"
@@ -30,13 +31,14 @@ FORM_TRANSFER = "form.transfer"
 SIGNED_IN = "signed_in"  # any signed-in user (their own profile, signing out)
 
 _READ = {CASE_READ, SEARCH}
+_FILE = {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, DOCUMENT_DELETE}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "clerk": frozenset(_READ | {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, FORM_TRANSFER}),
-    "investigator": frozenset(_READ | {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, FORM_TRANSFER}),
-    "prosecutor": frozenset(_READ | {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, FORM_REVIEW, FORM_TRANSFER}),
+    "clerk": frozenset(_READ | _FILE | {FORM_TRANSFER}),
+    "investigator": frozenset(_READ | _FILE | {FORM_TRANSFER}),
+    "prosecutor": frozenset(_READ | _FILE | {FORM_REVIEW, FORM_TRANSFER}),
     "judge": frozenset(_READ | {FORM_REVIEW}),
     "reviewer": frozenset(_READ | {FORM_REVIEW}),
-    "admin": frozenset(_READ | {USER_MANAGE, AUDIT_READ, CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY}),
+    "admin": frozenset(_READ | _FILE | {USER_MANAGE, AUDIT_READ}),
 }
 ROLES = tuple(ROLE_ACTIONS)
 PUBLIC = "public"

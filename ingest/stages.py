@@ -8,7 +8,7 @@ processes, exactly one of them moves the document on to extraction.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
@@ -17,7 +17,6 @@ from ingest.context import PipelineContext
 from ingest.reading.documents import open_document
 from ingest.reading.types import Line, PageContent
 from models.tables import (
-    Case,
     Document,
     DocumentStage,
     DocumentStatus,
@@ -25,6 +24,9 @@ from models.tables import (
     Page,
     PageStatus,
 )
+
+if TYPE_CHECKING:
+    from search.base import PageRecord
 
 log = logging.getLogger(__name__)
 
@@ -169,30 +171,34 @@ def extract_document(ctx: PipelineContext, document_id: int) -> dict[str, Any]:
     return sheet
 
 
-def index_document(ctx: PipelineContext, document_id: int) -> int:
-    """Index every page of the document (replacing earlier entries) and mark it done."""
+def page_records(document: Document) -> list[PageRecord]:
+    """The index entries of a document's pages, with the facets its fact sheet gives."""
     from search.base import PageRecord
 
+    sheet = document.facts.data if document.facts else {}
+    case = document.case
+    return [
+        PageRecord(
+            document_id=document.id,
+            case_number=case.case_number,
+            filename=document.original_name,
+            page=page.number,
+            text=page.text or "",
+            document_type=document.document_type,
+            agency=case.agency.name if case.agency else None,
+            charges=_charges(sheet),
+            defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
+        )
+        for page in document.pages
+    ]
+
+
+def index_document(ctx: PipelineContext, document_id: int) -> int:
+    """Index every page of the document (replacing earlier entries) and mark it done."""
     with ctx.db.session() as session:
         document = session.get(Document, document_id)
         assert document is not None
-        case = session.get(Case, document.case_id)
-        assert case is not None
-        sheet = document.facts.data if document.facts else {}
-        records = [
-            PageRecord(
-                document_id=document.id,
-                case_number=case.case_number,
-                filename=document.original_name,
-                page=page.number,
-                text=page.text or "",
-                document_type=document.document_type,
-                agency=case.agency.name if case.agency else None,
-                charges=_charges(sheet),
-                defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
-            )
-            for page in document.pages
-        ]
+        records = page_records(document)
     count = ctx.index().add_pages(records)
     with ctx.db.session() as session:
         document = session.get(Document, document_id)

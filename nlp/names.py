@@ -8,6 +8,7 @@ by punctuation or a function word.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -140,6 +141,8 @@ def _name_at(text: str, pos: int) -> str | None:
 
 def _word_frequency(word: str) -> int:
     """Frequency of ``word`` in jieba's dictionary (0 for unknown words, as most names are)."""
+    if not jieba.dt.initialized:
+        jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary at DEBUG
     jieba.dt.check_initialized()  # loads the dictionary once per process; spaCy's jieba shares it
     return int(jieba.dt.FREQ.get(word) or 0)
 

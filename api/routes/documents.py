@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.deps import Reader, Retrier, SessionDep, StateDep, Uploader
+from api.deps import Deleter, Reader, Retrier, SessionDep, StateDep, Uploader
 from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from core.errors import NO_FILES, CasefileError
@@ -110,3 +110,16 @@ def download_original(document_id: int, actor: Reader, state: StateDep, session:
         media_type=document.media_type,
         filename=document.original_name,
     )
+
+
+@router.delete("/api/documents/{document_id}")
+def delete_document(document_id: int, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
+    """Remove a document from its case and from the index; its original stays in the store."""
+    document = find_document(session, actor, document_id)
+    detail = {"case": document.case.case_number, "filename": document.original_name,
+              "sha256": document.sha256}
+    state.ctx.index().delete_document(document_id)
+    session.delete(document)
+    session.commit()
+    record(state.ctx.db, actor, "document.delete", target=f"document:{document_id}", detail=detail)
+    return {"deleted": document_id}

@@ -54,6 +54,8 @@ class PageContent:
             lo, hi = max(start, line.start), min(end, line.end)
             if lo >= hi or line.end <= line.start:
                 continue
+            if line.bbox[2] <= line.bbox[0] or line.bbox[3] <= line.bbox[1]:
+                continue  # text sources (TXT, DOCX) have no image, hence no box
             x0, y0, x1, y1 = line.bbox
             n = line.end - line.start
             left = x0 + (x1 - x0) * (lo - line.start) / n

@@ -1,5 +1,7 @@
-"""A hostile-file corpus, generated here: each file gets a clear error or a failed status with a
-specific code, the service stays up, and no other document is affected.
+"""A hostile-file corpus, generated here, uploaded file by file.
+
+Each file gets a clear error or a failed status with a specific code, the service stays up, and
+no other document is affected.
 """
 
 from __future__ import annotations

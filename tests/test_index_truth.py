@@ -1,0 +1,74 @@
+"""The database is the truth: reindex rebuilds the index, check reports drift, delete removes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.state import AppState
+from ingest.reindex import check, reindex
+from search.base import PageRecord
+from tests.support.cli import casefile, json_lines
+
+FIXTURE = Path(__file__).parent / "fixtures" / "indictment.txt"
+CASE = "（2025）测0102刑初500号"
+
+
+def _upload(client: TestClient, name: str, text: str) -> int:
+    response = client.post(f"/api/cases/{CASE}/documents",
+                           files=[("file", (name, text.encode(), "text/plain"))])
+    return int(response.json()["documents"][0]["id"])
+
+
+def test_reindex_check_and_delete(client: TestClient, state: AppState) -> None:
+    client.post("/api/cases", json={"case_number": CASE})
+    first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
+    second = _upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。")
+    assert check(state.ctx).ok
+
+    index = state.ctx.index()
+    index.delete_document(first)
+    index.add_pages([PageRecord(document_id=999, case_number=CASE, filename="ghost.txt", page=1, text="幽灵")])
+    drift = check(state.ctx)
+    assert drift.missing == [first] and drift.stray == [999]
+
+    assert reindex(state.ctx) == (2, 2)
+    assert check(state.ctx).ok
+    assert client.get("/api/search", params={"q": "周海涛"}).json()["total"] == 1
+
+    deleted = client.delete(f"/api/documents/{second}")
+    assert deleted.status_code == 200
+    assert client.get(f"/api/documents/{second}").status_code == 404
+    assert client.get("/api/search", params={"q": "翻墙"}).json()["total"] == 0
+    assert check(state.ctx).ok
+
+
+def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"CASEFILE_OCR_ENGINE": "null"}
+    assert casefile("ingest", str(FIXTURE), "--case", CASE, data_dir=data, env=env).returncode == 0
+    assert casefile("check", data_dir=data).returncode == 0
+    import shutil
+
+    shutil.rmtree(data / "index")
+    drifted = casefile("check", data_dir=data)
+    assert drifted.returncode == 1 and "casefile reindex" in drifted.stderr
+    assert casefile("reindex", data_dir=data).returncode == 0
+    assert casefile("check", data_dir=data).returncode == 0
+    assert json_lines(casefile("search", "周海涛", "--json", data_dir=data).stdout)[0]["total"] == 1
+
+    forms = json_lines(casefile("forms", "list", "--json", data_dir=data).stdout)[0]
+    ids = {form["id"] for form in forms}
+    assert {"arrest_request", "prosecution_transfer", "indictment", "custody_transfer", "community_correction"} <= ids
+    assert all({"name", "label", "required", "source"} <= set(f) for form in forms for f in form["fields"])
+
+    [filled] = json_lines(casefile("prefill", "--form", "indictment", str(FIXTURE), "--json", data_dir=data, env=env).stdout)
+    assert filled["path"] == str(FIXTURE) and filled["form"] == "indictment"
+    by_name = {f["source"]: f for f in filled["fields"]}
+    assert by_name["defendants[0].name"]["value"] == "周海涛"
+    assert by_name["defendants[0].name"]["status"] == "filled"
+    assert by_name["defendants[0].name"]["evidence"]
+    assert all(f["status"] in ("filled", "missing", "conflict") for f in filled["fields"])
+    unknown = casefile("prefill", "--form", "no-such-form", str(FIXTURE), "--json", data_dir=data)
+    assert unknown.returncode == 2
