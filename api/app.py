@@ -6,12 +6,14 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.policy import check_route_policies
-from api.routes import admin, auth, cases, documents, health, search, web
+from api.routes import admin, auth, cases, documents, forms, health, search, web
 from api.state import AppState, build_state
 from core.settings import Settings
 
 # Every router of the app; the authorization-matrix test walks the same list.
-ROUTERS = tuple(m.router for m in (health, auth, cases, documents, search, admin, web))
+ROUTERS = tuple(
+    m.router for m in (health, auth, cases, documents, search, forms, admin, web)
+)
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:

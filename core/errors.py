@@ -112,6 +112,20 @@ USER_EXISTS = _spec("user_exists", 409, "该用户名已存在。", "请换一�
 INVALID_ROLE = _spec("invalid_role", 422, "角色不正确。", "可选角色：clerk、investigator、prosecutor、judge、reviewer、admin。")
 WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 10 个字符的密码。")
 
+# Transfers and review
+AGENCY_NOT_FOUND = _spec("agency_not_found", 422, "找不到接收单位。", "请从单位列表中选择接收单位；如单位尚未登记，请联系管理员添加。")
+TRANSFER_NOT_ALLOWED = _spec("transfer_not_allowed", 422, "不能向该单位移送此表单。", "请核对表单类型与接收单位是否对应。")
+TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全。", "请先上传缺少的材料，再办理移送。")
+TRANSFER_NOT_FOUND = _spec("transfer_not_found", 404, "找不到该移送记录。", "请检查编号是否正确。")
+TRANSFER_CLOSED = _spec("transfer_closed", 409, "该移送已办结（已接收或已退回），不能再修改。", "如需更正，请由移送单位重新移送。")
+NOT_RECEIVER = _spec("not_receiver", 403, "只有接收单位可以审核该表单。", "请由接收单位的审核人员办理。")
+FIELD_INVALID = _spec("field_invalid", 422, "填写的内容未通过校验。", "请按提示修改后重新提交。")
+FIELD_NEEDS_VALUE = _spec("field_needs_value", 422, "该字段没有可确认的预填内容。", "请填写正确的内容并说明理由（更正）。")
+REASON_REQUIRED = _spec("reason_required", 422, "请填写理由。", "更正字段或退回移送时必须说明理由。")
+REVIEW_INCOMPLETE = _spec("review_incomplete", 422, "还有必填字段未确认或未更正。", "请逐项确认或更正后再接收。")
+REVIEW_CONFLICT = _spec("review_conflict", 409, "另一位审核人员刚刚修改了同一字段。", "请刷新页面查看最新内容后再操作。")
+FORM_RECORD_NOT_FOUND = _spec("form_record_not_found", 404, "找不到该表单记录。", "请检查编号是否正确。")
+
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 # Intake forms

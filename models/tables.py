@@ -227,3 +227,85 @@ class WorkerHeartbeat(Base):
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TransferStatus:
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class Transfer(Base):
+    """A case sent with its pre-filled intake form from one agency to another (一键流转)."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[str] = mapped_column(String(60))
+    form_version: Mapped[str] = mapped_column(String(20))
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    to_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=TransferStatus.PENDING, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    prefill: Mapped[list[Any]] = mapped_column(JSON)  # one pre-filled form per defendant
+    checklist: Mapped[list[Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    return_reasons: Mapped[list[Any] | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship()
+    from_agency: Mapped[Agency] = relationship(foreign_keys=[from_agency_id])
+    to_agency: Mapped[Agency] = relationship(foreign_keys=[to_agency_id])
+    reviews: Mapped[list[FieldReview]] = relationship(
+        back_populates="transfer", cascade="all, delete-orphan", order_by="FieldReview.id"
+    )
+
+
+class FieldReview(Base):
+    """The reviewer's decision on one field of one defendant's form: accepted or corrected.
+
+    Corrections keep the pre-filled value beside the corrected one, so extraction can learn.
+    """
+
+    __tablename__ = "field_reviews"
+    __table_args__ = (
+        UniqueConstraint("transfer_id", "form_index", "field", name="uq_field_reviews_field"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id", ondelete="CASCADE"), index=True)
+    form_index: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(20))  # accepted | corrected
+    prefilled_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    transfer: Mapped[Transfer] = relationship(back_populates="reviews")
+
+
+class FormRecord(Base):
+    """An accepted intake form: immutable; a later acceptance is a new version."""
+
+    __tablename__ = "form_records"
+    __table_args__ = (
+        UniqueConstraint("case_id", "form_id", "form_index", "version", name="uq_form_records_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
+    form_id: Mapped[str] = mapped_column(String(60))
+    form_index: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    defendant: Mapped[str | None] = mapped_column(String(200))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fields: Mapped[list[Any]] = mapped_column(JSON)  # label, value, decision, evidence per field
+    sha256: Mapped[str] = mapped_column(String(64))
+    accepted_by: Mapped[str] = mapped_column(String(100))
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

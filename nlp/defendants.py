@@ -55,15 +55,34 @@ def _charges_loose(text: str, lo: int, hi: int) -> tuple[list[Found], list[str |
     official: list[str | None] = []
     seen: set[str] = set()
     for m in _LOOSE_CHARGE_RE.finditer(text, lo, hi):
-        for charge in split_charge_list(m.group(1)):
+        for charge in split_charge_list(_longest_charge(text, m.start(1), m.group(1), hi)):
             link = link_charge(charge)
             if link is None or charge in seen:
                 continue
             seen.add(charge)
-            start = text.find(charge, m.start(1), m.end(1))
+            start = text.find(charge, m.start(1), hi)
             found.append(Found(charge, start, start + len(charge), 0.8))
             official.append(link)
     return found, official
+
+
+_CHARGE_STOP_RE = re.compile(r"[，。；：:（()）“”\n]")
+
+
+def _longest_charge(text: str, start: int, shortest: str, hi: int) -> str:
+    """The longest run from ``start`` ending in 罪 whose charges all link to official names.
+
+    The lazy pattern stops at the first 罪, which cuts names that contain 犯罪 inside
+    ("掩饰、隐瞒犯罪所得罪" would end at "掩饰、隐瞒犯罪").
+    """
+    stop = _CHARGE_STOP_RE.search(text, start, min(hi, start + 60))
+    window = text[start: stop.start() if stop else min(hi, start + 60)]
+    ends = [i + 1 for i, ch in enumerate(window) if ch == "罪" and i + 1 > len(shortest)]
+    for end in reversed(ends):
+        parts = split_charge_list(window[:end])
+        if parts and all(link_charge(part) for part in parts):
+            return window[:end]
+    return shortest
 
 
 def _parts(text: str, rng: tuple[int, int] | None, names: list[str]) -> dict[str, tuple[int, int]]:

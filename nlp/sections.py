@@ -97,6 +97,7 @@ _PROCEDURE_RE = re.compile(
     r"犯罪嫌疑人[^。]{0,30}涉嫌[^。]{0,30}一案|现已侦查终结|提起公诉"
 )
 _REASONING_RE = re.compile(r"本院认为|本院经审查认为|经审查认为|我局认为|本局认为")
+_POLICE_REASONING_RE = re.compile(r"综上所述")
 _VERDICT_RE = re.compile(r"判决如下|裁定如下|决定如下")
 _VERDICT_END_RE = re.compile(r"如不服本判决|如不服本裁定|审判长|审判员|人民陪审员|附[：:]?(?:相关)?法律")
 
@@ -123,6 +124,9 @@ def split_sections(text: str, doc_type: str | None = None, title_end: int | None
     reasoning_m = None
     for m in _REASONING_RE.finditer(text, 0, limit):
         reasoning_m = m  # the last "本院认为" before the verdict is the court's own reasoning
+    if reasoning_m is None:
+        # police documents (起诉意见书, 提请批准逮捕书) conclude with "综上所述" instead
+        reasoning_m = _POLICE_REASONING_RE.search(text, 0, limit)
     reasoning = (reasoning_m.start(), limit) if reasoning_m else None
     defendants: tuple[int, int] | None = None
     facts_start = 0

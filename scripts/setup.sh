@@ -22,10 +22,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# CJK fonts: exported forms and searchable PDFs embed a Ming face; the tests also render
+# dossiers in a Kai and a Hei face.
+apt_install fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 if ((DEV)); then
-  # CJK fonts render the test dossiers (a Ming face, a Kai face, a Hei face);
-  # poppler-utils lets tests look at PDFs as a person would.
-  apt_install fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils
+  # poppler-utils lets tests look at PDFs as a person would
+  apt_install poppler-utils
 fi
 
 if [[ ! -x .venv/bin/python ]]; then

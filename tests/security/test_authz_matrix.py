@@ -16,16 +16,19 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.app import ROUTERS, create_app
 from api.policy import PUBLIC, ROLES, allowed, api_routes, check_route_policies, route_action
 from api.state import AppState
 from api.users import create_user
 from models.audit import Actor
+from models.tables import Case, FormRecord
 from tests.conftest import bearer
 from tests.support.render import render_text_pdf
 
 OWN, FOREIGN = "甲市公安局东城分局", "乙市人民检察院"
+THIRD = "丙市人民检察院"  # receives the transfer, so that FOREIGN stays a stranger to the case
 CASE = "（2026）甲公刑立字第77号"
 SECRET_NAME = "欧阳秘密"
 PASSWORD = "matrix-password-1"
@@ -37,6 +40,8 @@ class World:
     headers: dict[tuple[str, str], dict[str, str]]  # (agency, role) -> auth headers
     document_id: int
     counter: Iterator[int]
+    transfer_id: int
+    record_id: int
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +63,32 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         clerk = headers[(OWN, "clerk")]
         assert client.post("/api/cases", json={"case_number": CASE}, headers=clerk).status_code == 201
         text = f"起诉意见书\n犯罪嫌疑人{SECRET_NAME}，男，1980年1月1日出生。涉嫌盗窃罪。"
-        pdf = render_text_pdf([text], settings.data_dir.parent / "意见书.pdf").read_bytes()
+        pdf = render_text_pdf([text], settings.data_dir.parent / "起诉意见书.pdf").read_bytes()
         upload = client.post(f"/api/cases/{CASE}/documents", headers=clerk,
-                             files=[("file", ("意见书.pdf", pdf, "application/pdf"))])
+                             files=[("file", ("起诉意见书.pdf", pdf, "application/pdf"))])
         document_id = upload.json()["documents"][0]["id"]
         assert client.get(f"/api/documents/{document_id}", headers=clerk).json()["status"] == "done"
-        yield World(client, headers, document_id, itertools.count())
+        for name in ("到案经过.txt", "讯问笔录.txt", "询问笔录.txt", "拘留证.txt", "户籍证明.txt"):
+            client.post(f"/api/cases/{CASE}/documents", headers=clerk,
+                        files=[("file", (name, f"{name}：{SECRET_NAME}".encode(), "text/plain"))])
+        with state.ctx.db.session() as session:
+            create_user(session, "third-prosecutor", PASSWORD, agency=THIRD, role="prosecutor")
+        sent = client.post(f"/api/cases/{CASE}/transfers", headers=clerk,
+                           json={"form_id": "prosecution_transfer", "to_agency": THIRD})
+        assert sent.status_code == 201, sent.text
+        transfer_id = sent.json()["id"]
+        with state.ctx.db.session() as session:
+            case = session.scalar(select(Case).where(Case.case_number == CASE))
+            assert case is not None
+            record = FormRecord(
+                case_id=case.id, transfer_id=transfer_id, form_id="prosecution_transfer",
+                form_index=0, version=1, defendant=SECRET_NAME, values={"name": SECRET_NAME},
+                fields=[], sha256="0" * 64, accepted_by="third-prosecutor",
+            )
+            session.add(record)
+            session.flush()
+            record_id = record.id
+        yield World(client, headers, document_id, itertools.count(), transfer_id, record_id)
     state.ctx.db.dispose()
 
 
@@ -81,7 +106,10 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
             files=[("file", (f"del{n}.txt", f"待删除{n}：{SECRET_NAME}".encode(), "text/plain"))],
         )
         document_id = upload.json()["documents"][0]["id"]
-    path = route.path.format(case_number=CASE, document_id=document_id, number=1)
+    path = route.path.format(
+        case_number=CASE, document_id=document_id, number=1, form_id="prosecution_transfer",
+        transfer_id=world.transfer_id, record_id=world.record_id,
+    )
     if "{" in path:
         pytest.fail(f"no recipe for the path parameters of {route.path}: add one to this test")
     kwargs: dict[str, Any] = {"headers": headers}
@@ -93,6 +121,12 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "agency": OWN, "role": "clerk"}
     elif method == "GET" and route.path == "/api/search":
         kwargs["params"] = {"q": SECRET_NAME}
+    elif route.path.endswith("/transfers") and method == "POST":
+        kwargs["json"] = {"form_id": "prosecution_transfer", "to_agency": THIRD}
+    elif route.path.endswith("/review"):
+        kwargs["json"] = {"field": "name", "decision": "accept"}
+    elif route.path.endswith("/return"):
+        kwargs["json"] = {"reasons": ["补充证据"]}
     return world.client.request(method, path, **kwargs)
 
 
@@ -110,7 +144,10 @@ def _cases() -> list[tuple[APIRoute, str]]:
 def test_route_policy(world: World, route: APIRoute, method: str, role: str) -> None:
     action = route_action(route)
     assert action is not None
-    touches_case = "{case_number}" in route.path or "{document_id}" in route.path
+    touches_case = any(
+        p in route.path for p in ("{case_number}", "{document_id}", "{transfer_id}", "{record_id}")
+    )
+    receiver_only = route.path.startswith("/api/transfers/{transfer_id}/")
     for agency in (OWN, FOREIGN):
         actor = Actor(username="x", agency=agency, role=role)
         response = _call(world, route, method, world.headers[(agency, role)])
@@ -120,6 +157,10 @@ def test_route_policy(world: World, route: APIRoute, method: str, role: str) -> 
         elif agency == FOREIGN and touches_case:
             assert response.status_code == 404, where
             assert response.json()["code"].endswith("not_found"), where
+        elif receiver_only:
+            # the sending agency sees its transfer but only the receiving agency reviews it
+            assert response.status_code == 403, where
+            assert response.json()["code"] == "not_receiver", where
         else:
             assert response.status_code < 400, f"{where}: {response.status_code} {response.text[:300]}"
         if agency == FOREIGN:

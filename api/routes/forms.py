@@ -1,0 +1,211 @@
+"""Intake forms: templates, prefill preview, transfers, the review inbox, accepted records."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+
+from api.deps import Reader, Reviewer, SessionDep, StateDep, Transferrer
+from api.lookups import find_case
+from api.transfers import (
+    accept_transfer,
+    case_facts,
+    create_transfer,
+    find_record,
+    find_transfer,
+    return_transfer,
+    review_field,
+)
+from models.audit import record
+from models.tables import Case, FormRecord, Transfer, TransferStatus
+from nlp.forms import forms_list_json, get_form, prefill_all, render_form_pdf
+
+router = APIRouter(tags=["forms"])
+
+
+class TransferCreate(BaseModel):
+    form_id: str = Field(min_length=1, max_length=60)
+    to_agency: str = Field(min_length=1, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class FieldDecision(BaseModel):
+    form_index: int = Field(default=0, ge=0, le=100)
+    field: str = Field(min_length=1, max_length=100)
+    decision: Literal["accept", "correct"]
+    value: Any = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ReturnBody(BaseModel):
+    reasons: list[str] = Field(min_length=1, max_length=50)
+
+
+def transfer_public(transfer: Transfer) -> dict[str, Any]:
+    decisions = {(r.form_index, r.field): r for r in transfer.reviews}
+    forms = []
+    for index, form in enumerate(transfer.prefill):
+        fields = []
+        for item in form["fields"]:
+            review = decisions.get((index, item["name"]))
+            fields.append({**item, "review": None if review is None else {
+                "decision": review.decision, "value": review.value, "reason": review.reason,
+                "reviewer": review.reviewer, "at": review.at.isoformat(),
+            }})
+        forms.append({**form, "fields": fields})
+    return {
+        "id": transfer.id, "case_number": transfer.case.case_number, "form_id": transfer.form_id,
+        "form_version": transfer.form_version, "title": get_form(transfer.form_id).title,
+        "from_agency": transfer.from_agency.name, "to_agency": transfer.to_agency.name,
+        "status": transfer.status, "note": transfer.note, "checklist": transfer.checklist,
+        "created_by": transfer.created_by, "created_at": transfer.created_at.isoformat(),
+        "decided_by": transfer.decided_by,
+        "decided_at": transfer.decided_at.isoformat() if transfer.decided_at else None,
+        "return_reasons": transfer.return_reasons, "forms": forms,
+    }
+
+
+def record_public(form_record: FormRecord) -> dict[str, Any]:
+    return {
+        "id": form_record.id, "form_id": form_record.form_id, "version": form_record.version,
+        "form_index": form_record.form_index, "defendant": form_record.defendant,
+        "transfer_id": form_record.transfer_id, "values": form_record.values,
+        "fields": form_record.fields, "sha256": form_record.sha256,
+        "accepted_by": form_record.accepted_by, "accepted_at": form_record.accepted_at.isoformat(),
+        "pdf_url": f"/api/form-records/{form_record.id}/pdf",
+    }
+
+
+@router.get("/api/forms")
+def list_forms(actor: Reader) -> list[dict[str, Any]]:
+    return forms_list_json()
+
+
+@router.get("/api/cases/{case_number}/forms/{form_id}")
+def prefill_preview(case_number: str, form_id: str, actor: Reader, session: SessionDep) -> dict[str, Any]:
+    """The form pre-filled from the case's facts now (one per defendant), without sending it."""
+    case = find_case(session, actor, case_number)
+    template = get_form(form_id)
+    forms = [f.to_dict() for f in prefill_all(template, case_facts(session, case))]
+    return {"case_number": case.case_number, "form": form_id, "title": template.title, "forms": forms}
+
+
+@router.post("/api/cases/{case_number}/transfers", status_code=status.HTTP_201_CREATED)
+def send_transfer(
+    case_number: str, body: TransferCreate, actor: Transferrer, state: StateDep, session: SessionDep
+) -> dict[str, Any]:
+    case = find_case(session, actor, case_number)
+    transfer = create_transfer(session, actor, case, form_id=body.form_id,
+                               to_agency=body.to_agency, note=body.note)
+    session.commit()
+    record(state.ctx.db, actor, "transfer.create", target=f"transfer:{transfer.id}",
+           detail={"case": case.case_number, "form": body.form_id, "to": body.to_agency})
+    return transfer_public(transfer)
+
+
+@router.get("/api/cases/{case_number}/transfers")
+def case_transfers(case_number: str, actor: Reader, session: SessionDep) -> list[dict[str, Any]]:
+    case = find_case(session, actor, case_number)
+    transfers = session.scalars(
+        select(Transfer).where(
+            Transfer.case_id == case.id,
+            or_(Transfer.from_agency_id == actor.agency_id, Transfer.to_agency_id == actor.agency_id),
+        ).order_by(Transfer.id.desc())
+    ).all()
+    return [transfer_public(t) for t in transfers]
+
+
+@router.get("/api/transfers/inbox")
+def inbox(actor: Reviewer, session: SessionDep, status_filter: str | None = None) -> list[dict[str, Any]]:
+    """Transfers received by the actor's agency, pending first."""
+    query = select(Transfer).where(Transfer.to_agency_id == actor.agency_id)
+    if status_filter:
+        query = query.where(Transfer.status == status_filter)
+    transfers = session.scalars(query.order_by(Transfer.id.desc())).all()
+    transfers = sorted(transfers, key=lambda t: t.status != TransferStatus.PENDING)
+    return [
+        {k: v for k, v in transfer_public(t).items() if k != "forms"} | {"defendants": [f.get("defendant") for f in t.prefill]}
+        for t in transfers
+    ]
+
+
+@router.get("/api/transfers/{transfer_id}")
+def show_transfer(transfer_id: int, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
+    transfer = find_transfer(session, actor, transfer_id)
+    record(state.ctx.db, actor, "transfer.view", target=f"transfer:{transfer_id}")
+    return transfer_public(transfer)
+
+
+@router.post("/api/transfers/{transfer_id}/review")
+def review(
+    transfer_id: int, body: FieldDecision, actor: Reviewer, state: StateDep, session: SessionDep
+) -> dict[str, Any]:
+    transfer = find_transfer(session, actor, transfer_id)
+    decision = review_field(session, actor, transfer, form_index=body.form_index, field=body.field,
+                            decision=body.decision, value=body.value, reason=body.reason)
+    session.commit()
+    record(state.ctx.db, actor, "form.review", target=f"transfer:{transfer_id}",
+           detail={"field": body.field, "form_index": body.form_index, "decision": decision.decision,
+                   "reason": decision.reason})
+    session.refresh(transfer)
+    return transfer_public(transfer)
+
+
+@router.post("/api/transfers/{transfer_id}/accept")
+def accept(transfer_id: int, actor: Reviewer, state: StateDep, session: SessionDep) -> dict[str, Any]:
+    transfer = find_transfer(session, actor, transfer_id)
+    saved = accept_transfer(session, actor, transfer)
+    session.commit()
+    record(state.ctx.db, actor, "transfer.accept", target=f"transfer:{transfer_id}",
+           detail={"records": [r.id for r in saved]})
+    return {"transfer": transfer_public(transfer), "records": [record_public(r) for r in saved]}
+
+
+@router.post("/api/transfers/{transfer_id}/return")
+def send_back(
+    transfer_id: int, body: ReturnBody, actor: Reviewer, state: StateDep, session: SessionDep
+) -> dict[str, Any]:
+    transfer = find_transfer(session, actor, transfer_id)
+    return_transfer(session, actor, transfer, body.reasons)
+    session.commit()
+    record(state.ctx.db, actor, "transfer.return", target=f"transfer:{transfer_id}",
+           detail={"reasons": body.reasons})
+    return transfer_public(transfer)
+
+
+@router.get("/api/cases/{case_number}/form-records")
+def case_records(case_number: str, actor: Reader, session: SessionDep) -> list[dict[str, Any]]:
+    case = find_case(session, actor, case_number)
+    records = session.scalars(
+        select(FormRecord).where(FormRecord.case_id == case.id).order_by(FormRecord.id)
+    ).all()
+    return [record_public(r) for r in records]
+
+
+@router.get("/api/form-records/{record_id}")
+def show_record(record_id: int, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
+    form_record = find_record(session, actor, record_id)
+    record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "json"})
+    return record_public(form_record)
+
+
+@router.get("/api/form-records/{record_id}/pdf")
+def record_pdf(record_id: int, actor: Reader, state: StateDep, session: SessionDep) -> Response:
+    form_record = find_record(session, actor, record_id)
+    template = get_form(form_record.form_id)
+    case = session.get(Case, form_record.case_id)
+    case_number = case.case_number if case else ""
+    pdf = render_form_pdf(
+        template, form_record.values, case_number=case_number,
+        meta={"版本": f"第 {form_record.version} 版", "接收人": form_record.accepted_by,
+              "接收时间": form_record.accepted_at.strftime("%Y-%m-%d %H:%M")},
+    )
+    record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "pdf"})
+    filename = f"form-{form_record.form_id}-{form_record.id}-v{form_record.version}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+

@@ -1,0 +1,285 @@
+"""Transfers (一键流转) and their review by the receiving agency.
+
+The sending agency sends the case with its pre-filled form; the receiving agency accepts or
+corrects each field, then accepts the form or returns the case.
+
+An accepted form becomes an immutable, versioned ``FormRecord``. State changes are conditional
+updates on the transfer's status, so two reviewers acting at once cannot half-accept a form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.errors import (
+    AGENCY_NOT_FOUND,
+    FIELD_INVALID,
+    FIELD_NEEDS_VALUE,
+    FORM_RECORD_NOT_FOUND,
+    NOT_RECEIVER,
+    REASON_REQUIRED,
+    REVIEW_CONFLICT,
+    REVIEW_INCOMPLETE,
+    TRANSFER_CLOSED,
+    TRANSFER_INCOMPLETE,
+    TRANSFER_NOT_ALLOWED,
+    TRANSFER_NOT_FOUND,
+    CasefileError,
+)
+from models.audit import Actor
+from models.tables import (
+    Agency,
+    Case,
+    CaseAccess,
+    DocumentStatus,
+    FactSheetRow,
+    FieldReview,
+    FormRecord,
+    Transfer,
+    TransferStatus,
+)
+from nlp.forms import check_completeness, get_form, prefill_all, validate_field, validate_form
+
+AGENCY_KIND_LABELS = {
+    "police": "公安机关", "procuratorate": "人民检察院", "court": "人民法院",
+    "detention_centre": "看守所", "justice_bureau": "司法局（社区矫正机构）", "other": "其他单位",
+}
+
+
+def case_facts(session: Session, case: Case) -> dict[str, Any]:
+    """The case's merged fact sheet (values, evidence, conflicts) from its processed documents."""
+    from nlp.factsheet import merge_factsheets
+
+    rows = session.scalars(
+        select(FactSheetRow)
+        .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
+        .order_by(FactSheetRow.document_id)
+    ).all()
+    return merge_factsheets([row.data for row in rows]) if rows else {}
+
+
+def case_documents(case: Case) -> list[dict[str, Any]]:
+    return [
+        {"document_id": d.id, "document_type": d.document_type, "filename": d.original_name}
+        for d in case.documents
+        if d.status == DocumentStatus.DONE
+    ]
+
+
+def create_transfer(
+    session: Session, actor: Actor, case: Case, *, form_id: str, to_agency: str, note: str | None
+) -> Transfer:
+    """Send ``case`` with its pre-filled ``form_id`` to ``to_agency``; grants that agency access.
+
+    Refused (nothing written) when the agency is unknown, is the sender, is of the wrong kind for
+    the form, or when required materials are missing (the error names them).
+    """
+    template = get_form(form_id)
+    receiver = session.scalar(select(Agency).where(Agency.name == to_agency.strip()))
+    if receiver is None:
+        raise CasefileError(AGENCY_NOT_FOUND, to_agency)
+    if receiver.id == actor.agency_id:
+        raise CasefileError(TRANSFER_NOT_ALLOWED, "to self", message="不能移送给本单位。")
+    if receiver.kind != template.to_agency_kind:
+        wanted = AGENCY_KIND_LABELS.get(template.to_agency_kind, template.to_agency_kind)
+        raise CasefileError(
+            TRANSFER_NOT_ALLOWED, f"{form_id} goes to {template.to_agency_kind}, not {receiver.kind}",
+            message=f"“{template.title}”应移送{wanted}，“{receiver.name}”不是{wanted}。",
+        )
+    checklist = [entry.to_dict() for entry in check_completeness(template, case_documents(case))]
+    missing = [e["label"] for e in checklist if e["required"] and not e["present"]]
+    if missing:
+        raise CasefileError(
+            TRANSFER_INCOMPLETE, f"missing {missing}",
+            message=f"移送材料不齐全，缺少：{'、'.join(missing)}。",
+        )
+    forms = [form.to_dict() for form in prefill_all(template, case_facts(session, case))]
+    transfer = Transfer(
+        case_id=case.id, form_id=template.id, form_version=template.version,
+        from_agency_id=actor.agency_id, to_agency_id=receiver.id, note=note,
+        prefill=forms, checklist=checklist, created_by=actor.username,
+    )
+    session.add(transfer)
+    granted = session.scalar(
+        select(CaseAccess).where(CaseAccess.case_id == case.id, CaseAccess.agency_id == receiver.id)
+    )
+    if granted is None and case.agency_id != receiver.id:
+        session.add(CaseAccess(case_id=case.id, agency_id=receiver.id, reason=f"transfer:{template.id}"))
+    session.flush()
+    return transfer
+
+
+def find_transfer(session: Session, actor: Actor, transfer_id: int) -> Transfer:
+    """A transfer the actor's agency sent or received (404 otherwise)."""
+    transfer = session.get(Transfer, transfer_id)
+    if transfer is None or (
+        actor.role != "operator"
+        and actor.agency_id not in (transfer.from_agency_id, transfer.to_agency_id)
+    ):
+        raise CasefileError(TRANSFER_NOT_FOUND, str(transfer_id))
+    return transfer
+
+
+def _require_open_receiver(actor: Actor, transfer: Transfer) -> None:
+    if actor.agency_id != transfer.to_agency_id:
+        raise CasefileError(NOT_RECEIVER, str(transfer.id))
+    if transfer.status != TransferStatus.PENDING:
+        raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} is {transfer.status}")
+
+
+def _prefilled_field(transfer: Transfer, form_index: int, field: str) -> dict[str, Any]:
+    if not 0 <= form_index < len(transfer.prefill):
+        raise CasefileError(FIELD_INVALID, f"form_index {form_index}", message="没有该被告人的表单。")
+    for item in transfer.prefill[form_index]["fields"]:
+        if item["name"] == field:
+            return dict(item)
+    get_form(transfer.form_id).field(field)  # raises the template's own "unknown field" error
+    raise CasefileError(FIELD_INVALID, field)
+
+
+def review_field(
+    session: Session, actor: Actor, transfer: Transfer, *, form_index: int, field: str,
+    decision: str, value: Any = None, reason: str | None = None,
+) -> FieldReview:
+    """Accept the pre-filled value of one field, or correct it (validated, with a reason)."""
+    _require_open_receiver(actor, transfer)
+    prefilled = _prefilled_field(transfer, form_index, field)
+    if decision == "accept":
+        if prefilled["status"] != "filled":
+            raise CasefileError(FIELD_NEEDS_VALUE, f"{field} is {prefilled['status']}")
+        value = prefilled["value"]
+    else:
+        if not (reason and reason.strip()):
+            raise CasefileError(REASON_REQUIRED, field)
+        problems = validate_field(get_form(transfer.form_id), field, value)
+        if problems:
+            raise CasefileError(
+                FIELD_INVALID, field, message="；".join(p.message for p in problems)
+            )
+    row = session.scalar(
+        select(FieldReview).where(
+            FieldReview.transfer_id == transfer.id,
+            FieldReview.form_index == form_index,
+            FieldReview.field == field,
+        )
+    )
+    if row is None:
+        row = FieldReview(transfer_id=transfer.id, form_index=form_index, field=field)
+        session.add(row)
+    row.decision = "accepted" if decision == "accept" else "corrected"
+    row.prefilled_value = prefilled.get("value")
+    row.value = value
+    row.reason = reason.strip() if reason else None
+    row.reviewer = actor.username
+    row.at = datetime.now(UTC)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # another reviewer created the same field's decision a moment ago
+        raise CasefileError(REVIEW_CONFLICT, field) from error
+    return row
+
+
+def accept_transfer(session: Session, actor: Actor, transfer: Transfer) -> list[FormRecord]:
+    """Accept the whole form, one immutable record per defendant.
+
+    Pre-filled values not yet decided are accepted as they stand; a required field that is
+    missing or in conflict must have been corrected first.
+    """
+    _require_open_receiver(actor, transfer)
+    template = get_form(transfer.form_id)
+    decided = {(r.form_index, r.field): r for r in transfer.reviews}
+    records: list[tuple[int, dict[str, Any], list[dict[str, Any]], str | None]] = []
+    open_fields: list[str] = []
+    for index, form in enumerate(transfer.prefill):
+        values: dict[str, Any] = {}
+        fields: list[dict[str, Any]] = []
+        for item in form["fields"]:
+            review = decided.get((index, item["name"]))
+            if review is not None:
+                value, decision = review.value, review.decision
+            elif item["status"] == "filled":
+                value, decision = item["value"], "accepted"
+            else:
+                value, decision = None, "open"
+                if item.get("required"):
+                    open_fields.append(f"{form.get('defendant') or index + 1}：{item.get('label', item['name'])}")
+            values[item["name"]] = value
+            fields.append({
+                "name": item["name"], "label": item.get("label"), "value": value,
+                "decision": decision, "prefilled": item.get("value"),
+                "reason": review.reason if review else None, "evidence": item.get("evidence"),
+            })
+        records.append((index, values, fields, form.get("defendant")))
+    if open_fields:
+        raise CasefileError(
+            REVIEW_INCOMPLETE, str(open_fields),
+            message=f"以下必填字段尚未确认或更正：{'、'.join(open_fields[:10])}。",
+        )
+    problems = [p for _i, values, _f, _d in records for p in validate_form(template, values)]
+    if problems:
+        raise CasefileError(FIELD_INVALID, "form", message="；".join(p.message for p in problems[:5]))
+    _close(session, transfer, TransferStatus.ACCEPTED, actor)
+    saved = []
+    for index, values, fields, defendant in records:
+        version = 1 + (session.scalar(
+            select(func.max(FormRecord.version)).where(
+                FormRecord.case_id == transfer.case_id, FormRecord.form_id == transfer.form_id,
+                FormRecord.form_index == index,
+            )
+        ) or 0)
+        content = json.dumps({"form": transfer.form_id, "values": values}, ensure_ascii=False,
+                             sort_keys=True, default=str)
+        record = FormRecord(
+            case_id=transfer.case_id, transfer_id=transfer.id, form_id=transfer.form_id,
+            form_index=index, version=version, defendant=defendant, values=values, fields=fields,
+            sha256=hashlib.sha256(content.encode()).hexdigest(), accepted_by=actor.username,
+        )
+        session.add(record)
+        saved.append(record)
+    session.flush()
+    return saved
+
+
+def return_transfer(session: Session, actor: Actor, transfer: Transfer, reasons: list[str]) -> None:
+    """Return the case to the sender with reasons (退回补充侦查)."""
+    _require_open_receiver(actor, transfer)
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if not reasons:
+        raise CasefileError(REASON_REQUIRED, "return")
+    _close(session, transfer, TransferStatus.RETURNED, actor, reasons=reasons)
+
+
+def _close(
+    session: Session, transfer: Transfer, status: str, actor: Actor, *, reasons: list[str] | None = None
+) -> None:
+    result = session.execute(
+        update(Transfer)
+        .where(Transfer.id == transfer.id, Transfer.status == TransferStatus.PENDING)
+        .values(status=status, decided_by=actor.username, decided_at=datetime.now(UTC),
+                return_reasons=reasons)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} closed meanwhile")
+    session.refresh(transfer)
+
+
+def find_record(session: Session, actor: Actor, record_id: int) -> FormRecord:
+    """An accepted form of a case the actor may see (404 otherwise)."""
+    from models.access import visible_cases
+
+    record = session.scalar(
+        select(FormRecord).join(Case, Case.id == FormRecord.case_id)
+        .where(FormRecord.id == record_id, visible_cases(actor))
+    )
+    if record is None:
+        raise CasefileError(FORM_RECORD_NOT_FOUND, str(record_id))
+    return record
