@@ -65,10 +65,13 @@ class SearchResults:
     total: int
     took_ms: float
     hits: list[SearchHit]
-    facets: dict[str, dict[str, int]]  # {"charge": {...}, "document_type": {...}, ...}
+    facets: dict[str, dict[str, int]]  # {"charge": {...}, ...}, top values per FACET_SIZES
 
 
 FACET_NAMES: tuple[str, ...] = ("charge", "document_type", "case_number", "year")
+# Each facet lists its most frequent values only: the 20 cases with most matching pages (the
+# bigger the list, the slower every query: it is counted on every search), 50 of the others.
+FACET_SIZES: dict[str, int] = {"charge": 50, "document_type": 50, "case_number": 20, "year": 50}
 
 
 @runtime_checkable

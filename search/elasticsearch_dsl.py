@@ -18,13 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from search.analysis import joined_units, query_word
+from search.base import FACET_SIZES
 from search.prepare import PreparedPage
 from search.query_parser import Term
 from search.validation import MAX_RESULT_WINDOW, CheckedQuery
 
 SCHEMA_VERSION = 1
 FACET_FIELDS = {"charge": "charge", "document_type": "document_type", "case_number": "case_key", "year": "year"}
-FACET_SIZE = 100
 SOURCE_FIELDS = ["document_id", "case_number", "filename", "page", "text"]
 
 
@@ -169,7 +169,8 @@ def build_request(checked: CheckedQuery) -> dict[str, Any]:
         "size": 0 if beyond else checked.limit,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
-        "aggs": {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACET_FIELDS.items()},
+        "aggs": {name: {"terms": {"field": field, "size": FACET_SIZES[name]}}
+                 for name, field in FACET_FIELDS.items()},
     }
     if checked.sort == "date":
         body["sort"] = [{"date_ord": {"order": "desc"}}, {"document_id": {"order": "asc"}},

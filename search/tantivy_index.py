@@ -28,7 +28,7 @@ from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.analysis import analyse, query_word
-from search.base import FACET_NAMES, PageRecord, SearchHit, SearchQuery, SearchResults
+from search.base import FACET_NAMES, FACET_SIZES, PageRecord, SearchHit, SearchQuery, SearchResults
 from search.highlight import find_spans, make_snippet
 from search.prepare import PreparedPage, prepare_page
 from search.query_parser import Term
@@ -36,7 +36,6 @@ from search.validation import CheckedQuery, check_query
 
 SCHEMA_VERSION = 2
 _VERSION_FILE = "casefile-search.json"
-_FACET_SIZE = 100
 _LOCK_BUSY = "LockBusy"
 
 
@@ -315,7 +314,7 @@ class TantivyIndex:
     def _facets(self, searcher: Any, query: Any) -> dict[str, dict[str, int]]:
         fields = {"charge": "charge", "document_type": "document_type",
                   "case_number": "case_key", "year": "year"}
-        spec = {name: {"terms": {"field": field, "size": _FACET_SIZE}} for name, field in fields.items()}
+        spec = {name: {"terms": {"field": field, "size": FACET_SIZES[name]}} for name, field in fields.items()}
         raw = searcher.aggregate(query, spec)
         return {
             name: {str(b["key"]): int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])}

@@ -328,3 +328,17 @@ def test_huge_query_is_rejected_quickly(index: SearchIndex) -> None:
             run(index, text)
         assert info.value.code == INVALID_QUERY.code
     assert time.perf_counter() - started < 1.0
+
+
+def test_facets_list_the_most_frequent_values_up_to_their_size(empty_index: SearchIndex) -> None:
+    from search.base import FACET_SIZES
+
+    n_cases = FACET_SIZES["case_number"] + 5
+    empty_index.add_pages(
+        PageRecord(200 + i, f"（2023）京01刑初{i}号", "f.pdf", page, f"第{page}页 共同犯罪")
+        for i in range(n_cases) for page in range(1, 2 + (i == 0))
+    )
+    r = run(empty_index, "共同犯罪")
+    assert r.total == n_cases + 1
+    assert len(r.facets["case_number"]) == FACET_SIZES["case_number"]
+    assert r.facets["case_number"]["（2023）京01刑初0号"] == 2  # the biggest case is never cut
