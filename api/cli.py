@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,8 +92,8 @@ def worker(
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from api.state import build_state
     from ingest.jobs import QUEUE
-    from ingest.recovery import requeue_unfinished
-    from ingest.workers import live_workers, start_heartbeat, worker_id
+    from ingest.recovery import requeue_stalled, requeue_unfinished
+    from ingest.workers import live_workers, start_heartbeat, start_reconciler, worker_id
 
     settings = _settings()
     state = build_state(settings)
@@ -103,7 +104,14 @@ def worker(
     if alone:
         # Nobody else is working: whatever the queue lost (a killed worker's pages) is queued
         # again from the database, the source of truth.
-        requeue_unfinished(state.ctx, jobs, purge=settings.embedded_broker)
+        try:
+            requeue_unfinished(state.ctx, jobs, purge=settings.embedded_broker)
+        except CasefileError as error:
+            log.error("could not re-queue unfinished documents at start: %s", error)
+    idle = timedelta(seconds=settings.stall_seconds)
+    start_reconciler(
+        lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
+    )
     try:
         jobs.worker_main([
             "worker",

@@ -7,9 +7,16 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import INVALID_REQUEST, NOT_FOUND, PROCESSING_FAILED, CasefileError
+from core.errors import (
+    DATABASE_UNAVAILABLE,
+    INVALID_REQUEST,
+    NOT_FOUND,
+    PROCESSING_FAILED,
+    CasefileError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(CasefileError(NOT_FOUND).to_dict(), status_code=404)
         body = {"code": f"http_{error.status_code}", "message": str(error.detail), "hint": ""}
         return JSONResponse(body, status_code=error.status_code)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, error: OperationalError) -> JSONResponse:
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse(CasefileError(DATABASE_UNAVAILABLE).to_dict(), status_code=503)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -126,6 +126,21 @@ REVIEW_INCOMPLETE = _spec("review_incomplete", 422, "还有必填字段未确认
 REVIEW_CONFLICT = _spec("review_conflict", 409, "另一位审核人员刚刚修改了同一字段。", "请刷新页面查看最新内容后再操作。")
 FORM_RECORD_NOT_FOUND = _spec("form_record_not_found", 404, "找不到该表单记录。", "请检查编号是否正确。")
 
+# Infrastructure
+DATABASE_UNAVAILABLE = _spec(
+    "database_unavailable", 503, "数据库暂时无法连接。", "请稍后重试；如持续出现，请联系管理员检查数据库服务。"
+)
+STORAGE_FULL = _spec(
+    "storage_full", 507, "服务器存储空间已满，文件未保存。", "请联系管理员清理或扩充存储空间后重新上传。"
+)
+STORAGE_FAILED = _spec(
+    "storage_failed", 503, "文件未能保存到服务器。", "请稍后重新上传；如持续出现，请联系管理员检查存储。"
+)
+BROKER_UNAVAILABLE = _spec(
+    "broker_unavailable", 503, "任务队列暂时无法连接，文件已保存但尚未开始处理。",
+    "无需重新上传；队列恢复后处理程序会自动接续，也可稍后在文件列表点击“重试”。",
+)
+
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 # Intake forms

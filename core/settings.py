@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     token_minutes: int = Field(default=480, ge=5)
     lockout_failures: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
+    stall_seconds: int = Field(
+        default=300, ge=2, description="an unfinished document idle this long is queued again"
+    )
 
     @model_validator(mode="after")
     def _check_backends(self) -> Settings:

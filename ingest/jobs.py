@@ -14,6 +14,7 @@ from typing import Any
 
 from celery import Celery
 
+from core.errors import BROKER_UNAVAILABLE, CasefileError
 from core.settings import Settings
 from ingest import stages
 from ingest.context import PipelineContext, build_context
@@ -66,6 +67,9 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         worker_hijack_root_logger=False,
         worker_redirect_stdouts=False,
         task_always_eager=eager,
+        # fail fast when publishing to a broker that is down: the document is safe in the
+        # database and the reconciler queues it again
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         task_eager_propagates=False,
     )
     if not settings.embedded_broker:
@@ -129,5 +133,14 @@ def _fail(ctx: PipelineContext, document_id: int, error: BaseException) -> None:
 
 
 def queue_document(app: Celery, document_id: int) -> Any:
-    """Queue a document for processing (from the API or the CLI)."""
-    return app.tasks[PROCESS_DOCUMENT].delay(document_id)
+    """Queue a document for processing (from the API or the CLI).
+
+    Raises CasefileError(BROKER_UNAVAILABLE) when the queue cannot be reached; the document
+    stays recorded as queued, and a worker's reconciler queues it again later.
+    """
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    try:
+        return app.tasks[PROCESS_DOCUMENT].delay(document_id)
+    except (KombuOperationalError, ConnectionError, OSError) as error:
+        raise CasefileError(BROKER_UNAVAILABLE, f"document {document_id}: {error}") from error

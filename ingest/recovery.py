@@ -10,13 +10,14 @@ little time, never a duplicate page, fact sheet or index entry.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ingest.context import PipelineContext
 from ingest.jobs import QUEUE, queue_document
-from models.tables import Document, DocumentStatus
+from models.tables import Document, DocumentStatus, Page
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +49,43 @@ def requeue_unfinished(ctx: PipelineContext, app: Celery, *, purge: bool) -> lis
     if documents:
         log.warning("re-queued %d unfinished documents: %s", len(documents), documents)
     return documents
+
+
+def stalled_documents(ctx: PipelineContext, idle: timedelta) -> list[int]:
+    """Unfinished documents with no activity (document or page update) for ``idle``."""
+    cutoff = datetime.now(UTC) - idle
+    with ctx.db.session() as session:
+        last_page = (
+            select(Page.document_id, func.max(Page.updated_at).label("at"))
+            .group_by(Page.document_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Document.id, Document.updated_at, last_page.c.at)
+            .outerjoin(last_page, last_page.c.document_id == Document.id)
+            .where(Document.status.in_([DocumentStatus.QUEUED, DocumentStatus.PROCESSING]))
+        ).all()
+    stalled = []
+    for document_id, updated, page_at in rows:
+        latest = max(_aware(t) for t in (updated, page_at) if t is not None)
+        if latest < cutoff:
+            stalled.append(document_id)
+    return stalled
+
+
+def requeue_stalled(ctx: PipelineContext, app: Celery, idle: timedelta) -> list[int]:
+    """Queue again the documents that stalled (a lost task, a broker restart without data)."""
+    stalled = stalled_documents(ctx, idle)
+    for document_id in stalled:
+        queue_document(app, document_id)
+        with ctx.db.session() as session:
+            document = session.get(Document, document_id)
+            if document is not None:
+                document.updated_at = datetime.now(UTC)  # wait another full period before the next try
+    if stalled:
+        log.warning("re-queued %d stalled documents: %s", len(stalled), stalled)
+    return stalled
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

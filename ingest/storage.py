@@ -6,6 +6,7 @@ the API streams an original only after its own permission checks.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from core.errors import EMPTY_FILE, FILE_TOO_LARGE, CasefileError
+from core.errors import EMPTY_FILE, FILE_TOO_LARGE, STORAGE_FAILED, STORAGE_FULL, CasefileError
 
 CHUNK = 1024 * 1024
 
@@ -73,6 +74,10 @@ class OriginalStore:
                 os.replace(tmp, final)
                 _fsync_dir(final.parent)
             return StoredOriginal(sha, size, final, head)
+        except OSError as error:
+            tmp.unlink(missing_ok=True)
+            spec = STORAGE_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT) else STORAGE_FAILED
+            raise CasefileError(spec, f"{self.root}: {error}") from error
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

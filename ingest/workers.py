@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from sqlalchemy import delete, select
 
 from models.db import Database
 from models.tables import WorkerHeartbeat
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5
 ALIVE_WITHIN = timedelta(seconds=20)
@@ -102,3 +106,24 @@ def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def start_reconciler(
+    check: Callable[[], object], every: float, stop: threading.Event
+) -> threading.Thread:
+    """Run ``check`` (re-queue stalled documents) every ``every`` seconds until ``stop``.
+
+    A failing check (database or broker down) is logged and tried again next time: the worker
+    keeps running.
+    """
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                check()
+            except Exception:  # noqa: BLE001 - the loop must outlive any one failure
+                log.exception("reconciling stalled documents failed; will try again")
+
+    thread = threading.Thread(target=run, name="casefile-reconciler", daemon=True)
+    thread.start()
+    return thread

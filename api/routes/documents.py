@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from api.deps import Deleter, Reader, Retrier, SessionDep, StateDep, Uploader
 from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
-from core.errors import NO_FILES, CasefileError
+from core.errors import NO_FILES, CasefileError, lookup
 from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
@@ -55,17 +55,22 @@ def upload_documents(
     for item in rejected:
         record(state.ctx.db, actor, "document.upload", target=f"case:{case.case_number}",
                outcome="refused", detail={"filename": item["filename"], "error": item["error"]})
+    queue_error = None
     for document_id in queued:
-        queue_document(state.jobs, document_id)
+        try:
+            queue_document(state.jobs, document_id)
+        except CasefileError as error:  # stored and recorded; the reconciler queues it later
+            queue_error = error.to_dict()
     if rejected and not created:
         first = rejected[0]["error"]
         assert isinstance(first, dict)
-        spec_status = {"unsupported_type": 415, "type_mismatch": 415, "file_too_large": 413}
-        return JSONResponse(
-            {**first, "rejected": rejected}, status_code=spec_status.get(first["code"], 422)
-        )
+        spec = lookup(str(first["code"]))
+        return JSONResponse({**first, "rejected": rejected}, status_code=spec.status if spec else 422)
     code = status.HTTP_201_CREATED if queued else status.HTTP_200_OK
-    return JSONResponse({"documents": created, "rejected": rejected}, status_code=code)
+    body: dict[str, object] = {"documents": created, "rejected": rejected}
+    if queue_error:
+        body["queue_error"] = queue_error
+    return JSONResponse(body, status_code=code)
 
 
 @router.get("/api/documents/{document_id}")
