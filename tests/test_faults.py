@@ -1,5 +1,6 @@
-"""Faults against real components: a full disk, an unreachable database, a restarted broker, an
-API killed in the middle of an upload. Each ends in a clear error and nothing half-done.
+"""Faults against real components, each ending in a clear error and nothing half-done.
+
+A full disk, an unreachable database, a restarted broker, an API killed in mid-upload.
 """
 
 from __future__ import annotations
