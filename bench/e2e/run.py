@@ -80,17 +80,9 @@ def main() -> None:
     )
     print(table)
     if args.write:
-        write_section(REPO / "docs" / "BENCHMARKS.md", table)
+        from bench.report import write_section
 
-
-def write_section(path: Path, table: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-    if pattern.search(text):
-        text = pattern.sub(table.rstrip("\n") + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + table
-    path.write_text(text, encoding="utf-8")
+        write_section(table)
 
 
 if __name__ == "__main__":
