@@ -100,3 +100,20 @@ def test_ingest_reports_each_failure_and_exits_nonzero(tmp_path: Path) -> None:
     assert "改名的文本.pdf" in result.stderr and "文件内容与扩展名不符" in result.stderr
     found = casefile("search", "周海涛", "--json", data_dir=tmp_path / "data")
     assert json_lines(found.stdout)[0]["total"] == 1
+
+
+@pytest.mark.integration
+def test_rabbitmq_broker(tmp_path: Path) -> None:
+    """The scale-out path with RabbitMQ as the broker (and PostgreSQL as the database)."""
+    from tests.support.services import require
+
+    require("127.0.0.1", 5672, "RabbitMQ")
+    fixture = Path(__file__).parent / "fixtures" / "indictment.txt"
+    with fresh_postgres() as database_url:
+        env = {"CASEFILE_DATABASE_URL": database_url, "CASEFILE_OCR_ENGINE": "null",
+               "CASEFILE_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"}
+        data = tmp_path / "data"
+        ingested = casefile("ingest", str(fixture), "--case", CASE, data_dir=data, env=env)
+        assert ingested.returncode == 0, ingested.stderr[-3000:]
+        found = json_lines(casefile("search", "周海涛", "--json", data_dir=data, env=env).stdout)[0]
+        assert found["total"] == 1 and found["hits"][0]["filename"] == "indictment.txt"
