@@ -95,7 +95,7 @@ def check_route_policies(app: FastAPI) -> None:
     if not routes:
         raise RuntimeError("found no API routes to check: has FastAPI changed how it nests them?")
     missing = [
-        f"{sorted(route.methods)} {route.path}" for route in routes if route_action(route) is None
+        f"{sorted(route.methods or ())} {route.path}" for route in routes if route_action(route) is None
     ]
     if missing:
         raise RuntimeError(f"routes without a declared policy: {missing}")
