@@ -26,8 +26,9 @@ apt_install() {
 # dossiers in a Kai and a Hei face.
 apt_install fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 if ((DEV)); then
-  # poppler-utils lets tests look at PDFs as a person would
-  apt_install poppler-utils
+  # poppler-utils lets tests look at PDFs as a person would; the web tests drive Debian's
+  # Chromium through Playwright (no browser download)
+  apt_install poppler-utils chromium
 fi
 
 if [[ ! -x .venv/bin/python ]]; then

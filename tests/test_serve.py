@@ -32,13 +32,18 @@ def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    headers: dict[str, str] = {}
     try:
         deadline = time.monotonic() + 240
         documents: list[dict[str, object]] = []
         while time.monotonic() < deadline:
             assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
             try:
-                documents = httpx.get(f"{base}/api/cases/{DEMO_CASE}/documents").json()
+                if not headers:
+                    token = httpx.post(f"{base}/api/auth/token", data={
+                        "username": "admin", "password": "casefile-demo"}).json()["access_token"]
+                    headers = {"Authorization": f"Bearer {token}"}
+                documents = httpx.get(f"{base}/api/cases/{DEMO_CASE}/documents", headers=headers).json()
             except httpx.TransportError:
                 documents = []
             if len(documents) == len(demo_files()) and all(d["status"] in ("done", "failed") for d in documents):
@@ -47,12 +52,12 @@ def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
         assert [d["status"] for d in documents] == ["done"] * len(demo_files()), documents
         sources = set()
         for document in documents:
-            detail = httpx.get(f"{base}/api/documents/{document['id']}").json()
+            detail = httpx.get(f"{base}/api/documents/{document['id']}", headers=headers).json()
             sources |= {p["source"] for p in detail["pages"]}
         assert sources == {"text-layer", "ocr"}
-        result = httpx.get(f"{base}/api/search", params={"q": "王晓丽"}).json()
+        result = httpx.get(f"{base}/api/search", params={"q": "王晓丽"}, headers=headers).json()
         assert {hit["filename"] for hit in result["hits"]} == {d["filename"] for d in documents}
-        facts = httpx.get(f"{base}/api/cases/{DEMO_CASE}/facts").json()["facts"]
+        facts = httpx.get(f"{base}/api/cases/{DEMO_CASE}/facts", headers=headers).json()["facts"]
         assert {d["name"] for d in facts["defendants"]} == {"李明远", "王晓丽"}
         assert httpx.get(f"{base}/").status_code == 200
     finally:
