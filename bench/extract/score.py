@@ -40,7 +40,6 @@ import json
 import os
 import platform
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -52,7 +51,6 @@ from nlp.factsheet import extract_text
 from nlp.verdict import name_matches
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "dev"
-BENCH_MD = Path(__file__).resolve().parents[2] / "docs" / "BENCHMARKS.md"
 SECTION = "## Fact extraction (bench/extract)"
 
 
@@ -295,18 +293,6 @@ def render(results: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(md: str, path: Path = BENCH_MD) -> None:
-    """Replace (or append) our section of docs/BENCHMARKS.md, leaving the others alone."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: md.rstrip("\n") + "\n", current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + md
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, encoding="utf-8")
-
-
 def run(data: Path, limit_facts: int | None = None) -> dict[str, Any]:
     """All scores and the throughput."""
     judgments = read_jsonl(data / "judgments_labelled.jsonl")
@@ -341,6 +327,8 @@ def main() -> None:
     md = render(results, command)
     print(md)
     if args.write_md:
+        from bench.report import write_section
+
         write_section(md)
 
 

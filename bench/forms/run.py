@@ -1,6 +1,6 @@
 """Intake-form bench: re-entry and silent-error rates on the labelled dev judgments, prefill time.
 
-Run: ``.venv/bin/python -m bench.forms.run [--data PATH] [--forms a,b] [--write-docs]``.
+Run: ``.venv/bin/python -m bench.forms.run [--data PATH] [--errors]``; its figures are copied into docs/BENCHMARKS.md by hand.
 
 Matching rules (the hand labels stand in for the reviewer):
 

@@ -272,19 +272,6 @@ def _markdown(args: argparse.Namespace, n: int, tantivy_s: float, tantivy_cpu: f
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) the ``## Search (bench/search)`` section of ``path``; touch nothing else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(HEADING)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -302,7 +289,9 @@ def main(argv: list[str] | None = None) -> None:
     section = run(args)
     print(section)
     if not args.no_write:
-        write_section(Path(args.out), section)
+        from bench.report import write_section
+
+        write_section(section, Path(args.out))
 
 
 if __name__ == "__main__":
