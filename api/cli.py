@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -141,13 +142,15 @@ def ingest(
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command()
-def ocr(
-    paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+def _read_each(
+    paths: list[Path], engine: str | None, as_json: bool,
+    produce: Callable[[Path, list[Any]], dict[str, Any]],
+    show: Callable[[dict[str, Any]], None],
 ) -> None:
-    """Read pages (text layer or OCR) without storing anything."""
+    """Read each file (text layer or OCR), turn its pages into one result and print it.
+
+    Exits 1 if any file could not be read, each failure printed with its reason.
+    """
     from ingest.ocr.registry import get_engine
     from ingest.reading.documents import read_file
 
@@ -156,17 +159,32 @@ def ocr(
     for path in paths:
         try:
             ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
-            pages = read_file(path, ocr_engine, dpi=settings.render_dpi)
+            result = produce(path, read_file(path, ocr_engine, dpi=settings.render_dpi))
         except CasefileError as error:
             failed = True
             _report_error(path, error, as_json)
             continue
         if as_json:
-            _emit({"path": str(path), "pages": [p.to_dict() for p in pages]})
+            _emit(result)
         else:
-            for page in pages:
-                typer.echo(f"== {path} 第 {page.number} 页（{page.source}）==\n{page.text}")
+            show(result)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def ocr(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """Read pages (text layer or OCR) without storing anything."""
+
+    def show(result: dict[str, Any]) -> None:
+        for page in result["pages"]:
+            typer.echo(f"== {result['path']} 第 {page['number']} 页（{page['source']}）==\n{page['text']}")
+
+    _read_each(paths, engine, as_json,
+               lambda path, pages: {"path": str(path), "pages": [p.to_dict() for p in pages]}, show)
 
 
 @app.command()
@@ -176,25 +194,11 @@ def extract(
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
 ) -> None:
     """Read and extract the fact sheet without storing anything."""
-    from ingest.ocr.registry import get_engine
-    from ingest.reading.documents import read_file
     from nlp.factsheet import extract_facts
 
-    settings = _settings()
-    failed = False
-    for path in paths:
-        try:
-            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
-            sheet = extract_facts(read_file(path, ocr_engine, dpi=settings.render_dpi))
-        except CasefileError as error:
-            failed = True
-            _report_error(path, error, as_json)
-            continue
-        if as_json:
-            _emit({"path": str(path), **sheet})
-        else:
-            typer.echo(json.dumps({"path": str(path), **sheet}, ensure_ascii=False, indent=2))
-    raise typer.Exit(1 if failed else 0)
+    _read_each(paths, engine, as_json,
+               lambda path, pages: {"path": str(path), **extract_facts(pages)},
+               lambda result: typer.echo(json.dumps(result, ensure_ascii=False, indent=2)))
 
 
 @app.command()
@@ -279,34 +283,22 @@ def prefill(
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
 ) -> None:
     """Read, extract and pre-fill an intake form for each file, without storing anything."""
-    from ingest.ocr.registry import get_engine
-    from ingest.reading.documents import read_file
     from nlp.factsheet import extract_facts
     from nlp.forms import get_form, prefill_json
 
-    settings = _settings()
     try:
         get_form(form)
     except CasefileError as error:
         typer.echo(f"{error.message} {error.hint}", err=True)
         raise typer.Exit(2) from error
-    failed = False
-    for path in paths:
-        try:
-            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
-            sheet = extract_facts(read_file(path, ocr_engine, dpi=settings.render_dpi))
-            result = prefill_json(form, sheet, str(path))
-        except CasefileError as error:
-            failed = True
-            _report_error(path, error, as_json)
-            continue
-        if as_json:
-            _emit(result)
-        else:
-            typer.echo(f"== {path}：{result['title']}")
-            for field in result["fields"]:
-                typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
-    raise typer.Exit(1 if failed else 0)
+
+    def show(result: dict[str, Any]) -> None:
+        typer.echo(f"== {result['path']}：{result['title']}")
+        for field in result["fields"]:
+            typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
+
+    _read_each(paths, engine, as_json,
+               lambda path, pages: prefill_json(form, extract_facts(pages), str(path)), show)
 
 
 @app.command()
