@@ -1,7 +1,7 @@
 """Fact sheets (format: shared/schemas/factsheet.schema.json) with evidence for every value.
 
 - ``extract_facts(pages, document_id=None)``: one document's pages → fact sheet.
-- ``extract_text(text)``: the same for a plain string (one ``source="text"`` page).
+- ``extract_text(text)``: the same for a plain string (one ``source="text-layer"`` page).
 - ``merge_factsheets(sheets)``: see :mod:`nlp.merge`.
 
 Evidence objects are ``{"document_id", "page", "start", "end", "text", "boxes", "confidence"}``
@@ -166,8 +166,8 @@ def extract_facts(pages: Sequence[PageContent], *, document_id: int | None = Non
 
 
 def extract_text(text: str, *, document_id: int | None = None) -> dict[str, Any]:
-    """Fact sheet of a plain string (one ``source="text"`` page without boxes)."""
-    page = PageContent(number=1, width=0, height=0, source="text", text=text)
+    """Fact sheet of a plain string (one ``source="text-layer"`` page without boxes)."""
+    page = PageContent(number=1, width=0, height=0, source="text-layer", text=text)
     return extract_facts([page], document_id=document_id)
 
 

@@ -181,4 +181,4 @@ def plain_text_page(text: str, *, number: int) -> PageContent:
         if raw.strip():
             lines.append(Line(raw, [0.0, 0.0, 0.0, 0.0], 1.0, offset, offset + len(raw)))
         offset += len(raw) + 1
-    return PageContent(number, 0, 0, "text", text, lines)
+    return PageContent(number, 0, 0, "text-layer", text, lines)

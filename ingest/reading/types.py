@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-PageSource = Literal["text-layer", "ocr", "text"]
+# TXT and DOCX pages are "text-layer" too (digital text), with width 0 and no boxes.
+PageSource = Literal["text-layer", "ocr"]
 
 
 @dataclass

@@ -111,7 +111,7 @@ def test_empty_page() -> None:
 
 def test_plain_text_page_offsets() -> None:
     page = plain_text_page("起诉书\n\n被告人张三，男。\nline three", number=2)
-    assert page.source == "text" and page.width == 0 and page.number == 2
+    assert page.source == "text-layer" and page.width == 0 and page.number == 2
     assert [ln.text for ln in page.lines] == ["起诉书", "被告人张三，男。", "line three"]
     assert all(ln.bbox == [0, 0, 0, 0] and ln.confidence == 1.0 for ln in page.lines)
     assert_offsets(page)

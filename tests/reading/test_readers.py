@@ -233,7 +233,7 @@ def test_text_file_encodings(tmp_path: Path, encoding: str) -> None:
     path.write_bytes(text.encode(encoding))
     pages = read_file(path, get_engine("null"))
     assert [p.text for p in pages] == ["起诉书\n被告人张三，男，1980年1月1日出生。\n", "第二页：此致"]
-    assert [p.source for p in pages] == ["text", "text"]
+    assert [p.source for p in pages] == ["text-layer", "text-layer"]
     assert pages[1].number == 2 and pages[0].width == 0
     for page in pages:
         assert_offsets(page)
@@ -259,7 +259,7 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     document.save(str(path))
     (page,) = read_file(path, get_engine("null"))
     assert page.text == "讯问笔录\n问：你叫什么名字？\n姓名\t张三\n答：我叫张三。"
-    assert page.source == "text"
+    assert page.source == "text-layer"
     assert_offsets(page)
 
 
