@@ -16,7 +16,7 @@ from tests.support.cli import REPO, casefile, json_lines
 from tests.support.render import render_scanned_pdf
 
 CASE = "（2026）测试刑初9号"
-PAGES = [f"第{n}页。被告人赵某{n}号在仓库内窃取铜线若干，价值人民币{n}千元。" * 6 for n in range(1, 7)]
+PAGES = [f"第{n}页。被告人赵某{n}号在仓库内窃取铜线若干，价值人民币{n}千元。" * 6 for n in range(1, 5)]
 
 
 def _start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
@@ -40,6 +40,7 @@ def _status(db: Path) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # generous: on a loaded 2-core machine a page can take half a minute
 def test_killed_worker_pages_redone_exactly_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     pdf = render_scanned_pdf(PAGES, tmp_path / "卷宗.pdf")
@@ -48,7 +49,7 @@ def test_killed_worker_pages_redone_exactly_once(tmp_path: Path) -> None:
     db = data / "casefile.db"
 
     first = _start_worker(data)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 600
     while _pages_done(db) < 1:
         assert time.monotonic() < deadline, "the first worker read no page"
         time.sleep(0.2)
@@ -60,7 +61,7 @@ def test_killed_worker_pages_redone_exactly_once(tmp_path: Path) -> None:
     second = _start_worker(data)
     try:
         while _status(db) not in ("done", "failed"):
-            assert time.monotonic() < deadline + 300, "the document was not finished after restart"
+            assert time.monotonic() < deadline + 900, "the document was not finished after restart"
             time.sleep(0.5)
     finally:
         os.killpg(second.pid, signal.SIGTERM)
