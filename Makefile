@@ -18,4 +18,4 @@ bench:
 	.venv/bin/python -m bench.e2e.run
 
 demo-files:
-	.venv/bin/python -m api.demo_build
+	.venv/bin/python scripts/build_demo.py

@@ -1,8 +1,8 @@
 """The demo dossier: a fictional theft case, loaded on first start so a newcomer sees something.
 
 The files in ``api/demo/files`` are generated from ``api/demo/texts`` by
-``python -m api.demo_build`` (a text-layer PDF, a scanned PDF and a scanned PNG), so the demo
-exercises both reading paths.
+``scripts/build_demo.py`` (text-layer PDFs, a scanned PDF, PNG and JPEG scans, a DOCX and a TXT),
+so the demo exercises every reading path and holds every material a 移送审查起诉 needs.
 """
 
 from __future__ import annotations
@@ -12,12 +12,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from api.state import AppState
-from api.users import get_or_create_agency
+from api.users import create_user, get_or_create_agency
 from ingest.intake import add_document, get_or_create_case
 from ingest.jobs import queue_document
 from models.tables import Case
 
 DEMO_CASE = "（演示）京公朝刑立字〔2026〕0301号"
+# In development the demo also has a receiving agency with a prosecutor, so that a newcomer can
+# send the demo case with its pre-filled form and review it, in the browser alone.
+DEMO_RECEIVER_AGENCY = "北京市朝阳区人民检察院（演示）"
+DEMO_RECEIVER_USER = "demo-prosecutor"
 DEMO_DIR = Path(__file__).parent / "demo" / "files"
 
 
@@ -45,4 +49,11 @@ def load_demo_if_empty(state: AppState) -> bool:
                 queued.append(result.document.id)
     for document_id in queued:
         queue_document(state.jobs, document_id)
+    if state.settings.environment != "production":
+        with state.ctx.db.session() as session:
+            create_user(
+                session, DEMO_RECEIVER_USER, state.settings.admin_password,
+                agency=DEMO_RECEIVER_AGENCY, role="prosecutor", display_name="演示检察官",
+                check_strength=False,
+            )
     return True
