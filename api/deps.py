@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from api import policy
@@ -38,3 +38,10 @@ Transferrer = Annotated[Actor, Depends(policy.require(policy.FORM_TRANSFER))]
 Reviewer = Annotated[Actor, Depends(policy.require(policy.FORM_REVIEW))]
 SignedIn = Annotated[Actor, Depends(policy.require(policy.SIGNED_IN))]
 Public = [Depends(policy.public)]
+
+# Ids and page numbers fit the databases' 32-bit integers; larger ones are simply not found.
+MAX_ID = 2**31 - 1
+DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
+TransferId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]

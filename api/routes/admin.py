@@ -66,7 +66,8 @@ def list_agencies(actor: UserManager, session: SessionDep) -> list[dict[str, Any
 def audit_log(
     actor: AuditReader, session: SessionDep,
     action: str | None = None, who: str | None = None,
-    limit: int = Query(default=100, ge=1, le=1000), before: int | None = None,
+    limit: int = Query(default=100, ge=1, le=1000),
+    before: int | None = Query(default=None, ge=1, le=2**31 - 1),
 ) -> list[dict[str, Any]]:
     # an administrator reads what their own agency's people did, not other agencies' work
     query = (

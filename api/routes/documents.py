@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.deps import Deleter, Reader, Retrier, SessionDep, StateDep, Uploader
+from api.deps import (
+    Deleter,
+    DocumentId,
+    PageNumber,
+    Reader,
+    Retrier,
+    SessionDep,
+    StateDep,
+    Uploader,
+)
 from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from core.errors import NO_FILES, CasefileError, lookup
@@ -74,14 +83,14 @@ def upload_documents(
 
 
 @router.get("/api/documents/{document_id}")
-def show_document(document_id: int, actor: Reader, state: StateDep, session: SessionDep) -> DocumentPublic:
+def show_document(document_id: DocumentId, actor: Reader, state: StateDep, session: SessionDep) -> DocumentPublic:
     document = find_document(session, actor, document_id)
     record(state.ctx.db, actor, "document.view", target=f"document:{document_id}")
     return DocumentPublic.of(document, with_pages=True)
 
 
 @router.post("/api/documents/{document_id}/retry")
-def retry_document(document_id: int, actor: Retrier, state: StateDep, session: SessionDep) -> DocumentPublic:
+def retry_document(document_id: DocumentId, actor: Retrier, state: StateDep, session: SessionDep) -> DocumentPublic:
     document = find_document(session, actor, document_id)
     session.commit()
     if reset_for_retry(state.ctx, document.id):
@@ -92,14 +101,14 @@ def retry_document(document_id: int, actor: Retrier, state: StateDep, session: S
 
 
 @router.get("/api/documents/{document_id}/pages/{number}")
-def show_page(document_id: int, number: int, actor: Reader, state: StateDep, session: SessionDep) -> PagePublic:
+def show_page(document_id: DocumentId, number: PageNumber, actor: Reader, state: StateDep, session: SessionDep) -> PagePublic:
     page = find_page(session, actor, document_id, number)
     record(state.ctx.db, actor, "page.view", target=f"document:{document_id}/page:{number}")
     return PagePublic.of(page)
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/image")
-def page_image(document_id: int, number: int, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
+def page_image(document_id: DocumentId, number: PageNumber, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
     page = find_page(session, actor, document_id, number)
     path = page_image_path(state.ctx, page.document, number)
     record(state.ctx.db, actor, "page.image", target=f"document:{document_id}/page:{number}")
@@ -107,7 +116,7 @@ def page_image(document_id: int, number: int, actor: Reader, state: StateDep, se
 
 
 @router.get("/api/documents/{document_id}/original")
-def download_original(document_id: int, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
+def download_original(document_id: DocumentId, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
     document = find_document(session, actor, document_id)
     record(state.ctx.db, actor, "document.download", target=f"document:{document_id}")
     return FileResponse(
@@ -118,7 +127,7 @@ def download_original(document_id: int, actor: Reader, state: StateDep, session:
 
 
 @router.delete("/api/documents/{document_id}")
-def delete_document(document_id: int, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
+def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
     """Remove a document from its case and from the index; its original stays in the store."""
     document = find_document(session, actor, document_id)
     detail = {"case": document.case.case_number, "filename": document.original_name,

@@ -9,7 +9,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 
-from api.deps import Reader, Reviewer, SessionDep, StateDep, Transferrer
+from api.deps import (
+    Reader,
+    RecordId,
+    Reviewer,
+    SessionDep,
+    StateDep,
+    TransferId,
+    Transferrer,
+)
 from api.lookups import find_case
 from api.transfers import (
     accept_transfer,
@@ -134,7 +142,7 @@ def inbox(actor: Reviewer, session: SessionDep, status_filter: str | None = None
 
 
 @router.get("/api/transfers/{transfer_id}")
-def show_transfer(transfer_id: int, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
+def show_transfer(transfer_id: TransferId, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     record(state.ctx.db, actor, "transfer.view", target=f"transfer:{transfer_id}")
     return transfer_public(transfer)
@@ -142,7 +150,7 @@ def show_transfer(transfer_id: int, actor: Reader, state: StateDep, session: Ses
 
 @router.post("/api/transfers/{transfer_id}/review")
 def review(
-    transfer_id: int, body: FieldDecision, actor: Reviewer, state: StateDep, session: SessionDep
+    transfer_id: TransferId, body: FieldDecision, actor: Reviewer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     decision = review_field(session, actor, transfer, form_index=body.form_index, field=body.field,
@@ -156,7 +164,7 @@ def review(
 
 
 @router.post("/api/transfers/{transfer_id}/accept")
-def accept(transfer_id: int, actor: Reviewer, state: StateDep, session: SessionDep) -> dict[str, Any]:
+def accept(transfer_id: TransferId, actor: Reviewer, state: StateDep, session: SessionDep) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     saved = accept_transfer(session, actor, transfer)
     session.commit()
@@ -167,7 +175,7 @@ def accept(transfer_id: int, actor: Reviewer, state: StateDep, session: SessionD
 
 @router.post("/api/transfers/{transfer_id}/return")
 def send_back(
-    transfer_id: int, body: ReturnBody, actor: Reviewer, state: StateDep, session: SessionDep
+    transfer_id: TransferId, body: ReturnBody, actor: Reviewer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     return_transfer(session, actor, transfer, body.reasons)
@@ -187,14 +195,14 @@ def case_records(case_number: str, actor: Reader, session: SessionDep) -> list[d
 
 
 @router.get("/api/form-records/{record_id}")
-def show_record(record_id: int, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
+def show_record(record_id: RecordId, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
     form_record = find_record(session, actor, record_id)
     record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "json"})
     return record_public(form_record)
 
 
 @router.get("/api/form-records/{record_id}/pdf")
-def record_pdf(record_id: int, actor: Reader, state: StateDep, session: SessionDep) -> Response:
+def record_pdf(record_id: RecordId, actor: Reader, state: StateDep, session: SessionDep) -> Response:
     form_record = find_record(session, actor, record_id)
     template = get_form(form_record.form_id)
     case = session.get(Case, form_record.case_id)
