@@ -138,41 +138,41 @@ export function evidenceHref(ev) {
 
 function firstEvidence(ev) { return Array.isArray(ev) ? ev[0] : ev; }
 
-const FACT_FIELDS = [["name", "姓名"], ["gender", "性别"], ["birth_date", "出生日期"], ["ethnicity", "民族"], ["id_number", "身份证号"],
-  ["birthplace", "籍贯"], ["address", "住址"], ["occupation", "职业"], ["education", "文化程度"], ["charges", "罪名"], ["detention_date", "拘留日期"], ["arrest_date", "逮捕日期"]];
+const DEFENDANT_FIELDS = [["name", "姓名"], ["gender", "性别"], ["birth_date", "出生日期"], ["ethnicity", "民族"], ["id_number", "身份证号"],
+  ["aliases", "别名"], ["charges", "罪名"], ["charges_official", "规范罪名"], ["prior_convictions", "前科"], ["administrative_penalties", "行政处罚"],
+  ["on_probation_at_offense", "犯罪时在缓刑期"], ["custody_events", "强制措施"], ["sentence", "刑罚"], ["defence_counsel", "辩护人"], ["acquitted", "宣告无罪"]];
+const CASE_FIELDS = [["case_number", "文书案号"], ["court", "法院"], ["procuratorate", "检察院"], ["procedure", "程序"], ["guilty_plea_leniency", "认罪认罚"]];
 
 function showValue(v) {
   if (v === null || v === undefined || v === "") return null;
-  if (Array.isArray(v)) return v.map(showValue).filter(Boolean).join("、");
-  if (typeof v === "object") return Object.values(v).map(showValue).filter(Boolean).join(" ");
+  if (v === true) return "是";
+  if (v === false) return "否";
+  if (Array.isArray(v)) return v.map(showValue).filter(Boolean).join("、") || null;
+  if (typeof v === "object") return Object.entries(v).filter(([k]) => !["evidence", "confidence"].includes(k)).map(([, x]) => showValue(x)).filter(Boolean).join(" ") || null;
   return String(v);
+}
+
+function factList(record, fields, evidence) {
+  return h("dl", { class: "facts" }, fields.filter(([k]) => showValue(record[k]) !== null).map(([k, label]) => {
+    const text = showValue(record[k]);
+    const href = evidenceHref(firstEvidence((evidence || {})[k]));
+    return [h("dt", {}, label), h("dd", { "data-field": k }, href ? h("a", { href, title: "查看原文出处" }, text) : text)];
+  }));
 }
 
 export async function showFacts(caseNumber, box) {
   const data = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/facts");
   const f = data.facts || {};
-  const defs = (f.defendants || []).map((d) => {
-    const ev = d.evidence || {};
-    const keys = FACT_FIELDS.filter(([k]) => k in d);
-    for (const k of Object.keys(d)) if (!["evidence", "confidence"].includes(k) && !keys.some(([x]) => x === k)) keys.push([k, k]);
-    return h("div", { class: "defendant" }, h("h4", {}, d.name || "被告人"),
-      h("dl", { class: "facts" }, keys.map(([k, label]) => {
-        const text = showValue(d[k]);
-        const href = evidenceHref(firstEvidence(ev[k]));
-        return [h("dt", {}, label), h("dd", { "data-field": k }, text === null ? "—" : href ? h("a", { href, title: "查看原文出处" }, text) : text)];
-      })));
-  });
-  const others = Object.entries(f).filter(([k, v]) => !["defendants", "conflicts", "evidence", "confidence"].includes(k) && showValue(v));
-  const conflicts = (f.conflicts || []).map((c) => h("li", {}, h("strong", {}, `${c.defendant || ""} ${c.field || ""}：`),
-    (c.values || []).map((v, i) => {
+  const defs = (f.defendants || []).map((d) => h("div", { class: "defendant" }, h("h4", {}, "被告人 ", d.name || ""), factList(d, DEFENDANT_FIELDS, d.evidence)));
+  const conflicts = (f.conflicts || []).map((c) => h("li", {}, h("strong", {}, `${c.defendant || ""} ${Object.fromEntries(DEFENDANT_FIELDS)[c.field] || c.field || ""}：`),
+    (c.values || c.candidates || []).map((v, i) => {
       const href = evidenceHref(firstEvidence(v.evidence));
       const text = showValue(v.value) ?? "—";
       return [i ? " / " : "", href ? h("a", { href }, text) : text];
     })));
-  fill(box, 
-    others.length ? h("dl", { class: "facts" }, others.map(([k, v]) => [h("dt", {}, { case_number: "案号", document_date: "文书日期", agency: "办案单位" }[k] || k), h("dd", {}, showValue(v))])) : null,
-    ...(defs.length ? defs : [h("p", {}, "尚未提取到被告人信息。")]),
-    conflicts.length ? h("div", { class: "conflicts" }, h("h4", {}, `不一致之处（${conflicts.length}）`), h("ul", {}, conflicts)) : null);
+  fill(box, factList(f, CASE_FIELDS, f.evidence),
+    defs.length ? defs : h("p", {}, "尚未提取到被告人信息。"),
+    h("div", { class: "conflicts" }, h("h4", {}, `不一致之处（${conflicts.length}）`), conflicts.length ? h("ul", {}, conflicts) : h("p", { class: "hint" }, "各材料之间未发现不一致。")));
 }
 
 async function showTransfers(caseNumber, box, flash) {

@@ -106,7 +106,7 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
         if (!correctForm.hidden) corrected.focus();
       } }, "更正"), correctForm, msg);
   }
-  return h("tr", { "data-field": field.name, class: "field-" + (review ? review.decision : field.status) },
+  return h("tr", { "data-field": field.name, "data-source": field.source || "", "data-form": formIndex, class: "field-" + (review ? review.decision : field.status) },
     h("th", { scope: "row" }, field.label || field.name, field.required ? h("span", { class: "req", title: "必填" }, "*") : null),
     valueCell, h("td", { class: "status" }, status), h("td", { class: "evidence" }, evidenceThumb(field.evidence)), actions);
 }
