@@ -67,9 +67,11 @@ function evidenceThumb(ev) {
 
 function fieldRow(transfer, formIndex, field, rerender, open) {
   const review = field.review;
-  const status = review ? (review.decision === "accept" ? "已确认" : "已更正") : FIELD_STATUS[field.status] || field.status;
+  // the server records decisions as "accepted" / "corrected"
+  const decision = review ? (String(review.decision).startsWith("correct") ? "correct" : "accept") : null;
+  const status = review ? (decision === "accept" ? "已确认" : "已更正") : FIELD_STATUS[field.status] || field.status;
   const valueCell = h("td", { class: "value" }, showValue(field.value));
-  if (review && review.decision === "correct") {
+  if (decision === "correct") {
     fill(valueCell, h("del", {}, showValue(field.value)), " → ", h("ins", {}, showValue(review.value)),
       h("div", { class: "hint" }, "理由：", review.reason || ""));
   }
@@ -89,12 +91,12 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
       catch (err) { fill(msg, errorBox(err)); }
     };
     const id = `f${formIndex}-${field.name}`;
-    const corrected = h("input", { id: id + "-value", size: 16, value: field.value === null || field.value === undefined ? "" : showValue(field.value) === "—" ? "" : showValue(field.value) });
+    const corrected = h("input", { id: id + "-value", size: 16, type: field.type === "date" ? "date" : "text", value: field.value === null || field.value === undefined ? "" : showValue(field.value) === "—" ? "" : showValue(field.value) });
     const reason = h("input", { id: id + "-reason", size: 16, placeholder: "必填" });
     const correctForm = h("form", { class: "correct", hidden: true, onsubmit: (e) => {
       e.preventDefault();
       const raw = corrected.value.trim();
-      const value = Array.isArray(field.value) ? raw.split(/[、,，]/).map((s) => s.trim()).filter(Boolean) : raw;
+      const value = Array.isArray(field.value) || String(field.type || "").includes("list") ? raw.split(/[、,，]/).map((s) => s.trim()).filter(Boolean) : raw;
       decide({ decision: "correct", value, reason: reason.value.trim() });
     } }, h("label", { for: id + "-value" }, "更正为"), corrected, h("label", { for: id + "-reason" }, "理由"), reason,
     h("button", { type: "submit", class: "primary" }, "保存更正"));
@@ -106,7 +108,7 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
         if (!correctForm.hidden) corrected.focus();
       } }, "更正"), correctForm, msg);
   }
-  return h("tr", { "data-field": field.name, "data-source": field.source || "", "data-form": formIndex, class: "field-" + (review ? review.decision : field.status) },
+  return h("tr", { "data-field": field.name, "data-source": field.source || "", "data-form": formIndex, class: "field-" + (decision || field.status) },
     h("th", { scope: "row" }, field.label || field.name, field.required ? h("span", { class: "req", title: "必填" }, "*") : null),
     valueCell, h("td", { class: "status" }, status), h("td", { class: "evidence" }, evidenceThumb(field.evidence)), actions);
 }
