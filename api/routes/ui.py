@@ -32,8 +32,12 @@ def agencies(actor: Transferrer, session: SessionDep) -> list[dict[str, str]]:
 
 @router.get("/stats")
 def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
-    """Workload from the audit log, per agency and per person: documents uploaded, pages read,
-    forms reviewed, transfers sent. Like the audit log, an administrator sees their own agency."""
+    """Workload from the audit log, per agency and per person.
+
+    Counts documents uploaded, pages read (of those documents), forms reviewed (field decisions,
+    acceptances, returns) and transfers sent. Like the audit log, an administrator sees the
+    events of their own agency.
+    """
     query = select(AuditEvent.actor, AuditEvent.agency, AuditEvent.action, AuditEvent.target,
                    AuditEvent.outcome).where(
         AuditEvent.action.in_(("document.upload", "transfer.create", *_REVIEW_ACTIONS)),

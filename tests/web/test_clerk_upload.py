@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from tests.support.render import render_image
-from tests.web.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, POLICE, Server, shot, sign_in, sign_out
+from tests.web.conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    PASSWORD,
+    POLICE,
+    Server,
+    shot,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

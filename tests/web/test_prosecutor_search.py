@@ -80,7 +80,7 @@ def test_search_facets_and_hit_box_on_the_page_image(server: Server, page: Any) 
         assert drawn["width"] == pytest.approx((x1 - x0) * scale_x, abs=2)
         assert drawn["height"] == pytest.approx((y1 - y0) * scale_y, abs=2)
     # and the box covers the name in the page's own OCR lines
-    line = next(l for l in info["lines"] if "王晓丽" in l["text"])
+    line = next(ln for ln in info["lines"] if "王晓丽" in ln["text"])
     bx0, by0, bx1, by1 = line["bbox"]
     x0, y0, x1, y1 = hit["boxes"][0]
     assert bx0 - 2 <= x0 < x1 <= bx1 + 2 and by0 - 2 <= y0 < y1 <= by1 + 2
