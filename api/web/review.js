@@ -49,9 +49,11 @@ function evidenceThumb(ev) {
   if (box) {
     loadImage(`/api/documents/${e.document_id}/pages/${e.page}/image`).then((img) => {
       const [x0, y0, x1, y1] = box;
-      const pad = Math.max(20, (y1 - y0) * 1.2);
-      const sx = Math.max(0, x0 - pad), sy = Math.max(0, y0 - pad);
-      const sw = Math.min(img.naturalWidth - sx, x1 - x0 + 2 * pad), sh = Math.min(img.naturalHeight - sy, y1 - y0 + 2 * pad);
+      // a crop with the canvas's aspect, centred on the box, with a line of context above and below
+      const sh = Math.min(img.naturalHeight, (y1 - y0) * 3.2);
+      const sw = Math.min(img.naturalWidth, Math.max(sh * (canvas.width / canvas.height), (x1 - x0) * 1.3));
+      const sx = Math.min(Math.max(0, (x0 + x1) / 2 - sw / 2), img.naturalWidth - sw);
+      const sy = Math.min(Math.max(0, (y0 + y1) / 2 - sh / 2), img.naturalHeight - sh);
       const scale = Math.min(canvas.width / sw, canvas.height / sh);
       const ctx = canvas.getContext("2d");
       ctx.fillStyle = "#fff";
