@@ -32,22 +32,19 @@ def agencies(actor: Transferrer, session: SessionDep) -> list[dict[str, str]]:
 
 @router.get("/stats")
 def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
-    """Workload from the audit log, per agency and per person.
+    """Workload from the audit log (全口径): totals per agency, and per person of one's own agency.
 
     Counts documents uploaded, pages read (of those documents), forms reviewed (field decisions,
-    acceptances, returns) and transfers sent. Like the audit log, an administrator sees the
-    events of their own agency.
+    acceptances, returns) and transfers sent. Agency totals cover every agency and name no case;
+    people are listed for the administrator's own agency only, as in the audit log.
     """
-    query = select(AuditEvent.actor, AuditEvent.agency, AuditEvent.action, AuditEvent.target,
-                   AuditEvent.outcome).where(
+    query = select(AuditEvent.actor, AuditEvent.agency, AuditEvent.action, AuditEvent.target).where(
         AuditEvent.action.in_(("document.upload", "transfer.create", *_REVIEW_ACTIONS)),
         AuditEvent.outcome == "ok",
     )
-    if actor.role != "operator":
-        query = query.where(AuditEvent.agency == actor.agency)
     events = session.execute(query).all()
     uploaded_ids = {
-        int(target.split(":", 1)[1]) for _, _, action, target, _ in events
+        int(target.split(":", 1)[1]) for _, _, action, target in events
         if action == "document.upload" and target and target.startswith("document:")
         and target.split(":", 1)[1].isdigit()
     }
@@ -56,7 +53,7 @@ def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
     ).all()) if uploaded_ids else {}
     blank = {"documents": 0, "pages": 0, "reviews": 0, "transfers": 0}
     people: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict(blank))
-    for who, agency, action, target, _ in events:
+    for who, agency, action, target in events:
         row = people[(who, agency or "")]
         if action == "document.upload":
             row["documents"] += 1
@@ -70,7 +67,9 @@ def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
     for (_, agency), row in people.items():
         for key, value in row.items():
             per_agency[agency][key] += value
+    everyone = actor.role == "operator"
     return {
         "agencies": [{"agency": a, **row} for a, row in sorted(per_agency.items())],
-        "people": [{"username": u, "agency": a, **row} for (u, a), row in sorted(people.items())],
+        "people": [{"username": u, "agency": a, **row} for (u, a), row in sorted(people.items())
+                   if everyone or a == actor.agency],
     }

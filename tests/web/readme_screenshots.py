@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
-from tests.web.conftest import ADMIN, ADMIN_PASSWORD, CHROMIUM, CHROMIUM_FLAGS, PROCURATORATE, REPO, VIEWPORT
+from tests.web.conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    PROCURATORATE,
+    REPO,
+    VIEWPORT,
+)
 from tests.web.test_transfer_review import MATERIALS
 
 OUT = REPO / "docs" / "screenshots"

@@ -34,7 +34,7 @@ def test_agencies_for_transfer_leave_out_ones_own(state: AppState, anonymous: Te
     assert anonymous.get("/api/ui/agencies").status_code == 401
 
 
-def test_stats_count_uploads_pages_and_reviews_of_own_agency(state: AppState, client: TestClient) -> None:
+def test_stats_count_uploads_and_pages_per_agency_and_own_people(state: AppState, client: TestClient) -> None:
     with state.ctx.db.session() as session:
         create_user(session, "ui-clerk", PASSWORD, agency=POLICE, role="clerk")
     clerk = bearer(client, "ui-clerk", PASSWORD)
@@ -49,8 +49,10 @@ def test_stats_count_uploads_pages_and_reviews_of_own_agency(state: AppState, cl
 
     stats = client.get("/api/ui/stats").json()
     people = {p["username"]: p for p in stats["people"]}
-    assert set(people) == {"admin"}  # the administrator sees their own agency only
+    assert set(people) == {"admin"}  # people of the administrator's own agency only
     assert people["admin"]["documents"] == 2
     assert people["admin"]["pages"] == 2  # one page per text file
-    assert [a["documents"] for a in stats["agencies"]] == [2]
+    agencies = {a["agency"]: a for a in stats["agencies"]}
+    assert agencies[POLICE]["documents"] == 1 and agencies[POLICE]["pages"] == 1  # totals of every agency
+    assert "统计案2" not in client.get("/api/ui/stats").text
     assert client.get("/api/ui/stats", headers=clerk).status_code == 403
