@@ -114,7 +114,7 @@ export function barChart(title, rows) {
 async function showStats(view) {
   const data = await api("/api/ui/stats");
   const cols = [["documents", "上传文件"], ["pages", "识别页数"], ["reviews", "审核表单（次）"], ["transfers", "移送"]];
-  const table = (rows, first) => h("table", {}, h("thead", {}, h("tr", {}, first.map(([, t]) => h("th", { scope: "col" }, t)), cols.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
+  const table = (rows, first, id) => h("table", { id }, h("thead", {}, h("tr", {}, first.map(([, t]) => h("th", { scope: "col" }, t)), cols.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, first.map(([k]) => h("td", {}, r[k])), cols.map(([k]) => h("td", { class: "num" }, r[k]))))));
   const charts = [
     ...cols.slice(0, 3).map(([k, t]) => barChart(`${t}（按单位）`, data.agencies.map((a) => ({ label: a.agency, value: a[k] })))),
@@ -122,7 +122,7 @@ async function showStats(view) {
   ];
   fill(view, tabs("stats"),
     h("section", { class: "card" }, h("h2", {}, "全口径统计"), h("p", { class: "hint" }, "根据审计日志统计：各单位的工作总量，以及本单位每个人的工作量。"),
-      h("h3", {}, "按单位"), table(data.agencies, [["agency", "单位"]]),
-      h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]]) : h("p", {}, "暂无记录。")),
+      h("h3", {}, "按单位"), table(data.agencies, [["agency", "单位"]], "stats-agencies"),
+      h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]], "stats-people") : h("p", {}, "暂无记录。")),
     data.agencies.length ? h("section", { class: "card charts" }, charts) : null);
 }
