@@ -121,7 +121,7 @@ export async function showReview(view, transferId) {
     const msg = h("div", { id: "review-msg", "aria-live": "polite" });
     const forms = t.forms.map((form, i) => h("section", { class: "card form-sheet" },
       h("h3", {}, form.title || t.title, form.defendant ? `（${form.defendant}）` : ""),
-      h("table", { class: "review" }, h("thead", {}, h("tr", {}, ["项目", "内容", "状态", "出处", h("span", { class: "no-print" }, "审核")].map((c) => h("th", { scope: "col" }, c)))),
+      h("table", { class: "review" }, h("thead", {}, h("tr", {}, ["项目", "内容", "状态", "出处"].map((c) => h("th", { scope: "col" }, c)), h("th", { scope: "col", class: "no-print" }, "审核"))),
         h("tbody", {}, form.fields.map((f) => fieldRow(t, i, f, (next) => render(next), open))))));
     const reasons = h("textarea", { id: "return-reasons", rows: 3, cols: 50, placeholder: "每行一条理由" });
     const actions = open ? h("section", { class: "card no-print", id: "review-actions" },

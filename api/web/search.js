@@ -60,12 +60,19 @@ export async function showSearch(view, params) {
   const facets = Object.entries(res.facets || {}).filter(([, counts]) => counts && Object.keys(counts).length).map(([name, counts]) =>
     h("div", { class: "facet" }, h("h4", {}, FACET_NAMES[name] || name),
       h("ul", {}, Object.entries(counts).map(([value, n]) => {
-        const param = FACET_PARAM[name];
-        const active = param && params.get(param) === value;
-        if (!param) return h("li", {}, `${value} `, h("span", { class: "count" }, n));
         const next = new URLSearchParams(params);
         next.delete("offset");
-        if (active) next.delete(param); else next.set(param, value);
+        let active;
+        if (name === "year" && /^\d{4}$/.test(value)) {
+          // a year is a date range
+          active = params.get("date_from") === `${value}-01-01` && params.get("date_to") === `${value}-12-31`;
+          if (active) { next.delete("date_from"); next.delete("date_to"); } else { next.set("date_from", `${value}-01-01`); next.set("date_to", `${value}-12-31`); }
+        } else {
+          const param = FACET_PARAM[name];
+          if (!param) return h("li", {}, `${value} `, h("span", { class: "count" }, n));
+          active = params.get(param) === value;
+          if (active) next.delete(param); else next.set(param, value);
+        }
         return h("li", {}, h("a", { href: "#/search?" + next, class: active ? "facet-on" : "", "aria-pressed": active ? "true" : "false" },
           value, " ", h("span", { class: "count" }, n)));
       }))));

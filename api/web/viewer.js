@@ -25,7 +25,10 @@ export function boxesForSpans(page, spans) {
 export function pageFigure(page, boxes, alt) {
   const wrap = h("div", { class: "page-wrap" });
   wrap.append(h("img", { src: page.image_url, alt, id: "page-image" }));
-  for (const [x0, y0, x1, y1] of boxes) {
+  for (const box of boxes) {
+    // numbers only: the boxes may come from the address bar
+    const [x0, y0, x1, y1] = Array.isArray(box) ? box.map(Number) : [];
+    if (![x0, y0, x1, y1].every(Number.isFinite)) continue;
     wrap.append(h("div", { class: "box", "data-box": JSON.stringify([x0, y0, x1, y1]),
       style: `left:${(100 * x0) / page.width}%;top:${(100 * y0) / page.height}%;width:${(100 * (x1 - x0)) / page.width}%;height:${(100 * (y1 - y0)) / page.height}%` }));
   }
