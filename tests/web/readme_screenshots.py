@@ -14,7 +14,7 @@ import time
 from urllib.parse import quote
 
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import FilePayload, Page, sync_playwright
 
 from tests.web.conftest import (
     ADMIN,
@@ -52,7 +52,7 @@ def main(base: str, password: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
+        page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
         page.set_default_timeout(300_000)
 
         sign_in(page, base, "shot-clerk", password)
@@ -61,11 +61,12 @@ def main(base: str, password: str) -> None:
         page.get_by_role("button", name="新建案件").click()
         page.get_by_role("heading", name=CASE).wait_for()
         files = [DEMO_FILES / "01_起诉意见书.pdf", DEMO_FILES / "02_起诉书（扫描件）.pdf"]
-        page.locator("#file-picker").set_input_files(
-            [{"name": f.name, "mimeType": "application/pdf", "buffer": f.read_bytes()} for f in files]
-            + [{"name": n, "mimeType": "text/plain", "buffer": t.encode()} for n, t in MATERIALS.items()]
-            + [{"name": "照片.heic", "mimeType": "image/heic", "buffer": b"not an image"}]
-        )
+        payload: list[FilePayload] = [
+            {"name": f.name, "mimeType": "application/pdf", "buffer": f.read_bytes()} for f in files
+        ]
+        payload += [{"name": n, "mimeType": "text/plain", "buffer": t.encode()} for n, t in MATERIALS.items()]
+        payload.append({"name": "照片.heic", "mimeType": "image/heic", "buffer": b"not an image"})
+        page.locator("#file-picker").set_input_files(payload)
         page.locator("#documents tbody tr").nth(6).wait_for()
         page.wait_for_function("() => [...document.querySelectorAll('#documents tbody tr')]"
                                ".some(r => r.dataset.status !== 'done')")
