@@ -23,7 +23,6 @@ from tests.web.conftest import (
     CHROMIUM_FLAGS,
     PROCURATORATE,
     REPO,
-    VIEWPORT,
 )
 from tests.web.test_transfer_review import MATERIALS
 
