@@ -2,6 +2,8 @@
 // Everything from the server is put into the page as text (h() builds nodes; no innerHTML).
 
 export const session = { me: null };
+// polling timers of the current screen; the router stops them when the screen changes
+export const timers = new Set();
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

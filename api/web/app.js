@@ -1,5 +1,5 @@
 // casefile web pages: sign-in, navigation by the user's allowed actions, and the hash router.
-import { ROLE_NAMES, api, can, errorBox, fill, h, session } from "./api.js";
+import { ROLE_NAMES, api, can, errorBox, fill, h, session, timers } from "./api.js";
 import { showCase, showCases } from "./cases.js";
 import { showSearch } from "./search.js";
 import { showPage } from "./viewer.js";
@@ -7,7 +7,6 @@ import { showInbox, showReview } from "./review.js";
 import { showAdmin } from "./admin.js";
 
 const view = document.getElementById("view");
-export const timers = new Set();
 
 function stopTimers() { for (const t of timers) clearInterval(t); timers.clear(); }
 

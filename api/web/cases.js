@@ -1,6 +1,5 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
-import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, uploadFile } from "./api.js";
-import { timers } from "./app.js";
+import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
