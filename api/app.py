@@ -6,13 +6,13 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.policy import check_route_policies
-from api.routes import admin, auth, cases, documents, forms, health, search, web
+from api.routes import admin, auth, cases, documents, forms, health, search, ui, web
 from api.state import AppState, build_state
 from core.settings import Settings
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
-    m.router for m in (health, auth, cases, documents, search, forms, admin, web)
+    m.router for m in (health, auth, cases, documents, search, forms, admin, ui, web)
 )
 
 

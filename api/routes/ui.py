@@ -1,0 +1,75 @@
+"""Small read-only routes the web pages need beyond the public API: mode, agencies, statistics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from api.deps import AuditReader, Public, SessionDep, StateDep, Transferrer
+from models.tables import Agency, AuditEvent, Document
+
+router = APIRouter(prefix="/api/ui", tags=["ui"])
+
+# audit actions counted as "forms reviewed": a field decision, an acceptance, a return
+_REVIEW_ACTIONS = ("form.review", "transfer.accept", "transfer.return")
+
+
+@router.get("/mode", dependencies=Public)
+def mode(state: StateDep) -> dict[str, bool]:
+    """Whether the server runs in development mode (the sign-in page shows the demo account)."""
+    return {"development": state.settings.environment != "production"}
+
+
+@router.get("/agencies")
+def agencies(actor: Transferrer, session: SessionDep) -> list[dict[str, str]]:
+    """Agency names and kinds, to pick the receiver of a transfer."""
+    rows = session.scalars(select(Agency).order_by(Agency.id))
+    return [{"name": a.name, "kind": a.kind} for a in rows if a.id != actor.agency_id]
+
+
+@router.get("/stats")
+def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
+    """Workload from the audit log (全口径): totals per agency, and per person of one's own agency.
+
+    Counts documents uploaded, pages read (of those documents), forms reviewed (field decisions,
+    acceptances, returns) and transfers sent. Agency totals cover every agency and name no case;
+    people are listed for the administrator's own agency only, as in the audit log.
+    """
+    query = select(AuditEvent.actor, AuditEvent.agency, AuditEvent.action, AuditEvent.target).where(
+        AuditEvent.action.in_(("document.upload", "transfer.create", *_REVIEW_ACTIONS)),
+        AuditEvent.outcome == "ok",
+    )
+    events = session.execute(query).all()
+    uploaded_ids = {
+        int(target.split(":", 1)[1]) for _, _, action, target in events
+        if action == "document.upload" and target and target.startswith("document:")
+        and target.split(":", 1)[1].isdigit()
+    }
+    pages = dict(session.execute(
+        select(Document.id, Document.page_count).where(Document.id.in_(uploaded_ids))
+    ).all()) if uploaded_ids else {}
+    blank = {"documents": 0, "pages": 0, "reviews": 0, "transfers": 0}
+    people: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict(blank))
+    for who, agency, action, target in events:
+        row = people[(who, agency or "")]
+        if action == "document.upload":
+            row["documents"] += 1
+            document_id = target.split(":", 1)[1] if target else ""
+            row["pages"] += int(pages.get(int(document_id)) or 0) if document_id.isdigit() else 0
+        elif action == "transfer.create":
+            row["transfers"] += 1
+        else:
+            row["reviews"] += 1
+    per_agency: dict[str, dict[str, int]] = defaultdict(lambda: dict(blank))
+    for (_, agency), row in people.items():
+        for key, value in row.items():
+            per_agency[agency][key] += value
+    everyone = actor.role == "operator"
+    return {
+        "agencies": [{"agency": a, **row} for a, row in sorted(per_agency.items())],
+        "people": [{"username": u, "agency": a, **row} for (u, a), row in sorted(people.items())
+                   if everyone or a == actor.agency],
+    }

@@ -1,0 +1,128 @@
+// Administrator screens: users and agencies, the audit log with its verification, workload statistics.
+import { ROLE_NAMES, api, can, errorBox, fill, fmtTime, h } from "./api.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+const KIND_NAMES = { police: "公安机关", procuratorate: "检察院", court: "法院", detention: "看守所", justice: "司法局" };
+const ACTION_NAMES = {
+  login: "登录", "case.create": "新建案件", "document.upload": "上传文件", "document.view": "查看文件", "document.retry": "重试处理",
+  "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
+  "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
+  "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
+};
+
+function tabs(current) {
+  const items = [];
+  if (can("user.manage")) items.push(["users", "用户与单位"]);
+  if (can("audit.read")) items.push(["audit", "审计日志"], ["stats", "全口径统计"]);
+  return h("nav", { class: "tabs", "aria-label": "管理" }, items.map(([k, t]) => h("a", { href: `#/admin/${k}`, "aria-current": k === current ? "page" : null }, t)));
+}
+
+export async function showAdmin(view, section, params) {
+  if (section === "audit") return showAudit(view, params);
+  if (section === "stats") return showStats(view);
+  return showUsers(view);
+}
+
+async function showUsers(view) {
+  const [users, agencies] = await Promise.all([api("/api/admin/users"), api("/api/admin/agencies")]);
+  const field = (id, label, input) => [h("label", { for: id }, label), input];
+  const username = h("input", { id: "u-name", required: true, pattern: "[A-Za-z0-9_.\\-]+", size: 14, title: "字母、数字、下划线、点或连字符" });
+  const display = h("input", { id: "u-display", size: 10 });
+  const password = h("input", { id: "u-pass", type: "password", required: true, minlength: 10, size: 14, autocomplete: "new-password" });
+  const agency = h("input", { id: "u-agency", list: "agency-names", required: true, size: 22 });
+  const role = h("select", { id: "u-role" }, Object.entries(ROLE_NAMES).filter(([k]) => k !== "operator").map(([k, t]) => h("option", { value: k }, t)));
+  const msg = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "inline", onsubmit: async (e) => {
+    e.preventDefault();
+    fill(msg);
+    try {
+      const u = await api("/api/admin/users", { method: "POST", json: { username: username.value.trim(), password: password.value, agency: agency.value.trim(), role: role.value, display_name: display.value.trim() || null } });
+      await showUsers(view);
+      fill(view.querySelector("#user-msg"), h("p", { class: "ok", role: "status" }, `已创建用户 ${u.username}（${u.agency}）。`));
+    } catch (err) { fill(msg, errorBox(err)); }
+  } }, field("u-name", "用户名", username), field("u-display", "姓名", display), field("u-pass", "初始密码", password),
+  field("u-agency", "单位", agency), h("datalist", { id: "agency-names" }, agencies.map((a) => h("option", { value: a.name }))),
+  field("u-role", "角色", role), h("button", { type: "submit", class: "primary" }, "新建用户"));
+  fill(view, tabs("users"),
+    h("section", { class: "card" }, h("h2", {}, "新建用户"), form, msg, h("div", { id: "user-msg" })),
+    h("section", { class: "card" }, h("h2", {}, "本单位用户"), h("table", { id: "users" },
+      h("thead", {}, h("tr", {}, ["用户名", "姓名", "单位", "角色", "状态", "创建时间"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, users.map((u) => h("tr", {}, h("td", {}, u.username), h("td", {}, u.display_name || ""), h("td", {}, u.agency),
+        h("td", {}, ROLE_NAMES[u.role] || u.role), h("td", {}, u.active ? "启用" : "停用"), h("td", {}, fmtTime(u.created_at))))))),
+    h("section", { class: "card" }, h("h2", {}, "单位"), h("table", { id: "agencies" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "名称"), h("th", { scope: "col" }, "类别"))),
+      h("tbody", {}, agencies.map((a) => h("tr", {}, h("td", {}, a.name), h("td", {}, KIND_NAMES[a.kind] || a.kind)))))));
+}
+
+async function showAudit(view, params) {
+  const qs = new URLSearchParams({ limit: 50 });
+  for (const k of ["action", "who", "before"]) if (params.get(k)) qs.set(k, params.get(k));
+  const events = await api("/api/admin/audit?" + qs);
+  const action = h("select", { id: "a-action", name: "action" }, h("option", { value: "" }, "全部操作"),
+    Object.entries(ACTION_NAMES).map(([k, t]) => h("option", { value: k, selected: params.get("action") === k }, t)));
+  const who = h("input", { id: "a-who", name: "who", value: params.get("who") || "", size: 14 });
+  const verifyBox = h("div", { id: "verify-result", "aria-live": "polite" });
+  const filters = h("form", { class: "inline", onsubmit: (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    if (action.value) next.set("action", action.value);
+    if (who.value.trim()) next.set("who", who.value.trim());
+    location.hash = "#/admin/audit?" + next;
+  } }, h("label", { for: "a-action" }, "操作"), action, h("label", { for: "a-who" }, "用户名"), who,
+  h("button", { type: "submit" }, "筛选"),
+  h("button", { type: "button", id: "verify", class: "primary", onclick: async () => {
+    fill(verifyBox, h("span", {}, "校验中…"));
+    try {
+      const r = await api("/api/admin/audit/verify");
+      fill(verifyBox, r.ok ? h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`)
+        : errorBox({ message: `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
+    } catch (err) { fill(verifyBox, errorBox(err)); }
+  } }, "校验审计链"));
+  const last = events.length ? events[events.length - 1].seq : null;
+  const older = new URLSearchParams(params);
+  if (last) older.set("before", last);
+  fill(view, tabs("audit"), h("section", { class: "card" }, h("h2", {}, "审计日志"), filters, verifyBox,
+    h("table", { id: "audit" }, h("thead", {}, h("tr", {}, ["序号", "时间", "用户", "操作", "对象", "结果", "详情"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, events.map((e) => h("tr", {}, h("td", { class: "num" }, e.seq), h("td", {}, fmtTime(e.at)), h("td", {}, e.actor),
+        h("td", {}, ACTION_NAMES[e.action] || e.action), h("td", {}, e.target || ""), h("td", { class: e.outcome === "ok" ? "" : "error" }, e.outcome),
+        h("td", { class: "detail" }, e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""))))),
+    events.length === 50 ? h("nav", { class: "pager" }, h("a", { href: "#/admin/audit?" + older }, "更早的记录")) : null));
+}
+
+/** A horizontal bar chart: one bar per label, drawn as SVG. */
+export function barChart(title, rows) {
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  const rowH = 26, labelW = 190, barW = 360, top = 8;
+  const svg = s("svg", { viewBox: `0 0 ${labelW + barW + 60} ${top + rows.length * rowH + 8}`, width: labelW + barW + 60, role: "img", "aria-label": title, class: "chart" });
+  rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    const w = Math.round((barW * r.value) / max);
+    svg.append(s("text", { x: labelW - 8, y: y + 17, "text-anchor": "end" }, r.label),
+      s("rect", { x: labelW, y: y + 4, width: Math.max(w, 1), height: rowH - 8, rx: 2, class: "bar" }),
+      s("text", { x: labelW + w + 6, y: y + 17 }, r.value));
+  });
+  return h("figure", { class: "chart-box" }, h("figcaption", {}, title), svg);
+}
+
+async function showStats(view) {
+  const data = await api("/api/ui/stats");
+  const cols = [["documents", "上传文件"], ["pages", "识别页数"], ["reviews", "审核表单（次）"], ["transfers", "移送"]];
+  const table = (rows, first, id) => h("table", { id }, h("thead", {}, h("tr", {}, first.map(([, t]) => h("th", { scope: "col" }, t)), cols.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
+    h("tbody", {}, rows.map((r) => h("tr", {}, first.map(([k]) => h("td", {}, r[k])), cols.map(([k]) => h("td", { class: "num" }, r[k]))))));
+  const charts = [
+    ...cols.slice(0, 3).map(([k, t]) => barChart(`${t}（按单位）`, data.agencies.map((a) => ({ label: a.agency, value: a[k] })))),
+    ...(data.people.length ? cols.slice(0, 3).map(([k, t]) => barChart(`${t}（本单位按人员）`, data.people.map((p) => ({ label: p.username, value: p[k] })))) : []),
+  ];
+  fill(view, tabs("stats"),
+    h("section", { class: "card" }, h("h2", {}, "全口径统计"), h("p", { class: "hint" }, "根据审计日志统计：各单位的工作总量，以及本单位每个人的工作量。"),
+      h("h3", {}, "按单位"), table(data.agencies, [["agency", "单位"]], "stats-agencies"),
+      h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]], "stats-people") : h("p", {}, "暂无记录。")),
+    data.agencies.length ? h("section", { class: "card charts" }, charts) : null);
+}

@@ -1,0 +1,224 @@
+// Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
+import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
+
+export async function showCases(view) {
+  const cases = await api("/api/cases");
+  const parts = [];
+  if (can("case.create")) {
+    const number = h("input", { id: "new-case", size: 36, required: true, placeholder: "例如（2026）京0105刑初123号" });
+    const title = h("input", { id: "new-case-title", size: 30, placeholder: "可不填" });
+    const msg = h("div");
+    parts.push(h("section", { class: "card" }, h("h2", {}, "新建案件"),
+      h("form", { class: "inline", onsubmit: async (e) => {
+        e.preventDefault();
+        fill(msg);
+        try {
+          const c = await api("/api/cases", { method: "POST", json: { case_number: number.value.trim(), title: title.value.trim() || null } });
+          location.hash = caseHref(c.case_number);
+        } catch (err) { fill(msg, errorBox(err)); }
+      } },
+      h("label", { for: "new-case" }, "案号"), number,
+      h("label", { for: "new-case-title" }, "案件名称"), title,
+      h("button", { type: "submit", class: "primary" }, "新建案件")), msg));
+  }
+  const rows = cases.map((c) => h("tr", {},
+    h("td", {}, h("a", { href: caseHref(c.case_number) }, c.case_number)),
+    h("td", {}, c.title || ""), h("td", { class: "num" }, c.document_count), h("td", {}, fmtTime(c.created_at))));
+  parts.push(h("section", { class: "card" }, h("h2", {}, "案件列表"),
+    cases.length ? h("table", { id: "case-list" }, h("thead", {}, h("tr", {}, ["案号", "名称", "文件数", "创建时间"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows))
+      : h("p", {}, "还没有案件。")));
+  fill(view, ...parts);
+}
+
+function uploader(caseNumber, onUploaded) {
+  const list = h("ul", { id: "uploads", class: "uploads", "aria-label": "上传队列" });
+  const picker = h("input", { type: "file", multiple: true, id: "file-picker", class: "sr-only",
+    accept: ".pdf,.tif,.tiff,.jpg,.jpeg,.png,.docx,.txt" });
+  const pickButton = h("label", { for: "file-picker", class: "button", tabindex: "0", role: "button",
+    onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); picker.click(); } } }, "选择文件");
+  const drop = h("div", { id: "drop", class: "drop" }, "把文件拖到这里，或 ", pickButton, picker,
+    h("div", { class: "hint" }, "支持 PDF、TIFF、JPEG、PNG、DOCX、TXT，可一次选择多个文件；某个文件失败不影响其他文件。"));
+  const start = (files) => {
+    const jobs = [...files].map(async (file) => {
+      const bar = h("progress", { max: 100, value: 0, "aria-label": `${file.name} 上传进度` });
+      const state = h("span", { class: "upload-state" }, "上传中…");
+      const item = h("li", { "data-file": file.name }, h("span", { class: "fname" }, file.name), h("span", { class: "hint" }, fmtBytes(file.size)), bar, state);
+      list.append(item);
+      const result = await uploadFile(caseNumber, file, (p) => { bar.value = p; });
+      bar.value = 100;
+      if (result.ok) {
+        const doc = result.body.documents && result.body.documents[0];
+        item.classList.add("ok");
+        fill(state, doc && doc.duplicate ? "已存在相同文件，未重复处理" : "已上传，正在处理");
+      } else {
+        item.classList.add("failed");
+        bar.classList.add("failed");
+        fill(state, errorBox(result.error));
+      }
+      onUploaded();
+    });
+    return Promise.all(jobs);
+  };
+  picker.addEventListener("change", () => { start(picker.files).then(() => { picker.value = ""; }); });
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); start(e.dataTransfer.files); });
+  return h("div", {}, drop, list);
+}
+
+function stageText(d) {
+  if (d.status === "done") return "完成";
+  if (d.status === "failed") return "失败";
+  const p = d.progress || {};
+  if (p.stage === "reading" && p.pages_total) return `识别页面 ${p.pages_done}/${p.pages_total}`;
+  return STAGE[p.stage] || STATUS[d.status] || d.status;
+}
+
+function documentRow(d, refresh) {
+  const p = d.progress || {};
+  const retry = can("document.retry") && d.status === "failed"
+    ? h("button", { type: "button", class: "retry", onclick: async (e) => {
+      e.target.disabled = true;
+      try { await api(`/api/documents/${d.id}/retry`, { method: "POST" }); } catch (err) { e.target.after(errorBox(err)); }
+      refresh();
+    } }, "重试") : null;
+  return h("tr", { "data-document": d.id, "data-status": d.status },
+    h("td", {}, d.status === "done" && d.page_count ? h("a", { href: `#/page/${d.id}/1` }, d.filename) : d.filename),
+    h("td", {}, d.document_type || ""), h("td", { class: "num" }, d.page_count ?? ""),
+    h("td", { class: "status-" + d.status }, STATUS[d.status] || d.status),
+    h("td", {}, h("progress", { max: 100, value: p.percent || 0, "aria-label": `${d.filename} 处理进度` }),
+      h("div", { class: "hint stage" }, stageText(d))),
+    h("td", {}, d.error ? errorBox(d.error) : null, retry));
+}
+
+export async function showCase(view, caseNumber) {
+  const kase = await api("/api/cases/" + encodeURIComponent(caseNumber));
+  const docsBody = h("tbody");
+  const factsBox = h("div", { id: "facts" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
+  const summary = h("p", { class: "hint", id: "doc-summary" });
+  let lastDone = -1;
+  let timer = null;
+  async function refresh() {
+    let docs;
+    try { docs = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/documents"); } catch (_) { return; }
+    fill(docsBody, ...docs.map((d) => documentRow(d, refresh)));
+    const counts = { done: 0, failed: 0, busy: 0 };
+    for (const d of docs) counts[d.status === "done" ? "done" : d.status === "failed" ? "failed" : "busy"] += 1;
+    summary.textContent = `共 ${docs.length} 个文件：完成 ${counts.done}，处理中 ${counts.busy}，失败 ${counts.failed}`;
+    if (counts.done !== lastDone && counts.done > 0) { lastDone = counts.done; showFacts(caseNumber, factsBox).catch((err) => fill(factsBox, errorBox(err))); }
+    if (counts.busy && !timer) { timer = setInterval(refresh, 1000); timers.add(timer); }
+    if (!counts.busy && timer) { clearInterval(timer); timers.delete(timer); timer = null; }
+  }
+  const sections = [
+    h("section", { class: "card" }, h("h2", {}, kase.case_number, " ", h("small", {}, kase.title || "")),
+      can("search") ? h("form", { class: "inline", role: "search", onsubmit: (e) => {
+        e.preventDefault();
+        location.hash = "#/search?" + new URLSearchParams({ q: e.target.q.value, case: caseNumber });
+      } }, h("label", { for: "case-q" }, "在本案中检索"), h("input", { id: "case-q", name: "q", size: 30 }), h("button", { type: "submit" }, "检索")) : null),
+  ];
+  if (can("document.upload")) sections.push(h("section", { class: "card" }, h("h3", {}, "上传材料"), uploader(caseNumber, refresh)));
+  sections.push(h("section", { class: "card" }, h("h3", {}, "文件"), summary,
+    h("table", { id: "documents" }, h("thead", {}, h("tr", {}, ["文件", "类型", "页数", "状态", "进度", "说明"].map((t) => h("th", { scope: "col" }, t)))), docsBody)));
+  sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
+  const transfersBox = h("div", { id: "transfers" });
+  sections.push(h("section", { class: "card" }, h("h3", {}, "移送与表单"), transfersBox));
+  fill(view, ...sections);
+  await refresh();
+  showTransfers(caseNumber, transfersBox).catch((err) => fill(transfersBox, errorBox(err)));
+}
+
+export function evidenceHref(ev) {
+  if (!ev || !ev.document_id || !ev.page) return null;
+  const q = new URLSearchParams();
+  if (ev.start !== undefined && ev.start !== null) { q.set("start", ev.start); q.set("end", ev.end); }
+  if (ev.boxes && ev.boxes.length) q.set("boxes", JSON.stringify(ev.boxes));
+  return `#/page/${ev.document_id}/${ev.page}?${q}`;
+}
+
+function firstEvidence(ev) { return Array.isArray(ev) ? ev[0] : ev; }
+
+const DEFENDANT_FIELDS = [["name", "姓名"], ["gender", "性别"], ["birth_date", "出生日期"], ["ethnicity", "民族"], ["id_number", "身份证号"],
+  ["aliases", "别名"], ["charges", "罪名"], ["charges_official", "规范罪名"], ["prior_convictions", "前科"], ["administrative_penalties", "行政处罚"],
+  ["on_probation_at_offense", "犯罪时在缓刑期"], ["custody_events", "强制措施"], ["sentence", "刑罚"], ["defence_counsel", "辩护人"], ["acquitted", "宣告无罪"]];
+const CASE_FIELDS = [["case_number", "文书案号"], ["court", "法院"], ["procuratorate", "检察院"], ["procedure", "程序"], ["guilty_plea_leniency", "认罪认罚"]];
+
+function showValue(v) {
+  if (v === null || v === undefined || v === "") return null;
+  if (v === true) return "是";
+  if (v === false) return "否";
+  if (Array.isArray(v)) return v.map(showValue).filter(Boolean).join("、") || null;
+  if (typeof v === "object") return Object.entries(v).filter(([k]) => !["evidence", "confidence"].includes(k)).map(([, x]) => showValue(x)).filter(Boolean).join(" ") || null;
+  return String(v);
+}
+
+function factList(record, fields, evidence) {
+  return h("dl", { class: "facts" }, fields.filter(([k]) => showValue(record[k]) !== null).map(([k, label]) => {
+    const text = showValue(record[k]);
+    const href = evidenceHref(firstEvidence((evidence || {})[k]));
+    return [h("dt", {}, label), h("dd", { "data-field": k }, href ? h("a", { href, title: "查看原文出处" }, text) : text)];
+  }));
+}
+
+export async function showFacts(caseNumber, box) {
+  const data = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/facts");
+  const f = data.facts || {};
+  const defs = (f.defendants || []).map((d) => h("div", { class: "defendant" }, h("h4", {}, "被告人 ", d.name || ""), factList(d, DEFENDANT_FIELDS, d.evidence)));
+  const conflicts = (f.conflicts || []).map((c) => h("li", {}, h("strong", {}, `${c.defendant || ""} ${Object.fromEntries(DEFENDANT_FIELDS)[c.field] || c.field || ""}：`),
+    (c.values || c.candidates || []).map((v, i) => {
+      const href = evidenceHref(firstEvidence(v.evidence));
+      const text = showValue(v.value) ?? "—";
+      return [i ? " / " : "", href ? h("a", { href }, text) : text];
+    })));
+  fill(box, factList(f, CASE_FIELDS, f.evidence),
+    defs.length ? defs : h("p", {}, "尚未提取到被告人信息。"),
+    h("div", { class: "conflicts" }, h("h4", {}, `不一致之处（${conflicts.length}）`), conflicts.length ? h("ul", {}, conflicts) : h("p", { class: "hint" }, "各材料之间未发现不一致。")));
+}
+
+async function showTransfers(caseNumber, box, flash) {
+  const [transfers, records] = await Promise.all([
+    api("/api/cases/" + encodeURIComponent(caseNumber) + "/transfers"),
+    api("/api/cases/" + encodeURIComponent(caseNumber) + "/form-records"),
+  ]);
+  const parts = [flash ? h("p", { class: "ok", role: "status", id: "transfer-sent" }, flash) : null];
+  if (can("form.transfer")) parts.push(await transferForm(caseNumber, (text) => showTransfers(caseNumber, box, text)));
+  parts.push(transfers.length ? h("table", { class: "transfers" },
+    h("thead", {}, h("tr", {}, ["表单", "移送单位", "接收单位", "状态", "时间", ""].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, transfers.map((t) => h("tr", {}, h("td", {}, t.title), h("td", {}, t.from_agency), h("td", {}, t.to_agency),
+      h("td", { class: "transfer-" + t.status }, TRANSFER_STATUS[t.status] || t.status,
+        t.return_reasons && t.return_reasons.length ? h("div", { class: "hint" }, "退回理由：", t.return_reasons.join("；")) : null),
+      h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"))))))
+    : h("p", { class: "hint" }, "本案还没有移送记录。"));
+  if (records.length) parts.push(h("h4", {}, "已接收表单"), h("ul", {}, records.map((r) => h("li", {}, `${r.form_id} ${r.defendant || ""} 第 ${r.version} 版 `, h("a", { href: r.pdf_url, download: "" }, "下载 PDF")))));
+  fill(box, ...parts);
+}
+
+let agenciesCache = null;
+async function transferForm(caseNumber, done) {
+  const forms = await api("/api/forms");
+  if (!agenciesCache) agenciesCache = await api("/api/ui/agencies").catch(() => []);
+  const formSelect = h("select", { id: "transfer-form", required: true }, forms.map((f) => h("option", { value: f.id }, f.title)));
+  const agencyInput = h("input", { id: "transfer-to", list: "agency-list", required: true, size: 28, placeholder: "例如 北京市朝阳区人民检察院" });
+  const datalist = h("datalist", { id: "agency-list" }, agenciesCache.map((a) => h("option", { value: a.name })));
+  const note = h("input", { id: "transfer-note", size: 30, placeholder: "可不填" });
+  const msg = h("div", { id: "transfer-msg", "aria-live": "polite" });
+  const checklist = h("div", { class: "hint" });
+  const showChecklist = () => {
+    const f = forms.find((x) => x.id === formSelect.value);
+    checklist.textContent = f && f.checklist ? "应附材料：" + f.checklist.filter((c) => c.required).map((c) => c.label).join("、") : "";
+  };
+  formSelect.addEventListener("change", showChecklist);
+  showChecklist();
+  return h("form", { class: "transfer-send", onsubmit: async (e) => {
+    e.preventDefault();
+    fill(msg);
+    try {
+      const t = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/transfers", { method: "POST",
+        json: { form_id: formSelect.value, to_agency: agencyInput.value.trim(), note: note.value.trim() || null } });
+      done(`已移送至${t.to_agency}，等待对方审核。`);
+    } catch (err) { fill(msg, errorBox(err)); }
+  } }, h("div", { class: "inline" },
+    h("label", { for: "transfer-form" }, "表单"), formSelect,
+    h("label", { for: "transfer-to" }, "接收单位"), agencyInput, datalist,
+    h("label", { for: "transfer-note" }, "备注"), note,
+    h("button", { type: "submit", class: "primary" }, "一键流转")), checklist, msg);
+}

@@ -1,0 +1,62 @@
+// Page viewer: the scanned page image with hit/evidence boxes drawn over it, and the page's text.
+import { api, caseHref, fill, h } from "./api.js";
+import { highlighted } from "./search.js";
+
+function parseJSON(text, fallback) {
+  try { const v = JSON.parse(text); return Array.isArray(v) ? v : fallback; } catch (_) { return fallback; }
+}
+
+/** Boxes for character spans, from the page's lines (used when the link carries no boxes). */
+export function boxesForSpans(page, spans) {
+  const boxes = [];
+  for (const [s, e] of spans) {
+    for (const line of page.lines || []) {
+      const lo = Math.max(s, line.start), hi = Math.min(e, line.end);
+      if (lo >= hi || line.end <= line.start) continue;
+      const [x0, y0, x1, y1] = line.bbox;
+      const n = line.end - line.start;
+      boxes.push([x0 + ((x1 - x0) * (lo - line.start)) / n, y0, x0 + ((x1 - x0) * (hi - line.start)) / n, y1]);
+    }
+  }
+  return boxes;
+}
+
+/** An image of the page with boxes placed in percent of the page size (so it scales with the image). */
+export function pageFigure(page, boxes, alt) {
+  const wrap = h("div", { class: "page-wrap" });
+  wrap.append(h("img", { src: page.image_url, alt, id: "page-image" }));
+  for (const box of boxes) {
+    // numbers only: the boxes may come from the address bar
+    const [x0, y0, x1, y1] = Array.isArray(box) ? box.map(Number) : [];
+    if (![x0, y0, x1, y1].every(Number.isFinite)) continue;
+    wrap.append(h("div", { class: "box", "data-box": JSON.stringify([x0, y0, x1, y1]),
+      style: `left:${(100 * x0) / page.width}%;top:${(100 * y0) / page.height}%;width:${(100 * (x1 - x0)) / page.width}%;height:${(100 * (y1 - y0)) / page.height}%` }));
+  }
+  return wrap;
+}
+
+export async function showPage(view, documentId, number, params) {
+  const [page, doc] = await Promise.all([api(`/api/documents/${documentId}/pages/${number}`), api(`/api/documents/${documentId}`)]);
+  const spans = parseJSON(params.get("spans") || "[]", []);
+  if (params.get("start")) spans.push([Number(params.get("start")), Number(params.get("end"))]);
+  let boxes = parseJSON(params.get("boxes") || "[]", []);
+  if (!boxes.length && spans.length && page.width) boxes = boxesForSpans(page, spans);
+  const n = Number(number);
+  const keep = new URLSearchParams(params);
+  const nav = h("nav", { class: "inline", "aria-label": "翻页" },
+    n > 1 ? h("a", { href: `#/page/${documentId}/${n - 1}` }, "上一页") : null,
+    h("span", {}, `第 ${n} / ${doc.page_count} 页`),
+    n < (doc.page_count || 0) ? h("a", { href: `#/page/${documentId}/${n + 1}` }, "下一页") : null,
+    h("a", { href: caseHref(doc.case_number) }, "返回案件"),
+    keep.get("q") ? h("a", { href: "#/search?" + new URLSearchParams({ q: keep.get("q") }) }, "返回检索结果") : null,
+    h("a", { href: `/api/documents/${documentId}/original` }, "下载原件"));
+  const text = h("div", { class: "page-text", id: "page-text", tabindex: "0", "aria-label": "本页文字" }, highlighted(page.text || "", spans));
+  fill(view, 
+    h("section", { class: "card" }, h("h2", {}, `${doc.filename}`),
+      h("p", { class: "hint" }, page.source === "ocr" ? "文字来源：文字识别（OCR）" : page.source === "text-layer" ? "文字来源：文字层" : "", boxes.length ? `；标出 ${boxes.length} 处` : ""), nav),
+    h("div", { class: "viewer" }, page.width ? pageFigure(page, boxes, `${doc.filename} 第 ${n} 页`) : h("p", { class: "hint" }, "此文件没有页面图像。"), text));
+  const first = view.querySelector(".box");
+  if (first) first.scrollIntoView({ block: "center" });
+  const mark = text.querySelector("mark");
+  if (mark) mark.scrollIntoView({ block: "nearest" });
+}

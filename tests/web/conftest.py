@@ -1,0 +1,164 @@
+"""Browser tests: a real `casefile serve` and headless Chromium driven by Playwright.
+
+Chromium is Debian's (`/usr/bin/chromium`, or `CASEFILE_CHROMIUM`); Playwright never downloads one.
+Without Chromium or the playwright package the tests skip with the reason, except under CI
+(`CI=true`), where they fail: a CI run that silently skips the browser tests proves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.cli import REPO
+
+CHROMIUM = os.environ.get("CASEFILE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+ADMIN, ADMIN_PASSWORD = "admin", "casefile-demo"
+PASSWORD = "browser-password-1"
+POLICE, PROCURATORATE = "北京市公安局朝阳分局", "北京市朝阳区人民检察院"
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+
+    def cli(self, *args: str) -> str:
+        """Run `casefile --data-dir … ARGS` against this server's data (e.g. to add users)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "--data-dir", str(self.data_dir), *args],
+            cwd=REPO, env=self.env, capture_output=True, timeout=120, check=False,
+        )
+        assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+        return done.stdout.decode()
+
+    def add_user(self, name: str, agency: str, role: str) -> None:
+        self.cli("users", "add", name, "--agency", agency, "--role", role, "--password", PASSWORD)
+
+    def api(self, username: str, password: str = PASSWORD) -> httpx.Client:
+        """An API client signed in with a bearer token (for checks beside the browser)."""
+        token = httpx.post(f"{self.base}/api/auth/token",
+                           data={"username": username, "password": password}).json()["access_token"]
+        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CASEFILE_CHROMIUM)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright package is not installed (pip install playwright; no browser download needed)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Server]:
+    """One server for the browser tests, as the README runs it: demo loaded, default OCR engine."""
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env["PYTHONPATH"] = str(REPO)
+    log = (data_dir.parent / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, (data_dir.parent / "serve.log").read_text()
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "casefile serve did not answer within 120 s"
+        time.sleep(0.3)
+    try:
+        yield Server(base=base, data_dir=data_dir, env=env, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context (no cookies) at 1366×768; page errors fail the test."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-end.png"))
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def shot(tab: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(path))
+    return path
+
+
+def sign_in(tab: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    tab.goto(base + "/")
+    tab.get_by_label("用户名").fill(username)
+    tab.get_by_label("密码").fill(password)
+    tab.get_by_role("button", name="登录").click()
+    tab.locator("#sign-out").wait_for()
+
+
+def sign_out(tab: Any) -> None:
+    tab.locator("#sign-out").click()
+    tab.locator("#username").wait_for()

@@ -1,0 +1,48 @@
+"""The administrator in a real browser: add a user, filter and verify the audit log, workload charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import ADMIN, ADMIN_PASSWORD, Server, shot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
+    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
+    page.get_by_role("link", name="用户与单位").first.click()
+    page.get_by_label("用户名").fill("new-reviewer")
+    page.get_by_label("初始密码").fill("short")
+    page.get_by_label("单位").fill("本机构")
+    page.get_by_label("角色").select_option("reviewer")
+    page.get_by_role("button", name="新建用户").click()
+    # the browser's own check (minlength) stops a short password before the server sees it
+    assert page.locator("#u-pass").evaluate("el => !el.validity.valid")
+    page.get_by_label("初始密码").fill("a-long-enough-password")
+    page.get_by_role("button", name="新建用户").click()
+    page.get_by_text("已创建用户 new-reviewer").wait_for()
+    assert "new-reviewer" in page.locator("#users").inner_text()
+
+    page.locator("nav.tabs").get_by_role("link", name="审计日志").click()
+    page.locator("#audit tbody tr").first.wait_for()
+    page.get_by_label("操作").select_option("user.create")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_function("() => location.hash.includes('action=user.create')")
+    page.locator("#audit tbody tr").first.wait_for()
+    rows = page.locator("#audit tbody tr").all_inner_texts()
+    assert rows and all("新建用户" in row for row in rows)
+    assert any("user:new-reviewer" in row for row in rows)
+    page.get_by_role("button", name="校验审计链").click()
+    page.get_by_text("审计链完整").wait_for()
+    shot(page, "audit")
+
+    page.locator("nav.tabs").get_by_role("link", name="全口径统计").click()
+    page.get_by_role("heading", name="按单位").wait_for()
+    agencies = page.locator("#stats-agencies tbody tr").count()
+    # one chart per measure for agencies, and per person when the own agency has worked
+    expected = (3 if agencies else 0) + (3 if page.locator("#stats-people").count() else 0)
+    assert page.locator("svg.chart").count() == expected
+    shot(page, "statistics")

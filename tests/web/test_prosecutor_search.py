@@ -1,0 +1,104 @@
+"""The prosecutor's search in a real browser: facets, highlighted snippets, the hit box on the scan."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+from api.demo import DEMO_CASE, demo_files
+from tests.web.conftest import ADMIN, ADMIN_PASSWORD, Server, shot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
+
+
+def wait_for_demo(server: Server) -> None:
+    """The demo dossier, loaded at start-up, read with the default OCR engine (bounded wait)."""
+    with server.api(ADMIN, ADMIN_PASSWORD) as client:
+        deadline = time.monotonic() + 300
+        while True:
+            documents = client.get(f"/api/cases/{DEMO_CASE}/documents").json()
+            if isinstance(documents, list) and len(documents) == len(demo_files()) and all(
+                d["status"] in ("done", "failed") for d in documents
+            ):
+                break
+            assert time.monotonic() < deadline, f"demo not processed in 300 s: {documents}"
+            time.sleep(0.5)
+    assert [d["status"] for d in documents] == ["done"] * len(demo_files())
+
+
+def test_search_facets_and_hit_box_on_the_page_image(server: Server, page: Any) -> None:
+    wait_for_demo(server)
+    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
+    page.get_by_role("link", name="检索", exact=True).click()
+    page.get_by_label("检索词").fill("王晓丽")
+    page.get_by_label("检索词").press("Enter")
+    page.locator(".hit").first.wait_for()
+    count = page.locator("#result-count").inner_text()
+    total = int(count.split("共找到 ")[1].split(" ")[0])
+    assert total >= 3
+    assert page.locator(".hit .snippet mark").first.inner_text() == "王晓丽"  # snippet_spans highlighted
+
+    # a facet narrows the results to its value, with the count it showed
+    facet = page.locator(".facet a", has_text="讯问笔录").first
+    shown = int(facet.locator(".count").inner_text())
+    facet.click()
+    page.wait_for_function("n => document.querySelector('#result-count') && "
+                           "document.querySelector('#result-count').textContent.includes('共找到 ' + n + ' 处')", arg=shown)
+    assert page.locator(".facet a.facet-on").inner_text().startswith("讯问笔录")
+    for name in page.locator(".hit-link").all_inner_texts():
+        assert "讯问笔录" in name
+    shot(page, "search")
+
+    # open the hit on the scanned page; its box must sit where the API says, in image pixels
+    link = page.locator(".hit-link").first
+    hash_ = link.get_attribute("href")
+    link.click()
+    image = page.locator("#page-image")
+    image.wait_for()
+    page.wait_for_function("() => document.querySelector('#page-image').complete"
+                           " && document.querySelector('#page-image').naturalWidth > 0")
+    document_id, number = hash_.split("?")[0].split("/")[2:4]
+    params = parse_qs(hash_.split("?", 1)[1])
+    with server.api(ADMIN, ADMIN_PASSWORD) as client:
+        hits = client.get("/api/search", params={"q": "王晓丽", "document_type": "讯问笔录"}).json()["hits"]
+        info = client.get(f"/api/documents/{document_id}/pages/{number}").json()
+    hit = next(h for h in hits if str(h["document_id"]) == document_id and str(h["page"]) == number)
+    assert hit["boxes"] and json.loads(params["boxes"][0]) == hit["boxes"]
+    assert info["source"] == "ocr"
+    frame = image.bounding_box()
+    boxes = page.locator(".page-wrap .box")
+    assert boxes.count() == len(hit["boxes"])
+    scale_x, scale_y = frame["width"] / info["width"], frame["height"] / info["height"]
+    for i, (x0, y0, x1, y1) in enumerate(hit["boxes"]):
+        drawn = boxes.nth(i).bounding_box()
+        assert drawn["x"] == pytest.approx(frame["x"] + x0 * scale_x, abs=2)
+        assert drawn["y"] == pytest.approx(frame["y"] + y0 * scale_y, abs=2)
+        assert drawn["width"] == pytest.approx((x1 - x0) * scale_x, abs=2)
+        assert drawn["height"] == pytest.approx((y1 - y0) * scale_y, abs=2)
+    # and the box covers the name in the page's own OCR lines
+    line = next(ln for ln in info["lines"] if "王晓丽" in ln["text"])
+    bx0, by0, bx1, by1 = line["bbox"]
+    x0, y0, x1, y1 = hit["boxes"][0]
+    assert bx0 - 2 <= x0 < x1 <= bx1 + 2 and by0 - 2 <= y0 < y1 <= by1 + 2
+    assert "王晓丽" in page.locator("#page-text mark").first.inner_text()
+    shot(page, "viewer")
+
+
+def test_fact_sheet_values_link_to_their_evidence(server: Server, page: Any) -> None:
+    wait_for_demo(server)
+    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
+    page.get_by_role("link", name=DEMO_CASE).click()
+    facts = page.locator("#facts")
+    facts.locator(".defendant").first.wait_for()
+    assert {"被告人 李明远", "被告人 王晓丽"} <= set(facts.locator(".defendant h4").all_inner_texts())
+    assert "不一致之处" in facts.inner_text()
+    shot(page, "facts")
+    name = facts.locator('.defendant dd[data-field="id_number"] a').first
+    value = name.inner_text()
+    name.click()
+    page.locator(".page-wrap .box").first.wait_for()
+    assert page.locator("#page-text mark").first.inner_text() == value
