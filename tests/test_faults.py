@@ -160,8 +160,12 @@ def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
         assert _wait_done(client, third.json()["documents"][0]["id"], 60) == "done"
         assert client.get("/api/search", params={"q": "第二份"}).json()["total"] == 1
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(60)
+        worker.terminate()
+        try:
+            worker.wait(120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
         broker.kill()
 
 
