@@ -11,6 +11,7 @@ Contract shared by readers, OCR engines, fact extraction and search:
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -47,8 +48,9 @@ class PageContent:
     def boxes_for_span(self, start: int, end: int) -> list[list[float]]:
         """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.
 
-        A line only partly covered gets a box narrowed in proportion to the characters covered,
-        which is exact for evenly spaced CJK text and close enough to mark a hit otherwise.
+        A line only partly covered gets a box narrowed to the characters covered, placed by
+        their widths: a CJK or full-width character counts one em, any other half of one
+        (digits and Latin letters are about half as wide in Chinese typesetting).
         """
         boxes: list[list[float]] = []
         for line in self.lines:
@@ -58,8 +60,15 @@ class PageContent:
             if line.bbox[2] <= line.bbox[0] or line.bbox[3] <= line.bbox[1]:
                 continue  # text sources (TXT, DOCX) have no image, hence no box
             x0, y0, x1, y1 = line.bbox
-            n = line.end - line.start
-            left = x0 + (x1 - x0) * (lo - line.start) / n
-            right = x0 + (x1 - x0) * (hi - line.start) / n
+            widths = [_em(ch) for ch in line.text]
+            total = sum(widths) or 1.0
+            before = sum(widths[: lo - line.start])
+            inside = sum(widths[lo - line.start : hi - line.start])
+            left = x0 + (x1 - x0) * before / total
+            right = x0 + (x1 - x0) * (before + inside) / total
             boxes.append([round(left, 1), y0, round(right, 1), y1])
         return boxes
+
+
+def _em(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5

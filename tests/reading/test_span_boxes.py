@@ -1,0 +1,30 @@
+"""A span's box sits on its characters even when the line mixes CJK and narrower digits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from ingest.ocr.registry import get_engine
+from ingest.reading.documents import open_document
+from tests.support.render import render_text_pdf
+
+TEXT = "被告人周海涛，男，1990年4月12日出生，公民身份号码360102199004121231，汉族。"
+
+
+def test_issue7_evidence_box_on_the_name_in_a_line_with_digits(tmp_path: Path) -> None:
+    pdf = render_text_pdf([TEXT], tmp_path / "a.pdf")
+    with open_document(pdf, "application/pdf", dpi=200) as reader:
+        page = reader.read_page(1, get_engine("null"))
+    scale = 200 / 72
+    with pdfplumber.open(pdf) as document:
+        chars = [c for c in document.pages[0].chars if c["text"].strip()]
+    for word in ("周海涛", "1990年4月12日", "汉族"):
+        start = page.text.index(word)
+        [(x0, _y0, x1, _y1)] = page.boxes_for_span(start, start + len(word))
+        first = next(i for i in range(len(chars)) if "".join(c["text"] for c in chars[i:i + len(word)]) == word)
+        true_x0 = chars[first]["x0"] * scale
+        true_x1 = chars[first + len(word) - 1]["x1"] * scale
+        em = (chars[first]["x1"] - chars[first]["x0"]) * scale
+        assert abs(x0 - true_x0) < 0.35 * em and abs(x1 - true_x1) < 0.35 * em, (word, x0, x1, true_x0, true_x1)
