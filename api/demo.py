@@ -22,6 +22,7 @@ DEMO_CASE = "（演示）京公朝刑立字〔2026〕0301号"
 # send the demo case with its pre-filled form and review it, in the browser alone.
 DEMO_RECEIVER_AGENCY = "北京市朝阳区人民检察院（演示）"
 DEMO_RECEIVER_USER = "demo-prosecutor"
+DEMO_CLERK_USER = "demo-clerk"  # of the demo case's own agency: uploads and sends transfers
 DEMO_DIR = Path(__file__).parent / "demo" / "files"
 
 
@@ -54,6 +55,11 @@ def load_demo_if_empty(state: AppState) -> bool:
             create_user(
                 session, DEMO_RECEIVER_USER, state.settings.admin_password,
                 agency=DEMO_RECEIVER_AGENCY, role="prosecutor", display_name="演示检察官",
+                check_strength=False,
+            )
+            create_user(
+                session, DEMO_CLERK_USER, state.settings.admin_password,
+                agency=state.settings.default_agency, role="clerk", display_name="演示内勤",
                 check_strength=False,
             )
     return True

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.demo import DEMO_CASE, demo_files
+from api.demo import DEMO_CASE, DEMO_RECEIVER_AGENCY, demo_files
 from tests.support.cli import REPO
 
 
@@ -58,10 +58,22 @@ def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
         result = httpx.get(f"{base}/api/search", params={"q": "王晓丽"}, headers=headers).json()
         found = {hit["filename"] for hit in result["hits"]}
         assert {"01_起诉意见书.pdf", "02_起诉书（扫描件）.pdf", "03_讯问笔录（扫描件）.png"} <= found
-        # the demo's receiving agency can sign in and has an empty inbox
-        receiver = httpx.post(f"{base}/api/auth/token", data={
-            "username": "demo-prosecutor", "password": "casefile-demo"})
-        assert receiver.status_code == 200
+        # the newcomer's hand-over: the demo clerk sends the case with its pre-filled form, the
+        # demo procuratorate's prosecutor accepts it, every required field filled from evidence
+        clerk, prosecutor = (
+            {"Authorization": "Bearer " + httpx.post(f"{base}/api/auth/token", data={
+                "username": name, "password": "casefile-demo"}).json()["access_token"]}
+            for name in ("demo-clerk", "demo-prosecutor")
+        )
+        sent = httpx.post(f"{base}/api/cases/{DEMO_CASE}/transfers", headers=clerk, json={
+            "form_id": "prosecution_transfer", "to_agency": DEMO_RECEIVER_AGENCY})
+        assert sent.status_code == 201, sent.text
+        open_fields = [f["name"] for form in sent.json()["forms"] for f in form["fields"]
+                       if f["required"] and f["status"] != "filled"]
+        assert open_fields == []
+        accepted = httpx.post(f"{base}/api/transfers/{sent.json()['id']}/accept", headers=prosecutor)
+        assert accepted.status_code == 200, accepted.text
+        assert [r["defendant"] for r in accepted.json()["records"]] == ["李明远", "王晓丽"]
         facts = httpx.get(f"{base}/api/cases/{DEMO_CASE}/facts", headers=headers).json()["facts"]
         assert {d["name"] for d in facts["defendants"]} == {"李明远", "王晓丽"}
         assert httpx.get(f"{base}/").status_code == 200

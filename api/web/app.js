@@ -67,7 +67,7 @@ async function showSignIn(err) {
   h("label", { for: "username" }, "用户名"), user,
   h("label", { for: "password" }, "密码"), pass,
   msg, button,
-  h("p", { class: "hint", id: "dev-hint", hidden: true }, "开发模式：演示管理员账号 admin，密码 casefile-demo。"));
+  h("p", { class: "hint", id: "dev-hint", hidden: true }, "开发模式演示账号（密码均为 casefile-demo）：admin 管理员；demo-clerk 内勤（上传、一键流转）；demo-prosecutor 演示检察院检察官（审核表单）。"));
   fill(view, form);
   user.focus();
   // /api/auth/me needs a session, so the public /api/ui/mode says whether this is development
