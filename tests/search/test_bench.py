@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.search.run import HEADING, main, write_section
+from bench.report import write_section
+from bench.search.run import HEADING, main
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev"
 
@@ -14,7 +15,7 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev"
 def test_write_section_replaces_only_its_section(tmp_path: Path) -> None:
     path = tmp_path / "BENCHMARKS.md"
     path.write_text("# Benchmarks\n\n## OCR\n\nocr numbers\n\n" + HEADING + "\n\nold\n\n## Later\n\nkept\n")
-    write_section(path, HEADING + "\n\nnew\n")
+    write_section(HEADING + "\n\nnew\n", path)
     text = path.read_text()
     assert "ocr numbers" in text and "kept" in text and "new" in text and "old" not in text
     assert text.index("## OCR") < text.index(HEADING) < text.index("## Later")
@@ -22,7 +23,7 @@ def test_write_section_replaces_only_its_section(tmp_path: Path) -> None:
 
 def test_write_section_appends_when_missing(tmp_path: Path) -> None:
     path = tmp_path / "BENCHMARKS.md"
-    write_section(path, HEADING + "\n\nnew\n")
+    write_section(HEADING + "\n\nnew\n", path)
     assert path.read_text().startswith("# Benchmarks\n\n" + HEADING)
 
 
