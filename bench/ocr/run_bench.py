@@ -63,7 +63,11 @@ def run_worker(engine_name: str, index_path: Path, threads: int) -> dict[str, An
         seconds = time.perf_counter() - t0
         rows.append({k: item[k] for k in ("font", "text", "condition")}
                     | {"cer": normalized_cer(item["reference"], page.text), "seconds": seconds})
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # an engine that runs a binary (tesseract) spends its memory in child processes
+    rss_mb = max(
+        resource.getrusage(who).ru_maxrss / 1024
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return {"engine": engine_name, "load_s": load_s, "peak_rss_mb": rss_mb, "pages": rows}
 
 
