@@ -59,13 +59,6 @@ def ppocr():
     return get_engine("ppocr", threads=2)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker of tests that need PaddlePaddle (``scripts/setup.sh --paddle``)."""
-    config.addinivalue_line(
-        "markers", "paddle: needs paddlepaddle + paddleocr (.venv-paddle from setup.sh --paddle)"
-    )
-
-
 # Every real engine the contract tests run against; paddleocr only where Paddle is installed
 # (1.5 GB, conflicts with .venv's OpenCV/NumPy: see scripts/setup.sh --paddle).
 REAL_ENGINES = ["ppocr", pytest.param("paddleocr", marks=pytest.mark.paddle), "tesseract"]
@@ -81,5 +74,8 @@ def real_engine(name: str) -> OcrEngine:
     except CasefileError as exc:
         message = f"OCR engine {name} unavailable: {exc.detail}; {exc.hint}"
         if IN_CI:
-            pytest.fail(message + " (CI installs it with scripts/setup.sh --dev)")
+            pytest.fail(
+                message + " (CI: scripts/setup.sh --dev installs tesseract; --paddle builds"
+                " .venv-paddle for paddleocr, or deselect it explicitly with -m 'not paddle')"
+            )
         pytest.skip(message)
