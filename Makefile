@@ -6,9 +6,10 @@ run:
 	.venv/bin/casefile serve
 
 test:
-	bash scripts/setup.sh --dev
+	bash scripts/setup.sh --dev --paddle
 	bash scripts/services.sh
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -m "not paddle"
+	.venv-paddle/bin/python -m pytest -m paddle -p no:cacheprovider
 
 lint:
 	.venv/bin/ruff check .

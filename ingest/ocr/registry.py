@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, CasefileError
-from ingest.ocr import null, ppocr, tesseract
+from ingest.ocr import null, paddleocr, ppocr, tesseract
 from ingest.ocr.base import EngineStatus, OcrEngine
 
 DEFAULT_ENGINE = "ppocr"
@@ -94,4 +94,7 @@ register_engine(EngineEntry("ppocr", ppocr.build, ppocr.unavailable_reason, ppoc
 register_engine(EngineEntry("null", null.build, null.unavailable_reason, ""))
 register_engine(
     EngineEntry("tesseract", tesseract.build, tesseract.unavailable_reason, tesseract.INSTALL_HINT)
+)
+register_engine(
+    EngineEntry("paddleocr", paddleocr.build, paddleocr.unavailable_reason, paddleocr.INSTALL_HINT)
 )

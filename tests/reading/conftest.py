@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from PIL import Image
 
-from ingest.ocr import OcrBox, get_engine
+from ingest.ocr import OcrBox, OcrEngine, get_engine
 from ingest.reading.types import PageContent
 
 # Fictional text written for these tests (no real person, case or ID number).
@@ -57,3 +57,25 @@ def scripted() -> ScriptedEngine:
 def ppocr():
     """Provide the real default engine (models load once for the whole session)."""
     return get_engine("ppocr", threads=2)
+
+
+# Every real engine the contract tests run against; paddleocr only where Paddle is installed
+# (1.5 GB, conflicts with .venv's OpenCV/NumPy: see scripts/setup.sh --paddle).
+REAL_ENGINES = ["ppocr", pytest.param("paddleocr", marks=pytest.mark.paddle), "tesseract"]
+
+
+def real_engine(name: str) -> OcrEngine:
+    """The named engine, built once per process; missing fails in CI and skips elsewhere."""
+    from core.errors import CasefileError
+    from tests.conftest import IN_CI
+
+    try:
+        return get_engine(name, threads=2)
+    except CasefileError as exc:
+        message = f"OCR engine {name} unavailable: {exc.detail}; {exc.hint}"
+        if IN_CI:
+            pytest.fail(
+                message + " (CI: scripts/setup.sh --dev installs tesseract; --paddle builds"
+                " .venv-paddle for paddleocr, or deselect it explicitly with -m 'not paddle')"
+            )
+        pytest.skip(message)

@@ -115,3 +115,18 @@ def test_tesseract_tsv_words_become_lines_without_cjk_spaces() -> None:
     assert [b.text for b in boxes] == ["被告人", "iPhone 13"]
     assert boxes[0].bbox == [10, 20, 75, 50]
     assert abs(boxes[0].confidence - 0.85) < 1e-6
+
+
+def test_tesseract_declines_in_a_process_without_the_binary(tmp_path) -> None:  # noqa: ANN001
+    """No monkeypatching: a real process whose PATH has no tesseract gets the install hint."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from ingest.ocr import engine_status; "
+        "s = {e.name: e for e in engine_status()}['tesseract']; print(s.available, s.hint)"
+    )
+    env = dict(os.environ, PATH=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.startswith("False") and "apt-get install tesseract-ocr" in out.stdout
