@@ -141,6 +141,13 @@ BROKER_UNAVAILABLE = _spec(
     "无需重新上传；队列恢复后处理程序会自动接续，也可稍后在文件列表点击“重试”。",
 )
 
+NOT_SCANNED = _spec(
+    "not_scanned", 409, "该文件没有扫描页，本身即可检索。", "请直接下载原件；可检索 PDF 只为扫描件生成。"
+)
+DOCUMENT_NOT_READY = _spec(
+    "document_not_ready", 409, "该文件尚未处理完成。", "请等文件状态变为“完成”后再试。"
+)
+
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 # Intake forms

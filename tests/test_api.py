@@ -171,3 +171,23 @@ def test_web_page_served(client: TestClient) -> None:
     assert page.status_code == 200 and "casefile" in page.text
     assert client.get("/assets/app.js").status_code == 200
     assert client.get("/assets/../cli.py").status_code == 404
+
+
+def test_searchable_pdf_of_a_scan(client: TestClient, tmp_path: Path, indictment: bytes) -> None:
+    import io
+
+    import pdfplumber
+
+    from tests.support.render import render_image
+
+    _case(client)
+    scan = render_image("被告人周海涛在便利店内窃取现金。", tmp_path / "scan.png", dpi=150).read_bytes()
+    documents = _upload(client, ("笔录.png", scan), ("起诉书.txt", indictment)).json()["documents"]
+    scanned, text = (d["id"] for d in documents)
+    response = client.get(f"/api/documents/{scanned}/searchable.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        assert "周海涛" in (pdf.pages[0].extract_text() or "").replace(" ", "")
+        assert pdf.pages[0].images  # the scan itself is the page
+    refused = client.get(f"/api/documents/{text}/searchable.pdf")
+    assert refused.status_code == 409 and refused.json()["code"] == "not_scanned"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, File, UploadFile, status
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.deps import (
     Deleter,
@@ -17,11 +19,11 @@ from api.deps import (
 )
 from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
-from core.errors import NO_FILES, CasefileError, lookup
+from core.errors import DOCUMENT_NOT_READY, NO_FILES, NOT_SCANNED, CasefileError, lookup
 from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
-from ingest.stages import reset_for_retry
+from ingest.stages import page_content, reset_for_retry
 from models.audit import record
 
 router = APIRouter(tags=["documents"])
@@ -137,3 +139,27 @@ def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, se
     session.commit()
     record(state.ctx.db, actor, "document.delete", target=f"document:{document_id}", detail=detail)
     return {"deleted": document_id}
+
+
+@router.get("/api/documents/{document_id}/searchable.pdf")
+def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep, session: SessionDep) -> Response:
+    """The scans with an invisible text layer over every line, searchable in any PDF viewer."""
+    from PIL import Image
+
+    from ingest.searchable_pdf import make_searchable_pdf
+
+    document = find_document(session, actor, document_id)
+    if document.status != "done":
+        raise CasefileError(DOCUMENT_NOT_READY, str(document_id))
+    if not any(page.source == "ocr" for page in document.pages):
+        raise CasefileError(NOT_SCANNED, str(document_id))
+    images = []
+    for page in document.pages:
+        with Image.open(page_image_path(state.ctx, document, page.number)) as image:
+            images.append(image.copy())
+    pdf = make_searchable_pdf(images, [page_content(p) for p in document.pages], dpi=state.ctx.dpi)
+    record(state.ctx.db, actor, "document.download", target=f"document:{document_id}",
+           detail={"as": "searchable_pdf"})
+    stem = document.original_name.rsplit(".", 1)[0]
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-searchable.pdf"})

@@ -49,7 +49,9 @@ export async function showPage(view, documentId, number, params) {
     n < (doc.page_count || 0) ? h("a", { href: `#/page/${documentId}/${n + 1}` }, "下一页") : null,
     h("a", { href: caseHref(doc.case_number) }, "返回案件"),
     keep.get("q") ? h("a", { href: "#/search?" + new URLSearchParams({ q: keep.get("q") }) }, "返回检索结果") : null,
-    h("a", { href: `/api/documents/${documentId}/original` }, "下载原件"));
+    h("a", { href: `/api/documents/${documentId}/original` }, "下载原件"),
+    (doc.pages || []).some((p) => p.source === "ocr")
+      ? h("a", { href: `/api/documents/${documentId}/searchable.pdf` }, "下载可检索 PDF") : null);
   const text = h("div", { class: "page-text", id: "page-text", tabindex: "0", "aria-label": "本页文字" }, highlighted(page.text || "", spans));
   fill(view, 
     h("section", { class: "card" }, h("h2", {}, `${doc.filename}`),
