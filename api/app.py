@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
@@ -9,6 +13,8 @@ from api.policy import check_route_policies
 from api.routes import admin, auth, cases, documents, forms, health, search, ui, web
 from api.state import AppState, build_state
 from core.settings import Settings
+
+API_THREADS = 20
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
@@ -19,10 +25,18 @@ ROUTERS = tuple(
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> FastAPI:
     """Build the app for ``settings`` (migrating the database), or around a prepared ``state``."""
     state = state or build_state(settings or Settings())
-    app = FastAPI(title="casefile 电子卷宗", version="0.1.0")
+    app = FastAPI(title="casefile 电子卷宗", version="0.1.0", lifespan=_lifespan)
     app.state.casefile = state
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     check_route_policies(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Route handlers run in worker threads; each may hold two database connections at once
+    # (its session and the audit log's), which the PostgreSQL pool is sized for.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = API_THREADS
+    yield

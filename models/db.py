@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from models.tables import Base
 
@@ -31,12 +32,16 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # No pool: SQLite connections are cheap, and a request that holds one connection while
+        # the audit log writes through a second must never wait on a pool limit.
+        engine = create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    # A request holds its session's connection and may take a second one for the audit log;
+    # the pool admits twice the API's worker threads (api.app limits them to 20).
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
 
 
 class Database:
