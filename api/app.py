@@ -35,8 +35,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Route handlers run in worker threads; each may hold two database connections at once
     # (its session and the audit log's), which the PostgreSQL pool is sized for.
     anyio.to_thread.current_default_thread_limiter().total_tokens = API_THREADS
     yield
+    state: AppState = app.state.casefile
+    for stop in state.on_shutdown:
+        await anyio.to_thread.run_sync(stop)

@@ -77,13 +77,11 @@ def serve(
         load_demo_if_empty(state)
     if settings.environment != "production":
         typer.echo(f"开发模式：管理员账号 admin，初始密码为 CASEFILE_ADMIN_PASSWORD（未设置时为 {settings.admin_password}）")
-    worker = None if no_worker else spawn_worker(str(settings.resolved_data_dir))
-    try:
-        typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}")
-        uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
-    finally:
-        if worker is not None:
-            stop_worker(worker)
+    if not no_worker:
+        worker = spawn_worker(str(settings.resolved_data_dir))
+        state.on_shutdown.append(lambda: stop_worker(worker))
+    typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}")
+    uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from core.settings import Settings
 from ingest.context import PipelineContext, build_context
@@ -15,6 +16,9 @@ class AppState:
     settings: Settings
     ctx: PipelineContext
     jobs: CasefileCelery
+    # run when the web app shuts down (the embedded worker is stopped here: uvicorn re-raises
+    # SIGTERM after its graceful shutdown, so code after uvicorn.run() would never run)
+    on_shutdown: list[Callable[[], None]] = field(default_factory=list)
 
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:

@@ -73,6 +73,10 @@ OCR_FAILED = _spec("ocr_failed", 500, "文字识别失败。", "请点击“重�
 OCR_ENGINE_UNAVAILABLE = _spec(
     "ocr_engine_unavailable", 503, "文字识别引擎不可用。", "请联系管理员检查 OCR 引擎的安装。"
 )
+PROCESSING_TIMEOUT = _spec(
+    "processing_timeout", 500, "文件多次处理均未能在规定时间内完成。",
+    "文件可能过大或已损坏：请拆分或重新扫描后上传；如仍失败，请联系管理员。",
+)
 PROCESSING_FAILED = _spec(
     "processing_failed", 500, "处理文件时发生内部错误。", "请点击“重试”；如仍失败，请联系管理员并提供文件编号。"
 )

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
     max_image_pixels: int = 120_000_000
+    task_time_limit: int = Field(default=900, ge=10, description="seconds one task may run")
+    worker_memory_mb: int = Field(
+        default=3072, ge=256, description="address-space limit of each worker process"
+    )
     environment: Literal["development", "production"] = "development"
     load_demo: bool = Field(default=True, description="load the demo dossier on first start")
     secret_key: str = Field(default=PLACEHOLDER_SECRET, description="signs tokens and sessions")

@@ -55,6 +55,10 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
     app = CasefileCelery("casefile", broker=broker, set_as_current=False)
     app.settings = settings
     app.conf.update(
+        # A hostile page cannot hold a worker forever: the child is killed and the document,
+        # left unfinished, is queued again by the reconciler, then failed after a few attempts.
+        task_time_limit=settings.task_time_limit,
+        task_soft_time_limit=max(5, settings.task_time_limit - 30),
         task_default_queue=QUEUE,
         task_serializer="json",
         accept_content=["json"],
@@ -76,7 +80,23 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         # Redis redelivers an unacknowledged task after this long (a worker killed mid-page).
         app.conf.broker_transport_options = {"visibility_timeout": 3600}
     _register_tasks(app)
+    _limit_memory_per_process(settings.worker_memory_mb)
     return app
+
+
+def _limit_memory_per_process(megabytes: int) -> None:
+    """Cap each worker child's address space: a decompression bomb fails with MemoryError."""
+    from celery.signals import worker_process_init
+
+    def limit(**_kwargs: object) -> None:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = megabytes * 1024 * 1024
+        soft = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+    worker_process_init.connect(limit, weak=False, dispatch_uid="casefile-memory-limit")
 
 
 def _register_tasks(app: CasefileCelery) -> None:

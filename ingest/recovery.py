@@ -15,8 +15,10 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from sqlalchemy import func, select
 
+from core.errors import PROCESSING_TIMEOUT, CasefileError
 from ingest.context import PipelineContext
 from ingest.jobs import QUEUE, queue_document
+from ingest.stages import record_failure
 from models.tables import Document, DocumentStatus, Page
 
 log = logging.getLogger(__name__)
@@ -73,10 +75,24 @@ def stalled_documents(ctx: PipelineContext, idle: timedelta) -> list[int]:
     return stalled
 
 
+MAX_ATTEMPTS = 3
+
+
 def requeue_stalled(ctx: PipelineContext, app: Celery, idle: timedelta) -> list[int]:
-    """Queue again the documents that stalled (a lost task, a broker restart without data)."""
+    """Queue again the documents that stalled (a lost task, a broker restart without data).
+
+    A document that stalled on every one of its attempts (a page that a worker is killed on,
+    for time or memory, each time) is marked failed instead of being tried forever.
+    """
     stalled = stalled_documents(ctx, idle)
-    for document_id in stalled:
+    for document_id in list(stalled):
+        with ctx.db.session() as session:
+            document = session.get(Document, document_id)
+            attempts = document.attempts if document else 0
+        if attempts >= MAX_ATTEMPTS:
+            record_failure(ctx, document_id, CasefileError(PROCESSING_TIMEOUT, f"{attempts} attempts"))
+            stalled.remove(document_id)
+            continue
         queue_document(app, document_id)
         with ctx.db.session() as session:
             document = session.get(Document, document_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,19 +95,23 @@ def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess
     logs = Path(data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "worker.log").open("ab") as log:
-        return subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+        # its own process group, so that stopping it can never leave its pool children behind
+        return subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     """Ask the worker for a warm shutdown; kill it if it does not stop in time."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    # whatever is left of the group (pool children of a worker that did not stop) goes too
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def start_reconciler(
