@@ -10,7 +10,6 @@ processing. With --write, the table goes into docs/BENCHMARKS.md under "End to e
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -24,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.support.dossier import paginate  # noqa: E402
+from tests.support.dossier import dev_pages  # noqa: E402
 from tests.support.render import render_scanned_pdf  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "dev" / "judgments.jsonl"
@@ -32,13 +31,7 @@ SECTION = "## End to end (bench/e2e)"
 
 
 def dossier_pages(count: int) -> list[str]:
-    pages: list[str] = []
-    with DEV.open(encoding="utf-8") as lines:
-        for line in lines:
-            pages.extend(paginate(json.loads(line)["text"]))
-            if len(pages) >= count:
-                return pages[:count]
-    raise SystemExit(f"not enough text in {DEV} for {count} pages")
+    return dev_pages(DEV, count)
 
 
 def run(pages: int) -> dict[str, float]:

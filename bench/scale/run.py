@@ -14,7 +14,6 @@ worker's whole process tree is sampled every 0.2 s while it is processed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -30,7 +29,7 @@ from sqlalchemy import create_engine, text
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.support.dossier import paginate  # noqa: E402
+from tests.support.dossier import dev_pages  # noqa: E402
 from tests.support.render import render_scanned_pdf, render_text_pdf  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "dev" / "judgments.jsonl"
@@ -39,15 +38,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def pages_of_text(count: int) -> list[str]:
-    pages: list[str] = []
-    with DEV.open(encoding="utf-8") as lines:
-        for line in lines:
-            pages.extend(paginate(json.loads(line)["text"]))
-            if len(pages) >= count:
-                return pages[:count]
-    while len(pages) < count:
-        pages += pages[: count - len(pages)]
-    return pages
+    return dev_pages(DEV, count)
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:

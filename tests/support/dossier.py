@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 # The renderers fit about 33 characters on a line and 31 lines on a page at 14 pt; this leaves
 # room for paragraph indents and short last lines.
@@ -41,4 +43,19 @@ def split_pages(text: str, count: int) -> list[str]:
     pages = [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
     if any(not p for p in pages):
         raise ValueError(f"text has too few sentences for {count} pages")
+    return pages
+
+
+def dev_pages(path: Path, count: int) -> list[str]:
+    """``count`` A4-sized pages of the judgments in ``path`` (a dev .jsonl), repeated if short."""
+    pages: list[str] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            pages.extend(paginate(json.loads(line)["text"]))
+            if len(pages) >= count:
+                return pages[:count]
+    if not pages:
+        raise ValueError(f"no text in {path}")
+    while len(pages) < count:
+        pages += pages[: count - len(pages)]
     return pages
