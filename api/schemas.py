@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ingest.reading.types import LOW_CONFIDENCE
 from models.tables import Case, Document, Page
 
 
@@ -111,6 +112,7 @@ class LinePublic(BaseModel):
     confidence: float
     start: int
     end: int
+    needs_review: bool = False
 
 
 class PagePublic(BaseModel):
@@ -134,7 +136,10 @@ class PagePublic(BaseModel):
             width=page.width,
             height=page.height,
             text=page.text or "",
-            lines=[LinePublic(**line) for line in (page.lines or [])],
+            lines=[
+                LinePublic(**line, needs_review=line.get("confidence", 1.0) < LOW_CONFIDENCE)
+                for line in (page.lines or [])
+            ],
             image_url=f"/api/documents/{page.document_id}/pages/{page.number}/image",
         )
 

@@ -191,3 +191,19 @@ def test_searchable_pdf_of_a_scan(client: TestClient, tmp_path: Path, indictment
         assert pdf.pages[0].images  # the scan itself is the page
     refused = client.get(f"/api/documents/{text}/searchable.pdf")
     assert refused.status_code == 409 and refused.json()["code"] == "not_scanned"
+
+
+def test_page_lines_say_which_need_review(client: TestClient, state, indictment: bytes) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from models.tables import Page
+
+    _case(client)
+    [created] = _upload(client, ("起诉书.txt", indictment)).json()["documents"]
+    with state.ctx.db.session() as session:
+        page = session.query(Page).filter_by(document_id=created["id"]).one()
+        lines = [dict(line) for line in page.lines]
+        lines[0]["confidence"] = 0.3
+        session.execute(update(Page).where(Page.id == page.id).values(lines=lines))
+    shown = client.get(f"/api/documents/{created['id']}/pages/1").json()["lines"]
+    assert shown[0]["needs_review"] is True and not any(line["needs_review"] for line in shown[1:])

@@ -35,6 +35,19 @@ export function pageFigure(page, boxes, alt) {
   return wrap;
 }
 
+const reviewCount = (page) => (page.lines || []).filter((l) => l.needs_review).length;
+
+/** Dashed outlines on the lines OCR was unsure of, so a person checks them against the scan. */
+function withReviewMarks(wrap, page) {
+  for (const line of page.lines || []) {
+    if (!line.needs_review) continue;
+    const [x0, y0, x1, y1] = line.bbox.map(Number);
+    wrap.append(h("div", { class: "review-line", title: `识别把握不足（${Math.round(100 * line.confidence)}%）`,
+      style: `left:${(100 * x0) / page.width}%;top:${(100 * y0) / page.height}%;width:${(100 * (x1 - x0)) / page.width}%;height:${(100 * (y1 - y0)) / page.height}%` }));
+  }
+  return wrap;
+}
+
 export async function showPage(view, documentId, number, params) {
   const [page, doc] = await Promise.all([api(`/api/documents/${documentId}/pages/${number}`), api(`/api/documents/${documentId}`)]);
   const spans = parseJSON(params.get("spans") || "[]", []);
@@ -55,8 +68,9 @@ export async function showPage(view, documentId, number, params) {
   const text = h("div", { class: "page-text", id: "page-text", tabindex: "0", "aria-label": "本页文字" }, highlighted(page.text || "", spans));
   fill(view, 
     h("section", { class: "card" }, h("h2", {}, `${doc.filename}`),
-      h("p", { class: "hint" }, page.source === "ocr" ? "文字来源：文字识别（OCR）" : page.source === "text-layer" ? "文字来源：文字层" : "", boxes.length ? `；标出 ${boxes.length} 处` : ""), nav),
-    h("div", { class: "viewer" }, page.width ? pageFigure(page, boxes, `${doc.filename} 第 ${n} 页`) : h("p", { class: "hint" }, "此文件没有页面图像。"), text));
+      h("p", { class: "hint" }, page.source === "ocr" ? "文字来源：文字识别（OCR）" : page.source === "text-layer" ? "文字来源：文字层" : "", boxes.length ? `；标出 ${boxes.length} 处` : "",
+        reviewCount(page) ? `；${reviewCount(page)} 行识别把握不足，已用虚线框标出，请对照原图核对` : ""), nav),
+    h("div", { class: "viewer" }, page.width ? withReviewMarks(pageFigure(page, boxes, `${doc.filename} 第 ${n} 页`), page) : h("p", { class: "hint" }, "此文件没有页面图像。"), text));
   const first = view.querySelector(".box");
   if (first) first.scrollIntoView({ block: "center" });
   const mark = text.querySelector("mark");

@@ -19,6 +19,10 @@ from typing import Literal
 PageSource = Literal["text-layer", "ocr"]
 
 
+# Below this recognition confidence a line is flagged for a person to check against the scan.
+LOW_CONFIDENCE = 0.8
+
+
 @dataclass
 class Line:
     """One line of text on a page."""
@@ -28,6 +32,10 @@ class Line:
     confidence: float
     start: int = 0
     end: int = 0
+
+    @property
+    def needs_review(self) -> bool:
+        return self.confidence < LOW_CONFIDENCE
 
 
 @dataclass
@@ -42,8 +50,11 @@ class PageContent:
     lines: list[Line] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        """Return the ``casefile ocr --json`` shape of a page (lines carry their offsets too)."""
-        return asdict(self)
+        """Return the ``casefile ocr --json`` shape of a page (lines carry offsets and a review flag)."""
+        page = asdict(self)
+        for line, flagged in zip(page["lines"], self.lines, strict=True):
+            line["needs_review"] = flagged.needs_review
+        return page
 
     def boxes_for_span(self, start: int, end: int) -> list[list[float]]:
         """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.

@@ -28,3 +28,13 @@ def test_issue7_evidence_box_on_the_name_in_a_line_with_digits(tmp_path: Path) -
         true_x1 = chars[first + len(word) - 1]["x1"] * scale
         em = (chars[first]["x1"] - chars[first]["x0"]) * scale
         assert abs(x0 - true_x0) < 0.35 * em and abs(x1 - true_x1) < 0.35 * em, (word, x0, x1, true_x0, true_x1)
+
+
+def test_low_confidence_lines_flagged_for_review() -> None:
+    from ingest.reading.types import LOW_CONFIDENCE, Line, PageContent
+
+    page = PageContent(1, 100, 100, "ocr", "清楚\n模糊", [
+        Line("清楚", [0, 0, 50, 10], 0.99, 0, 2),
+        Line("模糊", [0, 20, 50, 30], LOW_CONFIDENCE - 0.1, 3, 5),
+    ])
+    assert [line["needs_review"] for line in page.to_dict()["lines"]] == [False, True]  # type: ignore[index]
