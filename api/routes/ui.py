@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.deps import AuditReader, Public, SessionDep, StateDep, Transferrer
-from models.tables import Agency, AuditEvent, Document
+from models.tables import Agency, AuditEvent, Case, Document, Transfer
 
 router = APIRouter(prefix="/api/ui", tags=["ui"])
 
@@ -69,7 +70,51 @@ def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
             per_agency[agency][key] += value
     everyone = actor.role == "operator"
     return {
+        "stages": _stage_times(session),
         "agencies": [{"agency": a, **row} for a, row in sorted(per_agency.items())],
         "people": [{"username": u, "agency": a, **row} for (u, a), row in sorted(people.items())
                    if everyone or a == actor.agency],
     }
+
+
+def _seconds(start: datetime, end: datetime | None) -> float | None:
+    if end is None:
+        return None
+    aware = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end)]
+    return (aware[1] - aware[0]).total_seconds()
+
+
+def _stage_times(session: SessionDep) -> list[dict[str, Any]]:
+    """Time spent in each stage, per agency (averages; no case is named).
+
+    Reading: from upload to every page read, facts extracted and indexed (documents the agency's
+    cases hold). Review: from a transfer's arrival to its acceptance or return (the receiving
+    agency).
+    """
+    processing: dict[str, list[float]] = defaultdict(list)
+    for agency, created, updated in session.execute(
+        select(Agency.name, Document.created_at, Document.updated_at)
+        .join(Case, Case.id == Document.case_id).join(Agency, Agency.id == Case.agency_id)
+        .where(Document.status == "done")
+    ):
+        if (took := _seconds(created, updated)) is not None:
+            processing[agency].append(took)
+    review: dict[str, list[float]] = defaultdict(list)
+    for agency, created, decided in session.execute(
+        select(Agency.name, Transfer.created_at, Transfer.decided_at)
+        .join(Agency, Agency.id == Transfer.to_agency_id).where(Transfer.decided_at.is_not(None))
+    ):
+        if (took := _seconds(created, decided)) is not None:
+            review[agency].append(took)
+    return [
+        {
+            "agency": agency,
+            "documents_processed": len(processing[agency]),
+            "processing_seconds_avg": round(sum(processing[agency]) / len(processing[agency]), 1)
+            if processing[agency] else None,
+            "transfers_decided": len(review[agency]),
+            "review_minutes_avg": round(sum(review[agency]) / len(review[agency]) / 60, 1)
+            if review[agency] else None,
+        }
+        for agency in sorted(set(processing) | set(review))
+    ]

@@ -123,6 +123,12 @@ async function showStats(view) {
   fill(view, tabs("stats"),
     h("section", { class: "card" }, h("h2", {}, "全口径统计"), h("p", { class: "hint" }, "根据审计日志统计：各单位的工作总量，以及本单位每个人的工作量。"),
       h("h3", {}, "按单位"), table(data.agencies, [["agency", "单位"]], "stats-agencies"),
-      h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]], "stats-people") : h("p", {}, "暂无记录。")),
+      h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]], "stats-people") : h("p", {}, "暂无记录。"),
+      h("h3", {}, "各环节用时（平均）"),
+      (data.stages || []).length ? h("table", { id: "stats-stages" },
+        h("thead", {}, h("tr", {}, ["单位", "处理完成的文件", "识别与提取（秒/件）", "办结的移送", "审核（分钟/件）"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, data.stages.map((r) => h("tr", {}, h("td", {}, r.agency),
+          [r.documents_processed, r.processing_seconds_avg ?? "—", r.transfers_decided, r.review_minutes_avg ?? "—"].map((v) => h("td", { class: "num" }, String(v)))))))
+        : h("p", {}, "暂无记录。")),
     data.agencies.length ? h("section", { class: "card charts" }, charts) : null);
 }

@@ -55,4 +55,8 @@ def test_stats_count_uploads_and_pages_per_agency_and_own_people(state: AppState
     agencies = {a["agency"]: a for a in stats["agencies"]}
     assert agencies[POLICE]["documents"] == 1 and agencies[POLICE]["pages"] == 1  # totals of every agency
     assert "统计案2" not in client.get("/api/ui/stats").text
+    # time in each stage: the agencies' processed documents, with an average duration
+    stages = {s["agency"]: s for s in stats["stages"]}
+    assert stages[POLICE]["documents_processed"] == 1 and stages[POLICE]["processing_seconds_avg"] >= 0
+    assert stages[POLICE]["transfers_decided"] == 0 and stages[POLICE]["review_minutes_avg"] is None
     assert client.get("/api/ui/stats", headers=clerk).status_code == 403
