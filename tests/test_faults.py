@@ -24,6 +24,7 @@ from core.settings import Settings
 from tests.conftest import IN_CI, bearer
 from tests.support.cli import REPO
 from tests.support.proxy import CuttableProxy
+from tests.support.server import free_port, start_serve, stop
 from tests.support.services import fresh_postgres, require
 
 CASE = "（2026）故障测试1号"
@@ -93,12 +94,6 @@ def test_database_unreachable_then_back(tmp_path: Path) -> None:
         proxy.cut()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _redis(port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -128,7 +123,7 @@ def _wait_done(client: TestClient, document_id: int, seconds: float) -> str:
 @pytest.mark.redis
 def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
     require("127.0.0.1", 6379, "Redis")  # the machine's Redis tells us redis-server is installed
-    port = _free_port()
+    port = free_port()
     broker = _redis(port)
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
@@ -171,23 +166,13 @@ def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_api_killed_during_upload_leaves_no_document(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
     env.update({"PYTHONPATH": str(REPO), "CASEFILE_LOAD_DEMO": "false"})
 
     def start() -> subprocess.Popen[bytes]:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--data-dir", str(data), "serve", "--port", str(port), "--no-worker"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    return server
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise AssertionError("server did not start")
+        return start_serve(data, port, env, "--no-worker", timeout=60)
 
     server = start()
     base = f"http://127.0.0.1:{port}"
@@ -217,5 +202,4 @@ def test_api_killed_during_upload_leaves_no_document(tmp_path: Path) -> None:
     try:
         assert httpx.get(f"{base}/api/cases/{CASE}/documents", headers=headers).json() == []
     finally:
-        server.terminate()
-        server.wait(30)
+        stop(server)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,39 +9,23 @@ import httpx
 import pytest
 
 from api.demo import DEMO_CASE, DEMO_RECEIVER_AGENCY, demo_files
-from tests.support.cli import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.server import clean_env, free_port, start_serve, stop
 
 
 @pytest.mark.slow
 def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env["PYTHONPATH"] = str(REPO)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path / "data"), "serve", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    port = free_port()
+    server = start_serve(tmp_path / "data", port, clean_env())
     base = f"http://127.0.0.1:{port}"
-    headers: dict[str, str] = {}
     try:
+        token = httpx.post(f"{base}/api/auth/token", data={
+            "username": "admin", "password": "casefile-demo"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
         deadline = time.monotonic() + 240
         documents: list[dict[str, object]] = []
         while time.monotonic() < deadline:
-            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-            try:
-                if not headers:
-                    token = httpx.post(f"{base}/api/auth/token", data={
-                        "username": "admin", "password": "casefile-demo"}).json()["access_token"]
-                    headers = {"Authorization": f"Bearer {token}"}
-                documents = httpx.get(f"{base}/api/cases/{DEMO_CASE}/documents", headers=headers).json()
-            except httpx.TransportError:
-                documents = []
+            assert server.poll() is None, "casefile serve exited"
+            documents = httpx.get(f"{base}/api/cases/{DEMO_CASE}/documents", headers=headers).json()
             if len(documents) == len(demo_files()) and all(d["status"] in ("done", "failed") for d in documents):
                 break
             time.sleep(1)
@@ -78,9 +58,4 @@ def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
         assert {d["name"] for d in facts["defendants"]} == {"李明远", "王晓丽"}
         assert httpx.get(f"{base}/").status_code == 200
     finally:
-        server.terminate()
-        try:
-            server.wait(60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)

@@ -16,9 +16,7 @@ import argparse
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,14 +27,12 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.support.server import clean_env, free_port, start_serve, stop  # noqa: E402
+
 SECTION = "## Load (bench/load)"
 QUERIES = ["盗窃", "被告人", "李明远", "\"笔记本电脑\"", "刑事拘留", "王晓丽 OR 赵某", "掩饰 隐瞒", "2026年3月"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -45,37 +41,18 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(uploaders: int, searchers: int, seconds: float) -> dict[str, float]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-        env["PYTHONPATH"] = str(REPO)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--data-dir", f"{tmp}/data", "serve", "--port", str(port)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        server = start_serve(Path(tmp) / "data", port, clean_env())
         try:
-            _wait(base)
             token = httpx.post(f"{base}/api/auth/token",
                                data={"username": "admin", "password": "casefile-demo"}).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             httpx.post(f"{base}/api/cases", json={"case_number": "LOAD-1"}, headers=headers)
             return _drive(base, headers, uploaders, searchers, seconds)
         finally:
-            server.terminate()
-            server.wait(60)
-
-
-def _wait(base: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("server did not start")
+            stop(server)
 
 
 def _drive(base: str, headers: dict[str, str], uploaders: int, searchers: int, seconds: float) -> dict[str, float]:

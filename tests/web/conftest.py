@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ import httpx
 import pytest
 
 from tests.support.cli import REPO
+from tests.support.server import clean_env, free_port, start_serve, stop
 
 CHROMIUM = os.environ.get("CASEFILE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -39,12 +38,6 @@ def _missing(reason: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"browser tests cannot run in CI: {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -88,34 +81,18 @@ def chromium_path() -> str:
 def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Server]:
     """One server for the browser tests, as the README runs it: demo loaded, default OCR engine."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env["PYTHONPATH"] = str(REPO)
+    port = free_port()
+    env = clean_env()
     log = (data_dir.parent / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    try:
+        process = start_serve(data_dir, port, env, log=log)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{(data_dir.parent / 'serve.log').read_text()}") from error
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert process.poll() is None, (data_dir.parent / "serve.log").read_text()
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "casefile serve did not answer within 120 s"
-        time.sleep(0.3)
     try:
         yield Server(base=base, data_dir=data_dir, env=env, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 
