@@ -21,6 +21,7 @@ class PipelineContext:
 
     db: Database
     store: OriginalStore
+    pages_dir: Path
     ocr_engine: str
     ocr_threads: int
     dpi: int
@@ -53,6 +54,7 @@ def build_context(settings: Settings) -> PipelineContext:
     return PipelineContext(
         db=Database(settings.resolved_database_url),
         store=OriginalStore(settings.originals_dir),
+        pages_dir=settings.pages_dir,
         ocr_engine=settings.ocr_engine,
         ocr_threads=settings.ocr_threads,
         dpi=settings.render_dpi,

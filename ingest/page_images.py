@@ -13,7 +13,7 @@ from models.tables import Document
 
 def page_image_path(ctx: PipelineContext, document: Document, number: int) -> Path:
     """Path of the PNG of page ``number`` (the image that line boxes refer to)."""
-    cache = ctx.store.root.parent / "pages" / str(document.id) / f"{number}.png"
+    cache = ctx.pages_dir / str(document.id) / f"{number}.png"
     if cache.exists():
         return cache
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -8,11 +8,12 @@ from sqlalchemy import select
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DocumentPublic, FactsPublic
+from api.transfers import case_facts as merged_case_facts
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases
 from models.audit import record
-from models.tables import Case, FactSheetRow
+from models.tables import Case
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -50,16 +51,9 @@ def list_documents(case_number: str, actor: Reader, session: SessionDep) -> list
 
 @router.get("/{case_number}/facts")
 def case_facts(case_number: str, actor: Reader, state: StateDep, session: SessionDep) -> FactsPublic:
-    from nlp.factsheet import merge_factsheets
-
     case = find_case(session, actor, case_number)
-    rows = session.scalars(
-        select(FactSheetRow)
-        .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
-        .order_by(FactSheetRow.document_id)
-    ).all()
-    merged = merge_factsheets([row.data for row in rows]) if rows else {}
+    documents = sorted(d.id for d in case.documents if d.facts is not None)
     record(state.ctx.db, actor, "facts.view", target=f"case:{case.case_number}")
     return FactsPublic(
-        case_number=case.case_number, documents=[r.document_id for r in rows], facts=merged
+        case_number=case.case_number, documents=documents, facts=merged_case_facts(session, case)
     )
