@@ -216,23 +216,37 @@ def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | N
     """Record a 累犯/前科 stated only in the reasoning, with what details it gives."""
     if d.person.prior_convictions or rng is None:
         return
-    m = _PRIOR_HINT_RE.search(text, rng[0], rng[1])
-    if not m:
+    hints = list(_PRIOR_HINT_RE.finditer(text, rng[0], rng[1]))
+    if not hints:
         return
-    # "曾因犯盗窃罪于2015年3月被某法院判处有期徒刑六个月": read it like a party paragraph.
-    s_lo = max(text.rfind("。", rng[0], m.start()) + 1, rng[0])
-    s_hi = text.find("。", m.end(), rng[1])
-    s_hi = rng[1] if s_hi < 0 else s_hi
-    detailed = read_priors_in(text, s_lo, s_hi)
-    if any(p.get("charge") for p in detailed):
-        d.person.prior_convictions.extend(detailed)
-        return
+    # "曾因毒品犯罪被判处刑罚…曾因犯贩卖毒品罪被判处有期徒刑以上刑罚": the first hint may be vague
+    # and a later one name the charge; read each sentence like a party paragraph.
+    for m in hints:
+        s_lo = max(text.rfind("。", rng[0], m.start()) + 1, rng[0])
+        s_hi = text.find("。", m.end(), rng[1])
+        s_hi = rng[1] if s_hi < 0 else s_hi
+        detailed = read_priors_in(text, s_lo, s_hi)
+        if any(p.get("charge") for p in detailed):
+            d.person.prior_convictions.extend(p for p in detailed if p.get("charge"))
+            return
+    for m in hints:
+        charge = _PRIOR_CHARGE_RE.match(text, m.start())
+        if charge and link_charge(charge.group(1)):
+            d.person.prior_convictions.append({
+                "date": None,
+                "charge": Found(charge.group(1), charge.start(1), charge.end(1), 0.6),
+                "sentence": _hint_sentence(hints[0]),
+            })
+            return
+    d.person.prior_convictions.append({"date": None, "charge": None, "sentence": _hint_sentence(hints[0])})
+
+
+_PRIOR_CHARGE_RE = re.compile(r"曾因犯?([^。，；、]{2,20}?罪)")
+
+
+def _hint_sentence(m: re.Match[str]) -> Found | None:
     sentence = m.group(1) or m.group(2)
-    d.person.prior_convictions.append({
-        "date": None,
-        "charge": None,
-        "sentence": Found(sentence, m.start(), m.end(), 0.6) if sentence else None,
-    })
+    return Found(sentence, m.start(), m.end(), 0.6) if sentence else None
 
 
 __all__ = ["Defendant", "extract_defendants", "name_matches"]

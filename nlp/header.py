@@ -28,11 +28,30 @@ _PROC_RE = re.compile(r"(?:人民检察院|检察院)")
 _STOP_BACK = set("书，。：；、）)（(“”\"' 0123456789")
 
 
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
+    "广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆"
+)
+# A province-level name inside what ran back from 法院/检察院 starts the organisation: words
+# before it are page furniture glued on once spaces are gone ("文书内容重庆市潼南区人民法院").
+_PROVINCE_START_RE = re.compile(rf"(?:{_PROVINCES})(?:省|市|自治区|壮族|回族|维吾尔)")
+
+
 def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int = 30) -> int:
     start = start_of_suffix
     while start > 0 and end_of_name - start < limit and text[start - 1] not in _STOP_BACK:
         start -= 1
+    m = _PROVINCE_START_RE.search(text, start, start_of_suffix)
+    if m and m.start() > start:
+        start = m.start()
     return start
+
+
+def _case_number(m: re.Match[str], confidence: float) -> Found:
+    # Courts write 案号 with full-width brackets; OCR often reads them as "(" and ")". The value
+    # is the written form, the evidence span still points at what the page shows.
+    value = m.group(0).replace("(", "（").replace(")", "）")
+    return Found(value, m.start(), m.end(), confidence)
 
 
 def find_case_number(text: str, sec: Sections) -> Found | None:
@@ -42,15 +61,15 @@ def find_case_number(text: str, sec: Sections) -> Found | None:
     if sec.doc_type in ("刑事判决书", "other"):
         m = CASE_NO_RE.search(text, lo, hi) or CASE_NO_RE.search(text, 0, hi)
         if m:
-            return Found(m.group(0), m.start(), m.end(), 0.95)
+            return _case_number(m, 0.95)
         bare = _BARE_CASE_NO_RE.search(text, sec.title_end, hi)
         if bare:
             return Found(bare.group(0), bare.start(), bare.end(), 0.8)
     m2 = _DOC_NO_RE.search(text, sec.title_end, hi)
     if m2:
-        return Found(m2.group(0), m2.start(), m2.end(), 0.85)
+        return _case_number(m2, 0.85)
     m = CASE_NO_RE.search(text, 0, hi)
-    return Found(m.group(0), m.start(), m.end(), 0.8) if m else None
+    return _case_number(m, 0.8) if m else None
 
 
 def _organisation(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> Found | None:

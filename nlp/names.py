@@ -73,6 +73,9 @@ _STOP_AFTER = set(
     "是无未拒不冒窜至去携骑乘租购用拿使称所之后前时就则才都各仍亦曾因而今虚酒归案犯到供辩"
     "虽但却既身"
 )
+# Stop characters that are also common given-name characters (何某明, 李某利): a mask that
+# keeps one of them is told by repetition.
+_GIVEN_NAME_STOPS = set("明利通经先同驾采持携至称归辩供虽身再还")
 # Words that often follow 被告人 in running text and start with a surname-like character.
 _COMMON_WORDS = {
     "应当", "驾驶", "驾车", "向公", "常住", "管理", "车主", "持刀", "伙同", "纠集", "携带", "多次",
@@ -113,8 +116,9 @@ def _name_at(text: str, pos: int) -> str | None:
         longer = text[pos: mask.end() + 1]
         if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
                 and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
-                and longer[-1] not in _STOP_AFTER
-                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0)) == 0):
+                and (longer[-1] not in _STOP_AFTER
+                     or (longer[-1] in _GIVEN_NAME_STOPS and text.count(longer) >= 2))
+                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0):
             return longer
         return mask.group(0)
     base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
@@ -158,11 +162,17 @@ def _mask_ok(mask: str) -> bool:
     return not (len(mask) > 2 and mask[1] not in "某×Xx0123456789ⅹ" and mask[:2] not in _COMPOUND_OK)
 
 
-def _bounded(text: str, name: str, exclude: str = "") -> int:
-    """How often ``name`` occurs followed by a name boundary (other than ``exclude``)."""
+def _bounded(text: str, name: str, exclude: str = "", masks: bool = True) -> int:
+    """How often ``name`` occurs followed by a name boundary (other than ``exclude``).
+
+    With ``masks=False`` a digit or 甲乙丙 after the name does not count: "王某1" is another
+    masked person, not a bounded "王某".
+    """
     count = 0
     for m in re.finditer(re.escape(name), text):
         nxt = text[m.end(): m.end() + 1] or "。"
+        if not masks and re.fullmatch(r"[0-9０-９甲乙丙丁戊己庚辛]", nxt):
+            continue
         if nxt != exclude and (nxt in _STOP_AFTER or not re.fullmatch(r"[\u4e00-\u9fa5]", nxt)):
             count += 1
     return count

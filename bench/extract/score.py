@@ -42,7 +42,7 @@ import platform
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,8 +144,11 @@ def _items(d: dict[str, Any] | None, key: str) -> list[tuple[Any, ...]]:
     return list(d[key])
 
 
-def score_judgments(rows: list[dict[str, Any]]) -> dict[str, Tally]:
-    """Per-field tallies over labelled judgments."""
+def score_judgments(
+    rows: list[dict[str, Any]],
+    predict: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Tally]:
+    """Per-field tallies over labelled judgments; ``predict(row)`` defaults to reading its text."""
     t: dict[str, Tally] = {}
 
     def tally(key: str) -> Tally:
@@ -153,7 +156,7 @@ def score_judgments(rows: list[dict[str, Any]]) -> dict[str, Tally]:
 
     for row in rows:
         gold = row["facts"]
-        pred = extract_text(row["text"])
+        pred = predict(row) if predict else extract_text(row["text"])
         for key in ("case_number", "court", "procuratorate", "procedure"):
             _scalar(tally(key), pred[key], gold[key])
         _bool(tally("guilty_plea_leniency"), tally("guilty_plea_leniency (accuracy)"),

@@ -398,3 +398,36 @@ def test_vague_earlier_offence_is_a_prior_without_charge() -> None:
             .replace("被告人张小明曾因犯罪被判处有期徒刑，系累犯", "被告人张小明曾因毒品犯罪被判处刑罚，系累犯"))
     priors = extract_text(text)["defendants"][0]["prior_convictions"]
     assert [p["charge"] for p in priors] == [None]
+
+
+def test_later_reasoning_sentence_names_the_prior_charge() -> None:
+    text = (JUDGMENT.replace("2015年6月1日因犯盗窃罪被青石市河西区人民法院判处有期徒刑八个月，并处罚金人民币二千元，"
+                             "2016年1月20日刑满释放。", "")
+            .replace("被告人张小明曾因犯罪被判处有期徒刑，系累犯",
+                     "被告人张小明曾因毒品犯罪被判处刑罚后又犯罪，系毒品再犯。被告人张小明曾因犯贩卖毒品罪"
+                     "被判处有期徒刑以上刑罚，刑罚执行完毕后五年内再犯应当判处有期徒刑以上刑罚之罪，系累犯"))
+    priors = extract_text(text)["defendants"][0]["prior_convictions"]
+    assert [(p["date"], p["charge"]) for p in priors] == [(None, "贩卖毒品罪")]
+
+
+def test_page_furniture_before_the_court_name_is_not_part_of_it() -> None:
+    # a real province name marks where the court's name starts once the space is gone
+    text = JUDGMENT.replace("江南省", "湖南省")
+    assert extract_text("文书内容 " + text)["court"] == "湖南省青石市河东区人民法院"
+
+
+def test_case_number_read_with_half_width_brackets_keeps_the_written_form() -> None:
+    plain = extract_text(JUDGMENT)["case_number"]
+    assert plain.startswith("（")
+    ocr = extract_text(JUDGMENT.replace(plain, plain.replace("（", "(").replace("）", ")")))
+    assert ocr["case_number"] == plain
+    assert ocr["evidence"]["case_number"]["text"].startswith("(")
+
+
+def test_mask_keeping_a_given_name_character_that_is_also_a_function_word() -> None:
+    text = ("经审理查明，2016年8月6日，被告人何某明在自家门口贩卖毒品给吸毒人员周某，后被民警抓获。"
+            "民警当场从被告人何某明处扣押毒品5包。上述事实，被告人何某明在开庭审理过程中亦无异议，"
+            "且有证人何某1的证言证实。")
+    assert [d["name"] for d in extract_text(text)["defendants"]] == ["何某明"]
+    once = "经审理查明，被告人汪某在某超市盗窃香烟两条，被当场抓获。被告人汪某在开庭审理过程中亦无异议。"
+    assert [d["name"] for d in extract_text(once)["defendants"]] == ["汪某"]
