@@ -3,7 +3,8 @@
 ``merge_factsheets(sheets)`` matches defendants across sheets by ID number, else by name
 (typo-tolerant), and lists under ``"conflicts"`` every field where sheets state different values
 (``{"defendant", "field", "values": [{"value", "evidence", "document_id"}]}``): names, identity
-fields, sentence, and charges added or dropped. Nothing is resolved silently: the merged value is
+fields, sentence, and charges added or dropped; and, with ``"defendant": null``, the court or the
+procuratorate when documents name different ones. Nothing is resolved silently: the merged value is
 the first stated one (or the most precise of compatible dates, "1985-11" vs "1985-11-05"), and a
 disagreement always has its conflict entry. Lists (custody events, priors) are united.
 """
@@ -42,11 +43,20 @@ def merge_factsheets(sheets: Sequence[dict[str, Any]]) -> dict[str, Any]:
     evidence: dict[str, Any] = {}
     for key in _DOC_FIELDS:
         stated = [(s[key], _ev(s, key), s.get("document_id")) for s in sheets if s.get(key)]
-        if key in ("case_number", "procedure"):
-            # Each stage has its own document number and procedure: not a disagreement.
-            pass
         if stated:
             merged[key], evidence[key] = stated[0][0], stated[0][1]
+        # Each stage has its own document number and procedure: those never disagree. The court
+        # and the procuratorate of one case should be the same everywhere (an 起诉书 addressed to
+        # one court, a judgment from another is worth a look), except an appeal court's judgment.
+        if key in ("court", "procuratorate"):
+            compared = [st for st, s in zip(stated, [s for s in sheets if s.get(key)], strict=True)
+                        if not (key == "court" and _second_instance(s))]
+            if len({value for value, *_ in compared}) > 1:
+                conflicts.append({
+                    "defendant": None,
+                    "field": key,
+                    "values": [{"value": v, "evidence": ev, "document_id": doc} for v, ev, doc in compared],
+                })
     groups: list[list[tuple[dict[str, Any], dict[str, Any]]]] = []
     for sheet in sheets:
         for d in sheet.get("defendants", []):
@@ -62,6 +72,10 @@ def merge_factsheets(sheets: Sequence[dict[str, Any]]) -> dict[str, Any]:
     merged["conflicts"] = conflicts
     merged["evidence"] = evidence
     return merged
+
+
+def _second_instance(sheet: dict[str, Any]) -> bool:
+    return "刑终" in str(sheet.get("case_number") or "")
 
 
 def _merge_defendant(

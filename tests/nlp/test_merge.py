@@ -56,3 +56,28 @@ def test_partial_and_full_dates_do_not_conflict() -> None:
     merged = merge_factsheets([a, b])
     assert merged["conflicts"] == []
     assert merged["defendants"][0]["birth_date"] == "1985-11-05"
+
+
+def test_documents_naming_different_courts_or_procuratorates_conflict() -> None:
+    from tests.nlp.fixtures import JUDGMENT
+
+    indictment = extract_text(INDICTMENT, document_id=1)
+    judgment = extract_text(JUDGMENT, document_id=2)
+    assert indictment["court"] and judgment["court"]
+    moved = JUDGMENT.replace(judgment["court"], "江南省青石市河西区人民法院")
+    merged = merge_factsheets([indictment, extract_text(moved, document_id=3)])
+    [court] = [c for c in merged["conflicts"] if c["field"] == "court"]
+    assert court["defendant"] is None
+    assert [v["document_id"] for v in court["values"]] == [1, 3]
+    assert {v["value"] for v in court["values"]} == {indictment["court"], "江南省青石市河西区人民法院"}
+    assert court["values"][1]["evidence"]["text"] == "江南省青石市河西区人民法院"
+
+
+def test_an_appeal_courts_judgment_is_not_a_court_conflict() -> None:
+    from tests.nlp.fixtures import JUDGMENT
+
+    first = extract_text(JUDGMENT, document_id=1)
+    appeal = JUDGMENT.replace(first["court"], "江南省青石市中级人民法院").replace(
+        first["case_number"], "（2022）江01刑终12号")
+    merged = merge_factsheets([first, extract_text(appeal, document_id=2)])
+    assert not [c for c in merged["conflicts"] if c["field"] == "court"]
