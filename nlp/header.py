@@ -37,14 +37,22 @@ _PROVINCES = (
 _PROVINCE_START_RE = re.compile(rf"(?:{_PROVINCES})(?:省|市|自治区|壮族|回族|维吾尔)")
 
 
+def _province_start(text: str, start: int, end: int) -> int:
+    m = _PROVINCE_START_RE.search(text, start, end)
+    return m.start() if m and m.start() > start else start
+
+
+def _org(text: str, start: int, end: int, confidence: float) -> Found:
+    """An organisation's name in ``text[start:end]``, cut at a province name inside it."""
+    start = _province_start(text, start, end)
+    return Found(text[start:end], start, end, confidence)
+
+
 def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int = 30) -> int:
     start = start_of_suffix
     while start > 0 and end_of_name - start < limit and text[start - 1] not in _STOP_BACK:
         start -= 1
-    m = _PROVINCE_START_RE.search(text, start, start_of_suffix)
-    if m and m.start() > start:
-        start = m.start()
-    return start
+    return _province_start(text, start, start_of_suffix)
 
 
 def _case_number(m: re.Match[str], confidence: float) -> Found:
@@ -92,7 +100,7 @@ def find_court(text: str, sec: Sections) -> Found | None:
             return found
     m = re.search(r"(?:此致|致)([\u4e00-\u9fa5]{2,30}?人民法院)", text)
     if m:
-        return Found(m.group(1), m.start(1), m.end(1), 0.85)
+        return _org(text, m.start(1), m.end(1), 0.85)
     return None
 
 
@@ -108,13 +116,15 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
     head_end = sec.defendants[1] if sec.defendants else min(len(text), 400)
     m = _PUBLIC_PROS_RE.search(text, 0, head_end)
     if m:
-        return Found(m.group(2), m.start(2), m.end(2), 0.95)
+        return _org(text, m.start(2), m.end(2), 0.95)
     if re.search(r"自诉人", text[:head_end]):
         return None
-    # A second instance without a header line: "某法院审理某人民检察院指控原审被告人…一案".
-    m3 = re.search(r"审理([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))指控", text)
+    # A second instance without a header line: "某法院审理某人民检察院指控原审被告人…一案", or
+    # "：某人民检察院指控原审被告人…一案，某法院于…".
+    m3 = re.search(r"审理([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))指控", text) or re.search(
+        r"(?:^|[：:。，])((?:(?!法院)[\u4e00-\u9fa5]){2,30}?(?:人民检察院|检察院))指控的?原审", text)
     if m3 and re.search(r"刑终|二审|上诉", text[: sec.body_end]):
-        return Found(m3.group(1), m3.start(1), m3.end(1), 0.8)
+        return _org(text, m3.start(1), m3.end(1), 0.8)
     m2 = re.search(r"([\u4e00-\u9fa5]{2,30}?人民检察院)以[^。]{0,40}起诉书", text)
     if m2:
         start = _extend_back(text, m2.end(1), m2.start(1) + len(m2.group(1)) - 5)

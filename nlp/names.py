@@ -125,7 +125,7 @@ def _name_at(text: str, pos: int) -> str | None:
     cand = text[pos: pos + base]
     if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
         return None
-    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在":
+    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在未无":
         return None
     nxt = text[pos + base: pos + base + 1] or "。"
     if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):

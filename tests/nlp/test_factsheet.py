@@ -431,3 +431,17 @@ def test_mask_keeping_a_given_name_character_that_is_also_a_function_word() -> N
     assert [d["name"] for d in extract_text(text)["defendants"]] == ["何某明"]
     once = "经审理查明，被告人汪某在某超市盗窃香烟两条，被当场抓获。被告人汪某在开庭审理过程中亦无异议。"
     assert [d["name"] for d in extract_text(once)["defendants"]] == ["汪某"]
+
+
+def test_second_instance_procuratorate_without_the_first_court_named_before_it() -> None:
+    text = ("某某二审刑事判决书四川省绵阳市中级人民法院刑事判决书（2015）绵刑终字第226号：三台县人民检察院"
+            "指控原审被告人付某成犯容留他人吸毒罪一案，三台县人民法院于2015年5月6日作出刑事判决。"
+            "原审被告人付某成不服，提出上诉。")
+    assert extract_text(text)["procuratorate"] == "三台县人民检察院"
+
+
+def test_words_glued_before_a_procuratorate_are_cut_at_the_province() -> None:
+    text = ("陕西省延安市中级人民法院刑事判决书（2016）陕06刑终58号：陕西省延安市宝塔区人民法院审理的"
+            "陕西省延安市宝塔区人民检察院指控原审被告人董某某犯开设赌场罪一案，于2016年1月5日作出判决。"
+            "原审被告人董某某不服，提出上诉。")
+    assert extract_text(text)["procuratorate"] == "陕西省延安市宝塔区人民检察院"
