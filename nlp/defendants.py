@@ -23,7 +23,7 @@ from nlp.person import (
     split_charge_list,
 )
 from nlp.sections import Sections
-from nlp.verdict import VerdictFacts, name_matches, read_verdict, split_verdict
+from nlp.verdict import VerdictFacts, name_matches, read_joint_items, read_verdict, split_verdict
 
 _COUNSEL_RE = re.compile(
     r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
@@ -135,10 +135,13 @@ def _read_outcomes(text: str, sec: Sections, defendants: list[Defendant]) -> Non
     names = [d.name.value for d in defendants]
     verdict_parts = _parts(text, sec.verdict, names)
     reasoning_parts = _parts(text, sec.reasoning, names)
+    joint = read_joint_items(text, *sec.verdict, names) if sec.verdict and len(names) > 1 else {}
     for d in defendants:
         name = d.name.value
         part = verdict_parts.get(name)
-        if part and sec.verdict:
+        if name in joint:
+            d.verdict = joint[name]
+        elif part and sec.verdict:
             d.verdict = read_verdict(text, *part)
             if d.verdict.principal is None and _AFFIRMED_RE.search(text, *sec.verdict):
                 _read_affirmed(text, sec, d, single=len(defendants) == 1)

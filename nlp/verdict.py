@@ -146,3 +146,92 @@ def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
             out.probation_months = Found(months, pr.start(1), pr.end(1), 0.95)
             break
     return out
+
+
+_ITEM_END_RE = re.compile(r"[。；;\n]")
+_ITEM_HEAD_RE = re.compile(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]")
+_ROLE_RE = re.compile(r"(?:上诉人|原审被告人|被告人|被告)")
+_TERM_LIST_RE = re.compile(rf"{_PRINCIPAL_RE.pattern}(?:[、，,和及]{_PRINCIPAL_RE.pattern})+")
+_AMOUNTS_RE = re.compile(
+    rf"罚金(?:人民币?|币)?((?:[0-9][0-9,.]*[万萬]?|[{NUM_CHARS[4:]}]+)元"
+    rf"(?:[、，,和及](?:人民币)?(?:[0-9][0-9,.]*[万萬]?|[{NUM_CHARS[4:]}]+)元)+)"
+)
+
+
+def _joint_names(text: str, lo: int, hi: int, names: list[str]) -> list[str]:
+    """Names listed together at the head of a verdict item ("被告人甲、乙犯…"), in order."""
+    pos = lo
+    while pos < hi and text[pos] in "：: \u3000":
+        pos += 1
+    head = _ITEM_HEAD_RE.match(text, pos)
+    pos = head.end() if head else pos
+    listed: list[str] = []
+    while pos < hi:
+        role = _ROLE_RE.match(text, pos)
+        pos = role.end() if role else pos
+        name = next((n for n in sorted(names, key=len, reverse=True) if text.startswith(n, pos)), None)
+        if name is None or name in listed:
+            break
+        listed.append(name)
+        pos += len(name)
+        if pos < hi and text[pos] in "、和及":
+            pos += 1
+            continue
+        break
+    rest = text[pos:pos + 3]
+    return listed if len(listed) > 1 and rest.startswith(("犯", "均犯", "的行为", "共同")) else []
+
+
+def read_joint_items(text: str, lo: int, hi: int, names: list[str]) -> dict[str, VerdictFacts]:
+    """Sentences of verdict items that name several defendants at once.
+
+    "被告人甲、乙犯盗窃罪，均判处有期徒刑六个月" gives both the same sentence; "…分别判处有期徒刑一年、
+    有期徒刑八个月，并处罚金人民币五千元、三千元" gives each the term (and fine) at their place in
+    the list. A defendant named in any other item is left out: their own item decides.
+    """
+    items: list[tuple[int, int]] = []
+    start = lo
+    for m in _ITEM_END_RE.finditer(text, lo, hi):
+        items.append((start, m.start()))
+        start = m.end()
+    items.append((start, hi))
+    joint: dict[str, VerdictFacts] = {}
+    elsewhere: set[str] = set()
+    for i_lo, i_hi in items:
+        listed = _joint_names(text, i_lo, i_hi, names)
+        if not listed:
+            elsewhere.update(n for n in names if n in text[i_lo:i_hi])
+            continue
+        shared = read_verdict(text, i_lo, i_hi)
+        separately = "分别" in text[i_lo:i_hi]
+        terms = _TERM_LIST_RE.search(text, i_lo, i_hi) if separately else None
+        amounts = _AMOUNTS_RE.search(text, i_lo, i_hi) if separately else None
+        term_hits = list(_PRINCIPAL_RE.finditer(text, terms.start(), terms.end())) if terms else []
+        fine_hits = _amount_spans(text, amounts) if amounts else []
+        for k, name in enumerate(listed):
+            facts = VerdictFacts(charges=list(shared.charges), charges_official=list(shared.charges_official),
+                                 principal=shared.principal, term_months=shared.term_months,
+                                 probation_months=shared.probation_months, fine_yuan=shared.fine_yuan,
+                                 revokes_probation=shared.revokes_probation, acquitted=shared.acquitted)
+            if len(term_hits) == len(listed):
+                pm = term_hits[k]
+                facts.principal = Found(pm.group(1), pm.start(1), pm.end(1), 0.9)
+                months = parse_term(pm.group(2)) if pm.group(2) else None
+                facts.term_months = Found(months, pm.start(2), pm.end(2), 0.9) if months is not None else None
+            elif separately:
+                facts.principal = facts.term_months = None  # a list we cannot pair: never guess
+            if len(fine_hits) == len(listed):
+                facts.fine_yuan = fine_hits[k]
+            elif separately and fine_hits:
+                facts.fine_yuan = None
+            joint[name] = facts
+    return {n: f for n, f in joint.items() if n not in elsewhere}
+
+
+def _amount_spans(text: str, m: re.Match[str]) -> list[Found]:
+    out = []
+    for a in re.finditer(rf"(?:[0-9][0-9,.]*[万萬]?|[{NUM_CHARS[4:]}]+)元", text[m.start(1):m.end(1)]):
+        value = parse_amount(a.group(0))
+        if value is not None:
+            out.append(Found(value, m.start(1) + a.start(), m.start(1) + a.end(), 0.9))
+    return out

@@ -445,3 +445,35 @@ def test_words_glued_before_a_procuratorate_are_cut_at_the_province() -> None:
             "陕西省延安市宝塔区人民检察院指控原审被告人董某某犯开设赌场罪一案，于2016年1月5日作出判决。"
             "原审被告人董某某不服，提出上诉。")
     assert extract_text(text)["procuratorate"] == "陕西省延安市宝塔区人民检察院"
+
+
+_TWO = (
+    "某某省某市某区人民法院\n刑事判决书\n（2020）某0101刑初88号\n公诉机关某市某区人民检察院。\n"
+    "被告人李大伟，男，1980年1月2日出生，汉族。因涉嫌犯盗窃罪于2019年8月1日被刑事拘留。\n"
+    "被告人王小红，女，1990年2月3日出生，汉族。因涉嫌犯盗窃罪于2019年8月1日被刑事拘留。\n"
+    "本院认为，被告人李大伟、王小红秘密窃取他人财物，数额较大，其行为均已构成盗窃罪。\n判决如下：\n"
+)
+
+
+def _sentences(verdict: str) -> dict[str, tuple[object, ...]]:
+    sheet = extract_text(_TWO + verdict)
+    return {d["name"]: (tuple(d["charges"]), d["sentence"]["principal"], d["sentence"]["term_months"],
+                        d["sentence"]["fine_yuan"]) for d in sheet["defendants"]}
+
+
+def test_joint_verdict_item_sentencing_each_in_turn() -> None:
+    got = _sentences("被告人李大伟、王小红犯盗窃罪，分别判处有期徒刑一年、有期徒刑八个月，"
+                     "并处罚金人民币五千元、三千元。")
+    assert got == {"李大伟": (("盗窃罪",), "有期徒刑", 12.0, 5000.0),
+                   "王小红": (("盗窃罪",), "有期徒刑", 8.0, 3000.0)}
+
+
+def test_joint_verdict_item_with_one_sentence_for_all() -> None:
+    got = _sentences("被告人李大伟、王小红犯盗窃罪，均判处有期徒刑六个月，并处罚金人民币二千元。")
+    assert got["李大伟"] == got["王小红"] == (("盗窃罪",), "有期徒刑", 6.0, 2000.0)
+
+
+def test_joint_list_that_cannot_be_paired_is_not_guessed() -> None:
+    got = _sentences("被告人李大伟、王小红犯盗窃罪，分别判处有期徒刑一年，并处罚金人民币五千元、三千元。")
+    assert got["王小红"][1:3] == (None, None)
+    assert got["王小红"][3] == 3000.0
