@@ -17,6 +17,7 @@ from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import (
     PersonFacts,
+    charge_name,
     find_probation_offence,
     read_person,
     read_priors_in,
@@ -29,7 +30,7 @@ _COUNSEL_RE = re.compile(
     r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
 )
 _LOOSE_CHARGE_RE = re.compile(
-    r"(?:犯(?!罪)|以|构成|涉嫌|认定为?)([^，。；：:（()）“”]{2,40}?罪(?:[、和及][^，。；：:（()）“”、]{2,30}?罪)*)"
+    rf"(?:犯(?!罪)|以|构成|涉嫌|认定为?)({charge_name(40)}(?:[、和及]{charge_name(30, '，。；：:（()）“”、')})*)"
 )
 _FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表")
 _PRIOR_HINT_RE = re.compile(

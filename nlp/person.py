@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.charges import link_charge, nearest_charge
+from nlp.charges import lexicon, link_charge, nearest_charge
 from nlp.dates import DateMention, scan_dates
 from nlp.found import Found
 from nlp.idcard import ID_RE, check_id
@@ -26,11 +26,24 @@ _ETH_RE = re.compile(
 )
 _GENDER_RE = re.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
 
-CHARGE_TEXT_RE = re.compile(r"犯(?!罪)([^，。；：:（()）“”]{1,40}?罪)(?:[、和及]([^，。；：:（()）“”]{1,30}?罪))*")
+# A charge runs to the first 罪, except the 罪 of a 犯罪 inside its name (帮助信息网络犯罪活动罪,
+# 掩饰、隐瞒犯罪所得罪, 传授犯罪方法罪): there the name goes on to the next 罪.
+_CONTINUES = r"[\u4e00-\u9fa5、]{1,14}?罪"
+
+
+def charge_name(max_len: int, exclude: str = "，。；：:（()）“”") -> str:
+    """Regex for one written charge name of up to ``max_len`` characters before its final 罪."""
+    body = rf"(?:[^{exclude}罪]|(?<=犯)罪(?={_CONTINUES})|[（(][边境][）)])"
+    return rf"(?:{body}{{1,{max_len}}}?(?<!犯)罪|{body}{{1,{max_len}}}?犯罪(?!{_CONTINUES}))"
+
+
+CHARGE_TEXT_RE = re.compile(rf"犯(?!罪)({charge_name(40)})(?:[、和及]({charge_name(30)}))*")
 
 
 def split_charge_list(s: str) -> list[str]:
     """"强奸罪、抢劫罪" → two charges; "生产、销售有毒、有害食品罪" stays one."""
+    if s in lexicon().official:  # 拒绝提供间谍犯罪、恐怖主义犯罪、极端主义犯罪证据罪 is one charge
+        return [s]
     parts = re.split(r"(?<=罪)[、和及与]", s)
     return [p for p in parts if p.endswith("罪") and len(p) >= 3]
 
@@ -109,7 +122,7 @@ _PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事�
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
 _PRIOR_CHARGE_RE = re.compile(
-    r"(?:因?犯(?!罪)|以|因)([^，。；：:（()）“”]{1,40}?罪(?:[、和及][^，。；：:（()）“”、]{1,30}?罪)*)"
+    rf"(?:因?犯(?!罪)|以|因)({charge_name(40)}(?:[、和及]{charge_name(30, '，。；：:（()）“”、')})*)"
 )
 _NOT_A_NEW_MEASURE_RE = re.compile(r"(?:违反|解除|撤销|在)$")
 _NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")

@@ -37,3 +37,20 @@ def test_bracketed_alternative_in_official_name() -> None:
 def test_fragments_are_not_charges() -> None:
     assert link_charge("犯罪罪") is None
     assert link_charge("犯盗窃罪") is None
+
+
+def test_every_charge_of_the_lexicon_is_read_back_from_a_verdict() -> None:
+    # Names with 犯罪 inside (帮助信息网络犯罪活动罪), brackets (偷越国（边）境罪) or 、 between
+    # crimes (拒绝提供间谍犯罪、恐怖主义犯罪、极端主义犯罪证据罪) must come back whole.
+    from nlp.charges import lexicon
+    from nlp.factsheet import extract_text
+
+    head = ("某某省某市某区人民法院\n刑事判决书\n（2020）某0101刑初88号\n公诉机关某市某区人民检察院。\n"
+            "被告人李大伟，男，1980年1月2日出生，汉族。\n判决如下：\n")
+    lex = lexicon()
+    wrong = {}
+    for charge in sorted(lex.official | lex.historical):
+        got = extract_text(head + f"被告人李大伟犯{charge}，判处有期徒刑一年。\n")["defendants"][0]["charges"]
+        if got != [charge]:
+            wrong[charge] = got
+    assert wrong == {}
