@@ -132,7 +132,12 @@ def _name_at(text: str, pos: int) -> str | None:
         longer = cand + nxt
         b_short = _bounded(text, cand, exclude=nxt)
         b_long = _bounded(text, longer)
-        if b_long > b_short or (b_long == b_short and nxt not in _STOP_AFTER):
+        # "王林负责…", "刘林在明知…", "王生随后…": the next character starts a word, so one
+        # bounded use of the longer form is not enough evidence that it is a name (punctuation
+        # right after it is: "何樟和、邱某").
+        weak = nxt in _STOP_AFTER or _word_frequency(text[pos + base: pos + base + 2]) >= 1000
+        punct = re.search(re.escape(longer) + r"[，,。；;、（(：:]", text) is not None
+        if (b_long > b_short and (b_long >= 2 or punct or not weak)) or (b_long == b_short and not weak):
             cand = longer
     strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
     surname = has_surname(cand)
