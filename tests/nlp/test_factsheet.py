@@ -483,5 +483,5 @@ def test_a_word_after_a_two_character_name_is_not_part_of_it() -> None:
     text = ("经审理查明，丁某（另案处理）经营娱乐中心，由被告人王林负责场所的全面运营管理、被告人汪常铖负责"
             "团队事项的管理。被告人刘昊于2017年10月介绍于某参加该组织。")
     assert [d["name"] for d in extract_text(text)["defendants"]] == ["王林", "汪常铖", "刘昊"]
-    listed = "经审理查明，被告人何樟和、邱子明在某地共同盗窃。案发后，被告人何樟和主动到公安机关投案。"
-    assert [d["name"] for d in extract_text(listed)["defendants"]] == ["何樟和", "邱子明"]
+    listed = "经审理查明，被告人何樟和、邱子雄在某地共同盗窃。案发后，被告人何樟和主动到公安机关投案。"
+    assert [d["name"] for d in extract_text(listed)["defendants"]] == ["何樟和", "邱子雄"]
