@@ -23,6 +23,33 @@ from nlp.pipeline import load_pipeline
 
 _PAGE_SEP = "\n"
 
+# Keys a fact sheet carries beyond the exchange format (its schema allows extra keys), by level.
+EXTRA_KEYS: dict[str, dict[str, Any]] = {
+    "document": {
+        "document_type": {"type": ["string", "null"]},
+        "blood_alcohol_mg_100ml": {"type": ["number", "null"]},
+        "vehicle_plates": {"type": "array", "items": {"type": "string"}},
+    },
+    "defendant": {
+        "aliases": {"type": "array", "items": {"type": "string"}},
+        "charges_official": {"type": "array", "items": {"type": ["string", "null"]}},
+        "acquitted": {"type": "boolean"},
+        "defence_counsel": {"type": "array", "items": {"type": "string"}},
+        "address": {"type": ["string", "null"], "description": "住址 / 居住地 as written"},
+        "registered_residence": {"type": ["string", "null"], "description": "户籍所在地 as written"},
+    },
+}
+
+
+def extended_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The exchange-format ``schema`` with the keys of :data:`EXTRA_KEYS` declared."""
+    import copy
+
+    out = copy.deepcopy(schema)
+    out["properties"].update(EXTRA_KEYS["document"])
+    out["$defs"]["defendant"]["properties"].update(EXTRA_KEYS["defendant"])
+    return out
+
 
 class _Locator:
     """Maps normalised spans back to (page, start, end) with boxes."""
@@ -135,6 +162,11 @@ def _defendant_sheet(d: Defendant, loc: _Locator) -> dict[str, Any]:
             if f is not None
         }
     sheet["defence_counsel"] = [c.value for c in d.counsel]
+    for key in ("address", "registered_residence"):
+        found = getattr(p, key)
+        sheet[key] = _value(found)
+        if found is not None:
+            ev[key] = loc.evidence(found)
     sheet["evidence"] = ev
     return sheet
 
@@ -171,4 +203,4 @@ def extract_text(text: str, *, document_id: int | None = None) -> dict[str, Any]
     return extract_facts([page], document_id=document_id)
 
 
-__all__ = ["extract_facts", "extract_text", "merge_factsheets"]
+__all__ = ["EXTRA_KEYS", "extended_schema", "extract_facts", "extract_text", "merge_factsheets"]

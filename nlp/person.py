@@ -61,6 +61,8 @@ class PersonFacts:
     administrative_penalties: list[dict[str, Found | None]] = field(default_factory=list)
     on_probation: Found | None = None
     custody_events: list[dict[str, Found]] = field(default_factory=list)
+    address: Found | None = None
+    registered_residence: Found | None = None
 
 
 def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -128,6 +130,23 @@ _NOT_A_NEW_MEASURE_RE = re.compile(r"(?:违反|解除|撤销|在)$")
 _NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
+_PLACE = r"([\u4e00-\u9fa5A-Za-z0-9\-－—×Xx＊*#＃·]{3,60}?)(?=[，,。；;（(]|$)"
+# "住武汉市蔡甸区", "现住…", "暂住…", "住所地…"; not "居住" in a sentence about the crime.
+_ADDRESS_RE = re.compile(
+    rf"(?:(?<![居入])住(?:所地|址)?|现住址?|暂住地?|现居住地?|居住地)(?:均为|为|[：:于在])?{_PLACE}"
+)
+_RESIDENCE_RE = re.compile(rf"户籍(?:所在地|地|登记地)?(?:[：:为在系]|均为)?{_PLACE}")
+# "户籍地和居住地为长汀县": one place for both.
+_BOTH_RE = re.compile(rf"户籍(?:所在地|地)?[和及、与](?:现)?(?:居住地|住所地|住址|住地)(?:均为|为|[：:在])?{_PLACE}")
+
+
+def _place(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Found | None:
+    m = pattern.search(text, lo, hi)
+    if m is None or not re.search(r"[省市县区州旗镇乡村街路号组]", m.group(1)):
+        return None
+    return Found(m.group(1), m.start(1), m.end(1), 0.85)
+
+
 def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
     """Read one party paragraph ``text[lo:hi]``; ``name_end`` is where the name ends."""
     facts = PersonFacts()
@@ -155,6 +174,12 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
             facts.birth_date = Found(check.birth_date, idm.start(1), idm.end(1), 0.8)
         if facts.gender is None and check.gender and "check_char" not in check.problems:
             facts.gender = Found(check.gender, idm.start(1), idm.end(1), 0.7)
+    # The address comes before the paragraph's history (priors, custody), which has its own places.
+    history = re.search(r"曾因|因(?:犯|涉嫌|本案)|\d{4}年\d{1,2}月\d{1,2}日因", text[name_end:hi])
+    place_hi = name_end + history.start() if history else hi
+    both = _place(_BOTH_RE, text, name_end, place_hi)
+    facts.address = both or _place(_ADDRESS_RE, text, name_end, place_hi)
+    facts.registered_residence = both or _place(_RESIDENCE_RE, text, name_end, place_hi)
     _read_history(text, name_end, hi, dates, facts)
     facts.on_probation = find_probation_offence(text, lo, hi)
     return facts

@@ -138,7 +138,7 @@ export function evidenceHref(ev) {
 function firstEvidence(ev) { return Array.isArray(ev) ? ev[0] : ev; }
 
 const DEFENDANT_FIELDS = [["name", "姓名"], ["gender", "性别"], ["birth_date", "出生日期"], ["ethnicity", "民族"], ["id_number", "身份证号"],
-  ["aliases", "别名"], ["charges", "罪名"], ["charges_official", "规范罪名"], ["prior_convictions", "前科"], ["administrative_penalties", "行政处罚"],
+  ["address", "住址"], ["registered_residence", "户籍地"], ["aliases", "别名"], ["charges", "罪名"], ["charges_official", "规范罪名"], ["prior_convictions", "前科"], ["administrative_penalties", "行政处罚"],
   ["on_probation_at_offense", "犯罪时在缓刑期"], ["custody_events", "强制措施"], ["sentence", "刑罚"], ["defence_counsel", "辩护人"], ["acquitted", "宣告无罪"]];
 const CASE_FIELDS = [["case_number", "文书案号"], ["court", "法院"], ["procuratorate", "检察院"], ["procedure", "程序"], ["guilty_plea_leniency", "认罪认罚"]];
 
@@ -163,7 +163,7 @@ export async function showFacts(caseNumber, box) {
   const data = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/facts");
   const f = data.facts || {};
   const defs = (f.defendants || []).map((d) => h("div", { class: "defendant" }, h("h4", {}, "被告人 ", d.name || ""), factList(d, DEFENDANT_FIELDS, d.evidence)));
-  const conflicts = (f.conflicts || []).map((c) => h("li", {}, h("strong", {}, `${c.defendant || ""} ${Object.fromEntries(DEFENDANT_FIELDS)[c.field] || c.field || ""}：`),
+  const conflicts = (f.conflicts || []).map((c) => h("li", {}, h("strong", {}, `${c.defendant || ""} ${Object.fromEntries([...DEFENDANT_FIELDS, ...CASE_FIELDS])[c.field] || c.field || ""}：`),
     (c.values || c.candidates || []).map((v, i) => {
       const href = evidenceHref(firstEvidence(v.evidence));
       const text = showValue(v.value) ?? "—";

@@ -16,13 +16,16 @@ Matching rules (the hand labels stand in for the reviewer):
   fill and are left out of the denominator;
 - **silent error**: among all fields with status ``filled`` (required or not), the share whose
   value is not equal to the expected one (including a filled value where the label says the
-  text states nothing).
+  text states nothing);
+- fields whose source key the labels never carry (``address``: the labelling format has no
+  addresses) are left out of both rates: there is nothing to compare them with.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import platform
 import statistics
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlp.forms.paths import resolve, with_defendant
+from nlp.forms.paths import Key, parse, resolve, with_defendant
 from nlp.forms.prefill import _plain, prefill, prefill_all
 from nlp.forms.registry import get_form, list_forms
 from nlp.forms.template import FormTemplate
@@ -107,6 +110,31 @@ def on_probation(label_defendant: dict[str, Any]) -> bool:
     return bool((label_defendant.get("sentence") or {}).get("probation_months"))
 
 
+def labelled(source: str) -> bool:
+    """Whether the labelling format has the key a form field is filled from."""
+    last = [step for step in parse(source) if isinstance(step, Key)][-1:]
+    return not last or last[0].name in _schema_keys()
+
+
+@functools.cache
+def _schema_keys() -> frozenset[str]:
+    schema = json.loads((REPO.parent / "shared" / "schemas" / "factsheet.schema.json").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            keys.update((node.get("properties") or {}).keys())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return frozenset(keys)
+
+
+
 def score_case(template: FormTemplate, labels: dict[str, Any], sheet: dict[str, Any],
                *, case_id: str = "",
                only: Callable[[dict[str, Any]], bool] | None = None) -> Tally:
@@ -122,6 +150,8 @@ def score_case(template: FormTemplate, labels: dict[str, Any], sheet: dict[str, 
         i = _pair(ldef["name"], sheet) if ldef is not None else None
         form = prefill(template, sheet, defendant_index=i) if (i is not None or ldef is None) else None
         for spec in template.fields:
+            if not labelled(spec.source):
+                continue
             source = with_defendant(spec.source, j) if template.per_defendant else spec.source
             expected = _plain(resolve(labels, source).value)
             got = form.field(spec.name) if form is not None else None

@@ -56,6 +56,7 @@ def _sheet(doc: int = 1) -> dict[str, Any]:
                 "birth_date": "1985-03-07",
                 "ethnicity": "汉族",
                 "id_number": id_number,
+                "address": "青石市河东区",
                 "prior_convictions": [],
                 "administrative_penalties": [],
                 "on_probation_at_offense": False,
@@ -73,6 +74,7 @@ def _sheet(doc: int = 1) -> dict[str, Any]:
                     "birth_date": ev(1, 46, "1985年3月7日", doc=doc),
                     "ethnicity": ev(1, 58, "汉族", doc=doc),
                     "id_number": ev(1, 70, id_number, doc=doc),
+                    "address": ev(1, 89, "青石市河东区", doc=doc),
                     "custody_events": [
                         {"measure": ev(1, 100, "刑事拘留", doc=doc),
                          "date": ev(1, 90, "2023年1月5日", 0.9, doc=doc)},

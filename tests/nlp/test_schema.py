@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from nlp.factsheet import extract_facts, extract_text
+from nlp.factsheet import extended_schema, extract_facts, extract_text
 from tests.nlp.fixtures import INDICTMENT, JUDGMENT, PRIVATE_PROSECUTION, PROBATION_REVOKED
 
 SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "schemas" / "factsheet.schema.json"
@@ -61,6 +61,21 @@ def schema() -> dict[str, Any]:
 @pytest.mark.parametrize("text", [JUDGMENT, INDICTMENT, PRIVATE_PROSECUTION, PROBATION_REVOKED, ""])
 def test_fact_sheets_satisfy_the_schema(schema: dict[str, Any], text: str) -> None:
     assert _check(extract_text(text), schema, schema, "$") == []
+    # and the keys casefile adds have the types it declares for them
+    wider = extended_schema(schema)
+    assert _check(extract_text(text), wider, wider, "$") == []
+
+
+def test_addresses_are_read_from_the_party_paragraph() -> None:
+    first, second = extract_text(JUDGMENT)["defendants"][:2]
+    assert first["address"] == "青石市河东区"
+    assert first["evidence"]["address"]["text"] == "青石市河东区"
+    both = extract_text("被告人范某荣，男，1971年10月30日出生于福建省长汀县，汉族，户籍地和居住地为长汀县。"
+                        "因涉嫌危险驾驶罪于2018年1月23日被取保候审。")["defendants"][0]
+    assert both["address"] == both["registered_residence"] == "长汀县"
+    apart = extract_text("被告人林某，女，1997年2月23日出生，汉族，无业，户籍地福建省武平县，来厦暂住湖里区。"
+                         "2016年5月27日因涉嫌犯容留他人吸毒罪被刑事拘留。")["defendants"][0]
+    assert (apart["registered_residence"], apart["address"]) == ("福建省武平县", "湖里区")
 
 
 def test_no_pages_gives_an_empty_sheet(schema: dict[str, Any]) -> None:
