@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from ingest.stages import page_content
@@ -15,6 +15,7 @@ from search.base import SearchIndex, SearchQuery
 def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) -> dict[str, Any]:
     """Run ``query``; each hit gets the boxes of its matches when ``session`` is given."""
     results = index.search(query)
+    pages = _pages(session, [(h.document_id, h.page) for h in results.hits]) if session else {}
     hits: list[dict[str, Any]] = []
     for hit in results.hits:
         item: dict[str, Any] = {
@@ -28,7 +29,8 @@ def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) 
             "spans": [list(s) for s in hit.spans],
         }
         if session is not None:
-            item["boxes"] = _boxes(session, hit.document_id, hit.page, hit.spans)
+            page = pages.get((hit.document_id, hit.page))
+            item["boxes"] = _boxes(page, hit.spans) if page is not None else []
             item["page_url"] = f"/api/documents/{hit.document_id}/pages/{hit.page}"
         hits.append(item)
     return {
@@ -39,14 +41,18 @@ def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) 
     }
 
 
-def _boxes(
-    session: Session, document_id: int, number: int, spans: list[tuple[int, int]]
-) -> list[list[float]]:
-    page = session.scalar(
-        select(Page).where(Page.document_id == document_id, Page.number == number)
-    )
-    if page is None:
-        return []
+def _pages(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], Page]:
+    # One query for every hit of the result page, not one per hit: under load each query is a
+    # trip through the connection and the GIL.
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(Page).where(tuple_(Page.document_id, Page.number).in_(keys))
+    ).all()
+    return {(p.document_id, p.number): p for p in rows}
+
+
+def _boxes(page: Page, spans: list[tuple[int, int]]) -> list[list[float]]:
     content = page_content(page)
     boxes: list[list[float]] = []
     for start, end in spans:
