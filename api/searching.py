@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from core.errors import CasefileError
+from ingest.reading.types import PageContent
 from ingest.stages import page_content
 from models.tables import Page
 from search.base import SearchIndex, SearchQuery
+
+log = logging.getLogger(__name__)
 
 
 def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) -> dict[str, Any]:
@@ -41,19 +46,35 @@ def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) 
     }
 
 
-def _pages(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], Page]:
-    # One query for every hit of the result page, not one per hit: under load each query is a
-    # trip through the connection and the GIL.
+def warm_up(index: SearchIndex) -> None:
+    """Open the index and load the query analysis (jieba, OpenCC) before the first request.
+
+    Each server process pays this once (seconds on a busy machine); without it, the first
+    searches of every process wait for it. An index that cannot be reached yet is not fatal:
+    /healthz and the search itself report it.
+    """
+    try:
+        index.search(SearchQuery(text="案件", limit=1))
+    except CasefileError as error:
+        log.warning("search index not ready at start: %s", error)
+
+
+def _pages(
+    session: Session, keys: list[tuple[int, int]]
+) -> dict[tuple[int, int], PageContent]:
+    # One query for every hit of the result page, not one per hit, and plain rows rather than
+    # ORM objects: this runs on every search.
     if not keys:
         return {}
-    rows = session.scalars(
-        select(Page).where(tuple_(Page.document_id, Page.number).in_(keys))
+    rows = session.execute(
+        select(Page.document_id, Page.number, Page.width, Page.height, Page.source, Page.text,
+               Page.lines)
+        .where(tuple_(Page.document_id, Page.number).in_(keys))
     ).all()
-    return {(p.document_id, p.number): p for p in rows}
+    return {(r.document_id, r.number): page_content(r) for r in rows}
 
 
-def _boxes(page: Page, spans: list[tuple[int, int]]) -> list[list[float]]:
-    content = page_content(page)
+def _boxes(content: PageContent, spans: list[tuple[int, int]]) -> list[list[float]]:
     boxes: list[list[float]] = []
     for start, end in spans:
         boxes.extend(content.boxes_for_span(start, end))
