@@ -3,7 +3,9 @@
 The pages have a text layer, so reading one takes a fraction of a second and the test stays fast;
 OCR is not the point here, the kill is. The worker (two pool processes) is killed with SIGKILL,
 whole process group, while page tasks are in flight; a new worker must then finish the document
-with every page stored once, one fact sheet and one index entry per page.
+with every page stored once, one fact sheet and one index entry per page. Each broker loses the
+killed worker's tasks differently: the embedded queue forgets them, Redis hands them out again
+only after its visibility timeout, RabbitMQ at once when the connection drops.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from tests.support.cli import REPO, casefile, json_lines
 from tests.support.render import render_text_pdf
-from tests.support.services import fresh_postgres, fresh_redis
+from tests.support.services import fresh_postgres, fresh_rabbitmq, fresh_redis
 
 CASE = "（2026）测试刑初9号"
 PAGE_COUNT = 50
@@ -72,13 +74,18 @@ def _profile(name: str, data: Path) -> Iterator[tuple[dict[str, str], str]]:
     if name == "embedded":
         yield {}, f"sqlite:///{data / 'casefile.db'}"
         return
-    with fresh_postgres() as database_url, fresh_redis(db=11) as broker_url:
+    broker = fresh_redis(db=11) if name == "postgres+redis" else fresh_rabbitmq()
+    with fresh_postgres() as database_url, broker as broker_url:
         yield {"CASEFILE_DATABASE_URL": database_url, "CASEFILE_BROKER_URL": broker_url}, database_url
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # generous: a loaded 2-core machine; usually well under a minute each
-@pytest.mark.parametrize("profile", ["embedded", pytest.param("postgres+redis", marks=pytest.mark.integration)])
+@pytest.mark.parametrize("profile", [
+    "embedded",
+    pytest.param("postgres+redis", marks=[pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]),
+    pytest.param("postgres+rabbitmq", marks=[pytest.mark.integration, pytest.mark.postgres]),
+])
 def test_killed_worker_pages_redone_exactly_once(tmp_path: Path, profile: str) -> None:
     data = tmp_path / "data"
     pdf = render_text_pdf(PAGES, tmp_path / "卷宗.pdf")
