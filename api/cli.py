@@ -86,7 +86,10 @@ def serve(
         load_demo_if_empty(state)
     if settings.environment != "production":
         typer.echo(f"开发模式：管理员账号 admin，初始密码为 CASEFILE_ADMIN_PASSWORD（未设置时为 {settings.admin_password}）")
-    worker = None if no_worker else spawn_worker(str(settings.resolved_data_dir))
+    # beside the API on the same machine, OCR yields the CPU to interactive requests
+    worker = None if no_worker else spawn_worker(
+        str(settings.resolved_data_dir), nice=settings.embedded_worker_nice
+    )
     typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}"
                + (f"  服务进程 {count} 个" if count > 1 else ""))
     if count == 1:
@@ -107,6 +110,9 @@ def serve(
 @app.command()
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="并行处理进程数")] = None,
+    nice: Annotated[
+        int | None, typer.Option("--nice", min=0, max=19, help="CPU 优先级（nice，默认 CASEFILE_WORKER_NICE）")
+    ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from api.state import build_state
@@ -123,7 +129,7 @@ def worker(
     settings = _settings()
     # First, before any thread or pool child exists: Linux applies nice per thread, and threads
     # and forked children inherit it from the one that creates them.
-    lower_priority(settings.worker_nice)
+    lower_priority(settings.worker_nice if nice is None else nice)
     state = build_state(settings)
     jobs = state.jobs
     alone = not live_workers(state.ctx.db)

@@ -31,8 +31,11 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     worker_concurrency: int = Field(default=2, ge=1)
     worker_nice: int = Field(
+        default=0, ge=0, le=19, description="CPU priority (nice) of `casefile worker`"
+    )
+    embedded_worker_nice: int = Field(
         default=10, ge=0, le=19,
-        description="CPU priority of pipeline workers (nice); interactive requests come first",
+        description="CPU priority (nice) of the worker `casefile serve` starts beside the API",
     )
     api_processes: int = Field(
         default=1, ge=1, le=64, description="server processes of `casefile serve`"

@@ -94,8 +94,10 @@ def lower_priority(nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, 0, nice)
 
 
-def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess.Popen[bytes]:
-    """Start ``casefile worker`` as a child process with the same settings.
+def spawn_worker(
+    data_dir: str, *, concurrency: int | None = None, nice: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``casefile worker`` as a child process with the same settings (``nice``: priority).
 
     Its output goes to ``<data_dir>/logs/worker.log`` so that it does not mix with the
     progress display of the command that started it.
@@ -103,6 +105,8 @@ def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess
     argv = [sys.executable, "-m", "api.cli", "--data-dir", data_dir, "worker"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
+    if nice is not None:
+        argv += ["--nice", str(nice)]
     logs = Path(data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "worker.log").open("ab") as log:

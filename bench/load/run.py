@@ -75,7 +75,7 @@ def run(
     scans = scanned_pages(uploaders) if scan_every else []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        env = clean_env(CASEFILE_WORKER_NICE=str(worker_nice))
+        env = clean_env(CASEFILE_EMBEDDED_WORKER_NICE=str(worker_nice))
         server = start_serve(data, port, env, "--processes", str(processes))
         try:
             token = httpx.post(f"{base}/api/auth/token",
@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--scan-every", type=int, default=5,
                         help="every N-th upload is a scanned page to OCR (0: text only)")
     parser.add_argument("--worker-nice", type=int, default=10,
-                        help="CPU priority of the embedded worker (CASEFILE_WORKER_NICE)")
+                        help="CPU priority of the embedded worker (CASEFILE_EMBEDDED_WORKER_NICE)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     load = os.getloadavg()[0]
