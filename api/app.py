@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.policy import check_route_policies
 from api.routes import admin, auth, cases, documents, forms, health, search, ui, web
+from api.searching import warm_up
 from api.state import AppState, build_state
 from core.settings import Settings
 
@@ -34,12 +35,21 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app for settings from the environment: each process of `casefile serve --processes`.
+
+    The parent process has migrated the database already; here that is a quick no-op check.
+    """
+    return create_app(Settings())
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Route handlers run in worker threads; each may hold two database connections at once
     # (its session and the audit log's), which the PostgreSQL pool is sized for.
     anyio.to_thread.current_default_thread_limiter().total_tokens = API_THREADS
-    yield
     state: AppState = app.state.casefile
+    await anyio.to_thread.run_sync(lambda: warm_up(state.ctx.index()))
+    yield
     for stop in state.on_shutdown:
         await anyio.to_thread.run_sync(stop)

@@ -60,8 +60,16 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     no_worker: Annotated[bool, typer.Option("--no-worker", help="不启动内置处理进程")] = False,
+    processes: Annotated[
+        int | None, typer.Option("--processes", min=1, max=64, help="服务进程数（默认 CASEFILE_API_PROCESSES）")
+    ] = None,
 ) -> None:
-    """Web pages and API; with an embedded pipeline worker unless --no-worker."""
+    """Web pages and API; with an embedded pipeline worker unless --no-worker.
+
+    With several processes (``--processes`` or CASEFILE_API_PROCESSES) uvicorn forks them on one
+    socket; this process migrates the database, loads the demo and starts the embedded worker
+    once, and stops it after the server processes have stopped.
+    """
     import uvicorn
 
     from api.app import create_app
@@ -71,30 +79,57 @@ def serve(
     from ingest.workers import spawn_worker, stop_worker
 
     settings = _settings()
+    count = processes or settings.api_processes
     report_dependencies(settings)
     state = build_state(settings)
     if settings.load_demo:
         load_demo_if_empty(state)
     if settings.environment != "production":
         typer.echo(f"开发模式：管理员账号 admin，初始密码为 CASEFILE_ADMIN_PASSWORD（未设置时为 {settings.admin_password}）")
-    if not no_worker:
-        worker = spawn_worker(str(settings.resolved_data_dir))
-        state.on_shutdown.append(lambda: stop_worker(worker))
-    typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}")
-    uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
+    # beside the API on the same machine, OCR yields the CPU to interactive requests
+    worker = None if no_worker else spawn_worker(
+        str(settings.resolved_data_dir), nice=settings.embedded_worker_nice
+    )
+    typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}"
+               + (f"  服务进程 {count} 个" if count > 1 else ""))
+    if count == 1:
+        if worker is not None:
+            state.on_shutdown.append(lambda: stop_worker(worker))
+        uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
+        return
+    # The supervisor returns after SIGTERM/SIGINT once its processes stopped, so the worker is
+    # stopped here (a single uvicorn process re-raises the signal instead: see on_shutdown).
+    try:
+        uvicorn.run("api.app:app_from_environment", factory=True, workers=count,
+                    host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None:
+            stop_worker(worker)
 
 
 @app.command()
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="并行处理进程数")] = None,
+    nice: Annotated[
+        int | None, typer.Option("--nice", min=0, max=19, help="CPU 优先级（nice，默认 CASEFILE_WORKER_NICE）")
+    ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from api.state import build_state
     from ingest.jobs import QUEUE
     from ingest.recovery import requeue_stalled, requeue_unfinished
-    from ingest.workers import live_workers, start_heartbeat, start_reconciler, worker_id
+    from ingest.workers import (
+        live_workers,
+        lower_priority,
+        start_heartbeat,
+        start_reconciler,
+        worker_id,
+    )
 
     settings = _settings()
+    # First, before any thread or pool child exists: Linux applies nice per thread, and threads
+    # and forked children inherit it from the one that creates them.
+    lower_priority(settings.worker_nice if nice is None else nice)
     state = build_state(settings)
     jobs = state.jobs
     alone = not live_workers(state.ctx.db)

@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     ocr_engine: str = "ppocr"
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     worker_concurrency: int = Field(default=2, ge=1)
+    worker_nice: int = Field(
+        default=0, ge=0, le=19, description="CPU priority (nice) of `casefile worker`"
+    )
+    embedded_worker_nice: int = Field(
+        default=10, ge=0, le=19,
+        description="CPU priority (nice) of the worker `casefile serve` starts beside the API",
+    )
+    api_processes: int = Field(
+        default=1, ge=1, le=64, description="server processes of `casefile serve`"
+    )
     render_dpi: int = Field(default=200, ge=72, le=600)
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 
 from core.errors import PROCESSING_FAILED, CasefileError
 from ingest.context import PipelineContext
@@ -141,7 +141,8 @@ def load_pages(ctx: PipelineContext, document_id: int) -> list[PageContent]:
         return [page_content(p) for p in pages]
 
 
-def page_content(page: Page) -> PageContent:
+def page_content(page: Page | Row[Any]) -> PageContent:
+    """A stored page (the ORM object, or a row with its columns) as PageContent."""
     return PageContent(
         number=page.number,
         width=page.width or 0,

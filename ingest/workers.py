@@ -83,8 +83,21 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess.Popen[bytes]:
-    """Start ``casefile worker`` as a child process with the same settings.
+def lower_priority(nice: int) -> None:
+    """Run this process (and what it starts afterwards) at CPU priority ``nice``, if lower.
+
+    OCR is batch work: on a machine shared with ``casefile serve`` it must yield the CPU to
+    interactive requests, which otherwise queue behind pages being read. Raising priority again needs privileges, so a process already nicer is left alone.
+    """
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
+def spawn_worker(
+    data_dir: str, *, concurrency: int | None = None, nice: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``casefile worker`` as a child process with the same settings (``nice``: priority).
 
     Its output goes to ``<data_dir>/logs/worker.log`` so that it does not mix with the
     progress display of the command that started it.
@@ -92,6 +105,8 @@ def spawn_worker(data_dir: str, *, concurrency: int | None = None) -> subprocess
     argv = [sys.executable, "-m", "api.cli", "--data-dir", data_dir, "worker"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
+    if nice is not None:
+        argv += ["--nice", str(nice)]
     logs = Path(data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "worker.log").open("ab") as log:

@@ -1,8 +1,9 @@
 """The audit log (全流程留痕): append-only events, each hash-chained to the one before.
 
-``record`` appends in its own transaction, so an action that fails (and rolls back) is still
-recorded. Appends are serialised by updating the single ``audit_head`` row first, which takes a
-write lock on SQLite and a row lock on PostgreSQL. ``verify`` recomputes the chain: any changed,
+``record`` appends in its own transaction (never the caller's), so an action that fails (and
+rolls back) is still recorded; it returns once the event is committed. Appends are serialised by
+updating the single ``audit_head`` row first, which takes a write lock on SQLite and a row lock on
+PostgreSQL; within a process, events that arrive together share one transaction (``GroupWriter``). ``verify`` recomputes the chain: any changed,
 deleted or inserted event breaks it.
 """
 
@@ -10,7 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
 import re
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -72,32 +77,106 @@ def record(
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Append one event and return its sequence number.
+    """Append one event and return its sequence number, once it is committed.
 
     ID numbers in the target and detail (search queries) are masked: logs must not spread them.
+    Raises what the database raises when the event cannot be stored.
     """
     clean = json.loads(mask_id_numbers(json.dumps(detail or {}, ensure_ascii=False)))
-    with db.session() as session:
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-        head = session.get(AuditHead, 1)
-        assert head is not None, "migration 0002 creates the audit head row"
-        event = AuditEvent(
-            seq=head.seq,
-            at=datetime.now(UTC),
-            actor=actor.username,
-            agency=actor.agency,
-            action=action,
-            target=mask_id_numbers(target) if target else None,
-            outcome=outcome,
-            client=actor.client,
-            detail=clean,
-            prev_hash=head.hash,
-            hash="",
-        )
-        event.hash = _digest(head.hash, event.seq, _fields(event))
-        session.add(event)
-        head.hash = event.hash
-        return event.seq
+    event = AuditEvent(
+        at=datetime.now(UTC),
+        actor=actor.username,
+        agency=actor.agency,
+        action=action,
+        target=mask_id_numbers(target) if target else None,
+        outcome=outcome,
+        client=actor.client,
+        detail=clean,
+    )
+    return _append(db, event)
+
+
+class GroupWriter:
+    """Appends events for one process in group commits: one transaction for all that wait.
+
+    Every search and upload is audited, and each append takes the one write lock of the chain
+    (the SQLite database, the PostgreSQL ``audit_head`` row). One transaction per event made
+    requests queue on that lock (and on SQLite's busy back-off sleeps) under load; here a single
+    thread writes whatever has queued up meanwhile in one transaction, and each caller still
+    returns only after its own event is committed.
+    """
+
+    MAX_BATCH = 500
+    IDLE_SECONDS = 10.0  # then the thread ends (tests build many databases); the next event starts one
+
+    def __init__(self, db: Database) -> None:
+        self.pid = os.getpid()
+        self.running = True
+        self._db = db
+        self._pending: queue.SimpleQueue[tuple[AuditEvent, Future[int]]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="casefile-audit", daemon=True).start()
+
+    def put(self, event: AuditEvent) -> Future[int]:
+        """Queue ``event``; call with ``_writer_lock`` held (see ``_run``'s exit)."""
+        done: Future[int] = Future()
+        self._pending.put((event, done))
+        return done
+
+    def _run(self) -> None:
+        while True:
+            try:
+                batch = [self._pending.get(timeout=self.IDLE_SECONDS)]
+            except queue.Empty:
+                with _writer_lock:  # no put() can slip in between this check and the exit
+                    if self._pending.empty():
+                        self.running = False
+                        return
+                continue
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self._pending.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                seqs = self._write([event for event, _ in batch])
+            except Exception as error:  # handed to every caller of the batch, each raises it
+                for _, done in batch:
+                    done.set_exception(error)
+                continue
+            for (_, done), seq in zip(batch, seqs, strict=True):
+                done.set_result(seq)
+
+    def _write(self, events: list[AuditEvent]) -> list[int]:
+        with self._db.session() as session:
+            session.execute(
+                update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(events))
+            )
+            head = session.get(AuditHead, 1)
+            assert head is not None, "migration 0002 creates the audit head row"
+            seq, prev = head.seq - len(events), head.hash
+            seqs = []
+            for event in events:
+                seq += 1
+                event.seq, event.prev_hash = seq, prev
+                event.hash = prev = _digest(prev, seq, _fields(event))
+                seqs.append(seq)
+            session.add_all(events)
+            head.hash = prev
+            return seqs
+
+
+_writer_lock = threading.Lock()
+
+
+def _append(db: Database, event: AuditEvent) -> int:
+    # One writer per database per process; its thread does not survive a fork (pool children)
+    # and ends when idle, so a new one is started under the lock its exit check takes.
+    with _writer_lock:
+        writer = db.audit_writer
+        if writer is None or writer.pid != os.getpid() or not writer.running:
+            writer = db.audit_writer = GroupWriter(db)
+        done = writer.put(event)
+    return done.result()
 
 
 @dataclass(frozen=True)

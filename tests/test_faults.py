@@ -1,6 +1,7 @@
 """Faults against real components, each ending in a clear error and nothing half-done.
 
-A full disk, an unreachable database, a restarted broker, an API killed in mid-upload.
+A full disk, an unreachable database, a restarted broker (Redis) or an unreachable one (RabbitMQ),
+an API killed in mid-upload.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tests.conftest import IN_CI, bearer
 from tests.support.cli import REPO
 from tests.support.proxy import CuttableProxy
 from tests.support.server import free_port, start_serve, stop
-from tests.support.services import fresh_postgres, require
+from tests.support.services import fresh_postgres, fresh_rabbitmq, require
 
 CASE = "（2026）故障测试1号"
 TEXT = "起诉书\n被告人冯某某，男，1979年5月1日出生，汉族。涉嫌盗窃罪。".encode()
@@ -162,6 +163,58 @@ def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         broker.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_rabbitmq_outage_loses_nothing(tmp_path: Path) -> None:
+    """RabbitMQ unreachable mid-ingest (connections dropped, new ones refused), then back.
+
+    The machine's RabbitMQ cannot be restarted by a test, so a TCP proxy in front of it is cut:
+    to casefile that is the same outage. Uploads during it are stored and reported; the worker
+    reconnects by itself and every document is finished.
+    """
+    with fresh_rabbitmq() as direct:
+        proxy = CuttableProxy(("127.0.0.1", 5672))
+        proxy.restore()
+        broker_url = direct.replace("127.0.0.1:5672", f"127.0.0.1:{proxy.port}")
+        data = tmp_path / "data"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+        env.update({"PYTHONPATH": str(REPO), "CASEFILE_BROKER_URL": broker_url,
+                    "CASEFILE_OCR_ENGINE": "null", "CASEFILE_STALL_SECONDS": "4"})
+        settings = Settings(data_dir=data, broker_url=broker_url, load_demo=False,
+                            ocr_engine="null", stall_seconds=4)
+        client = _client(settings, eager=False)
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(data), "worker"],
+                                  cwd=REPO, env=env, start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            client.post("/api/cases", json={"case_number": CASE})
+            first = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("一.txt", TEXT, "text/plain"))])
+            assert _wait_done(client, first.json()["documents"][0]["id"], 90) == "done"
+
+            proxy.cut()
+            during = client.post(f"/api/cases/{CASE}/documents",
+                                 files=[("file", ("二.txt", TEXT + "第二份".encode(), "text/plain"))])
+            assert during.status_code == 201, during.text  # stored and recorded; queueing failed
+            assert during.json()["queue_error"]["code"] == "broker_unavailable"
+            second = during.json()["documents"][0]["id"]
+            assert client.get(f"/api/documents/{second}").json()["status"] == "queued"
+
+            proxy.restore()
+            assert _wait_done(client, second, 120) == "done"
+            third = client.post(f"/api/cases/{CASE}/documents",
+                                files=[("file", ("三.txt", TEXT + "第三份".encode(), "text/plain"))])
+            assert _wait_done(client, third.json()["documents"][0]["id"], 90) == "done"
+            assert client.get("/api/search", params={"q": "第二份"}).json()["total"] == 1
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(120)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+            proxy.cut()
 
 
 @pytest.mark.slow

@@ -59,3 +59,40 @@ def test_serve_loads_and_processes_demo(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/").status_code == 200
     finally:
         stop(server)
+
+
+@pytest.mark.slow
+def test_serve_with_several_processes_one_worker(tmp_path: Path) -> None:
+    """`serve --processes 2`: two server processes on one port, one embedded worker, all stopped."""
+    import psutil
+
+    port = free_port()
+    data = tmp_path / "data"
+    server = start_serve(data, port, clean_env(CASEFILE_LOAD_DEMO="false", CASEFILE_OCR_ENGINE="null"),
+                         "--processes", "2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        children = psutil.Process(server.pid).children(recursive=True)
+        direct = psutil.Process(server.pid).children()
+        workers = [p for p in direct if "worker" in p.cmdline()]
+        assert len(workers) == 1, [p.cmdline() for p in direct]  # started once, not per process
+        assert len([p for p in direct if any("spawn_main" in arg for arg in p.cmdline())]) == 2
+        assert psutil.Process(workers[0].pid).nice() == 10  # OCR yields the CPU to the API
+        token = httpx.post(f"{base}/api/auth/token", data={
+            "username": "admin", "password": "casefile-demo"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        httpx.post(f"{base}/api/cases", json={"case_number": "（2026）多进程1号"}, headers=headers)
+        text = "起诉书\n被告人孙某某涉嫌盗窃罪。".encode()
+        [document] = httpx.post(f"{base}/api/cases/（2026）多进程1号/documents", headers=headers,
+                                files=[("file", ("起诉书.txt", text, "text/plain"))]).json()["documents"]
+        deadline = time.monotonic() + 120
+        while httpx.get(f"{base}/api/documents/{document['id']}", headers=headers).json()["status"] != "done":
+            assert time.monotonic() < deadline, "the embedded worker did not process the upload"
+            time.sleep(0.5)
+        # requests spread over both processes all see the same data
+        for _ in range(20):
+            assert httpx.get(f"{base}/api/search", params={"q": "孙某某"}, headers=headers).json()["total"] == 1
+    finally:
+        stop(server)
+    _gone, alive = psutil.wait_procs(children, timeout=15)  # multiprocessing's tracker lingers briefly
+    assert not alive, [p.cmdline() for p in alive]

@@ -1,21 +1,27 @@
 """Load: concurrent uploaders and searchers against a real `casefile serve` on loopback.
 
-`.venv/bin/python -m bench.load.run [--uploaders 20] [--searchers 50] [--seconds 60] [--write]`
+`.venv/bin/python -m bench.load.run [--uploaders 20] [--searchers 50] [--seconds 60]
+[--processes N] [--scan-every 5] [--worker-nice 10] [--write]`
 
-Starts `casefile serve` (embedded default, with its worker) in a temporary folder, loads a few
-documents so searches have something to find, then runs uploader threads (each uploads small
-text documents, one after another) and searcher threads (each sends queries from a fixed list)
-for the given time. Reports errors (any 5xx, transport error or unexpected status), upload and
-search counts, and search latency percentiles. Traffic goes to 127.0.0.1 only and stops by
-itself after --seconds.
+Starts `casefile serve` (embedded default, with its worker; `--processes` server processes) in a
+temporary folder, loads the demo dossier so searches have something to find, then runs uploader
+threads and searcher threads (each sends queries from a fixed list, back to back) for the given
+time. Each uploader sends small text documents one after another, and every `--scan-every`-th
+upload is a scanned page (PNG, 200 DPI) that the worker must OCR, so real ingestion runs
+throughout. Reports errors (any 5xx, transport error or unexpected status), upload and search
+counts, search latency percentiles, documents finished and pages read by OCR during the run, and the 1-minute load
+average before and at the end. Traffic goes to 127.0.0.1 only and stops by itself after
+--seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -29,6 +35,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from tests.support.render import render_page_image  # noqa: E402
 from tests.support.server import clean_env, free_port, start_serve, stop  # noqa: E402
 
 SECTION = "## Load (bench/load)"
@@ -40,26 +47,59 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def run(uploaders: int, searchers: int, seconds: float) -> dict[str, float]:
+def scanned_pages(count: int) -> list[bytes]:
+    """``count`` different one-page scans (PNG at 200 DPI), rendered before the clock starts."""
+    pages = []
+    for n in range(count):
+        text = (f"讯问笔录\n问：你叫什么名字？\n答：我叫测试{n}号，1985年3月{n % 28 + 1}日出生。"
+                f"\n问：你为什么被传唤？\n答：因为我在超市盗窃了笔记本电脑{n}台。")
+        buffer = io.BytesIO()
+        render_page_image(text, seed=n).save(buffer, "PNG", dpi=(200, 200))
+        pages.append(buffer.getvalue())
+    return pages
+
+
+def ingested(data: Path) -> tuple[int, int]:
+    """Documents done and pages read by OCR so far (the embedded default's database)."""
+    with sqlite3.connect(data / "casefile.db") as db:
+        documents = db.execute("SELECT count(*) FROM documents WHERE status = 'done'").fetchone()[0]
+        pages = db.execute("SELECT count(*) FROM pages WHERE status = 'done' AND source = 'ocr'").fetchone()[0]
+    return int(documents), int(pages)
+
+
+def run(
+    uploaders: int, searchers: int, seconds: float, processes: int, scan_every: int, worker_nice: int
+) -> dict[str, float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    scans = scanned_pages(uploaders) if scan_every else []
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_serve(Path(tmp) / "data", port, clean_env())
+        data = Path(tmp) / "data"
+        env = clean_env(CASEFILE_EMBEDDED_WORKER_NICE=str(worker_nice))
+        server = start_serve(data, port, env, "--processes", str(processes))
         try:
             token = httpx.post(f"{base}/api/auth/token",
                                data={"username": "admin", "password": "casefile-demo"}).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             httpx.post(f"{base}/api/cases", json={"case_number": "LOAD-1"}, headers=headers)
-            return _drive(base, headers, uploaders, searchers, seconds)
+            documents_before, pages_before = ingested(data)
+            result = _drive(base, headers, uploaders, searchers, seconds, scans, scan_every)
+            documents_after, pages_after = ingested(data)
+            result["documents_done"] = documents_after - documents_before
+            result["ocr_pages"] = pages_after - pages_before
+            return result
         finally:
             stop(server)
 
 
-def _drive(base: str, headers: dict[str, str], uploaders: int, searchers: int, seconds: float) -> dict[str, float]:
+def _drive(
+    base: str, headers: dict[str, str], uploaders: int, searchers: int, seconds: float,
+    scans: list[bytes], scan_every: int,
+) -> dict[str, float]:
     stop = time.monotonic() + seconds
     lock = threading.Lock()
     latencies: list[float] = []
-    counts = {"uploads": 0, "searches": 0, "errors": 0}
+    counts = {"uploads": 0, "scans": 0, "searches": 0, "errors": 0}
     error_samples: list[str] = []
 
     def note_error(what: str) -> None:
@@ -74,15 +114,21 @@ def _drive(base: str, headers: dict[str, str], uploaders: int, searchers: int, s
             k = 0
             while time.monotonic() < stop:
                 k += 1
-                text = f"讯问笔录\n问：你叫什么名字？\n答：我叫测试{n}号{k}，{rng.randint(1960, 2000)}年出生。".encode()
+                scan = bool(scans) and k % scan_every == 0
+                if scan:
+                    # bytes after the PNG's end make each upload a new document (no duplicate)
+                    upload = (f"u{n}-{k}.png", scans[n] + f"load {n} {k}".encode(), "image/png")
+                else:
+                    text = f"讯问笔录\n问：你叫什么名字？\n答：我叫测试{n}号{k}，{rng.randint(1960, 2000)}年出生。"
+                    upload = (f"u{n}-{k}.txt", text.encode(), "text/plain")
                 try:
-                    r = client.post("/api/cases/LOAD-1/documents",
-                                    files=[("file", (f"u{n}-{k}.txt", text, "text/plain"))])
+                    r = client.post("/api/cases/LOAD-1/documents", files=[("file", upload)])
                     if r.status_code not in (200, 201):
                         note_error(f"upload {r.status_code} {r.text[:100]}")
                     else:
                         with lock:
                             counts["uploads"] += 1
+                            counts["scans"] += scan
                 except httpx.TransportError as error:
                     note_error(f"upload {error!r}")
 
@@ -124,20 +170,31 @@ def main() -> None:
     parser.add_argument("--uploaders", type=int, default=20)
     parser.add_argument("--searchers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--processes", type=int, default=2, help="server processes of casefile serve")
+    parser.add_argument("--scan-every", type=int, default=5,
+                        help="every N-th upload is a scanned page to OCR (0: text only)")
+    parser.add_argument("--worker-nice", type=int, default=10,
+                        help="CPU priority of the embedded worker (CASEFILE_EMBEDDED_WORKER_NICE)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    f = run(args.uploaders, args.searchers, args.seconds)
+    f = run(args.uploaders, args.searchers, args.seconds, args.processes, args.scan_every,
+            args.worker_nice)
+    load_after = os.getloadavg()[0]
     table = (
         f"{SECTION}\n\n"
-        f"Measured {date.today()} on {platform.machine()} with {os.cpu_count()} cores (load average "
-        f"before the run {load:.2f}; the load generator runs on the same 2 cores as the server); "
-        f"command: `.venv/bin/python -m bench.load.run --uploaders {args.uploaders} "
-        f"--searchers {args.searchers} --seconds {args.seconds:g} --write`.\n\n"
-        "| uploaders | searchers | seconds | uploads | searches | errors | search p50 (ms) | p95 (ms) | p99 (ms) |\n"
-        "|---|---|---|---|---|---|---|---|---|\n"
-        f"| {args.uploaders} | {args.searchers} | {args.seconds:g} | {f['uploads']:.0f} | {f['searches']:.0f} | "
-        f"{f['errors']:.0f} | {f['p50']:.0f} | {f['p95']:.0f} | {f['p99']:.0f} |\n\n"
+        f"Measured {date.today()} on {platform.machine()} with {os.cpu_count()} cores (1-minute load "
+        f"average {load:.2f} before the run and {load_after:.2f} at its end; the load generator runs "
+        f"on the same cores as the server); command: `.venv/bin/python -m bench.load.run "
+        f"--uploaders {args.uploaders} --searchers {args.searchers} --seconds {args.seconds:g} "
+        f"--processes {args.processes} --scan-every {args.scan_every} --worker-nice {args.worker_nice} "
+        "--write`.\n\n"
+        "| server processes | uploaders | searchers | seconds | uploads (scans) | documents done | pages OCR'd | searches | errors "
+        "| search p50 (ms) | p95 (ms) | p99 (ms) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        f"| {args.processes} | {args.uploaders} | {args.searchers} | {args.seconds:g} | {f['uploads']:.0f} "
+        f"({f['scans']:.0f}) | {f['documents_done']:.0f} | {f['ocr_pages']:.0f} | {f['searches']:.0f} | {f['errors']:.0f} | "
+        f"{f['p50']:.0f} | {f['p95']:.0f} | {f['p99']:.0f} |\n\n"
         "Goal: 0 errors and search p99 ≤ 300 ms while ingesting.\n"
     )
     print(table)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, text, update
+from sqlalchemy.exc import OperationalError
 
 from api.state import AppState
 from models.audit import Actor, mask_id_numbers, record, verify
@@ -63,6 +65,30 @@ def test_tampering_detected(state: AppState, tamper: str) -> None:
             session.execute(delete(AuditEvent).where(AuditEvent.seq == 5))
     result = verify(db)
     assert not result.ok and result.problem
+
+
+def test_concurrent_appends_share_commits_and_keep_the_chain(state: AppState) -> None:
+    """Events from many request threads (group-committed) keep one unbroken, gap-free chain."""
+    db = state.ctx.db
+    actor = Actor(username="clerk1", agency="某区公安分局", role="clerk")
+    before = verify(db).events
+
+    def append(n: int) -> list[int]:
+        return [record(db, actor, "search", detail={"q": f"{n}-{k}"}) for k in range(20)]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        seqs = [seq for batch in pool.map(append, range(16)) for seq in batch]
+    assert sorted(seqs) == list(range(before + 1, before + 16 * 20 + 1))
+    assert verify(db).ok
+
+
+def test_audit_failure_reaches_the_caller(state: AppState) -> None:
+    """A database that refuses the write makes ``record`` raise, never a silent loss."""
+    db = state.ctx.db
+    with db.session() as session:
+        session.execute(text("DROP TABLE audit_events"))
+    with pytest.raises(OperationalError):
+        record(db, Actor(username="x", agency=None, role="clerk"), "login")
 
 
 def test_cli_audit_verify(tmp_path: Path) -> None:

@@ -63,3 +63,53 @@ def fresh_redis(db: int = 13) -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+RABBITMQ_HOST, RABBITMQ_PORT = "127.0.0.1", 5672
+
+
+@contextmanager
+def fresh_rabbitmq() -> Iterator[str]:
+    """An empty RabbitMQ virtual host of our own; its broker URL is yielded, the host deleted after.
+
+    The machine's RabbitMQ is shared (other test runs use the ``casefile`` queue of ``/``), so
+    each test gets a virtual host made with ``rabbitmqctl``. Where that command cannot manage the
+    server (a RabbitMQ in a container), the test uses ``/`` and purges the queue before and after,
+    and says so on stderr.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    require(RABBITMQ_HOST, RABBITMQ_PORT, "RabbitMQ")
+    vhost = f"casefile_test_{uuid.uuid4().hex[:10]}"
+    ctl = shutil.which("rabbitmqctl")
+
+    def run(*args: str) -> bool:
+        assert ctl is not None
+        return subprocess.run([ctl, *args], capture_output=True, timeout=60, check=False).returncode == 0
+
+    if ctl and run("add_vhost", vhost) and run("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"):
+        try:
+            yield f"amqp://guest:guest@{RABBITMQ_HOST}:{RABBITMQ_PORT}/{vhost}"
+        finally:
+            run("delete_vhost", vhost)
+        return
+    print("rabbitmqctl cannot manage the server: using the shared virtual host /", file=sys.stderr)
+    url = f"amqp://guest:guest@{RABBITMQ_HOST}:{RABBITMQ_PORT}//"
+    _purge_casefile_queue(url)
+    try:
+        yield url
+    finally:
+        _purge_casefile_queue(url)
+
+
+def _purge_casefile_queue(url: str) -> None:
+    from amqp.exceptions import NotFound
+    from kombu import Connection
+
+    with Connection(url) as connection:
+        try:
+            connection.channel().queue_purge("casefile")
+        except NotFound:  # no queue yet: nothing to purge
+            pass
