@@ -115,6 +115,12 @@ def worker(
     ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
+    from ingest.supervise import is_child, supervise, watch_for_unrecoverable
+
+    if not is_child():
+        # the Celery worker runs in a child that is started again if it dies of an error
+        raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
+    watch_for_unrecoverable()
     from api.state import build_state
     from ingest.jobs import QUEUE
     from ingest.recovery import requeue_stalled, requeue_unfinished

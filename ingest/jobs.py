@@ -78,7 +78,16 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
     )
     if not settings.embedded_broker:
         # Redis redelivers an unacknowledged task after this long (a worker killed mid-page).
-        app.conf.broker_transport_options = {"visibility_timeout": 3600}
+        options: dict[str, object] = {"visibility_timeout": 3600}
+        if broker.startswith(("redis://", "rediss://")):
+            # Without socket timeouts a consumer whose Redis went away can block forever on a dead
+            # connection instead of reconnecting (seen in the broker-restart fault test).
+            options.update(socket_timeout=30, socket_connect_timeout=5, health_check_interval=10,
+                           retry_on_timeout=True)
+        app.conf.broker_transport_options = options
+        # On connection loss, late-acknowledged tasks in progress are given up (the broker
+        # redelivers them, stages are idempotent) instead of blocking the consumer's restart.
+        app.conf.worker_cancel_long_running_tasks_on_connection_loss = True
     _register_tasks(app)
     _limit_memory_per_process(settings.worker_memory_mb)
     return app

@@ -133,9 +133,9 @@ def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
     settings = Settings(data_dir=data, broker_url=env["CASEFILE_BROKER_URL"], load_demo=False,
                         ocr_engine="null", stall_seconds=4)
     client = _client(settings, eager=False)
+    log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(data), "worker"],
-                              cwd=REPO, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=REPO, env=env, start_new_session=True, stdout=log, stderr=log)
     try:
         client.post("/api/cases", json={"case_number": CASE})
         first = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("一.txt", TEXT, "text/plain"))])

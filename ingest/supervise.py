@@ -1,0 +1,88 @@
+"""Keep a pipeline worker running: restart it when it dies of an error instead of a request.
+
+Celery's consumer can stop for good on a broker outage ("Unrecoverable error" from kombu's Redis
+transport when it restores unacknowledged messages over a connection already gone: celery/kombu
+#970, celery#10205). ``casefile worker`` therefore runs the Celery worker in a child process and
+starts it again when that child exits with an error; a stop requested with SIGTERM or SIGINT is
+passed on and ends both. Pages lost with the child are queued again by the new one's reconciler.
+
+``watch_for_unrecoverable()`` runs in the child: after Celery logs an unrecoverable error, the
+child must end even if Celery's own shutdown hangs (seen: "Error on stopping Hub").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+
+log = logging.getLogger("casefile.worker")
+
+CHILD_ENV = "CASEFILE_WORKER_CHILD"
+# More restarts than this within RESTART_WINDOW seconds means something is wrong for good.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 120.0
+RESTART_DELAY = 2.0
+# The child's exit code when it ends itself after an unrecoverable Celery error.
+EXIT_UNRECOVERABLE = 70
+
+
+def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
+    """Run ``argv`` as the worker child until it ends on request; return its exit code."""
+    stopping = threading.Event()
+    child: subprocess.Popen[bytes] | None = None
+
+    def forward(signum: int, _frame: object) -> None:
+        stopping.set()
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    restarts: list[float] = []
+    try:
+        while True:
+            child = subprocess.Popen(list(argv), env={**os.environ, CHILD_ENV: "1"})
+            code = child.wait()
+            if stopping.is_set() or code == 0:
+                return code
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+            if len(restarts) > MAX_RESTARTS:
+                log.error("worker exited %d times within %.0f s (last code %d); giving up",
+                          len(restarts), RESTART_WINDOW, code)
+                return code
+            log.warning("worker exited with code %d; starting it again in %.0f s", code, delay)
+            if stopping.wait(delay):
+                return code
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Unrecoverable(logging.Handler):
+    def __init__(self, grace: float) -> None:
+        super().__init__(logging.CRITICAL)
+        self.grace = grace
+        self.armed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.armed or "Unrecoverable error" not in record.getMessage():
+            return
+        self.armed = True
+        timer = threading.Timer(self.grace, os._exit, args=(EXIT_UNRECOVERABLE,))
+        timer.daemon = True
+        timer.start()
+
+
+def watch_for_unrecoverable(grace: float = 20.0) -> None:
+    """End this process ``grace`` seconds after Celery reports an unrecoverable error."""
+    logging.getLogger("celery.worker").addHandler(_Unrecoverable(grace))
+
+
+def is_child() -> bool:
+    """Whether this process is the worker child of a supervising ``casefile worker``."""
+    return os.environ.get(CHILD_ENV) == "1"
