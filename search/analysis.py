@@ -13,6 +13,11 @@ are one exact token and longer words a phrase of overlapping pairs). ID numbers 
 spaces or hyphens are also indexed joined. Jieba words are indexed separately to rank whole-word
 matches higher. Streams are whitespace-joined strings, so tantivy tokenises them in Rust.
 
+OCR tolerance, for scanned pages: characters that OCR reads as one another (``CONFUSABLES``, e.g.
+己/已) are folded to one form in units and compact text, at index and query time alike, so such a
+misreading costs nothing. For any other single misread, dropped or extra unit, an unquoted query
+term of ``TOLERANT_MIN_UNITS`` or more units also matches through ``one_error_variants``.
+
 Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 """
 
@@ -28,6 +33,17 @@ from typing import Any
 
 SEP, ALNUM, CJK = 0, 1, 2
 MAX_TOKEN_CHARS = 64  # longer alphanumeric runs are cut; tantivy rejects huge terms
+
+# Groups of characters that PP-OCR (bench/search/ocr_pages.py, 200-DPI scans, uming/ukai) was
+# seen reading as one another, folded to the first. Only glyphs that differ by a stroke end or a
+# dot: folding merges their words in search, which is harmless for these rare pairs and not for,
+# say, 未/末. Names stay precise: 梁某 also finds a page where OCR wrote 粱某, nothing else.
+CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨")
+_FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
+_FOLD = str.maketrans(_FOLD_CHARS)
+# An unquoted term this long also matches with one unit misread, dropped or added: shorter terms
+# (names such as 张某, legal terms such as 取保候审) would match too much.
+TOLERANT_MIN_UNITS = 6
 
 _NORM: dict[str, str] = {}
 _CLASS: dict[str, int] = {}
@@ -76,6 +92,11 @@ def _classify(ch: str) -> int:
         kind = ALNUM
     _CLASS[ch] = kind
     return kind
+
+
+def fold(text: str) -> str:
+    """Fold OCR-confusable characters (``CONFUSABLES``) to one form; length is kept."""
+    return text.translate(_FOLD)
 
 
 def char_class(ch: str) -> int:
@@ -139,6 +160,7 @@ def _is_cjk_unit(unit: str) -> bool:
 def units(norm: str) -> list[str]:
     """Significant units of normalised text: each CJK character, each alphanumeric run."""
     cls = _CLASS
+    folded = _FOLD_CHARS.get
     out: list[str] = []
     append = out.append
     run: list[str] = []
@@ -150,7 +172,7 @@ def units(norm: str) -> list[str]:
             if run:
                 append(_cut("".join(run)))
                 run = []
-            append(ch)
+            append(folded(ch, ch))
         elif kind == ALNUM:
             run.append(ch)
         elif run:
@@ -223,13 +245,62 @@ def query_plan(norm_term: str) -> QueryPlan | None:
     id_number = us[0] if n == 1 and _ID_UNIT.fullmatch(us[0]) else None
     if lone:
         return QueryPlan("uni", tuple(enumerate(us)), id_number, tuple(us))
+    return QueryPlan("pairs", pair_tokens(us), id_number, tuple(us))
+
+
+def pair_tokens(us: tuple[str, ...] | list[str], offset: int = 0) -> tuple[tuple[int, str], ...]:
+    """``(position, token)`` on ``pairs`` for consecutive units starting at ``offset``.
+
+    A CJK unit followed by another CJK unit is their pair; an alphanumeric unit is itself; a CJK
+    unit with no CJK unit after it is a gap (see ``query_plan``).
+    """
     tokens = []
+    last = len(us) - 1
     for i, u in enumerate(us):
-        if not cjk[i]:
-            tokens.append((i, u))
-        elif i + 1 < n and cjk[i + 1]:
-            tokens.append((i, u + us[i + 1]))
-    return QueryPlan("pairs", tuple(tokens), id_number, tuple(us))
+        if not _is_cjk_unit(u):
+            tokens.append((offset + i, u))
+        elif i < last and _is_cjk_unit(us[i + 1]):
+            tokens.append((offset + i, u + us[i + 1]))
+    return tuple(tokens)
+
+
+# One way a page may differ from the query term: contiguous pieces of the term's units, each
+# with its offset (in units) from the start of the match on the page.
+Variant = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
+    """Ways the term can appear on a page where OCR misread, dropped or added one unit.
+
+    Only for terms of ``TOLERANT_MIN_UNITS`` or more units planned on ``pairs`` (empty otherwise).
+    A misread unit *j* splits the term into the units before and after *j*, with *j*'s slot kept;
+    a dropped unit closes the slot, an added one opens a slot between two units. Pieces keep their
+    relative offsets, so a backend that can express offsets matches nothing looser than edit
+    distance one (at unit level). An error in the first or last unit leaves one shorter piece.
+    """
+    us = plan.units
+    n = len(us)
+    if plan.field != "pairs" or n < TOLERANT_MIN_UNITS:
+        return ()
+    out: dict[Variant, None] = {}
+
+    def add(pieces: list[tuple[int, tuple[str, ...]]]) -> None:
+        kept = [(offset, piece) for offset, piece in pieces if piece]
+        first = kept[0][0]
+        out[tuple((offset - first, piece) for offset, piece in kept)] = None
+
+    for j in range(n):  # unit j misread
+        add([(0, us[:j]), (j + 1, us[j + 1 :])])
+    for j in range(1, n - 1):  # unit j dropped (at either end it is the same as misread)
+        add([(0, us[:j]), (j, us[j + 1 :])])
+    for j in range(1, n):  # a unit added before unit j
+        add([(0, us[:j]), (j + 1, us[j:])])
+    return tuple(out)
+
+
+def variant_tokens(variant: Variant) -> tuple[tuple[int, str], ...]:
+    """``(position, token)`` on ``pairs`` of a variant: its pieces' pair tokens at their offsets."""
+    return tuple(tok for offset, piece in variant for tok in pair_tokens(piece, offset))
 
 
 def joined_units(us: list[str] | tuple[str, ...]) -> str:
@@ -256,13 +327,13 @@ def compact(norm: str) -> tuple[str, list[int]]:
     for m in _SIGNIFICANT.finditer(norm):
         parts.append(m.group())
         index.extend(range(m.start(), m.end()))
-    return "".join(parts), index
+    return fold("".join(parts)), index
 
 
 def compact_term(norm_term: str) -> str:
     """Return a query term as the compact string that page text must contain."""
     term = _SPACED_ID.sub(lambda m: _ID_SEPARATORS.sub("", m.group()), norm_term)
-    return "".join(ch for ch in term if char_class(ch) != SEP)
+    return fold("".join(ch for ch in term if char_class(ch) != SEP))
 
 
 def _ensure_jieba() -> Any:
@@ -282,7 +353,7 @@ def index_words(norm: str) -> str:
     """Jieba words (2+ characters with CJK) of normalised text, space-joined for a whitespace field."""
     jieba = _ensure_jieba()
     return " ".join(
-        w for w in jieba.lcut(norm, HMM=False) if len(w) >= 2 and is_cjk(w[0]) and is_cjk(w[-1])
+        w for w in jieba.lcut(fold(norm), HMM=False) if len(w) >= 2 and is_cjk(w[0]) and is_cjk(w[-1])
     )
 
 

@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
-from search.analysis import analyse, query_word
+from search.analysis import analyse, query_word, variant_tokens
 from search.base import FACET_NAMES, FACET_SIZES, PageRecord, SearchHit, SearchQuery, SearchResults
 from search.highlight import find_spans, make_snippet
 from search.prepare import PreparedPage, prepare_page
 from search.query_parser import Term
 from search.validation import CheckedQuery, check_query
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: OCR-confusable characters folded in the token streams
 _VERSION_FILE = "casefile-search.json"
 _LOCK_BUSY = "LockBusy"
 
@@ -250,13 +250,22 @@ class TantivyIndex:
         addresses = [addr for _score, addr in result.hits]
         return {int(v) for v in searcher.fast_field_values("document_id", addresses) if v is not None}
 
-    def _term_query(self, term: Term) -> Any:
+    def _grams(self, field: str, tokens: tuple[tuple[int, str], ...]) -> Any:
+        q = self._tantivy.Query
+        if len(tokens) == 1:
+            return q.term_query(self._schema, field, tokens[0][1])
+        return q.phrase_query(self._schema, field, list(tokens))
+
+    def _term_query(self, term: Term, *, tolerant: bool = True) -> Any:
         q, occur = self._tantivy.Query, self._tantivy.Occur
         plan = term.plan
-        if len(plan.tokens) == 1:
-            grams = q.term_query(self._schema, plan.field, plan.tokens[0][1])
-        else:
-            grams = q.phrase_query(self._schema, plan.field, list(plan.tokens))
+        grams = self._grams(plan.field, plan.tokens)
+        if tolerant and term.variants:
+            # An exact match also matches every variant, so it outscores a one-error match.
+            phrases = {variant_tokens(v): None for v in term.variants}
+            grams = q.boolean_query(
+                [(occur.Should, grams)] + [(occur.Should, self._grams("pairs", t)) for t in phrases if t]
+            )
         if plan.id_number is not None:
             # The page may write this ID number with spaces or hyphens.
             grams = q.boolean_query(
@@ -288,7 +297,8 @@ class TantivyIndex:
                  q.boolean_query([(occur.Should, s) for s in subs]))
             )
         for term in checked.parsed.excluded:
-            clauses.append((occur.MustNot, self._term_query(term)))
+            # Exclude only what the page really says: "-盗窃罪" must not drop pages one error away.
+            clauses.append((occur.MustNot, self._term_query(term, tolerant=False)))
         exact = {
             "case_key": checked.case_key,
             "document_type": checked.document_type,
