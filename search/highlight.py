@@ -9,6 +9,7 @@ indices into the original page text.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from search.analysis import ALNUM, AnalysedText, char_class
@@ -107,9 +108,10 @@ def make_snippet(
     """
     if not spans:
         return text[:width].translate(_FLATTEN), []
+    starts = [s for s, _e in spans]  # sorted: spans are
     best_start, best_count = spans[0][0], 0
-    for s, _ in spans:
-        count = sum(1 for s2, _e in spans if s <= s2 < s + width)
+    for i, s in enumerate(starts):
+        count = bisect.bisect_left(starts, s + width, i) - i
         if count > best_count:
             best_start, best_count = s, count
     ws = max(0, best_start - width // 4)
