@@ -324,9 +324,16 @@ def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
     return tuple(out)
 
 
-def variant_tokens(variant: Variant) -> tuple[tuple[int, str], ...]:
-    """``(position, token)`` on ``pairs`` of a variant: its pieces' pair tokens at their offsets."""
-    return tuple(tok for offset, piece in variant for tok in pair_tokens(piece, offset))
+def variant_tokens(variant: Variant) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The field and ``(position, token)`` phrase that finds a variant at its pieces' offsets.
+
+    On ``pairs`` a lone ideograph (a piece of one CJK unit, next to the error) would be a gap, and
+    the variant would shrink to its other piece: a 6-unit term would match any page holding 4 of
+    its characters. Such variants use ``uni``, which keeps every unit.
+    """
+    if any(len(piece) == 1 and _is_cjk_unit(piece[0]) for _offset, piece in variant):
+        return "uni", tuple((offset + i, u) for offset, piece in variant for i, u in enumerate(piece))
+    return "pairs", tuple(tok for offset, piece in variant for tok in pair_tokens(piece, offset))
 
 
 def joined_units(us: list[str] | tuple[str, ...]) -> str:

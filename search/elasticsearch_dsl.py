@@ -123,10 +123,11 @@ def to_document(prepared: PreparedPage) -> dict[str, Any]:
     return doc
 
 
-def term_clause(term: Term, *, tolerant: bool = True) -> dict[str, Any]:
+def term_clause(term: Term, *, tolerant: bool = False) -> dict[str, Any]:
     """Return the clause finding one query term (see ``search.analysis.query_plan``).
 
-    With ``tolerant`` the term's OCR variants match too (excluded terms pass False).
+    With ``tolerant`` the term's OCR variants match too (the second try of a search that found
+    nothing exactly; never for excluded terms).
     """
     plan = term.plan
     field = "body.uni" if plan.field == "uni" else "body"
@@ -151,11 +152,11 @@ def term_clause(term: Term, *, tolerant: bool = True) -> dict[str, Any]:
     return {"bool": {"must": [clause], "should": [{"term": {"words": word}}]}}
 
 
-def build_query(checked: CheckedQuery) -> dict[str, Any]:
+def build_query(checked: CheckedQuery, *, tolerant: bool = False) -> dict[str, Any]:
     """Return the ``query`` part: text clauses scored, filters in ``filter`` (never scored, cached)."""
     must = []
     for group in checked.parsed.groups:
-        clauses = [term_clause(t) for t in group]
+        clauses = [term_clause(t, tolerant=tolerant) for t in group]
         must.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
     filters: list[dict[str, Any]] = []
     for field, value in (("case_key", checked.case_key), ("document_type", checked.document_type),
@@ -171,15 +172,15 @@ def build_query(checked: CheckedQuery) -> dict[str, Any]:
         filters.append({"range": {"date_ord": rng}})
     query: dict[str, Any] = {"must": must, "filter": filters}
     if checked.parsed.excluded:
-        query["must_not"] = [term_clause(t, tolerant=False) for t in checked.parsed.excluded]
+        query["must_not"] = [term_clause(t) for t in checked.parsed.excluded]
     return {"bool": query}
 
 
-def build_request(checked: CheckedQuery) -> dict[str, Any]:
+def build_request(checked: CheckedQuery, *, tolerant: bool = False) -> dict[str, Any]:
     """Return the whole ``_search`` body: query, page, exact total, sort and facet aggregations."""
     beyond = checked.beyond_window
     body: dict[str, Any] = {
-        "query": build_query(checked),
+        "query": build_query(checked, tolerant=tolerant),
         "from": 0 if beyond else checked.offset,
         "size": 0 if beyond else checked.limit,
         "track_total_hits": True,
