@@ -137,13 +137,13 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def _sample_phrases(metas: list[Meta], n: int, rng: random.Random) -> list[str]:
+def _sample_phrases(metas: list[Meta], n: int, rng: random.Random, longest: int = 8) -> list[str]:
     out: list[str] = []
     while len(out) < n:
-        runs = re.findall(r"[\u4e00-\u9fff]{8,}", normalize(rng.choice(metas).text))
+        runs = re.findall(rf"[\u4e00-\u9fff]{{{longest},}}", normalize(rng.choice(metas).text))
         if runs:
             run = rng.choice(runs)
-            size = rng.randint(6, 8)
+            size = rng.randint(6, longest)
             start = rng.randint(0, len(run) - size)
             out.append(run[start : start + size])
     return out
@@ -277,6 +277,8 @@ def run(args: argparse.Namespace) -> str:
         kinds["filtered"].append({"terms": [rng.choice(TERMS)], "filters": {
             "charge": rng.choice(CHARGES), "date_from": year * 10000 + 101, "date_to": (year + 2) * 10000 + 1231,
             "cases": allowed}})
+    # The default path for what someone types from a page: exact first, near matches if none.
+    kinds["long"] = [{"terms": [p]} for p in _sample_phrases(metas, nq, rng, longest=12)]
 
     def tantivy_query(q: dict[str, object]) -> int:
         terms = cast(list[str], q["terms"])
@@ -295,6 +297,8 @@ def run(args: argparse.Namespace) -> str:
         engines.append((b.name, _fts5_query(b), args.baseline_queries))
     for engine, fn, count in engines:
         for kind, queries in kinds.items():
+            if kind == "long" and engine != "tantivy":
+                continue  # the baselines have no near matching to compare
             for clients in (1, 8):
                 stats = measure(fn, queries[:count], clients)  # type: ignore[arg-type]
                 loads.append(os.getloadavg()[0])
@@ -373,7 +377,8 @@ def _markdown(args: argparse.Namespace, built: dict[str, object], reused: bool,
            "text (below)." if ocr else f"{n_items} first-round pages are known items (true text, not OCR'd)."),
         "- Queries: `term` = 3–5 character legal terms; `phrase` = quoted 6–8 characters sampled from pages; "
         "`name2` = two-character masked names (张某); `filtered` = term + charge + 3-year date range + 200 "
-        "allowed cases, with facets. Tantivy is timed end to end through `TantivyIndex.search()` (parse, "
+        "allowed cases, with facets; `long` (tantivy only) = unquoted 6–12 characters sampled from pages, the "
+        "default path (exact, then near matches if nothing is exact). Tantivy is timed end to end through `TantivyIndex.search()` (parse, "
         "filters inside the query, exact total, 4 facets, snippets and spans for 10 hits), with its "
         "total/facet cache for paging disabled.",
         "",
@@ -393,11 +398,11 @@ def _markdown(args: argparse.Namespace, built: dict[str, object], reused: bool,
     for engine, kind, clients, s in rows:
         lines.append(f"| {engine} | {kind} | {clients} | {s['p50']:.2f} | {s['p95']:.2f} | {s['p99']:.2f} | "
                      f"{s['qps']:.0f} | {s['hits']:,.0f} |")
-    ours = [(clients, st["p95"]) for engine, _k, clients, st in rows if engine == "tantivy"]
+    ours = [(clients, st["p95"]) for engine, kind, clients, st in rows if engine == "tantivy" and kind != "long"]
     worst1 = max(p for c, p in ours if c == 1)
     worst8 = max(p for c, p in ours if c == 8)
     unquoted = recall["tantivy, unquoted (default)"]
-    lines += ["", "Against the goals (tantivy, worst query kind): "
+    lines += ["", "Against the goals (tantivy, worst of term/phrase/name2/filtered): "
               f"p95 {worst1:.1f} ms with 1 client (goal ≤ 20: {'met' if worst1 <= 20 else 'missed'}), "
               f"{worst8:.1f} ms with 8 clients (goal ≤ 100: {'met' if worst8 <= 100 else 'missed'}), "
               f"indexing {n / tantivy_s:,.0f} pages/s wall (goal ≥ 500: {'met' if n / tantivy_s >= 500 else 'missed'}), "
