@@ -174,11 +174,13 @@ class ElasticsearchIndex:
         terms = checked.parsed.positive_terms()
         with self._translate_errors("search"):
             resp = _body(self._es.search(index=self._alias, **_client_kwargs(build_request(checked))))
-            approximate = int(resp["hits"]["total"]["value"]) == 0 and any(t.variants for t in terms)
-            if approximate:
+            approximate = False
+            if int(resp["hits"]["total"]["value"]) == 0 and any(t.variants for t in terms):
                 # No page says it exactly: show the pages one OCR error away, and say so.
                 request = build_request(checked, tolerant=True)
-                resp = _body(self._es.search(index=self._alias, **_client_kwargs(request)))
+                near = _body(self._es.search(index=self._alias, **_client_kwargs(request)))
+                if int(near["hits"]["total"]["value"]):
+                    resp, approximate = near, True
         hits = [self._hit(h, terms) for h in resp["hits"]["hits"]]
         aggs = resp.get("aggregations", {})
         facets = {name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}

@@ -341,10 +341,12 @@ class TantivyIndex:
         searcher = self._live().searcher()
         terms = checked.parsed.positive_terms()
         pairs, summary = self._run(searcher, checked, tolerant=False)
-        approximate = summary[0] == 0 and any(t.variants for t in terms)
-        if approximate:
+        approximate = False
+        if summary[0] == 0 and any(t.variants for t in terms):
             # No page says it exactly: show the pages one OCR error away, and say so.
-            pairs, summary = self._run(searcher, checked, tolerant=True)
+            near_pairs, near = self._run(searcher, checked, tolerant=True)
+            if near[0]:
+                pairs, summary, approximate = near_pairs, near, True
         hits = [self._hit(searcher, key, addr, terms, checked.sort) for key, addr in pairs]
         facets = {name: dict(counts) for name, counts in summary[1].items()}  # callers may mutate
         return SearchResults(summary[0], _ms(started), hits, facets, approximate=approximate)

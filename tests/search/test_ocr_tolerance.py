@@ -73,6 +73,10 @@ def test_quoted_phrase_is_exact(ocr_index: SearchIndex) -> None:
     assert _search(ocr_index, f'"{TRUE}"') == (set(), False)
 
 
+def test_nothing_near_either_is_not_approximate(ocr_index: SearchIndex) -> None:
+    assert _search(ocr_index, "被害人钱某某报案称其手机被盗") == (set(), False)
+
+
 def test_two_character_name_stays_exact(ocr_index: SearchIndex) -> None:
     assert _search(ocr_index, "张某") == ({6}, False)
     assert _search(ocr_index, "王某") == (set(), False)
