@@ -36,11 +36,13 @@ from typing import Any
 SEP, ALNUM, CJK = 0, 1, 2
 MAX_TOKEN_CHARS = 64  # longer alphanumeric runs are cut; tantivy rejects huge terms
 
-# Groups of characters that PP-OCR (bench/search/ocr_pages.py, 200-DPI scans, uming/ukai) was
-# seen reading as one another, folded to the first. Only glyphs that differ by a stroke end or a
-# dot: folding merges their words in search, which is harmless for these rare pairs and not for,
-# say, 未/末. Names stay precise: 梁某 also finds a page where OCR wrote 粱某, nothing else.
-CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨")
+# Groups of characters that PP-OCR (bench/search/ocr_pages.py: 240 pages, 200-DPI scans in uming
+# and ukai, clean and degraded) was seen reading as one another, folded to the first. Folding
+# merges their words in search: harmless where one side is a misreading nobody writes (时问,
+# 询间, 七首), and the price of finding OCR'd pages where both are real (乌某/鸟某). In letters
+# and digits, l is read as 1 and o as 0 (100ml -> 100m1, oppo -> 0pp0). 未/末 and the like
+# were not seen and stay apart.
+CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨", "乌鸟", "七匕", "间问", "淑溆", "埔埇", "1l", "0o")
 _FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
 # An unquoted term this long also matches with one unit misread, dropped or added: shorter terms
 # (names such as 张某, legal terms such as 取保候审) would match too much.
@@ -196,16 +198,16 @@ def units(norm: str) -> list[str]:
             kind = _classify(ch)
         if kind == CJK:
             if run:
-                append(_cut("".join(run)))
+                append(_cut(fold("".join(run))))
                 run = []
             append(folded(ch, ch))
         elif kind == ALNUM:
             run.append(ch)
         elif run:
-            append(_cut("".join(run)))
+            append(_cut(fold("".join(run))))
             run = []
     if run:
-        append(_cut("".join(run)))
+        append(_cut(fold("".join(run))))
     return out
 
 

@@ -101,6 +101,8 @@ def test_confusables_fold_in_streams_and_compact_text() -> None:
     assert index_streams(normalize("自已")).pairs == index_streams(normalize("自己")).pairs
     assert analyse("自已").compact == "自己" and analyse("自已").text == "自已"  # offsets kept
     assert normalize("自已") == "自已"  # facet values and snippets are not rewritten
+    # letters read as digits inside a run: 150mg/100ml read as 150mg/100m1, oppo as 0pp0
+    assert index_streams(normalize("100ml oppo")).uni == index_streams(normalize("100m1 0pp0")).uni
 
 
 def test_only_long_unquoted_words_get_variants() -> None:
