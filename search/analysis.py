@@ -16,7 +16,7 @@ matches higher. Streams are whitespace-joined strings, so tantivy tokenises them
 OCR tolerance, for scanned pages: characters that OCR reads as one another (``CONFUSABLES``, e.g.
 己/已) are folded to one form in units and compact text, at index and query time alike, so such a
 misreading costs nothing. For any other single misread, dropped or extra unit, an unquoted query
-term of ``TOLERANT_MIN_UNITS`` or more units also matches through ``one_error_variants``.
+term of ``TOLERANT_MIN_CHARS`` or more characters also matches through ``one_error_variants``.
 
 Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 """
@@ -46,7 +46,8 @@ CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨", "乌鸟", "七匕",
 _FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
 # An unquoted term this long also matches with one unit misread, dropped or added: shorter terms
 # (names such as 张某, legal terms such as 取保候审) would match too much.
-TOLERANT_MIN_UNITS = 6
+TOLERANT_MIN_CHARS = 6
+TOLERANT_MIN_UNITS = 5  # 挣了300元钱: 7 characters, 5 units; 2020年3月: 4 units, too loose
 
 _CLASS: dict[str, int] = {}
 _lock = threading.Lock()
@@ -300,7 +301,7 @@ Variant = tuple[tuple[int, tuple[str, ...]], ...]
 def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
     """Ways the term can appear on a page where OCR misread, dropped or added one unit.
 
-    Only for terms of ``TOLERANT_MIN_UNITS`` or more units planned on ``pairs`` (empty otherwise).
+    Only for terms of ``TOLERANT_MIN_CHARS`` characters and ``TOLERANT_MIN_UNITS`` units or more.
     A misread unit *j* splits the term into the units before and after *j*, with *j*'s slot kept;
     a dropped unit closes the slot, an added one opens a slot between two units. Pieces keep their
     relative offsets, so a backend that can express offsets matches nothing looser than edit
@@ -308,7 +309,7 @@ def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
     """
     us = plan.units
     n = len(us)
-    if plan.field != "pairs" or n < TOLERANT_MIN_UNITS:
+    if n < TOLERANT_MIN_UNITS or sum(map(len, us)) < TOLERANT_MIN_CHARS:
         return ()
     out: dict[Variant, None] = {}
 
@@ -329,11 +330,15 @@ def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
 def variant_tokens(variant: Variant) -> tuple[str, tuple[tuple[int, str], ...]]:
     """The field and ``(position, token)`` phrase that finds a variant at its pieces' offsets.
 
-    On ``pairs`` a lone ideograph (a piece of one CJK unit, next to the error) would be a gap, and
-    the variant would shrink to its other piece: a 6-unit term would match any page holding 4 of
-    its characters. Such variants use ``uni``, which keeps every unit.
+    On ``pairs`` an ideograph with no ideograph beside it in its piece (next to the error, or
+    between digits as in 2017年4月) would be a gap, and the variant would match far more than the
+    term minus one unit. Such variants use ``uni``, which keeps every unit.
     """
-    if any(len(piece) == 1 and _is_cjk_unit(piece[0]) for _offset, piece in variant):
+    def lone(piece: tuple[str, ...], i: int) -> bool:
+        return _is_cjk_unit(piece[i]) and not any(
+            0 <= j < len(piece) and _is_cjk_unit(piece[j]) for j in (i - 1, i + 1))
+
+    if any(lone(piece, i) for _offset, piece in variant for i in range(len(piece))):
         return "uni", tuple((offset + i, u) for offset, piece in variant for i, u in enumerate(piece))
     return "pairs", tuple(tok for offset, piece in variant for tok in pair_tokens(piece, offset))
 

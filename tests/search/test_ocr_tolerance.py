@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from search.analysis import (
-    TOLERANT_MIN_UNITS,
+    TOLERANT_MIN_CHARS,
     analyse,
     fold,
     index_streams,
@@ -111,7 +111,9 @@ def test_only_long_unquoted_words_get_variants() -> None:
     assert parse_query(f'"{TRUE}"').groups[0][0].variants == ()
     assert parse_query("44060219850312271X").groups[0][0].variants == ()  # an ID number: exact
     assert len(parse_query("被告人梁某某").groups[0][0].variants) > 0
-    assert TOLERANT_MIN_UNITS == len("被告人梁某某")
+    assert TOLERANT_MIN_CHARS == len("被告人梁某某")
+    assert len(parse_query("挣了300元钱").groups[0][0].variants) > 0  # 7 characters, 5 units
+    assert parse_query("2020年3月").groups[0][0].variants == ()  # 7 characters, 4 units: a date
 
 
 def test_variants_pin_the_gap() -> None:
@@ -127,6 +129,11 @@ def test_variants_pin_the_gap() -> None:
     # every variant keeps all but one unit: no bag-of-bigrams explosion
     for field, tokens in phrases:
         assert len(tokens) >= (5 if field == "uni" else 3)
+    # a term with an ideograph between numbers is found on unigrams, one unit at a time
+    dated = query_plan(normalize("2017年4月14日下午"))
+    assert dated is not None and dated.field == "uni"
+    assert ("uni", ((0, "2017"), (1, "年"), (2, "4"), (3, "月"), (4, "14"), (5, "日"), (6, "下")))\
+        in {variant_tokens(v) for v in one_error_variants(dated)}
 
 
 def test_near_match_highlight_needs_a_near_match() -> None:
