@@ -43,6 +43,7 @@ def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) 
         "took_ms": round(float(results.took_ms), 3),
         "hits": hits,
         "facets": results.facets,
+        "approximate": results.approximate,  # near matches (one OCR error): no exact match
     }
 
 

@@ -13,23 +13,42 @@ are one exact token and longer words a phrase of overlapping pairs). ID numbers 
 spaces or hyphens are also indexed joined. Jieba words are indexed separately to rank whole-word
 matches higher. Streams are whitespace-joined strings, so tantivy tokenises them in Rust.
 
+OCR tolerance, for scanned pages: characters that OCR reads as one another (``CONFUSABLES``, e.g.
+己/已) are folded to one form in units and compact text, at index and query time alike, so such a
+misreading costs nothing. For any other single misread, dropped or extra unit, an unquoted query
+term of ``TOLERANT_MIN_CHARS`` or more characters also matches through ``one_error_variants``.
+
 Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 SEP, ALNUM, CJK = 0, 1, 2
 MAX_TOKEN_CHARS = 64  # longer alphanumeric runs are cut; tantivy rejects huge terms
 
-_NORM: dict[str, str] = {}
+# Groups of characters that PP-OCR (bench/search/ocr_pages.py: 240 pages, 200-DPI scans in uming
+# and ukai, clean and degraded) was seen reading as one another, folded to the first. Folding
+# merges their words in search: harmless where one side is a misreading nobody writes (时问,
+# 询间, 七首), and the price of finding OCR'd pages where both are real (乌某/鸟某). In letters
+# and digits, l is read as 1 and o as 0 (100ml -> 100m1, oppo -> 0pp0). 未/末 and the like
+# were not seen and stay apart.
+CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨", "乌鸟", "七匕", "间问", "淑溆", "埔埇", "1l", "0o")
+_FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
+# An unquoted term this long also matches with one unit misread, dropped or added: shorter terms
+# (names such as 张某, legal terms such as 取保候审) would match too much.
+TOLERANT_MIN_CHARS = 6
+TOLERANT_MIN_UNITS = 5  # 挣了300元钱: 7 characters, 5 units; 2020年3月: 4 units, too loose
+
 _CLASS: dict[str, int] = {}
 _lock = threading.Lock()
 _t2s_converter: Any = None
@@ -38,7 +57,6 @@ _jieba_ready = False
 # 18-character ID numbers written with single spaces or hyphens between digit groups.
 _SPACED_ID = re.compile(r"(?<![0-9a-z])\d(?:[ \-]?\d){16}[ \-]?[0-9x](?![0-9a-z])")
 _ID_SEPARATORS = re.compile(r"[ \-]")
-_SIGNIFICANT = re.compile(r"[^\W_]+")
 
 
 def _t2s() -> Any:
@@ -78,6 +96,36 @@ def _classify(ch: str) -> int:
     return kind
 
 
+class _TranslationTable(dict[int, "str | int | None"]):
+    """A ``str.translate`` table that computes and keeps the entry of a character on first sight.
+
+    ``translate`` runs in C: for the ~450 characters of a page it is several times faster than a
+    Python loop over a cache, and every hit of every query normalises its page text.
+    """
+
+    def __init__(self, entry: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._entry = entry
+
+    def __missing__(self, code: int) -> str | int | None:
+        out = self._entry(chr(code))
+        value: str | int | None = code if out == chr(code) else out
+        self[code] = value
+        return value
+
+
+def _fold_char(ch: str) -> str:
+    return _FOLD_CHARS.get(ch, ch)
+
+
+_FOLD_TABLE = _TranslationTable(_fold_char)
+
+
+def fold(text: str) -> str:
+    """Fold OCR-confusable characters (``CONFUSABLES``) to one form; length is kept."""
+    return text.translate(_FOLD_TABLE)
+
+
 def char_class(ch: str) -> int:
     """``SEP``, ``ALNUM`` or ``CJK`` for one normalised character."""
     kind = _CLASS.get(ch)
@@ -91,14 +139,18 @@ def _normalize_char(ch: str) -> str:
         out = unicodedata.normalize("NFKC", ch).lower()
         if any(is_cjk(c) for c in out):
             out = _t2s().convert(out)
-    _NORM[ch] = out
+    if len(out) != 1:
+        _IRREGULAR.add(ch)  # before the table entry: a reader seeing the entry sees this too
     return out
+
+
+_NORM_TABLE = _TranslationTable(_normalize_char)
+_IRREGULAR: set[str] = set()  # characters whose normal form is not exactly one character
 
 
 def normalize(text: str) -> str:
     """NFKC + traditional→simplified + lower-case, character by character."""
-    cache = _NORM
-    return "".join([cache[c] if c in cache else _normalize_char(c) for c in text])
+    return text.translate(_NORM_TABLE)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -106,12 +158,10 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
     The list is ``None`` when normalisation kept a one-to-one mapping (the common case).
     """
-    cache = _NORM
-    parts = [cache[c] if c in cache else _normalize_char(c) for c in text]
-    norm = "".join(parts)
-    if len(norm) == len(text) and "" not in parts:
+    norm = text.translate(_NORM_TABLE)
+    if _IRREGULAR.isdisjoint(text):
         return norm, None
-    return norm, [i for i, part in enumerate(parts) for _ in part]
+    return norm, [i for i, c in enumerate(text) for _ in range(len(c.translate(_NORM_TABLE)))]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -139,6 +189,7 @@ def _is_cjk_unit(unit: str) -> bool:
 def units(norm: str) -> list[str]:
     """Significant units of normalised text: each CJK character, each alphanumeric run."""
     cls = _CLASS
+    folded = _FOLD_CHARS.get
     out: list[str] = []
     append = out.append
     run: list[str] = []
@@ -148,16 +199,16 @@ def units(norm: str) -> list[str]:
             kind = _classify(ch)
         if kind == CJK:
             if run:
-                append(_cut("".join(run)))
+                append(_cut(fold("".join(run))))
                 run = []
-            append(ch)
+            append(folded(ch, ch))
         elif kind == ALNUM:
             run.append(ch)
         elif run:
-            append(_cut("".join(run)))
+            append(_cut(fold("".join(run))))
             run = []
     if run:
-        append(_cut("".join(run)))
+        append(_cut(fold("".join(run))))
     return out
 
 
@@ -223,13 +274,73 @@ def query_plan(norm_term: str) -> QueryPlan | None:
     id_number = us[0] if n == 1 and _ID_UNIT.fullmatch(us[0]) else None
     if lone:
         return QueryPlan("uni", tuple(enumerate(us)), id_number, tuple(us))
+    return QueryPlan("pairs", pair_tokens(us), id_number, tuple(us))
+
+
+def pair_tokens(us: tuple[str, ...] | list[str], offset: int = 0) -> tuple[tuple[int, str], ...]:
+    """``(position, token)`` on ``pairs`` for consecutive units starting at ``offset``.
+
+    A CJK unit followed by another CJK unit is their pair; an alphanumeric unit is itself; a CJK
+    unit with no CJK unit after it is a gap (see ``query_plan``).
+    """
     tokens = []
+    last = len(us) - 1
     for i, u in enumerate(us):
-        if not cjk[i]:
-            tokens.append((i, u))
-        elif i + 1 < n and cjk[i + 1]:
-            tokens.append((i, u + us[i + 1]))
-    return QueryPlan("pairs", tuple(tokens), id_number, tuple(us))
+        if not _is_cjk_unit(u):
+            tokens.append((offset + i, u))
+        elif i < last and _is_cjk_unit(us[i + 1]):
+            tokens.append((offset + i, u + us[i + 1]))
+    return tuple(tokens)
+
+
+# One way a page may differ from the query term: contiguous pieces of the term's units, each
+# with its offset (in units) from the start of the match on the page.
+Variant = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
+    """Ways the term can appear on a page where OCR misread, dropped or added one unit.
+
+    Only for terms of ``TOLERANT_MIN_CHARS`` characters and ``TOLERANT_MIN_UNITS`` units or more.
+    A misread unit *j* splits the term into the units before and after *j*, with *j*'s slot kept;
+    a dropped unit closes the slot, an added one opens a slot between two units. Pieces keep their
+    relative offsets, so a backend that can express offsets matches nothing looser than edit
+    distance one (at unit level). An error in the first or last unit leaves one shorter piece.
+    """
+    us = plan.units
+    n = len(us)
+    if n < TOLERANT_MIN_UNITS or sum(map(len, us)) < TOLERANT_MIN_CHARS:
+        return ()
+    out: dict[Variant, None] = {}
+
+    def add(pieces: list[tuple[int, tuple[str, ...]]]) -> None:
+        kept = [(offset, piece) for offset, piece in pieces if piece]
+        first = kept[0][0]
+        out[tuple((offset - first, piece) for offset, piece in kept)] = None
+
+    for j in range(n):  # unit j misread
+        add([(0, us[:j]), (j + 1, us[j + 1 :])])
+    for j in range(1, n - 1):  # unit j dropped (at either end it is the same as misread)
+        add([(0, us[:j]), (j, us[j + 1 :])])
+    for j in range(1, n):  # a unit added before unit j
+        add([(0, us[:j]), (j + 1, us[j:])])
+    return tuple(out)
+
+
+def variant_tokens(variant: Variant) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The field and ``(position, token)`` phrase that finds a variant at its pieces' offsets.
+
+    On ``pairs`` an ideograph with no ideograph beside it in its piece (next to the error, or
+    between digits as in 2017年4月) would be a gap, and the variant would match far more than the
+    term minus one unit. Such variants use ``uni``, which keeps every unit.
+    """
+    def lone(piece: tuple[str, ...], i: int) -> bool:
+        return _is_cjk_unit(piece[i]) and not any(
+            0 <= j < len(piece) and _is_cjk_unit(piece[j]) for j in (i - 1, i + 1))
+
+    if any(lone(piece, i) for _offset, piece in variant for i in range(len(piece))):
+        return "uni", tuple((offset + i, u) for offset, piece in variant for i, u in enumerate(piece))
+    return "pairs", tuple(tok for offset, piece in variant for tok in pair_tokens(piece, offset))
 
 
 def joined_units(us: list[str] | tuple[str, ...]) -> str:
@@ -249,20 +360,29 @@ def joined_units(us: list[str] | tuple[str, ...]) -> str:
     return "".join(out)
 
 
+def _compact_char(ch: str) -> str | None:
+    return _FOLD_CHARS.get(ch, ch) if ch.isalnum() else None  # isalnum() = significant
+
+
+def _mask_char(ch: str) -> str:
+    return "\x01" if ch.isalnum() else "\x00"
+
+
+_COMPACT_TABLE = _TranslationTable(_compact_char)
+_MASK_TABLE = _TranslationTable(_mask_char)
+
+
 def compact(norm: str) -> tuple[str, list[int]]:
-    """Significant characters of normalised text and, for each, its index in ``norm``."""
-    parts: list[str] = []
-    index: list[int] = []
-    for m in _SIGNIFICANT.finditer(norm):
-        parts.append(m.group())
-        index.extend(range(m.start(), m.end()))
-    return "".join(parts), index
+    """Significant characters of normalised text (folded) and, for each, its index in ``norm``."""
+    # All in C (translate, compress): this runs on the page text of every hit of every query.
+    mask = norm.translate(_MASK_TABLE).encode("ascii")
+    return norm.translate(_COMPACT_TABLE), list(itertools.compress(range(len(norm)), mask))
 
 
 def compact_term(norm_term: str) -> str:
     """Return a query term as the compact string that page text must contain."""
     term = _SPACED_ID.sub(lambda m: _ID_SEPARATORS.sub("", m.group()), norm_term)
-    return "".join(ch for ch in term if char_class(ch) != SEP)
+    return fold("".join(ch for ch in term if char_class(ch) != SEP))
 
 
 def _ensure_jieba() -> Any:
@@ -282,10 +402,11 @@ def index_words(norm: str) -> str:
     """Jieba words (2+ characters with CJK) of normalised text, space-joined for a whitespace field."""
     jieba = _ensure_jieba()
     return " ".join(
-        w for w in jieba.lcut(norm, HMM=False) if len(w) >= 2 and is_cjk(w[0]) and is_cjk(w[-1])
+        w for w in jieba.lcut(fold(norm), HMM=False) if len(w) >= 2 and is_cjk(w[0]) and is_cjk(w[-1])
     )
 
 
+@functools.lru_cache(maxsize=4096)  # every search asks for each of its terms; jieba is slow
 def query_word(term: str) -> str | None:
     """Return the term if jieba sees it as one dictionary word, else None (for boosting)."""
     if len(term) < 2 or not all(is_cjk(c) for c in term):

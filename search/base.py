@@ -66,6 +66,9 @@ class SearchResults:
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]  # {"charge": {...}, ...}, top values per FACET_SIZES
+    # True when no page matched exactly and these are the pages one OCR error away from a long
+    # unquoted term (see ``search.analysis.one_error_variants``): the UI says so.
+    approximate: bool = False
 
 
 FACET_NAMES: tuple[str, ...] = ("charge", "document_type", "case_number", "year")

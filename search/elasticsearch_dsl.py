@@ -11,19 +11,24 @@ filter) for 1-character queries and terms with an isolated ideograph, mirroring 
 stream of tantivy (``search.analysis.query_plan`` picks the field). ``words`` holds jieba words
 (whitespace analyzer) to rank whole-word matches higher; ``ids`` holds ID numbers the page
 writes with spaces. Filters and facets use canonical keyword values computed in Python.
+
+OCR tolerance: confusable characters are folded in Python before ES sees the text, as for
+tantivy. A term's one-error variants (``Term.variants``) become ``should`` clauses that require
+each piece as a phrase; unlike tantivy's, they do not pin the pieces' distance (``match_phrase``
+cannot express a gap of exactly one position), so they are a little looser.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from search.analysis import joined_units, query_word
+from search.analysis import is_cjk, joined_units, query_word
 from search.base import FACET_SIZES
 from search.prepare import PreparedPage
 from search.query_parser import Term
 from search.validation import MAX_RESULT_WINDOW, CheckedQuery
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: OCR-confusable characters folded in body
 FACET_FIELDS = {"charge": "charge", "document_type": "document_type", "case_number": "case_key", "year": "year"}
 SOURCE_FIELDS = ["document_id", "case_number", "filename", "page", "text"]
 
@@ -118,8 +123,12 @@ def to_document(prepared: PreparedPage) -> dict[str, Any]:
     return doc
 
 
-def term_clause(term: Term) -> dict[str, Any]:
-    """Return the clause finding one query term (see ``search.analysis.query_plan``)."""
+def term_clause(term: Term, *, tolerant: bool = False) -> dict[str, Any]:
+    """Return the clause finding one query term (see ``search.analysis.query_plan``).
+
+    With ``tolerant`` the term's OCR variants match too (the second try of a search that found
+    nothing exactly; never for excluded terms).
+    """
     plan = term.plan
     field = "body.uni" if plan.field == "uni" else "body"
     clause: dict[str, Any] = {"match_phrase": {field: {"query": joined_units(plan.units)}}}
@@ -130,17 +139,24 @@ def term_clause(term: Term) -> dict[str, Any]:
         alternatives.append({"term": {"case_key": term.case_key}})
     if len(alternatives) > 1:
         return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+    if tolerant and term.variants:
+        for variant in term.variants:
+            # a lone ideograph is no evidence (and body has no unigrams): the other piece decides
+            pieces = [{"match_phrase": {"body": {"query": joined_units(piece)}}}
+                      for _offset, piece in variant if len(piece) > 1 or not is_cjk(piece[0])]
+            alternatives.append(pieces[0] if len(pieces) == 1 else {"bool": {"must": pieces}})
+        clause = {"bool": {"should": alternatives, "minimum_should_match": 1}}
     word = query_word(term.compact)
     if word is None:
         return clause
     return {"bool": {"must": [clause], "should": [{"term": {"words": word}}]}}
 
 
-def build_query(checked: CheckedQuery) -> dict[str, Any]:
+def build_query(checked: CheckedQuery, *, tolerant: bool = False) -> dict[str, Any]:
     """Return the ``query`` part: text clauses scored, filters in ``filter`` (never scored, cached)."""
     must = []
     for group in checked.parsed.groups:
-        clauses = [term_clause(t) for t in group]
+        clauses = [term_clause(t, tolerant=tolerant) for t in group]
         must.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
     filters: list[dict[str, Any]] = []
     for field, value in (("case_key", checked.case_key), ("document_type", checked.document_type),
@@ -160,11 +176,11 @@ def build_query(checked: CheckedQuery) -> dict[str, Any]:
     return {"bool": query}
 
 
-def build_request(checked: CheckedQuery) -> dict[str, Any]:
+def build_request(checked: CheckedQuery, *, tolerant: bool = False) -> dict[str, Any]:
     """Return the whole ``_search`` body: query, page, exact total, sort and facet aggregations."""
     beyond = checked.beyond_window
     body: dict[str, Any] = {
-        "query": build_query(checked),
+        "query": build_query(checked, tolerant=tolerant),
         "from": 0 if beyond else checked.offset,
         "size": 0 if beyond else checked.limit,
         "track_total_hits": True,

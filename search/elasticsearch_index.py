@@ -171,14 +171,22 @@ class ElasticsearchIndex:
         checked = check_query(query)
         if checked.allowed_keys is not None and not checked.allowed_keys:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
+        terms = checked.parsed.positive_terms()
         with self._translate_errors("search"):
             resp = _body(self._es.search(index=self._alias, **_client_kwargs(build_request(checked))))
-        terms = checked.parsed.positive_terms()
+            approximate = False
+            if int(resp["hits"]["total"]["value"]) == 0 and any(t.variants for t in terms):
+                # No page says it exactly: show the pages one OCR error away, and say so.
+                request = build_request(checked, tolerant=True)
+                near = _body(self._es.search(index=self._alias, **_client_kwargs(request)))
+                if int(near["hits"]["total"]["value"]):
+                    resp, approximate = near, True
         hits = [self._hit(h, terms) for h in resp["hits"]["hits"]]
         aggs = resp.get("aggregations", {})
         facets = {name: {str(b["key"]): int(b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])}
                   for name in FACET_NAMES}
-        return SearchResults(int(resp["hits"]["total"]["value"]), _ms(started), hits, facets)
+        return SearchResults(int(resp["hits"]["total"]["value"]), _ms(started), hits, facets,
+                             approximate=approximate)
 
     def _hit(self, hit: dict[str, Any], terms: list[Term]) -> SearchHit:
         src = hit["_source"]

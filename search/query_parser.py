@@ -4,8 +4,10 @@ Grammar (deliberately small): words and ``"exact phrases"`` are ANDed; ``OR`` jo
 before it with the term after it (``a b OR c`` = a AND (b OR c)); ``NOT x`` and ``-x`` exclude.
 Operators are upper-case Latin words. An unbalanced quote runs to the end of the query. A word
 without spaces is matched as a contiguous sequence (Chinese has no spaces), so quoting only
-matters for phrases containing spaces. Case numbers and ID numbers are recognised whatever their
-spacing and quoted automatically.
+matters for phrases containing spaces, and for long words: an unquoted word of six or more units
+also matches a page where OCR misread, dropped or added one unit (``one_error_variants``); a
+quoted one matches exactly. Case numbers and ID numbers are recognised whatever their spacing and
+quoted automatically.
 
 Raises ``CasefileError(INVALID_QUERY)`` for empty queries, queries with nothing searchable (``*``),
 only exclusions, control characters, more than ``MAX_QUERY_CHARS`` characters or ``MAX_TERMS``
@@ -19,7 +21,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.errors import INVALID_QUERY, CasefileError
-from search.analysis import QueryPlan, canonical_case_number, compact_term, normalize, query_plan
+from search.analysis import (
+    QueryPlan,
+    Variant,
+    canonical_case_number,
+    compact_term,
+    normalize,
+    one_error_variants,
+    query_plan,
+)
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -42,6 +52,7 @@ class Term:
     plan: QueryPlan
     quoted: bool
     case_key: str | None = None  # set when the term is a whole case number: also match metadata
+    variants: tuple[Variant, ...] = ()  # also match these (OCR tolerance); empty = exact only
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,11 @@ def _make_term(raw: str, quoted: bool) -> Term | None:
     if plan is None:
         return None  # only punctuation or wildcards: nothing to look for
     case_key = canonical_case_number(raw) if _CASE_NUMBER.fullmatch(raw.strip()) else None
-    return Term(raw, norm, compact_term(norm), plan, quoted, case_key)
+    # Quotes ask for the exact text; identifiers are exact by nature (one wrong digit is
+    # another person or another case).
+    exact = quoted or case_key is not None or plan.id_number is not None
+    variants = () if exact else one_error_variants(plan)
+    return Term(raw, norm, compact_term(norm), plan, quoted, case_key, variants)
 
 
 def parse_query(text: str) -> ParsedQuery:

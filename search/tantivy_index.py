@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
-from search.analysis import analyse, query_word
+from search.analysis import analyse, query_word, variant_tokens
 from search.base import FACET_NAMES, FACET_SIZES, PageRecord, SearchHit, SearchQuery, SearchResults
 from search.highlight import find_spans, make_snippet
 from search.prepare import PreparedPage, prepare_page
 from search.query_parser import Term
 from search.validation import CheckedQuery, check_query
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: OCR-confusable characters folded in the token streams
 _VERSION_FILE = "casefile-search.json"
 _LOCK_BUSY = "LockBusy"
 
@@ -250,13 +250,22 @@ class TantivyIndex:
         addresses = [addr for _score, addr in result.hits]
         return {int(v) for v in searcher.fast_field_values("document_id", addresses) if v is not None}
 
-    def _term_query(self, term: Term) -> Any:
+    def _grams(self, field: str, tokens: tuple[tuple[int, str], ...]) -> Any:
+        q = self._tantivy.Query
+        if len(tokens) == 1:
+            return q.term_query(self._schema, field, tokens[0][1])
+        return q.phrase_query(self._schema, field, list(tokens))
+
+    def _term_query(self, term: Term, *, tolerant: bool) -> Any:
         q, occur = self._tantivy.Query, self._tantivy.Occur
         plan = term.plan
-        if len(plan.tokens) == 1:
-            grams = q.term_query(self._schema, plan.field, plan.tokens[0][1])
-        else:
-            grams = q.phrase_query(self._schema, plan.field, list(plan.tokens))
+        grams = self._grams(plan.field, plan.tokens)
+        if tolerant and term.variants:
+            # An exact match also matches every variant, so it outscores a one-error match.
+            phrases = {variant_tokens(v): None for v in term.variants}
+            grams = q.boolean_query(
+                [(occur.Should, grams)] + [(occur.Should, self._grams(f, t)) for f, t in phrases if t]
+            )
         if plan.id_number is not None:
             # The page may write this ID number with spaces or hyphens.
             grams = q.boolean_query(
@@ -277,18 +286,19 @@ class TantivyIndex:
     def _filter(self, query: Any) -> Any:
         return self._tantivy.Query.const_score_query(query, 0.0)
 
-    def _build(self, checked: CheckedQuery) -> Any:
+    def _build(self, checked: CheckedQuery, *, tolerant: bool) -> Any:
         t = self._tantivy
         q, occur = t.Query, t.Occur
         clauses: list[tuple[Any, Any]] = []
         for group in checked.parsed.groups:
-            subs = [self._term_query(term) for term in group]
+            subs = [self._term_query(term, tolerant=tolerant) for term in group]
             clauses.append(
                 (occur.Must, subs[0] if len(subs) == 1 else
                  q.boolean_query([(occur.Should, s) for s in subs]))
             )
         for term in checked.parsed.excluded:
-            clauses.append((occur.MustNot, self._term_query(term)))
+            # Exclude only what the page really says: "-盗窃罪" must not drop pages one error away.
+            clauses.append((occur.MustNot, self._term_query(term, tolerant=False)))
         exact = {
             "case_key": checked.case_key,
             "document_type": checked.document_type,
@@ -329,8 +339,24 @@ class TantivyIndex:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
         self._refresh()
         searcher = self._live().searcher()
-        tq = self._build(checked)
-        summary_key = (replace(checked, sort="", limit=0, offset=0), self._meta_signature)
+        terms = checked.parsed.positive_terms()
+        pairs, summary = self._run(searcher, checked, tolerant=False)
+        approximate = False
+        if summary[0] == 0 and any(t.variants for t in terms):
+            # No page says it exactly: show the pages one OCR error away, and say so.
+            near_pairs, near = self._run(searcher, checked, tolerant=True)
+            if near[0]:
+                pairs, summary, approximate = near_pairs, near, True
+        hits = [self._hit(searcher, key, addr, terms, checked.sort) for key, addr in pairs]
+        facets = {name: dict(counts) for name, counts in summary[1].items()}  # callers may mutate
+        return SearchResults(summary[0], _ms(started), hits, facets, approximate=approximate)
+
+    def _run(
+        self, searcher: Any, checked: CheckedQuery, *, tolerant: bool
+    ) -> tuple[list[Any], tuple[int, dict[str, dict[str, int]]]]:
+        """Top hits (as tantivy addresses) and the (total, facets) summary of one query."""
+        tq = self._build(checked, tolerant=tolerant)
+        summary_key = (replace(checked, sort="", limit=0, offset=0), tolerant, self._meta_signature)
         summary = self._cached_summary(summary_key)
         try:
             pairs: list[Any] = []
@@ -342,14 +368,14 @@ class TantivyIndex:
             elif summary is None:
                 result = searcher.search(tq, limit=1, count=True)  # past the window: the total only
             if summary is None:
-                summary = (int(result.count or 0), self._facets(searcher, tq))
+                total = int(result.count or 0)
+                # nothing matched: no facet to count (and no second pass over the index)
+                facets = self._facets(searcher, tq) if total else {name: {} for name in FACET_NAMES}
+                summary = (total, facets)
                 self._store_summary(summary_key, summary)
         except ValueError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"tantivy search failed: {e}") from e
-        terms = checked.parsed.positive_terms()
-        hits = [self._hit(searcher, key, addr, terms, checked.sort) for key, addr in pairs]
-        facets = {name: dict(counts) for name, counts in summary[1].items()}  # callers may mutate
-        return SearchResults(summary[0], _ms(started), hits, facets)
+        return pairs, summary
 
     def _cached_summary(self, key: tuple[Any, ...]) -> tuple[int, dict[str, dict[str, int]]] | None:
         with self._summary_lock:

@@ -3,6 +3,8 @@
 Texts are split into page-sized chunks at sentence ends; beyond the first round, pages are
 recombined from halves of two random chunks so no two pages are identical. Pages are grouped
 into documents of 3–12 pages with varied case numbers, document types, charges and dates.
+Known items (``replaced``: chunk index -> the text to index instead, e.g. its OCR reading) keep
+their place in the first round and are never recombined, so no other page repeats their text.
 Nothing from the dev texts is written into the repository.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from search.base import PageRecord
@@ -48,9 +50,13 @@ def _charges_in(text: str, rng: random.Random) -> list[str]:
     return found[:2] or [rng.choice(CHARGES)]
 
 
-def generate_pages(chunks: list[str], n_pages: int, seed: int = 7) -> Iterator[PageRecord]:
-    """Yield ``n_pages`` pages; deterministic for a given seed."""
+def generate_pages(
+    chunks: list[str], n_pages: int, seed: int = 7, replaced: Mapping[int, str] | None = None
+) -> Iterator[PageRecord]:
+    """Yield ``n_pages`` pages; deterministic for a given seed and ``replaced``."""
     rng = random.Random(seed)
+    replaced = replaced or {}
+    mixable = [c for i, c in enumerate(chunks) if i not in replaced]
     produced = 0
     document_id = 0
     while produced < n_pages:
@@ -62,9 +68,9 @@ def generate_pages(chunks: list[str], n_pages: int, seed: int = 7) -> Iterator[P
         n = min(rng.randint(3, 12), n_pages - produced)
         for page in range(1, n + 1):
             if produced < len(chunks):
-                text = chunks[produced]
+                text = replaced.get(produced, chunks[produced])
             else:
-                a, b = rng.choice(chunks), rng.choice(chunks)
+                a, b = rng.choice(mixable), rng.choice(mixable)
                 text = a[len(a) // 2 :] + b[: len(b) // 2]
             name = re.search(r"被告人([\u4e00-\u9fff]某*)", text)
             yield PageRecord(

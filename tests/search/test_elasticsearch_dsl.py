@@ -13,6 +13,7 @@ import pytest
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.base import PageRecord, SearchQuery
 from search.elasticsearch_dsl import (
+    SCHEMA_VERSION,
     build_query,
     build_request,
     index_mappings,
@@ -83,6 +84,19 @@ def test_case_number_and_id_clauses_have_alternatives() -> None:
     ident = _clause("440602-1985-0312-271X")
     assert {"term": {"ids": "44060219850312271x"}} in ident["bool"]["should"]
     assert {"match_phrase": {"body": {"query": "44060219850312271x"}}} in ident["bool"]["should"]
+
+
+def test_long_unquoted_term_also_matches_its_one_error_variants() -> None:
+    term = parse_query("被告人梁某某主动").groups[0][0]
+    should = term_clause(term, tolerant=True)["bool"]["should"]
+    assert should[0] == {"match_phrase": {"body": {"query": "被告人梁某某主动"}}}
+    # 人 misread: both pieces must be there; a lone ideograph piece is left to the other one
+    assert {"bool": {"must": [{"match_phrase": {"body": {"query": "被告"}}},
+                              {"match_phrase": {"body": {"query": "梁某某主动"}}}]}} in should
+    assert {"match_phrase": {"body": {"query": "告人梁某某主动"}}} in should
+    assert term_clause(term) == should[0]  # the first try is exact
+    quoted = parse_query('"被告人梁某某主动"').groups[0][0]
+    assert "should" not in json.dumps(term_clause(quoted, tolerant=True))
 
 
 def test_filters_are_unscored_and_permission_filter_is_canonical() -> None:
@@ -162,7 +176,7 @@ def test_open_creates_template_physical_index_and_alias() -> None:
     template = client.log[0][1]
     assert template["name"] == "cf-pages-template" and "meta" in template and "_meta" not in template
     physical = client.log[1][1]
-    assert physical.startswith("cf-pages-v1-")
+    assert physical.startswith(f"cf-pages-v{SCHEMA_VERSION}-")
     assert client.log[2][1] == [{"add": {"index": physical, "alias": "cf-pages"}}]
 
 
