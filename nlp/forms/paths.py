@@ -19,6 +19,7 @@ Only a malformed path raises :class:`PathSyntaxError`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +66,12 @@ class Resolved:
     found: bool
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(path: str) -> tuple[Step, ...]:
-    """The steps of ``path``; raises :class:`PathSyntaxError` when malformed."""
+    """The steps of ``path``; raises :class:`PathSyntaxError` when malformed.
+
+    Cached: templates name the same few hundred paths for every form (steps are immutable).
+    """
     if not path:
         raise PathSyntaxError("empty path")
     steps: list[Step] = []
