@@ -65,6 +65,37 @@ def simplified_of(charset: Sequence[str]) -> dict[int, int]:
     return pairs
 
 
+def simplified_table(classes: Sequence[str]) -> NDArray[np.int64]:
+    """``simplified_of`` as an array over the class indices (-1: no simplified form)."""
+    table = np.full(len(classes), -1, dtype=np.int64)
+    for traditional, simple in simplified_of(classes).items():
+        table[traditional] = simple
+    return table
+
+
+def ctc_decode(
+    steps: NDArray[np.float32], classes: Sequence[str], simplified: NDArray[np.int64]
+) -> tuple[str, float]:
+    """Greedy CTC decoding of one line's ``steps x classes`` probabilities (class 0: blank).
+
+    The best class per step, simplified where ``simplified`` says so (module docstring), repeats
+    merged, blanks dropped; the confidence is the mean probability of the characters read.
+    """
+    best = steps.argmax(axis=1)
+    prob = steps[np.arange(len(best)), best]
+    simple = simplified[best]
+    at = np.nonzero(simple >= 0)[0]
+    at = at[steps[at, simple[at]] >= SIMPLIFIED_MIN_PROBABILITY]
+    # the model is sure of the character and unsure of its form: count both forms' probability
+    prob[at] += steps[at, simple[at]]
+    best[at] = simple[at]
+    keep = best != 0
+    keep[1:] &= best[1:] != best[:-1]
+    if not keep.any():
+        return "", 0.0
+    return "".join(classes[c] for c in best[keep]), float(prob[keep].mean())
+
+
 def _in_gb2312(ch: str) -> bool:
     try:
         ch.encode("gb2312")
@@ -91,9 +122,7 @@ class LineRecognizer:
         charset = read_charset(model_path, charset_path)
         # class 0 is CTC's blank; PP-OCR models end with a class for the space character
         self.classes = ["", *charset, " "]
-        self._simplified = np.full(len(self.classes), -1, dtype=np.int64)
-        for traditional, simple in simplified_of(self.classes).items():
-            self._simplified[traditional] = simple
+        self._simplified = simplified_table(self.classes)
 
     def read(self, crops: Sequence[NDArray[np.uint8]]) -> list[tuple[str, float]]:
         """Text and mean character probability of each crop, in the order given."""
@@ -103,7 +132,7 @@ class LineRecognizer:
             batch = order[start : start + BATCH]
             probs = self._session.run(None, {self._input: self._prepare([crops[i] for i in batch])})
             for i, steps in zip(batch, probs[0], strict=True):
-                results[i] = self._decode(steps)
+                results[i] = ctc_decode(steps, self.classes, self._simplified)
         return results
 
     @staticmethod
@@ -118,22 +147,3 @@ class LineRecognizer:
             resized = cv2.resize(crop, (w, HEIGHT)).astype(np.float32)
             batch[n, :, :, :w] = resized.transpose(2, 0, 1) / 127.5 - 1.0
         return batch
-
-    def _decode(self, steps: NDArray[np.float32]) -> tuple[str, float]:
-        """Greedy CTC decoding (best class per step, repeats merged, blanks dropped)."""
-        best = steps.argmax(axis=1)
-        prob = steps[np.arange(len(best)), best]
-        simple = self._simplified[best]
-        at = np.nonzero(simple >= 0)[0]
-        if len(at):
-            prefer = steps[at, simple[at]] >= SIMPLIFIED_MIN_PROBABILITY
-            at = at[prefer]
-            # the model is sure of the character, unsure of its form: both forms' probability
-            prob[at] += steps[at, simple[at]]
-            best[at] = simple[at]
-        keep = best != 0
-        keep[1:] &= best[1:] != best[:-1]
-        if not keep.any():
-            return "", 0.0
-        text = "".join(self.classes[c] for c in best[keep])
-        return text, float(prob[keep].mean())
