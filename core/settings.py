@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     ocr_engine: str = Field(
         default="ppocr",
         description="ppocr (PP-OCRv6 tiny rec: fast), ppocr-small (PP-OCRv6 small rec: most "
-        "accurate, ~2x the CPU per page), tesseract, paddleocr, null",
+        "accurate, ~3x the CPU per page), tesseract, paddleocr, null",
     )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     worker_concurrency: int = Field(default=2, ge=1)

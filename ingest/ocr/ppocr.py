@@ -6,7 +6,7 @@ Two engines share this module and differ only in the recognition model:
   6x less recognition work than small, which is what brings a page under a second on 2 cores;
   its 6,904 characters miss some rare ones (璘, 埝: about 0.02% of the dev texts' characters);
 - ``ppocr-small`` reads them with PP-OCRv6 *small* rec (18,708 characters), shipped in the
-  rapidocr wheel: the most accurate, about 2x slower per page.
+  rapidocr wheel: the most accurate, about 3x the CPU per page.
 
 Both detect with PP-OCRv6 small det from the rapidocr wheel. Every model is passed by explicit
 path, so nothing is ever downloaded. The text-line direction classifier is off: on upright scans
