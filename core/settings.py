@@ -27,7 +27,11 @@ class Settings(BaseSettings):
     search_backend: Literal["tantivy", "elasticsearch"] = "tantivy"
     es_url: str = Field(default="", description="Elasticsearch URL for the elasticsearch backend")
     es_index: str = "casefile-pages"
-    ocr_engine: str = "ppocr"
+    ocr_engine: str = Field(
+        default="ppocr",
+        description="ppocr (PP-OCRv6 tiny rec: fast), ppocr-small (PP-OCRv6 small rec: most "
+        "accurate, ~3x the CPU per page), tesseract, paddleocr, null",
+    )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     worker_concurrency: int = Field(default=2, ge=1)
     worker_nice: int = Field(

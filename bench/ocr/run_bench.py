@@ -34,7 +34,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 DEV_DATA = REPO.parent / "shared" / "data" / "dev"
 DEFAULT_FILES = ("judgments.jsonl", "case_facts.jsonl", "partial_judgments.jsonl")
-ENGINES = ("ppocr", "paddleocr", "tesseract")
+ENGINES = ("ppocr", "ppocr-small", "paddleocr", "tesseract")
 MD_HEADING = "## OCR (bench/ocr)"
 GOALS = {"clean_cer": 0.005, "degraded_cer": 0.015, "s_per_page": 1.0, "speedup": 8.0,
          "rss_mb": 1536.0}

@@ -91,6 +91,11 @@ def reset_engines() -> None:
 
 
 register_engine(EngineEntry("ppocr", ppocr.build, ppocr.unavailable_reason, ppocr.INSTALL_HINT))
+register_engine(
+    EngineEntry(
+        "ppocr-small", ppocr.build_small, ppocr.small_unavailable_reason, ppocr.INSTALL_HINT
+    )
+)
 register_engine(EngineEntry("null", null.build, null.unavailable_reason, ""))
 register_engine(
     EngineEntry("tesseract", tesseract.build, tesseract.unavailable_reason, tesseract.INSTALL_HINT)

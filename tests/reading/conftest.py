@@ -61,7 +61,12 @@ def ppocr():
 
 # Every real engine the contract tests run against; paddleocr only where Paddle is installed
 # (1.5 GB, conflicts with .venv's OpenCV/NumPy: see scripts/setup.sh --paddle).
-REAL_ENGINES = ["ppocr", pytest.param("paddleocr", marks=pytest.mark.paddle), "tesseract"]
+REAL_ENGINES = [
+    "ppocr",
+    "ppocr-small",
+    pytest.param("paddleocr", marks=pytest.mark.paddle),
+    "tesseract",
+]
 
 
 def real_engine(name: str) -> OcrEngine:

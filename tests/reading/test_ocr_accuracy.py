@@ -1,4 +1,4 @@
-"""Real OCR (ppocr, PP-OCRv6 small) on pages rendered from fictional case-file text."""
+"""Real OCR (the default engine, ppocr) on pages rendered from fictional case-file text."""
 
 from __future__ import annotations
 
@@ -94,4 +94,15 @@ def test_short_isolated_text_is_found(ppocr, text: str) -> None:  # noqa: ANN001
     from ingest.reading.ocrpage import ocr_page
 
     page = ocr_page(render.render_page_image(text), ppocr, number=1)
+    assert page.text == text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("font", ["uming", "ukai"])
+def test_issue3_look_alike_traditional_forms_are_read_simplified(ppocr, font: str) -> None:  # noqa: ANN001
+    """Regression #3: PP-OCRv6 tiny rec read 盗窃 as 盜窃 (uming) and 奥 as 奧 (ukai)."""
+    from ingest.reading.ocrpage import ocr_page
+
+    text = "被告人张某盗窃他人财物，其行为已构成盗窃罪。澳门奥运会"
+    page = ocr_page(render.render_page_image(text, font=font), ppocr, number=1)
     assert page.text == text

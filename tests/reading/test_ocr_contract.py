@@ -1,7 +1,7 @@
 """Contract: every real OCR engine reads the same rendered pages to the same expectations.
 
-Runs against ppocr, paddleocr (marker ``paddle``) and tesseract. An engine that setup.sh
-installs fails here in CI when it is missing (``real_engine``), never skips silently.
+Runs against ppocr, ppocr-small, paddleocr (marker ``paddle``) and tesseract. An engine that
+setup.sh installs fails here in CI when it is missing (``real_engine``), never skips silently.
 """
 
 from __future__ import annotations

