@@ -116,7 +116,12 @@ def worker(
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from ingest.supervise import is_child, supervise, watch_for_unrecoverable
+    from ingest.workers import lower_priority
 
+    settings = _settings()
+    # First, before any thread, pool child or supervised child exists: Linux applies nice per
+    # thread, and threads and forked children inherit it from the one that creates them.
+    lower_priority(settings.worker_nice if nice is None else nice)
     if not is_child():
         # the Celery worker runs in a child that is started again if it dies of an error
         raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
@@ -124,18 +129,8 @@ def worker(
     from api.state import build_state
     from ingest.jobs import QUEUE
     from ingest.recovery import requeue_stalled, requeue_unfinished
-    from ingest.workers import (
-        live_workers,
-        lower_priority,
-        start_heartbeat,
-        start_reconciler,
-        worker_id,
-    )
+    from ingest.workers import live_workers, start_heartbeat, start_reconciler, worker_id
 
-    settings = _settings()
-    # First, before any thread or pool child exists: Linux applies nice per thread, and threads
-    # and forked children inherit it from the one that creates them.
-    lower_priority(settings.worker_nice if nice is None else nice)
     state = build_state(settings)
     jobs = state.jobs
     alone = not live_workers(state.ctx.db)
