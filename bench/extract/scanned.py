@@ -68,9 +68,16 @@ class Reader:
         self.recognised = 0
         self.seconds = 0.0
 
+    def _models(self) -> str:
+        # the cache must not hand one model's reading to another under the same engine name
+        from ingest.ocr import ppocr
+
+        rec = ppocr.REC_MODELS.get(self.engine_name)
+        return f"{ppocr.DET_MODEL}|{rec.package}/{rec.path}" if rec else self.engine_name
+
     def read(self, text: str, font: str, seed: int, number: int) -> PageContent:
         key = hashlib.sha256(
-            f"{self.engine_name}|{RENDER_VERSION}|{font}|{seed}|{number}|{text}".encode()
+            f"{self.engine_name}|{self._models()}|{RENDER_VERSION}|{font}|{seed}|{number}|{text}".encode()
         ).hexdigest()[:24]
         path = CACHE / f"{key}.json"
         if path.exists():
