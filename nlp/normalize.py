@@ -2,8 +2,8 @@
 
 Contract: ``normalize(text)`` returns a :class:`NormText` whose ``text`` has full-width ASCII
 folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 曰→日 after a
-number), whitespace removed (kept as one space only between two ASCII letters) and page
-furniture dropped ("第 2 页 共 5 页", "- 2 -" lines).
+number, a stray point between a number and 年/月/日 dropped), whitespace removed (kept as one
+space only between two ASCII letters) and page furniture dropped ("第 2 页 共 5 页", "- 2 -" lines).
 ``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
 normalised text maps back exactly (``span_to_orig``).
 """
@@ -91,4 +91,11 @@ def normalize(text: str) -> NormText:
                 out[k] = "0" if ch in _TO_ZERO else "1"
         elif ch == "曰" and (prev.isdigit() or prev in _CN_DIGITS):
             out[k] = "日"
+    # OCR puts a stray point between a number and its unit ("同年7.月30日", "7月6.日"): a date
+    # part never has one.
+    stray = {k for k, ch in enumerate(out)
+             if ch in ".．·" and k and out[k - 1].isdigit() and k + 1 < len(out) and out[k + 1] in "年月日时号"}
+    if stray:
+        out = [ch for k, ch in enumerate(out) if k not in stray]
+        orig = [o for k, o in enumerate(orig) if k not in stray]
     return NormText("".join(out), orig, len(text))

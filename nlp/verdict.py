@@ -99,6 +99,8 @@ def read_verdict(text: str, lo: int, hi: int) -> VerdictFacts:
         for written in split_charge_list(m.group(0)[1:]):
             start = text.find(written, body_start, m.end())
             charge, official, confidence = written, link_charge(written), 0.95
+            if official and official != written and official.replace("、", "") == written.replace("、", ""):
+                charge, confidence = official, 0.85  # a 、 lost in reading ("提供侵入非法控制…罪")
             if official is None:
                 official = nearest_charge(written)
                 charge, confidence = (official, 0.7) if official else (written, 0.5)

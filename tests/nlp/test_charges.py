@@ -54,3 +54,12 @@ def test_every_charge_of_the_lexicon_is_read_back_from_a_verdict() -> None:
         if got != [charge]:
             wrong[charge] = got
     assert wrong == {}
+
+
+def test_a_charge_read_without_its_enumeration_comma_is_the_lexicon_name() -> None:
+    from nlp.factsheet import extract_text
+
+    text = ("某某省某市某区人民法院\n刑事判决书\n（2020）某0101刑初88号\n公诉机关某市某区人民检察院。\n"
+            "被告人李大伟，男，1980年1月2日出生，汉族。\n判决如下：\n"
+            "被告人李大伟犯提供侵入非法控制计算机信息系统程序、工具罪，判处有期徒刑一年。\n")
+    assert extract_text(text)["defendants"][0]["charges"] == ["提供侵入、非法控制计算机信息系统程序、工具罪"]

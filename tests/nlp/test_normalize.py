@@ -29,3 +29,11 @@ def test_digit_confusables() -> None:
 def test_page_furniture_is_dropped() -> None:
     assert normalize("被告人张\n第 2 页 共 5 页\n小明，男").text == "被告人张小明，男"
     assert normalize("刑初456\n- 3 -\n号").text == "刑初456号"
+
+
+def test_stray_point_between_a_number_and_its_date_unit_is_dropped() -> None:
+    src = "同年7.月30日被逮捕，2018年7月6．日执行，罚金1.5万元"
+    norm = normalize(src)
+    assert norm.text == "同年7月30日被逮捕，2018年7月6日执行，罚金1.5万元"
+    start = norm.text.index("7月30日")
+    assert src[slice(*norm.span_to_orig(start, start + 5))] == "7.月30日"
