@@ -41,8 +41,11 @@ MAX_TOKEN_CHARS = 64  # longer alphanumeric runs are cut; tantivy rejects huge t
 # merges their words in search: harmless where one side is a misreading nobody writes (时问,
 # 询间, 七首), and the price of finding OCR'd pages where both are real (乌某/鸟某). In letters
 # and digits, l is read as 1 and o as 0 (100ml -> 100m1, oppo -> 0pp0). 未/末 and the like
-# were not seen and stay apart.
-CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨", "乌鸟", "七匕", "间问", "淑溆", "埔埇", "1l", "0o")
+# were not seen and stay apart. The tiny recogniser (ppocr's default since session 2) adds its
+# own on the same pages: 淮->准, 逯->途, 铳->镜, 冼->洗, 遊->避. 二->一 and 手->于 were seen too but
+# stay apart: folding them would merge too many real words.
+CONFUSABLES = ("己已巳", "梁粱", "戊戌戍", "汩汨", "乌鸟", "七匕", "间问", "淑溆", "埔埇", "准淮", "途逯",
+               "镜铳", "洗冼", "避遊", "1l", "0o")
 _FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
 # An unquoted term this long also matches with one unit misread, dropped or added: shorter terms
 # (names such as 张某, legal terms such as 取保候审) would match too much.
