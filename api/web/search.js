@@ -90,5 +90,7 @@ export async function showSearch(view, params) {
   fill(results, h("div", { class: "search-body" },
     h("aside", { class: "card facets", "aria-label": "分面" }, facets.length ? facets : h("p", { class: "hint" }, "无分面")),
     h("section", { class: "card hits" }, h("p", { id: "result-count" }, `「${q}」共找到 ${res.total} 处（${res.took_ms} 毫秒）`),
+      res.approximate ? h("p", { id: "approximate-note", class: "hint" },
+        "没有完全一致的结果；以下是相差一个字的近似结果（扫描件识别可能有误），请核对原件。") : null,
       hits.length ? hits : h("p", {}, "没有找到。请换个说法，或去掉筛选条件。"), nav)));
 }

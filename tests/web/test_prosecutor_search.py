@@ -41,6 +41,8 @@ def test_search_facets_and_hit_box_on_the_page_image(server: Server, page: Any) 
     total = int(count.split("共找到 ")[1].split(" ")[0])
     assert total >= 3
     assert page.locator(".hit .snippet mark").first.inner_text() == "王晓丽"  # snippet_spans highlighted
+    assert page.locator("#approximate-note").count() == 0  # an exact match is not flagged
+
 
     # a facet narrows the results to its value, with the count it showed
     facet = page.locator(".facet a", has_text="讯问笔录").first
@@ -102,3 +104,14 @@ def test_fact_sheet_values_link_to_their_evidence(server: Server, page: Any) -> 
     name.click()
     page.locator(".page-wrap .box").first.wait_for()
     assert page.locator("#page-text mark").first.inner_text() == value
+
+
+def test_near_matches_are_flagged_as_approximate(server: Server, page: Any) -> None:
+    # 望京街道 misread as 望京街遣: no page has it, the near match finds the page that has 望京街道
+    wait_for_demo(server)
+    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
+    page.get_by_role("link", name="检索", exact=True).click()
+    page.get_by_label("检索词").fill("朝阳区望京街遣")
+    page.get_by_label("检索词").press("Enter")
+    page.locator(".hit").first.wait_for()
+    assert "近似结果" in page.locator("#approximate-note").inner_text()
