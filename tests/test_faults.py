@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.state import build_state
 from core.settings import Settings
+from ingest.workers import stop_worker
 from tests.conftest import IN_CI, bearer
 from tests.support.cli import REPO
 from tests.support.proxy import CuttableProxy
@@ -119,50 +120,66 @@ def _wait_done(client: TestClient, document_id: int, seconds: float) -> str:
     return status
 
 
+def _worker_beside(tmp_path: Path, broker_url: str) -> tuple[TestClient, subprocess.Popen[bytes]]:
+    """An API client (tasks really queued) and a `casefile worker` on ``broker_url``.
+
+    The worker's output goes to ``tmp_path/worker.log``, kept for a failing run.
+    """
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env.update({"PYTHONPATH": str(REPO), "CASEFILE_BROKER_URL": broker_url,
+                "CASEFILE_OCR_ENGINE": "null", "CASEFILE_STALL_SECONDS": "4"})
+    settings = Settings(data_dir=data, broker_url=broker_url, load_demo=False,
+                        ocr_engine="null", stall_seconds=4)
+    client = _client(settings, eager=False)
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(data), "worker"],
+                                  cwd=REPO, env=env, start_new_session=True, stdout=log, stderr=log)
+    return client, worker
+
+
+def _ingest_through_outage(client: TestClient, cut: Callable[[], object], restore: Callable[[], object],
+                           *, wait: float, recover: float) -> None:
+    """One document before the broker goes away, one during (stored, reported), one after."""
+    client.post("/api/cases", json={"case_number": CASE})
+    first = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("一.txt", TEXT, "text/plain"))])
+    assert _wait_done(client, first.json()["documents"][0]["id"], wait) == "done"
+
+    cut()
+    during = client.post(f"/api/cases/{CASE}/documents",
+                         files=[("file", ("二.txt", TEXT + "第二份".encode(), "text/plain"))])
+    assert during.status_code == 201, during.text  # stored and recorded; queueing failed
+    assert during.json()["queue_error"]["code"] == "broker_unavailable"
+    second = during.json()["documents"][0]["id"]
+    assert client.get(f"/api/documents/{second}").json()["status"] == "queued"
+
+    restore()
+    assert _wait_done(client, second, recover) == "done"
+    third = client.post(f"/api/cases/{CASE}/documents",
+                        files=[("file", ("三.txt", TEXT + "第三份".encode(), "text/plain"))])
+    assert _wait_done(client, third.json()["documents"][0]["id"], wait) == "done"
+    assert client.get("/api/search", params={"q": "第二份"}).json()["total"] == 1
+
+
 @pytest.mark.slow
 @pytest.mark.integration
 @pytest.mark.redis
 def test_broker_restart_loses_nothing(tmp_path: Path) -> None:
     require("127.0.0.1", 6379, "Redis")  # the machine's Redis tells us redis-server is installed
     port = free_port()
-    broker = _redis(port)
-    data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env.update({"PYTHONPATH": str(REPO), "CASEFILE_BROKER_URL": f"redis://127.0.0.1:{port}/0",
-                "CASEFILE_OCR_ENGINE": "null", "CASEFILE_STALL_SECONDS": "4"})
-    settings = Settings(data_dir=data, broker_url=env["CASEFILE_BROKER_URL"], load_demo=False,
-                        ocr_engine="null", stall_seconds=4)
-    client = _client(settings, eager=False)
-    log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(data), "worker"],
-                              cwd=REPO, env=env, start_new_session=True, stdout=log, stderr=log)
+    brokers = [_redis(port)]
+
+    def kill() -> None:
+        brokers[-1].kill()
+        brokers[-1].wait()
+
+    client, worker = _worker_beside(tmp_path, f"redis://127.0.0.1:{port}/0")
     try:
-        client.post("/api/cases", json={"case_number": CASE})
-        first = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("一.txt", TEXT, "text/plain"))])
-        assert _wait_done(client, first.json()["documents"][0]["id"], 60) == "done"
-
-        broker.kill()
-        broker.wait()
-        during = client.post(f"/api/cases/{CASE}/documents",
-                             files=[("file", ("二.txt", TEXT + "第二份".encode(), "text/plain"))])
-        assert during.status_code == 201, during.text  # stored and recorded; queueing failed
-        assert during.json()["queue_error"]["code"] == "broker_unavailable"
-        second = during.json()["documents"][0]["id"]
-
-        broker = _redis(port)  # back, empty: the task published before the crash is gone
-        assert _wait_done(client, second, 90) == "done"
-        third = client.post(f"/api/cases/{CASE}/documents",
-                            files=[("file", ("三.txt", TEXT + "第三份".encode(), "text/plain"))])
-        assert _wait_done(client, third.json()["documents"][0]["id"], 60) == "done"
-        assert client.get("/api/search", params={"q": "第二份"}).json()["total"] == 1
+        # back, empty: the task published before the crash is gone
+        _ingest_through_outage(client, kill, lambda: brokers.append(_redis(port)), wait=60, recover=90)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(120)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        broker.kill()
+        stop_worker(worker, timeout=120)
+        brokers[-1].kill()
 
 
 @pytest.mark.slow
@@ -177,43 +194,11 @@ def test_rabbitmq_outage_loses_nothing(tmp_path: Path) -> None:
     with fresh_rabbitmq() as direct:
         proxy = CuttableProxy(("127.0.0.1", 5672))
         proxy.restore()
-        broker_url = direct.replace("127.0.0.1:5672", f"127.0.0.1:{proxy.port}")
-        data = tmp_path / "data"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-        env.update({"PYTHONPATH": str(REPO), "CASEFILE_BROKER_URL": broker_url,
-                    "CASEFILE_OCR_ENGINE": "null", "CASEFILE_STALL_SECONDS": "4"})
-        settings = Settings(data_dir=data, broker_url=broker_url, load_demo=False,
-                            ocr_engine="null", stall_seconds=4)
-        client = _client(settings, eager=False)
-        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(data), "worker"],
-                                  cwd=REPO, env=env, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client, worker = _worker_beside(tmp_path, direct.replace("127.0.0.1:5672", f"127.0.0.1:{proxy.port}"))
         try:
-            client.post("/api/cases", json={"case_number": CASE})
-            first = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("一.txt", TEXT, "text/plain"))])
-            assert _wait_done(client, first.json()["documents"][0]["id"], 90) == "done"
-
-            proxy.cut()
-            during = client.post(f"/api/cases/{CASE}/documents",
-                                 files=[("file", ("二.txt", TEXT + "第二份".encode(), "text/plain"))])
-            assert during.status_code == 201, during.text  # stored and recorded; queueing failed
-            assert during.json()["queue_error"]["code"] == "broker_unavailable"
-            second = during.json()["documents"][0]["id"]
-            assert client.get(f"/api/documents/{second}").json()["status"] == "queued"
-
-            proxy.restore()
-            assert _wait_done(client, second, 120) == "done"
-            third = client.post(f"/api/cases/{CASE}/documents",
-                                files=[("file", ("三.txt", TEXT + "第三份".encode(), "text/plain"))])
-            assert _wait_done(client, third.json()["documents"][0]["id"], 90) == "done"
-            assert client.get("/api/search", params={"q": "第二份"}).json()["total"] == 1
+            _ingest_through_outage(client, proxy.cut, proxy.restore, wait=90, recover=120)
         finally:
-            worker.terminate()
-            try:
-                worker.wait(120)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            stop_worker(worker, timeout=120)
             proxy.cut()
 
 
