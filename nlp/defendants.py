@@ -245,7 +245,7 @@ def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | N
     d.person.prior_convictions.append({"date": None, "charge": None, "sentence": _hint_sentence(hints[0])})
 
 
-_PRIOR_CHARGE_RE = re.compile(r"曾因犯?([^。，；、]{2,20}?罪)")
+_PRIOR_CHARGE_RE = re.compile(rf"曾因犯?({charge_name(20, '。，；、')})")  # one charge, 犯罪 inside allowed
 
 
 def _hint_sentence(m: re.Match[str]) -> Found | None:

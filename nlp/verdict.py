@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp.charges import link_charge, nearest_charge
 from nlp.found import Found
@@ -211,10 +211,7 @@ def read_joint_items(text: str, lo: int, hi: int, names: list[str]) -> dict[str,
         term_hits = list(_PRINCIPAL_RE.finditer(text, terms.start(), terms.end())) if terms else []
         fine_hits = _amount_spans(text, amounts) if amounts else []
         for k, name in enumerate(listed):
-            facts = VerdictFacts(charges=list(shared.charges), charges_official=list(shared.charges_official),
-                                 principal=shared.principal, term_months=shared.term_months,
-                                 probation_months=shared.probation_months, fine_yuan=shared.fine_yuan,
-                                 revokes_probation=shared.revokes_probation, acquitted=shared.acquitted)
+            facts = replace(shared, charges=list(shared.charges), charges_official=list(shared.charges_official))
             if len(term_hits) == len(listed):
                 pm = term_hits[k]
                 facts.principal = Found(pm.group(1), pm.start(1), pm.end(1), 0.9)
