@@ -30,7 +30,7 @@ from typing import Any
 from PIL import Image
 
 from bench.extract.score import DEFAULT_DATA, Tally, machine, read_jsonl, score_judgments
-from ingest.reading.types import Line, PageContent
+from ingest.reading.types import PageContent
 from nlp.factsheet import extract_facts
 from tests.support.dossier import paginate
 from tests.support.render import render_page_image
@@ -52,11 +52,6 @@ def scan(text: str, font: str, seed: int) -> Image.Image:
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=60)
     return Image.open(io.BytesIO(buf.getvalue()))
-
-
-def _page_from_dict(d: dict[str, Any]) -> PageContent:
-    lines = [Line(**{k: v for k, v in line.items() if k != "needs_review"}) for line in d["lines"]]
-    return PageContent(d["number"], d["width"], d["height"], d["source"], d["text"], lines)
 
 
 class Reader:
@@ -81,7 +76,7 @@ class Reader:
         ).hexdigest()[:24]
         path = CACHE / f"{key}.json"
         if path.exists():
-            return _page_from_dict(json.loads(path.read_text(encoding="utf-8")))
+            return PageContent.from_dict(json.loads(path.read_text(encoding="utf-8")))
         if self._engine is None:
             from ingest.ocr.registry import get_engine
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # TXT and DOCX pages are "text-layer" too (digital text), with width 0 and no boxes.
 PageSource = Literal["text-layer", "ocr"]
@@ -55,6 +55,12 @@ class PageContent:
         for line, flagged in zip(page["lines"], self.lines, strict=True):
             line["needs_review"] = flagged.needs_review
         return page
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PageContent:
+        """The inverse of :meth:`to_dict` (the derived ``needs_review`` flag is recomputed)."""
+        lines = [Line(**{k: v for k, v in line.items() if k != "needs_review"}) for line in d["lines"]]
+        return cls(d["number"], d["width"], d["height"], d["source"], d["text"], lines)
 
     def boxes_for_span(self, start: int, end: int) -> list[list[float]]:
         """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.

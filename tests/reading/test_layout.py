@@ -115,3 +115,12 @@ def test_plain_text_page_offsets() -> None:
     assert [ln.text for ln in page.lines] == ["起诉书", "被告人张三，男。", "line three"]
     assert all(ln.bbox == [0, 0, 0, 0] and ln.confidence == 1.0 for ln in page.lines)
     assert_offsets(page)
+
+
+def test_page_content_round_trips_through_its_dict() -> None:
+    from ingest.reading.types import Line, PageContent
+
+    page = PageContent(3, 100, 200, "ocr", "甲乙", [Line("甲乙", [1.0, 2.0, 3.0, 4.0], 0.5, 0, 2)])
+    again = PageContent.from_dict(page.to_dict())
+    assert again == page
+    assert again.to_dict()["lines"][0]["needs_review"] is True
