@@ -67,8 +67,7 @@ class Reader:
         # the cache must not hand one model's reading to another under the same engine name
         from ingest.ocr import ppocr
 
-        rec = ppocr.REC_MODELS.get(self.engine_name)
-        return f"{ppocr.DET_MODEL}|{rec.package}/{rec.path}" if rec else self.engine_name
+        return ppocr.recipe(self.engine_name)
 
     def read(self, text: str, font: str, seed: int, number: int) -> PageContent:
         key = hashlib.sha256(

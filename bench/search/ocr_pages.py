@@ -29,7 +29,14 @@ from bench.search.corpus import load_chunks
 from search.analysis import compact, normalize
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_CACHE = REPO / "bench" / "out" / "search-ocr" / "ppocr.jsonl"
+def _cache_name() -> str:
+    # one file per reading recipe: a changed model or second reading must not reuse old text
+    from ingest.ocr.ppocr import recipe
+
+    return f"ppocr-{hashlib.sha1(recipe('ppocr').encode()).hexdigest()[:10]}.jsonl"
+
+
+DEFAULT_CACHE = REPO / "bench" / "out" / "search-ocr" / _cache_name()
 MIN_CHARS = 200  # a fact-section stub is not a page anyone searches for
 SEED = 23
 

@@ -1,0 +1,67 @@
+"""ppocr's second reading: lines tiny rec was unsure of are read again by small rec (issue #3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ingest.ocr import ppocr
+from ingest.ocr.linerec import Reading
+
+
+class ScriptedRecognizer:
+    """Stands in for a ``LineRecognizer``: returns the reading scripted for each crop's id."""
+
+    def __init__(self, readings: dict[int, Reading]) -> None:
+        self.readings = readings
+        self.asked: list[int] = []
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[Reading]:
+        ids = [int(c[0, 0, 0]) for c in crops]
+        self.asked.extend(ids)
+        return [self.readings[i] for i in ids]
+
+
+def _crop(ident: int) -> np.ndarray:
+    crop = np.zeros((48, 200, 3), dtype=np.uint8)
+    crop[0, 0, 0] = ident
+    return crop
+
+
+def _engine(first: ScriptedRecognizer, second: ScriptedRecognizer | None) -> ppocr.PpOcrEngine:
+    engine = object.__new__(ppocr.PpOcrEngine)  # no models: only the reading policy is tested
+    engine._rec = first  # type: ignore[assignment]
+    engine._second = second  # type: ignore[assignment]
+    return engine
+
+
+def test_only_unsure_lines_are_read_again_and_the_second_reading_is_kept() -> None:
+    unsure = ppocr.RECHECK_BELOW - 0.2
+    first = ScriptedRecognizer({
+        1: Reading("罚金人民币一千元", 0.93, unsure),  # 二 read as 一, tiny unsure of it
+        2: Reading("被告人张某", 0.99, 0.97),
+        3: Reading("", 0.0, 0.0),
+    })
+    second = ScriptedRecognizer({1: Reading("罚金人民币二千元", 0.99, 0.95)})
+    lines = _engine(first, second)._read([_crop(1), _crop(2), _crop(3)])
+    assert [line.text for line in lines] == ["罚金人民币二千元", "被告人张某", ""]
+    assert second.asked == [1]
+
+
+def test_the_reading_with_the_surer_weakest_character_is_kept() -> None:
+    first = ScriptedRecognizer({1: Reading("被盗电脑", 0.9, 0.65)})
+    second = ScriptedRecognizer({1: Reading("被盜电脑", 0.88, 0.55)})  # small unsure too, and wrong
+    assert _engine(first, second)._read([_crop(1)])[0].text == "被盗电脑"
+
+
+def test_a_second_reading_that_finds_nothing_keeps_the_first() -> None:
+    first = ScriptedRecognizer({1: Reading("一千", 0.6, 0.3)})
+    second = ScriptedRecognizer({1: Reading("", 0.0, 0.0)})
+    assert _engine(first, second)._read([_crop(1)])[0].text == "一千"
+
+
+def test_engine_without_a_second_model_reads_once() -> None:
+    first = ScriptedRecognizer({1: Reading("一千", 0.6, 0.3)})
+    assert _engine(first, None)._read([_crop(1)])[0].text == "一千"
+
