@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     es_index: str = "casefile-pages"
     ocr_engine: str = Field(
         default="ppocr",
-        description="ppocr (PP-OCRv6 tiny rec: fast), ppocr-small (PP-OCRv6 small rec: most "
+        description="ppocr (PP-OCRv6 tiny rec, unsure lines read again by small rec), ppocr-small (PP-OCRv6 small rec: most "
         "accurate, ~3x the CPU per page), tesseract, paddleocr, null",
     )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
