@@ -67,6 +67,31 @@ def ingested(data: Path) -> tuple[int, int]:
     return int(documents), int(pages)
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server processes, the worker's processes and this generator.
+
+    Where the CPU goes decides the latency of closed-loop clients on 2 shared cores: the load
+    generator's own threads count too, since it runs on the same cores.
+    """
+    import resource
+
+    import psutil
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out = {"server": 0.0, "worker": 0.0, "generator": usage.ru_utime + usage.ru_stime}
+    root = psutil.Process(server_pid)
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            # the embedded worker and its pool: a `worker` command line, or a descendant of one
+            lineage = [process, *process.parents()]
+            role = "worker" if any("worker" in p.cmdline() for p in lineage) else "server"
+        except psutil.NoSuchProcess:
+            continue
+        out[role] += times.user + times.system
+    return out
+
+
 def run(
     uploaders: int, searchers: int, seconds: float, processes: int, scan_every: int, worker_nice: int
 ) -> dict[str, float]:
@@ -83,7 +108,11 @@ def run(
             headers = {"Authorization": f"Bearer {token}"}
             httpx.post(f"{base}/api/cases", json={"case_number": "LOAD-1"}, headers=headers)
             documents_before, pages_before = ingested(data)
+            cpu_before = cpu_seconds(server.pid)
             result = _drive(base, headers, uploaders, searchers, seconds, scans, scan_every)
+            cpu_after = cpu_seconds(server.pid)
+            for role in ("server", "worker", "generator"):
+                result[f"cpu_{role}"] = cpu_after[role] - cpu_before.get(role, 0.0)
             documents_after, pages_after = ingested(data)
             result["documents_done"] = documents_after - documents_before
             result["ocr_pages"] = pages_after - pages_before
@@ -195,6 +224,9 @@ def main() -> None:
         f"| {args.processes} | {args.uploaders} | {args.searchers} | {args.seconds:g} | {f['uploads']:.0f} "
         f"({f['scans']:.0f}) | {f['documents_done']:.0f} | {f['ocr_pages']:.0f} | {f['searches']:.0f} | {f['errors']:.0f} | "
         f"{f['p50']:.0f} | {f['p95']:.0f} | {f['p99']:.0f} |\n\n"
+        f"CPU seconds during the run: server processes {f['cpu_server']:.0f}, worker "
+        f"{f['cpu_worker']:.0f}, load generator {f['cpu_generator']:.0f} (the 2 cores give "
+        f"{2 * args.seconds:.0f}).\n\n"
         "Goal: 0 errors and search p99 ≤ 300 ms while ingesting.\n"
     )
     print(table)
