@@ -77,11 +77,13 @@ def simplified_table(classes: Sequence[str]) -> NDArray[np.int64]:
 
 
 class Reading(NamedTuple):
-    """One line as read: its text, the mean and the lowest probability of its characters."""
+    """One line as read: its text, the mean and lowest probability of its characters, and each
+    character's probability (aligned with ``text``)."""
 
     text: str
     confidence: float
     weakest: float
+    probabilities: tuple[float, ...] = ()
 
 
 def ctc_decode(
@@ -106,7 +108,8 @@ def ctc_decode(
     if not keep.any():
         return Reading("", 0.0, 0.0)
     kept = prob[keep]
-    return Reading("".join(classes[c] for c in best[keep]), float(kept.mean()), float(kept.min()))
+    return Reading("".join(classes[c] for c in best[keep]), float(kept.mean()), float(kept.min()),
+                   tuple(kept.tolist()))
 
 
 def _in_gb2312(ch: str) -> bool:

@@ -28,7 +28,7 @@ def test_traditional_forms_outside_gb2312_map_to_their_simplified_class() -> Non
 
 def test_decoding_merges_repeats_and_drops_blanks() -> None:
     steps = _steps({"盗": 0.9}, {"盗": 0.8}, {}, {"窃": 0.7}, {}, {"窃": 0.9})
-    text, confidence, weakest = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
+    text, confidence, weakest, _ = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
     assert text == "盗窃窃"
     assert confidence == pytest.approx((0.9 + 0.7 + 0.9) / 3)
     assert weakest == pytest.approx(0.7)
@@ -37,7 +37,7 @@ def test_decoding_merges_repeats_and_drops_blanks() -> None:
 def test_look_alike_traditional_form_is_read_simplified() -> None:
     """Regression #3: PP-OCRv6 tiny read 盗窃 as 盜窃 (盜 0.6, 盗 0.4 at the same step)."""
     steps = _steps({"盜": 0.6, "盗": 0.4}, {}, {"窃": 0.9})
-    text, confidence, weakest = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
+    text, confidence, weakest, _ = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
     assert text == "盗窃"
     assert confidence == pytest.approx((1.0 + 0.9) / 2)
     assert weakest == pytest.approx(0.9)  # 盜 and 盗 together are one sure character
@@ -54,4 +54,4 @@ def test_gb2312_character_is_never_replaced() -> None:
 
 
 def test_line_of_blanks_reads_empty() -> None:
-    assert ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES)) == ("", 0.0, 0.0)
+    assert ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES)) == ("", 0.0, 0.0, ())
