@@ -162,7 +162,7 @@ def unavailable_reason() -> str | None:
 
 
 class PageTurnClassifier:
-    """The two onnxruntime sessions; built once per process, not thread-safe."""
+    """The two onnxruntime sessions (one intra-op thread each); built once per process."""
 
     def __init__(self, det_path: Path, cls_path: Path, threads: int = 1) -> None:
         import onnxruntime as ort
