@@ -112,6 +112,7 @@ class LinePublic(BaseModel):
     confidence: float
     start: int
     end: int
+    angle: int = 0  # direction of the text on the page image (ingest.reading.types.Line)
     needs_review: bool = False
 
 

@@ -1,4 +1,4 @@
-"""Start-up checks: say which OCR engines are usable and how to install the missing ones."""
+"""Start-up checks: which OCR engines and page-turn models are usable, how to install the rest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from core.settings import Settings
 
 
 def report_dependencies(settings: Settings) -> list[str]:
-    """Print one line per OCR engine (usable or not, with the install hint); return problems."""
+    """Print one line per OCR engine and one for the page-turn models (with install hints).
+
+    Returns the problems: the chosen engine or the page-turn models unusable.
+    """
+    from ingest.ocr import pageturn
     from ingest.ocr.registry import engine_status
 
     problems: list[str] = []
@@ -22,4 +26,12 @@ def report_dependencies(settings: Settings) -> list[str]:
             problems.append(line)
     if problems:
         print(f"警告：所选 OCR 引擎 {settings.ocr_engine} 不可用，扫描页将无法识别。", file=sys.stderr)
+    # engines that read only upright pages (OcrEngine.upright_only) need these models
+    turn_problem = pageturn.unavailable_reason()
+    if turn_problem:
+        line = f"扫描页方向判断: 不可用（{turn_problem}）；只能识别正向页的引擎将无法识别横放或倒置的页"
+        print(line, file=sys.stderr)
+        problems.append(line)
+    else:
+        print("扫描页方向判断: 可用", file=sys.stderr)
     return problems

@@ -4,11 +4,13 @@
 ``page_images[i]`` is the image the boxes of ``pages[i]`` refer to (``PageContent.bbox`` is in
 its pixels, origin top-left). The text is drawn in render mode 3 (invisible), as OCRmyPDF does,
 with a CJK TrueType font embedded as a subset (with its ToUnicode map, so copying yields the
-characters), each line's font size set to its box height and its horizontal scaling to its box
-width, so that a viewer's selection covers the words on the scan.
+characters), each line's font size set to its box's thickness and its horizontal scaling to its
+box's length, so that a viewer's selection covers the words on the scan. A line runs the way
+its text runs on the scan (``Line.angle``): up, down or upside down on a page scanned turned.
 
 Raises ``CasefileError(FONT_MISSING)`` when no CJK font is installed (the hint names the package)
-and ``ValueError`` when the images and pages do not pair up.
+and ``ValueError`` when the images and pages do not pair up or a line's angle is not a multiple
+of 90 degrees.
 """
 
 from __future__ import annotations
@@ -47,27 +49,49 @@ def _register_font(candidates: Sequence[Path]) -> str:
     raise CasefileError(FONT_MISSING, "searchable PDF: tried " + ", ".join(map(str, candidates)))
 
 
+# Per line direction (``Line.angle``): the cosine and sine of the turn, and which corner of the
+# axis-aligned box (image pixels, y down: left or right, top or bottom) the text starts from on
+# its baseline side.
+_DIRECTIONS = {
+    0: (1, 0, "x0", "y1"),  # left to right, glyphs standing on the box's bottom edge
+    90: (0, 1, "x1", "y1"),  # bottom to top, glyphs standing on the right edge
+    180: (-1, 0, "x1", "y0"),  # upside down, standing on the top edge
+    270: (0, -1, "x0", "y0"),  # top to bottom, standing on the left edge
+}
+
+
 def _draw_line(canvas: Canvas, line: Line, font: str, scale: float, page_h: float) -> None:
-    """Draw one line invisibly so that its glyph boxes fill ``line.bbox`` (pixels → points)."""
+    """Draw one line invisibly so that its glyph boxes fill ``line.bbox`` (pixels → points).
+
+    The text runs the way ``line.angle`` says, so on a page scanned turned a viewer's selection
+    follows the text on the image. Raises ``ValueError`` for an angle not a multiple of 90.
+    """
     from reportlab.pdfbase.pdfmetrics import getDescent, stringWidth
 
+    if line.angle % 360 not in _DIRECTIONS:
+        raise ValueError(f"line angle must be 0, 90, 180 or 270, got {line.angle}")
+    cos, sin, start_x, start_y = _DIRECTIONS[line.angle % 360]
     text = line.text.strip()
-    x0, y0, x1, y1 = (v * scale for v in line.bbox)
-    width, height = x1 - x0, y1 - y0
-    if not text or width <= 0 or height <= 0:
+    box = dict(zip(("x0", "y0", "x1", "y1"), (v * scale for v in line.bbox), strict=True))
+    width, height = box["x1"] - box["x0"], box["y1"] - box["y0"]
+    length, thickness = (width, height) if cos else (height, width)
+    if not text or length <= 0 or thickness <= 0:
         return  # text sources carry no box: nothing to place
-    size = height
+    size = thickness
     natural = stringWidth(text, font, size)
     if natural <= 0:
         return
     # PDF readers place a glyph from baseline + descent to that + font size; putting the baseline
-    # one descent above the box bottom makes each glyph's box span the line box exactly.
-    baseline = page_h - y1 - getDescent(font, size)
+    # one descent inside the box's bottom edge (as the text stands) makes each glyph's box span
+    # the line box exactly. The offset turns with the text: "up" for the glyphs is (-sin, cos).
+    rise = -getDescent(font, size)
+    x = box[start_x] - sin * rise
+    y = page_h - box[start_y] + cos * rise
     obj = canvas.beginText()
     obj.setTextRenderMode(3)
     obj.setFont(font, size)
-    obj.setHorizScale(100.0 * width / natural)
-    obj.setTextOrigin(x0, baseline)
+    obj.setHorizScale(100.0 * length / natural)
+    obj.setTextTransform(cos, sin, -sin, cos, x, y)
     obj.textOut(text)
     canvas.drawText(obj)
 

@@ -255,6 +255,7 @@ def _line_dict(line: Line) -> dict[str, Any]:
         "confidence": float(line.confidence),
         "start": line.start,
         "end": line.end,
+        "angle": line.angle,
     }
 
 

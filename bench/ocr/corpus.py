@@ -94,14 +94,21 @@ CONDITIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
 }
 
 
-def build_corpus(texts: list[str], out: Path) -> list[dict[str, object]]:
-    """Render every text in every font and condition to PNGs under ``out``; return the index."""
+def build_corpus(
+    texts: list[str], out: Path, conditions: list[str] | None = None
+) -> list[dict[str, object]]:
+    """Render every text in every font and condition to PNGs under ``out``; return the index.
+
+    ``conditions`` (names in ``CONDITIONS``) limits the conditions; unknown names raise
+    ``KeyError``.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    chosen = {c: CONDITIONS[c] for c in conditions} if conditions else CONDITIONS
     index: list[dict[str, object]] = []
     for font in FONTS:
         for i, text in enumerate(texts):
             clean = render.render_page_image(text, font=font, dpi=DPI, seed=i)
-            for condition, degrade in CONDITIONS.items():
+            for condition, degrade in chosen.items():
                 path = out / f"{font}-{i}-{condition}.png"
                 degrade(clean).save(path)
                 index.append(

@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEV_DATA)
     parser.add_argument("--per-file", type=int, default=1, help="texts taken from each dev file")
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--conditions", help="comma-separated subset of the corpus conditions")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "ocr.json")
     parser.add_argument("--write-md", action="store_true", help="update docs/BENCHMARKS.md")
@@ -188,7 +189,8 @@ def main() -> None:
     texts = page_texts([args.data / f for f in DEFAULT_FILES], args.per_file)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        index = build_corpus(texts, Path(tmp) / "pages")
+        conditions = args.conditions.split(",") if args.conditions else None
+        index = build_corpus(texts, Path(tmp) / "pages", conditions)
         index_path = Path(tmp) / "index.json"
         index_path.write_text(json.dumps(index, ensure_ascii=False), "utf-8")
         for name in wanted:

@@ -39,9 +39,17 @@ class OcrBox:
 
 @runtime_checkable
 class OcrEngine(Protocol):
-    """Recognises text on one page image; built by the registry, reused for many pages."""
+    """Recognises text on one page image; built by the registry, reused for many pages.
+
+    ``upright_only`` declares how the engine copes with a page turned by 90/180/270 degrees
+    (``ingest.reading.ocrpage``): ``True`` when it reads only upright pages, so each page is
+    turned upright before it sees it (``ingest.ocr.pageturn``, ~40 ms a page); ``False`` when its
+    boxes show the turn (a page turned by a quarter comes back as tall boxes, one upside down
+    with low confidence), so only a page that looks turned is recognised again, upright.
+    """
 
     name: str
+    upright_only: bool
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
         """Text fragments found on ``image`` (any order); ``[]`` when there is none.

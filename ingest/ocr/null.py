@@ -14,6 +14,7 @@ class NullEngine:
     """Returns no text for any image (so image pages read as empty, never as an error)."""
 
     name = "null"
+    upright_only = False  # it reads nothing, turned or not: no page needs turning for it
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
         """Return ``[]`` whatever the image."""

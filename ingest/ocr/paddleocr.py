@@ -162,6 +162,8 @@ class PaddleOcrEngine:
     """PaddleOCR's pipeline with local models, no orientation models, oneDNN off."""
 
     name = "paddleocr"
+    # its own orientation models are off (above); a page turned by 90° read 66% CER
+    upright_only = True
 
     def __init__(self, dirs: ModelDirs, threads: int = 1) -> None:
         # PaddleX checks model hosters on import unless told not to; nothing may go online here

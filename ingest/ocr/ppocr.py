@@ -142,6 +142,10 @@ def better_reading(first: Reading, second: Reading) -> Reading:
 class PpOcrEngine:
     """rapidocr's detector with explicit model paths plus our line recogniser (``linerec``)."""
 
+    # rapidocr turns a crop taller than wide by 90° before it is read, so a page turned by a
+    # quarter reads as tall boxes (well one way round, garbled the other): the turn shows
+    upright_only = False
+
     def __init__(self, threads: int = 1, name: str = "ppocr") -> None:
         from rapidocr import RapidOCR  # heavy: onnxruntime and OpenCV load here, not at import
 

@@ -142,9 +142,18 @@ def _paragraph_starts(boxes: list[list[float]]) -> list[bool]:
 
 
 def lay_out_page(
-    fragments: list[Fragment], *, number: int, width: int, height: int, source: PageSource
+    fragments: list[Fragment],
+    *,
+    number: int,
+    width: int,
+    height: int,
+    source: PageSource,
+    angle: int = 0,
 ) -> PageContent:
-    """Order ``fragments`` into lines and paragraphs and build the page with line offsets."""
+    """Order ``fragments`` into lines and paragraphs and build the page with line offsets.
+
+    ``angle`` is the direction every line's text runs in on the page image (``Line.angle``).
+    """
     cleaned = [
         Fragment(t, f.bbox, f.confidence, f.image_bbox)
         for f in fragments
@@ -168,7 +177,9 @@ def lay_out_page(
         start = len(page_text)
         page_text += text
         lines.append(
-            Line(text, [round(v, 1) for v in box], round(confidence, 4), start, len(page_text))
+            Line(
+                text, [round(v, 1) for v in box], round(confidence, 4), start, len(page_text), angle
+            )
         )
     return PageContent(number, width, height, source, page_text, lines)
 

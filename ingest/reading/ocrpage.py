@@ -3,9 +3,13 @@
 Pages arrive turned (a sheet fed sideways or upside down) and slightly skewed. Both are handled
 without changing the image the boxes refer to:
 
-- a page turned by 90/180/270 degrees is recognised again after turning it upright (one extra
-  OCR pass, only for pages that look turned), and the boxes are mapped back to the original
-  image's pixels;
+- a page turned by 90/180/270 degrees is read upright, in one of two ways the engine declares
+  (``OcrEngine.upright_only``): an engine that reads only upright pages gets the page turned
+  upright first, by the turn ``ingest.ocr.pageturn`` finds (~40 ms a page); an engine whose
+  boxes show the turn (ppocr) reads the page as it is, and only a page that looks turned is
+  recognised again upright (one extra OCR pass, nothing added to upright pages). Either way the
+  boxes are mapped back to the original image's pixels and each line records the direction its
+  text runs in on that image (``Line.angle``);
 - skew (measured from the detected text quadrilaterals) is only undone for finding the reading
   order: lines report boxes in image pixels.
 """
@@ -17,6 +21,7 @@ from statistics import median
 from typing import TYPE_CHECKING
 
 from ingest.ocr.base import OcrBox, Point
+from ingest.ocr.pageturn import get_classifier
 from ingest.reading.layout import Fragment, lay_out_page
 from ingest.reading.types import PageContent
 
@@ -126,18 +131,23 @@ def ocr_page(
 ) -> PageContent:
     """Recognise ``image`` with ``engine``; line boxes are in ``image`` pixels, clipped to it.
 
-    With ``detect_orientation`` a page that looks turned is recognised again upright and the
-    better reading is kept.
+    With ``detect_orientation`` a turned page is read upright (module docstring); lines carry
+    the direction of their text on ``image`` in ``Line.angle``. Raises
+    ``CasefileError(OCR_ENGINE_UNAVAILABLE)`` when an upright-only engine needs the page-turn
+    models and they are missing.
     """
     width, height = image.size
-    boxes = engine.recognize(image)
-    turn = 0
-    if detect_orientation:
-        for candidate in suspected_turns(boxes):
-            retry = engine.recognize(image.rotate(candidate, expand=True))
-            if _better_upright(retry, boxes, candidate):
-                boxes, turn = retry, candidate
-                break
+    if detect_orientation and engine.upright_only:
+        turn = get_classifier().turn(image)
+        boxes = engine.recognize(image.rotate(turn, expand=True) if turn else image)
+    else:
+        boxes, turn = engine.recognize(image), 0
+        if detect_orientation:
+            for candidate in suspected_turns(boxes):
+                retry = engine.recognize(image.rotate(candidate, expand=True))
+                if _better_upright(retry, boxes, candidate):
+                    boxes, turn = retry, candidate
+                    break
     upright_w, upright_h = (height, width) if turn in (90, 270) else (width, height)
     skew = math.radians(skew_degrees(boxes))
     cx, cy = upright_w / 2, upright_h / 2
@@ -152,4 +162,8 @@ def ocr_page(
         x0, y0, x1, y1 = _xyxy([to_original(p, turn, width, height) for p in box.points])
         image_box = [max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1)]
         fragments.append(Fragment(box.text, _xyxy(layout_pts), box.confidence, image_box))
-    return lay_out_page(fragments, number=number, width=width, height=height, source="ocr")
+    # the upright page is the image turned by ``turn`` counter-clockwise, so its text runs at
+    # ``turn`` clockwise on the image
+    return lay_out_page(
+        fragments, number=number, width=width, height=height, source="ocr", angle=(-turn) % 360
+    )

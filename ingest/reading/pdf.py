@@ -106,16 +106,18 @@ class PdfReader(ReaderBase):
         """Read page ``number`` from its text layer if that reads as real text, else by OCR."""
         index = self._check_number(number)
         width, height = self._page_size(index)
-        fragments, problem = self._text_layer(index)
+        fragments, turn, problem = self._text_layer(index)
         if problem is None:
+            # text printed sideways runs at the turn back, clockwise (Line.angle)
             return lay_out_page(
-                fragments, number=number, width=width, height=height, source="text-layer"
+                fragments, number=number, width=width, height=height, source="text-layer",
+                angle=(-turn) % 360,
             )
         log.info("%s page %d: OCR (%s)", self.path.name, number, problem)
         return ocr_page(self.page_image(number), engine, number=number)
 
-    def _text_layer(self, index: int) -> tuple[list[Fragment], str | None]:
-        """Return the page's text-layer fragments and why they are unusable (``None`` if usable)."""
+    def _text_layer(self, index: int) -> tuple[list[Fragment], int, str | None]:
+        """The page's text-layer fragments, their frame's turn, why unusable (``None``: usable)."""
         import pdfplumber
         from pdfminer.pdfexceptions import PDFException
         from pdfminer.psparser import PSException
@@ -124,7 +126,7 @@ class PdfReader(ReaderBase):
         try:
             with pdfplumber.open(self.path, pages=[index + 1]) as pdf:
                 page = pdf.pages[0]
-                fragments = char_fragments(page, self.scale)
+                fragments, turn = char_fragments(page, self.scale)
                 area = float(page.width * page.height) or 1.0
                 covered = sum(
                     max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
@@ -135,6 +137,6 @@ class PdfReader(ReaderBase):
             ValueError, KeyError, TypeError,
         ) as exc:
             # pdfium could render this page but pdfminer cannot parse its content: read by OCR
-            return [], f"text layer unreadable: {exc!r}"
+            return [], 0, f"text layer unreadable: {exc!r}"
         text = "".join(f.text for f in fragments)
-        return fragments, text_layer_problem(text, image_coverage=min(covered / area, 1.0))
+        return fragments, turn, text_layer_problem(text, image_coverage=min(covered / area, 1.0))

@@ -92,12 +92,13 @@ def reading_turn(boxes: list[list[float]]) -> int:
     return best if votes[best] > 0 else 0
 
 
-def char_fragments(page: Any, scale: float) -> list[Fragment]:
+def char_fragments(page: Any, scale: float) -> tuple[list[Fragment], int]:
     """Return the page's characters as fragments in rendered-image pixels (points × ``scale``).
 
     ``page`` is a ``pdfplumber.page.Page``. pdfplumber reports characters on the page as
     displayed (``/Rotate`` applied), as pdfium renders it. Text printed sideways is laid out
-    in a turned frame (``Fragment.bbox``) while keeping its image box (``image_bbox``).
+    in a turned frame (``Fragment.bbox``) while keeping its image box (``image_bbox``); the
+    turn of that frame (``reading_turn``) is returned with the fragments.
     Characters drawn one after another on one line are merged into runs first, which keeps
     line grouping fast on dense pages.
     """
@@ -129,7 +130,7 @@ def char_fragments(page: Any, scale: float) -> list[Fragment]:
         else:
             runs.append(Fragment(text, box, 1.0, image_box))
         space_pending = False
-    return runs
+    return runs, turn
 
 
 def _union(a: list[float], b: list[float]) -> list[float]:

@@ -25,13 +25,19 @@ LOW_CONFIDENCE = 0.8
 
 @dataclass
 class Line:
-    """One line of text on a page."""
+    """One line of text on a page.
+
+    ``angle`` is the direction the text runs in on the page image, in degrees counter-clockwise
+    from left-to-right: 0 on an upright page, 90 (running up) on a page turned a quarter
+    counter-clockwise, 180 upside down, 270 (running down). ``bbox`` is axis-aligned either way.
+    """
 
     text: str
     bbox: list[float]
     confidence: float
     start: int = 0
     end: int = 0
+    angle: int = 0  # 0/90/180/270; pages stored before it existed read as upright
 
     @property
     def needs_review(self) -> bool:
@@ -66,8 +72,9 @@ class PageContent:
         """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.
 
         A line only partly covered gets a box narrowed to the characters covered, placed by
-        their widths: a CJK or full-width character counts one em, any other half of one
-        (digits and Latin letters are about half as wide in Chinese typesetting).
+        their widths along the direction the line runs (``Line.angle``): a CJK or full-width
+        character counts one em, any other half of one (digits and Latin letters are about half
+        as wide in Chinese typesetting).
         """
         boxes: list[list[float]] = []
         for line in self.lines:
@@ -76,15 +83,26 @@ class PageContent:
                 continue
             if line.bbox[2] <= line.bbox[0] or line.bbox[3] <= line.bbox[1]:
                 continue  # text sources (TXT, DOCX) have no image, hence no box
-            x0, y0, x1, y1 = line.bbox
             widths = [_em(ch) for ch in line.text]
             total = sum(widths) or 1.0
             before = sum(widths[: lo - line.start])
             inside = sum(widths[lo - line.start : hi - line.start])
-            left = x0 + (x1 - x0) * before / total
-            right = x0 + (x1 - x0) * (before + inside) / total
-            boxes.append([round(left, 1), y0, round(right, 1), y1])
+            lo_share, hi_share = before / total, (before + inside) / total
+            boxes.append(_part_of_box(line.bbox, line.angle, lo_share, hi_share))
         return boxes
+
+
+def _part_of_box(box: list[float], angle: int, lo: float, hi: float) -> list[float]:
+    """The part of a line's ``box`` from share ``lo`` to ``hi`` of its text, read at ``angle``."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if angle == 90:  # running up
+        return [x0, round(y1 - h * hi, 1), x1, round(y1 - h * lo, 1)]
+    if angle == 180:  # running right to left
+        return [round(x1 - w * hi, 1), y0, round(x1 - w * lo, 1), y1]
+    if angle == 270:  # running down
+        return [x0, round(y0 + h * lo, 1), x1, round(y0 + h * hi, 1)]
+    return [round(x0 + w * lo, 1), y0, round(x0 + w * hi, 1), y1]
 
 
 def _em(ch: str) -> float:

@@ -39,6 +39,7 @@ class ScriptedEngine:
 
     boxes: list[OcrBox] = field(default_factory=list)
     name: str = "scripted"
+    upright_only: bool = False
     seen: list[tuple[int, int]] = field(default_factory=list)
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:

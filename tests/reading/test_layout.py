@@ -124,3 +124,22 @@ def test_page_content_round_trips_through_its_dict() -> None:
     again = PageContent.from_dict(page.to_dict())
     assert again == page
     assert again.to_dict()["lines"][0]["needs_review"] is True
+    turned = PageContent(3, 200, 100, "ocr", "甲乙", [Line("甲乙", [1.0, 2.0, 3.0, 40.0], 0.9, 0, 2, 90)])
+    assert PageContent.from_dict(turned.to_dict()).lines[0].angle == 90
+
+
+def test_page_stored_before_lines_had_an_angle_reads_as_upright() -> None:
+    from types import SimpleNamespace
+
+    from ingest.reading.types import Line, PageContent
+    from ingest.stages import _line_dict, page_content
+
+    old_line = {"text": "甲乙", "bbox": [1.0, 2.0, 30.0, 4.0], "confidence": 0.9, "start": 0, "end": 2}
+    row = SimpleNamespace(number=1, width=100, height=50, source="ocr", text="甲乙", lines=[old_line])
+    assert page_content(row).lines[0].angle == 0  # type: ignore[arg-type]
+    turned = Line("甲乙", [1.0, 2.0, 3.0, 40.0], 0.9, 0, 2, 270)
+    row.lines = [_line_dict(turned)]  # as the reading stage stores a line
+    assert page_content(row).lines == [turned]  # type: ignore[arg-type]
+    page = {"number": 1, "width": 100, "height": 50, "source": "ocr", "text": "甲乙",
+            "lines": [old_line | {"needs_review": False}]}
+    assert PageContent.from_dict(page).lines[0].angle == 0

@@ -1,5 +1,8 @@
 """Contract: every real OCR engine reads the same rendered pages to the same expectations.
 
+Upright and turned by a quarter either way (issue #3), whichever way the engine copes with a
+turned page (``OcrEngine.upright_only``).
+
 Runs against ppocr, ppocr-small, paddleocr (marker ``paddle``) and tesseract. An engine that
 setup.sh installs fails here in CI when it is missing (``real_engine``), never skips silently.
 """
@@ -44,6 +47,28 @@ def test_indictment_scan_is_read_back(name: str, indictment_page: Image.Image) -
         x0, y0, x1, y1 = line.bbox
         assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
         assert 0 <= line.confidence <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 270])
+@pytest.mark.parametrize("name", REAL_ENGINES)
+def test_issue3_page_turned_by_a_quarter_is_read_back(
+    name: str, turn: int, indictment_page: Image.Image
+) -> None:
+    """Every engine, whether its boxes show the turn (ppocr) or it reads only upright pages."""
+    scan = indictment_page.rotate(turn, expand=True)
+    page = ocr_page(scan, real_engine(name), number=1)
+    rate = normalized_cer("\n".join(INDICTMENT), page.text)
+    print(f"{name} turned {turn}: normalised CER {rate:.4f}")
+    assert rate <= MAX_CER, page.text
+    assert len(page.lines) == 10, [line.text for line in page.lines]
+    assert_offsets(page)
+    assert (page.width, page.height) == scan.size
+    for line in page.lines:
+        x0, y0, x1, y1 = line.bbox
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+        assert y1 - y0 > x1 - x0, line  # boxes on the scan as given: the lines run down it
+        assert line.angle == turn  # up the scan for 90, down it for 270
 
 
 @pytest.mark.slow

@@ -10,7 +10,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ingest.ocr import OcrBox
+from ingest.reading import ocrpage
 from ingest.reading.ocrpage import ocr_page, skew_degrees, suspected_turns, to_original
+from ingest.reading.textlayer import turn_box
 from tests.reading.conftest import INDICTMENT, assert_offsets
 from tests.support import render
 from tests.support.textmetrics import cer
@@ -65,6 +67,7 @@ class PortraitOnlyEngine:
     """Reads text only when the page is portrait; on a landscape page, finds tall boxes."""
 
     name: str = "portrait-only"
+    upright_only: bool = False  # its boxes show the turn, as ppocr's do
     seen: list[tuple[int, int]] = field(default_factory=list)
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
@@ -87,6 +90,7 @@ def test_sideways_page_is_read_upright_and_boxes_map_back() -> None:
         x0, y0, x1, y1 = line.bbox
         assert 0 <= x0 < x1 <= 2338 and 0 <= y0 < y1 <= 1654
         assert (y1 - y0) > (x1 - x0)  # the line runs vertically in the sideways image
+        assert line.angle == 90  # turned upright by 270° counter-clockwise: it runs up
     assert_offsets(page)
 
 
@@ -95,6 +99,63 @@ def test_orientation_detection_can_be_turned_off() -> None:
     page = ocr_page(Image.new("RGB", (2338, 1654), "white"), engine, number=1, detect_orientation=False)
     assert engine.seen == [(2338, 1654)]
     assert page.text != "第一行文字第二行"
+
+
+def test_engine_whose_boxes_show_the_turn_never_waits_for_the_classifier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ppocr path stays as it was: no page-turn models, nothing added to an upright page."""
+
+    def refuse() -> None:
+        raise AssertionError("the page-turn classifier ran for an engine that shows the turn")
+
+    monkeypatch.setattr(ocrpage, "get_classifier", refuse)
+    page = ocr_page(Image.new("RGB", (2338, 1654), "white"), PortraitOnlyEngine(), number=1)
+    assert page.text == "第一行文字第二行"
+
+
+@dataclass
+class UprightOnlyEngine:
+    """Reads a fixed line wherever it is given a page; records the pages it was given."""
+
+    name: str = "upright-only"
+    upright_only: bool = True
+    seen: list[Image.Image] = field(default_factory=list)
+
+    def recognize(self, image: Image.Image) -> list[OcrBox]:
+        """The page's first printed line, as an upright page has it (the render's margins)."""
+        self.seen.append(image)
+        return [_box("被告人欧阳明远", [180, 180, 1470, 230])]
+
+
+@pytest.fixture(scope="module")
+def upright_scan() -> Image.Image:
+    """A dense upright A4 page at 200 DPI, 1654 x 2339 px."""
+    return render.render_page_image("\n".join(INDICTMENT), noise=0.01)
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_upright_only_engine_is_given_the_page_upright(upright_scan: Image.Image, turn: int) -> None:
+    """Issue #3: tesseract and paddleocr cannot read a turned page, so they never see one."""
+    engine = UprightOnlyEngine()
+    scan = upright_scan.rotate(turn, expand=True)
+    page = ocr_page(scan, engine, number=1)
+    (given,) = engine.seen
+    assert np.array_equal(np.asarray(given), np.asarray(upright_scan))
+    (line,) = page.lines
+    # the box is mapped onto the scan as given: where the line is printed on it
+    want = turn_box([180, 180, 1470, 230], turn, *upright_scan.size)
+    assert line.bbox == pytest.approx(want)
+    assert line.angle == turn  # turned counter-clockwise by 90, the text runs up the scan
+    assert (page.width, page.height) == scan.size
+
+
+def test_upright_only_engine_gets_the_page_as_is_without_detection(upright_scan: Image.Image) -> None:
+    engine = UprightOnlyEngine()
+    scan = upright_scan.rotate(90, expand=True)
+    page = ocr_page(scan, engine, number=1, detect_orientation=False)
+    assert engine.seen[0].size == scan.size
+    assert page.lines[0].angle == 0
 
 
 @pytest.mark.slow
@@ -118,8 +179,6 @@ def test_skewed_scan_keeps_reading_order(ppocr, skew: float) -> None:  # noqa: A
 
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])
 def test_turn_box_is_the_inverse_of_to_original(turn: int) -> None:
-    from ingest.reading.textlayer import turn_box
-
     box = [40.0, 30.0, 120.0, 60.0]
     turned = turn_box(box, turn, 300, 200)
     x0, y0, x1, y1 = turned

@@ -324,6 +324,8 @@ def test_text_layer_boxes_sit_on_the_rendered_ink(tmp_path: Path, rotation: int)
         ink = np.asarray(reader.page_image(1).convert("L")) < 128
     assert page.source == "text-layer"
     assert page.text == "\n".join(INDICTMENT)  # sideways print is read along its lines
+    # /Rotate turns the page clockwise for display: the text runs down the page image at 90
+    assert {line.angle for line in page.lines} == {(-rotation) % 360}
     assert ink.shape == (page.height, page.width)
     covered = np.zeros_like(ink)
     for line in page.lines:

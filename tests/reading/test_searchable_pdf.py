@@ -1,12 +1,19 @@
-"""Searchable PDF: the scan with an invisible text layer that pdfplumber reads back in place."""
+"""Searchable PDF: the scan with an invisible text layer that pdfplumber reads back in place.
+
+Upright scans and scans turned by 90/180/270 degrees, whose text layer runs along the turned
+lines (``Line.angle``).
+"""
 
 from __future__ import annotations
 
 import io
+import itertools
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
@@ -19,6 +26,53 @@ from tests.support import render
 
 DPI = 200
 TOLERANCE_PT = 0.5  # rounding in the PDF's number formatting
+
+
+def _along(char: dict[str, Any], angle: int) -> float:
+    """How far along a line running at ``angle`` a character sits (PDF points, grows with the text)."""
+    return {0: char["x0"], 90: -char["bottom"], 180: -char["x1"], 270: char["top"]}[angle]
+
+
+def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float) -> None:
+    """Each line's characters, in the order drawn, spell it, lie in its box and run its way."""
+    chars = [c for c in pdf_page.chars if c["text"].strip()]
+    taken = 0
+    for line in page.lines:
+        x0, y0, x1, y1 = (v * k for v in line.bbox)
+        ink = line.text.replace(" ", "")  # spaces draw no glyph box worth checking
+        mine = chars[taken : taken + len(ink)]
+        taken += len(ink)
+        assert "".join(c["text"] for c in mine) == ink
+        for c in mine:
+            assert x0 - TOLERANCE_PT <= c["x0"] < c["x1"] <= x1 + TOLERANCE_PT, (c, line)
+            assert y0 - TOLERANCE_PT <= c["top"] < c["bottom"] <= y1 + TOLERANCE_PT, (c, line)
+            assert c["upright"] == (line.angle in (0, 180))
+        steps = [_along(b, line.angle) - _along(a, line.angle) for a, b in itertools.pairwise(mine)]
+        assert all(step > 0 for step in steps), (line, steps)
+    assert taken == len(chars)
+
+
+def pdfium_text(data: bytes, index: int) -> str:
+    """The text of page ``index`` as pdfium extracts it for copy and search (line breaks removed)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        text = document[index].get_textpage().get_text_range()
+    finally:
+        document.close()
+    return text.replace("\r", "").replace("\n", "")
+
+
+def selected_text(data: bytes, bbox: list[float], image_height: int) -> str:
+    """What pdfium copies from the region of the first page over ``bbox`` (image pixels)."""
+    k = 72 / DPI
+    x0, y0, x1, y1 = (v * k for v in bbox)
+    page_h = image_height * k
+    document = pdfium.PdfDocument(data)
+    try:
+        text = document[0].get_textpage().get_text_bounded(x0, page_h - y1, x1, page_h - y0)
+    finally:
+        document.close()
+    return text.replace("\r", "").replace("\n", "")
 
 
 @pytest.mark.slow
@@ -34,21 +88,51 @@ def test_ocred_scan_becomes_searchable_with_text_over_its_lines(ppocr) -> None: 
             assert len(pdf_page.images) == 1  # the scan itself, full page
             text = pdf_page.extract_text().replace("\n", "")
             assert text == page.text.replace("\n", "")
-            chars = [c for c in pdf_page.chars if c["text"].strip()]
-            taken = 0
-            for line in page.lines:
-                x0, y0, x1, y1 = (v * k for v in line.bbox)
-                ink = line.text.replace(" ", "")  # spaces draw no glyph box worth checking
-                mine = chars[taken : taken + len(ink)]
-                taken += len(ink)
-                assert "".join(c["text"] for c in mine) == ink
-                for c in mine:
-                    assert x0 - TOLERANCE_PT <= c["x0"] < c["x1"] <= x1 + TOLERANCE_PT, (c, line)
-                    assert y0 - TOLERANCE_PT <= c["top"] < c["bottom"] <= y1 + TOLERANCE_PT
-            assert taken == len(chars)
+            assert_chars_fill_their_lines(pdf_page, page, k)
         # a search in a viewer finds a number that the scan wraps over two lines
         first = pdf.pages[0].extract_text().replace("\n", "")
         assert "320102198711230519" in first and "欧阳明远" in first
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_turned_scan_gets_its_text_layer_along_the_turned_lines(ppocr, turn: int) -> None:  # noqa: ANN001
+    """The scan is kept as scanned, turned; the invisible text runs along its lines."""
+    scan = render.render_page_image("\n".join(INDICTMENT), dpi=DPI).rotate(turn, expand=True)
+    page = ocr_page(scan, ppocr, number=1)
+    assert {line.angle for line in page.lines} == {turn}
+    data = make_searchable_pdf([scan], [page], dpi=DPI)
+    k = 72 / DPI
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        (pdf_page,) = pdf.pages
+        assert (pdf_page.width, pdf_page.height) == pytest.approx((scan.width * k, scan.height * k))
+        assert_chars_fill_their_lines(pdf_page, page, k)
+    # selecting a line on the scan copies that line (pdfium, as a viewer reads a selection);
+    # the order of lines in a whole-page extraction is each viewer's own guess on turned text
+    assert [selected_text(data, line.bbox, scan.height) for line in page.lines] == [
+        line.text for line in page.lines
+    ]
+
+
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_line_is_drawn_the_way_it_runs(angle: int) -> None:
+    # a 700 x 40 px line of seven characters, lying or standing in a 1000 x 1000 scan
+    box = [100.0, 100.0, 800.0, 140.0] if angle in (0, 180) else [100.0, 100.0, 140.0, 800.0]
+    line = Line(SHORT_PAGE[:7], box, 0.9, 0, 7, angle)
+    page = PageContent(1, 1000, 1000, "ocr", SHORT_PAGE[:7], [line])
+    data = make_searchable_pdf([Image.new("L", (1000, 1000), 255)], [page], dpi=DPI)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert_chars_fill_their_lines(pdf.pages[0], page, 72 / DPI)
+        for c in pdf.pages[0].chars:  # each glyph fills the line's thickness: 40 px
+            assert min(c["x1"] - c["x0"], c["bottom"] - c["top"]) == pytest.approx(40 * 72 / DPI, abs=0.1)
+    assert pdfium_text(data, 0) == selected_text(data, box, 1000) == SHORT_PAGE[:7]
+
+
+def test_line_at_an_odd_angle_is_refused() -> None:
+    line = Line(SHORT_PAGE[:6], [20, 40, 380, 80], 0.9, 0, 6, 45)
+    page = PageContent(1, 400, 200, "ocr", SHORT_PAGE[:6], [line])
+    with pytest.raises(ValueError, match="angle"):
+        make_searchable_pdf([Image.new("L", (400, 200), 255)], [page], dpi=DPI)
 
 
 def test_text_layer_is_invisible_render_mode_3(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from ingest.ocr.registry import get_engine
 from ingest.reading.documents import open_document
@@ -38,3 +39,21 @@ def test_low_confidence_lines_flagged_for_review() -> None:
         Line("模糊", [0, 20, 50, 30], LOW_CONFIDENCE - 0.1, 3, 5),
     ])
     assert [line["needs_review"] for line in page.to_dict()["lines"]] == [False, True]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_span_box_follows_the_direction_of_a_turned_line(turn: int) -> None:
+    """On a page scanned turned, a span's box lies where its characters are along the line."""
+    from ingest.reading.textlayer import turn_box
+    from ingest.reading.types import Line, PageContent
+
+    width, height, box = 1654, 2339, [180.0, 180.0, 1470.0, 230.0]
+    text = "被告人周海涛1990年4月12日出生"
+    upright = PageContent(1, width, height, "ocr", text, [Line(text, box, 0.99, 0, len(text))])
+    turned_line = Line(text, turn_box(box, turn, width, height), 0.99, 0, len(text), angle=turn)
+    turned = PageContent(1, height, width, "ocr", text, [turned_line])
+    for word in ("被告人", "周海涛", "1990年4月", "出生"):
+        start = text.index(word)
+        [upright_box] = upright.boxes_for_span(start, start + len(word))
+        [turned_box] = turned.boxes_for_span(start, start + len(word))
+        assert turned_box == pytest.approx(turn_box(upright_box, turn, width, height), abs=0.11)
