@@ -77,8 +77,7 @@ def simplified_table(classes: Sequence[str]) -> NDArray[np.int64]:
 
 
 class Reading(NamedTuple):
-    """One line as read: its text, the mean and lowest probability of its characters, and each
-    character's probability (aligned with ``text``)."""
+    """One line as read: text, mean and lowest character probability, and each character's."""
 
     text: str
     confidence: float
