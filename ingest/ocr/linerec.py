@@ -82,7 +82,7 @@ class Reading(NamedTuple):
     text: str
     confidence: float
     weakest: float
-    probabilities: tuple[float, ...] = ()
+    probabilities: tuple[float, ...]
 
 
 def ctc_decode(
@@ -105,7 +105,7 @@ def ctc_decode(
     keep = best != 0
     keep[1:] &= best[1:] != best[:-1]
     if not keep.any():
-        return Reading("", 0.0, 0.0)
+        return Reading("", 0.0, 0.0, ())
     kept = prob[keep]
     return Reading("".join(classes[c] for c in best[keep]), float(kept.mean()), float(kept.min()),
                    tuple(kept.tolist()))
@@ -141,7 +141,7 @@ class LineRecognizer:
 
     def read(self, crops: Sequence[NDArray[np.uint8]]) -> list[Reading]:
         """The reading of each crop, in the order given."""
-        results = [Reading("", 0.0, 0.0)] * len(crops)
+        results = [Reading("", 0.0, 0.0, ())] * len(crops)
         order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]

@@ -44,11 +44,15 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 DET_MAX_SIDE = 960
 MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly noise
 # ``ppocr`` reads every line with tiny rec, then reads again with small rec the lines where tiny
-# was unsure of some character (its probability below this). On 214 known-item pages of the
-# search benchmark (docs/BENCHMARKS.md, OCR, "second reading") this re-reads 23% of the lines and
-# cuts tiny's errors on letters and digits by 3x (0.057% → 0.018%; small alone 0.011%); tiny's
-# misreadings that change a fact (二千 read as 一千, 二分公司 as 一分公司) sat at 0.46-0.63.
+# was unsure of some character (probability below RECHECK_BELOW), or of a numeral below
+# RECHECK_NUMERAL_BELOW: numerals carry the facts (terms, fines, dates) and tiny confuses 一 and
+# 二 with some confidence (二千 read as 一千 at 0.79). On 214 known-item pages of the search
+# benchmark (docs/BENCHMARKS.md, OCR, "second reading") this re-reads 24% of the lines and cuts
+# tiny's errors on letters and digits almost 4x (0.057% → 0.015%; small alone 0.011%) and its
+# numeral errors from 15 to 5.
 RECHECK_BELOW = 0.7
+RECHECK_NUMERAL_BELOW = 0.95
+NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,8 @@ def recipe(name: str) -> str:
     if rec is None:
         return name
     second = SECOND_READING.get(name)
-    again = f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW}" if second else ""
+    again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
+             if second else "")
     return f"{name}|{DET_MODEL}|{rec.package}/{rec.path}{again}"
 
 
@@ -126,6 +131,17 @@ def _recognizer(model: str, threads: int) -> LineRecognizer:
     folder = rec.folder()
     assert folder is not None  # checked by unavailable_reason()
     return LineRecognizer(folder / rec.path, folder / rec.charset if rec.charset else None, threads)
+
+
+def needs_second_reading(reading: Reading) -> bool:
+    """Whether tiny rec was unsure enough of ``reading`` to read the line again."""
+    if not reading.text or reading.weakest < RECHECK_BELOW:
+        return bool(reading.text)
+    return any(
+        p < RECHECK_NUMERAL_BELOW
+        for ch, p in zip(reading.text, reading.probabilities, strict=True)
+        if ch in NUMERALS
+    )
 
 
 def better_reading(first: Reading, second: Reading) -> Reading:
@@ -212,11 +228,11 @@ class PpOcrEngine:
         return result
 
     def _read(self, crops: list[Any]) -> list[Reading]:
-        """Read every crop; with a second model, read the unsure lines again (``RECHECK_BELOW``)."""
+        """Read every crop; with a second model, read the unsure lines again."""
         lines = self._rec.read(crops)
         if self._second is None:
             return lines
-        unsure = [i for i, line in enumerate(lines) if line.text and line.weakest < RECHECK_BELOW]
+        unsure = [i for i, line in enumerate(lines) if needs_second_reading(line)]
         if unsure:
             again = self._second.read([crops[i] for i in unsure])
             for i, second in zip(unsure, again, strict=True):

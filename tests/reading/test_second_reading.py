@@ -23,6 +23,13 @@ class ScriptedRecognizer:
         return [self.readings[i] for i in ids]
 
 
+def _reading(text: str, weakest: float) -> Reading:
+    """A reading whose first character has probability ``weakest`` and the others 0.99."""
+    probabilities = (weakest,) + (0.99,) * (len(text) - 1) if text else ()
+    mean = sum(probabilities) / len(text) if text else 0.0
+    return Reading(text, mean, weakest if text else 0.0, probabilities)
+
+
 def _crop(ident: int) -> np.ndarray:
     crop = np.zeros((48, 200, 3), dtype=np.uint8)
     crop[0, 0, 0] = ident
@@ -39,29 +46,42 @@ def _engine(first: ScriptedRecognizer, second: ScriptedRecognizer | None) -> ppo
 def test_only_unsure_lines_are_read_again_and_the_second_reading_is_kept() -> None:
     unsure = ppocr.RECHECK_BELOW - 0.2
     first = ScriptedRecognizer({
-        1: Reading("罚金人民币一千元", 0.93, unsure),  # 二 read as 一, tiny unsure of it
-        2: Reading("被告人张某", 0.99, 0.97),
-        3: Reading("", 0.0, 0.0),
+        1: _reading("罚金人民币一千元", unsure),  # 二 read as 一, tiny unsure of it
+        2: _reading("被告人张某", 0.97),
+        3: _reading("", 0.0),
     })
-    second = ScriptedRecognizer({1: Reading("罚金人民币二千元", 0.99, 0.95)})
+    second = ScriptedRecognizer({1: _reading("罚金人民币二千元", 0.95)})
     lines = _engine(first, second)._read([_crop(1), _crop(2), _crop(3)])
     assert [line.text for line in lines] == ["罚金人民币二千元", "被告人张某", ""]
     assert second.asked == [1]
 
 
+def test_a_numeral_tiny_is_not_quite_sure_of_is_read_again() -> None:
+    """Regression #3: 并处罚金人民币二 read as …一 at 0.79 (everything else above 0.98)."""
+    text = "并处罚金人民币一"
+    probabilities = (0.99,) * 7 + (0.79,)
+    line = Reading(text, sum(probabilities) / 8, 0.79, probabilities)
+    assert ppocr.needs_second_reading(line)
+    sure = Reading(text, 0.99, 0.99, (0.99,) * 8)
+    assert not ppocr.needs_second_reading(sure)
+    # the same doubt on a character that is not a numeral is not worth a second reading
+    other = Reading("并处罚金人民币元", line.confidence, 0.79, probabilities)
+    assert not ppocr.needs_second_reading(other)
+
+
 def test_the_reading_with_the_surer_weakest_character_is_kept() -> None:
-    first = ScriptedRecognizer({1: Reading("被盗电脑", 0.9, 0.65)})
-    second = ScriptedRecognizer({1: Reading("被盜电脑", 0.88, 0.55)})  # small unsure too, and wrong
+    first = ScriptedRecognizer({1: _reading("被盗电脑", 0.65)})
+    second = ScriptedRecognizer({1: _reading("被盜电脑", 0.55)})  # small unsure too, and wrong
     assert _engine(first, second)._read([_crop(1)])[0].text == "被盗电脑"
 
 
 def test_a_second_reading_that_finds_nothing_keeps_the_first() -> None:
-    first = ScriptedRecognizer({1: Reading("一千", 0.6, 0.3)})
-    second = ScriptedRecognizer({1: Reading("", 0.0, 0.0)})
+    first = ScriptedRecognizer({1: _reading("一千", 0.3)})
+    second = ScriptedRecognizer({1: _reading("", 0.0)})
     assert _engine(first, second)._read([_crop(1)])[0].text == "一千"
 
 
 def test_engine_without_a_second_model_reads_once() -> None:
-    first = ScriptedRecognizer({1: Reading("一千", 0.6, 0.3)})
+    first = ScriptedRecognizer({1: _reading("一千", 0.3)})
     assert _engine(first, None)._read([_crop(1)])[0].text == "一千"
 
