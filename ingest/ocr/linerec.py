@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -109,6 +110,51 @@ def ctc_decode(
     kept = prob[keep]
     return Reading("".join(classes[c] for c in best[keep]), float(kept.mean()), float(kept.min()),
                    tuple(kept.tolist()))
+
+
+# Merging two readings of a line: characters only the first model read are kept when it was at
+# least this sure of them (PP-OCRv6 small drops 〇 from dates, 二〇一九 → 二一九, where tiny reads
+# it at 0.5-0.99); characters only the second model read are added when it was this sure.
+KEEP_UNMATCHED_FIRST = 0.5
+ADD_UNMATCHED_SECOND = 0.9
+
+
+def merge_readings(first: Reading, second: Reading) -> Reading:
+    """One reading of a line from two models' readings, character by character.
+
+    The texts are aligned; where they differ by the same number of characters each position takes
+    the more probable character, a longer difference takes the side whose least sure character is
+    surer, and characters read by one model only are kept as ``KEEP_UNMATCHED_FIRST`` and
+    ``ADD_UNMATCHED_SECOND`` say. Measured on the benchmarks' scans (docs/BENCHMARKS.md, OCR,
+    "second reading"): taking either reading whole keeps one model's systematic errors, this
+    keeps neither.
+    """
+    if not second.text.strip():
+        return first
+    a, pa, b, pb = first.text, first.probabilities, second.text, second.probabilities
+    chars: list[str] = []
+    probs: list[float] = []
+
+    def take(text: str, p: Sequence[float], lo: int, hi: int) -> None:
+        chars.extend(text[lo:hi])
+        probs.extend(p[lo:hi])
+
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            chars.extend(a[i1:i2])
+            probs.extend(max(x, y) for x, y in zip(pa[i1:i2], pb[j1:j2], strict=True))
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                take(*((b, pb, j, j + 1) if pb[j] >= pa[i] else (a, pa, i, i + 1)))
+        elif op == "replace":
+            take(*((b, pb, j1, j2) if min(pb[j1:j2]) >= min(pa[i1:i2]) else (a, pa, i1, i2)))
+        elif op == "delete" and min(pa[i1:i2]) >= KEEP_UNMATCHED_FIRST:
+            take(a, pa, i1, i2)
+        elif op == "insert" and min(pb[j1:j2]) >= ADD_UNMATCHED_SECOND:
+            take(b, pb, j1, j2)
+    if not chars:
+        return first
+    return Reading("".join(chars), sum(probs) / len(probs), min(probs), tuple(probs))
 
 
 def _in_gb2312(ch: str) -> bool:

@@ -46,10 +46,10 @@ MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly no
 # ``ppocr`` reads every line with tiny rec, then reads again with small rec the lines where tiny
 # was unsure of some character (probability below RECHECK_BELOW), or of a numeral below
 # RECHECK_NUMERAL_BELOW: numerals carry the facts (terms, fines, dates) and tiny confuses 一 and
-# 二 with some confidence (二千 read as 一千 at 0.79). On 214 known-item pages of the search
-# benchmark (docs/BENCHMARKS.md, OCR, "second reading") this re-reads 24% of the lines and cuts
-# tiny's errors on letters and digits almost 4x (0.057% → 0.015%; small alone 0.011%) and its
-# numeral errors from 15 to 5.
+# 二 with some confidence (二千 read as 一千 at 0.79). The two readings are merged character by
+# character (``linerec.merge_readings``). Measured on the scans of two benchmarks
+# (docs/BENCHMARKS.md, OCR, "second reading"), it re-reads 24-37% of the lines and cuts tiny's
+# errors on letters and digits by 2.7-2.8x and its numeral errors by 2.4x.
 RECHECK_BELOW = 0.7
 RECHECK_NUMERAL_BELOW = 0.95
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
@@ -144,17 +144,6 @@ def needs_second_reading(reading: Reading) -> bool:
     )
 
 
-def better_reading(first: Reading, second: Reading) -> Reading:
-    """The reading kept for a line read twice: the one whose least certain character is surer.
-
-    Measured against always keeping the larger model's ``second`` reading: slightly fewer
-    errors (small rec also misreads, e.g. 盗 as 盜 on low-contrast scans, unsure of it).
-    """
-    if not second.text.strip():
-        return first
-    return second if second.weakest >= first.weakest else first
-
-
 class PpOcrEngine:
     """rapidocr's detector with explicit model paths plus our line recogniser (``linerec``)."""
 
@@ -229,6 +218,8 @@ class PpOcrEngine:
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         """Read every crop; with a second model, read the unsure lines again."""
+        from ingest.ocr.linerec import merge_readings
+
         lines = self._rec.read(crops)
         if self._second is None:
             return lines
@@ -236,7 +227,7 @@ class PpOcrEngine:
         if unsure:
             again = self._second.read([crops[i] for i in unsure])
             for i, second in zip(unsure, again, strict=True):
-                lines[i] = better_reading(lines[i], second)
+                lines[i] = merge_readings(lines[i], second)
         return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.ocr.linerec import ctc_decode, simplified_of, simplified_table
+from ingest.ocr.linerec import Reading, ctc_decode, merge_readings, simplified_of, simplified_table
 
 CLASSES = ["", "盗", "盜", "窃", "禕", "祎", "著", "着", " "]
 
@@ -55,3 +55,42 @@ def test_gb2312_character_is_never_replaced() -> None:
 
 def test_line_of_blanks_reads_empty() -> None:
     assert ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES)) == ("", 0.0, 0.0, ())
+
+
+def _reading(text: str, *probabilities: float) -> Reading:
+    return Reading(text, sum(probabilities) / len(text), min(probabilities), probabilities)
+
+
+def test_merge_takes_the_surer_character_where_the_readings_differ() -> None:
+    tiny = _reading("罚金一千元", 0.99, 0.99, 0.79, 0.99, 0.99)
+    small = _reading("罚金二千元", 0.99, 0.99, 0.98, 0.99, 0.99)
+    assert merge_readings(tiny, small).text == "罚金二千元"
+    # the other way round: small unsure of a traditional form, tiny sure of the simplified one
+    tiny = _reading("被盗", 0.99, 0.9)
+    small = _reading("被盜", 0.99, 0.55)
+    assert merge_readings(tiny, small).text == "被盗"
+
+
+def test_merge_keeps_a_character_only_the_first_model_read_when_it_was_sure() -> None:
+    """Regression #3: PP-OCRv6 small drops 〇 from dates (二〇一九 → 二一九); tiny reads it."""
+    tiny = _reading("二〇一九年", 0.99, 0.7, 0.99, 0.99, 0.99)
+    small = _reading("二一九年", 0.99, 0.99, 0.99, 0.99)
+    merged = merge_readings(tiny, small)
+    assert merged.text == "二〇一九年"
+    assert merged.weakest == pytest.approx(0.7)
+    # a stray mark tiny was unsure of is dropped
+    tiny = _reading("罚金·元", 0.99, 0.99, 0.3, 0.99)
+    assert merge_readings(tiny, _reading("罚金元", 0.99, 0.99, 0.99)).text == "罚金元"
+
+
+def test_merge_adds_a_character_only_the_second_model_read_when_it_was_sure() -> None:
+    tiny = _reading("证人证言情况说明", *(0.99,) * 8)
+    small = _reading("证人证言、情况说明", *(0.99,) * 4, 0.95, *(0.99,) * 4)
+    assert merge_readings(tiny, small).text == "证人证言、情况说明"
+    unsure = _reading("证人证言、情况说明", *(0.99,) * 4, 0.4, *(0.99,) * 4)
+    assert merge_readings(tiny, unsure).text == "证人证言情况说明"
+
+
+def test_merge_with_an_empty_second_reading_keeps_the_first() -> None:
+    tiny = _reading("一千", 0.6, 0.3)
+    assert merge_readings(tiny, Reading("", 0.0, 0.0, ())) == tiny

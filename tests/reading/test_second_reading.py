@@ -69,12 +69,6 @@ def test_a_numeral_tiny_is_not_quite_sure_of_is_read_again() -> None:
     assert not ppocr.needs_second_reading(other)
 
 
-def test_the_reading_with_the_surer_weakest_character_is_kept() -> None:
-    first = ScriptedRecognizer({1: _reading("被盗电脑", 0.65)})
-    second = ScriptedRecognizer({1: _reading("被盜电脑", 0.55)})  # small unsure too, and wrong
-    assert _engine(first, second)._read([_crop(1)])[0].text == "被盗电脑"
-
-
 def test_a_second_reading_that_finds_nothing_keeps_the_first() -> None:
     first = ScriptedRecognizer({1: _reading("一千", 0.3)})
     second = ScriptedRecognizer({1: _reading("", 0.0)})
