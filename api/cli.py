@@ -115,7 +115,12 @@ def worker(
     ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
-    from ingest.supervise import is_child, supervise, watch_for_unrecoverable
+    from ingest.supervise import (
+        is_child,
+        run_worker,
+        supervise,
+        watch_for_unrecoverable,
+    )
     from ingest.workers import lower_priority
 
     settings = _settings()
@@ -125,7 +130,7 @@ def worker(
     if not is_child():
         # the Celery worker runs in a child that is started again if it dies of an error
         raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
-    watch_for_unrecoverable()
+    watch = watch_for_unrecoverable()
     from api.state import build_state
     from ingest.jobs import QUEUE
     from ingest.recovery import requeue_stalled, requeue_unfinished
@@ -147,8 +152,9 @@ def worker(
     start_reconciler(
         lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
     )
+    code = 1  # if running Celery raised
     try:
-        jobs.worker_main([
+        code = run_worker(jobs, [
             "worker",
             "--pool=prefork",
             f"--concurrency={concurrency or settings.worker_concurrency}",
@@ -157,9 +163,10 @@ def worker(
             "--loglevel=WARNING",
             "--without-gossip",
             "--without-mingle",
-        ])
+        ], watch)
     finally:
         stop.set()
+    raise typer.Exit(code)  # non-zero: the supervisor starts a new child
 
 
 @app.command()
