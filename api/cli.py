@@ -116,6 +116,7 @@ def worker(
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from ingest.supervise import (
+        exit_within,
         is_child,
         run_worker,
         supervise,
@@ -166,6 +167,7 @@ def worker(
         ], watch)
     finally:
         stop.set()
+        exit_within(code)
     raise typer.Exit(code)  # non-zero: the supervisor starts a new child
 
 

@@ -35,6 +35,8 @@ RESTART_WINDOW = 120.0
 RESTART_DELAY = 2.0
 # The child's exit code when it ends itself after an unrecoverable Celery error.
 EXIT_UNRECOVERABLE = 70
+# How long the child may take to exit once Celery's worker has stopped.
+EXIT_GRACE = 15.0
 
 
 def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
@@ -115,6 +117,19 @@ def run_worker(app: Any, argv: Sequence[str], watch: UnrecoverableWatch) -> int:
         return EXIT_UNRECOVERABLE
     code = codes[-1] if codes else None
     return code if isinstance(code, int) else 0
+
+
+def exit_within(code: int, grace: float = EXIT_GRACE) -> None:
+    """End this process with ``code`` after ``grace`` seconds if it has not ended by then.
+
+    For the child once Celery's worker has stopped: the interpreter's shutdown can hang for good
+    in billiard's atexit pool finalizer (a pool process killed while it held the queue's lock;
+    seen when a stop signal reaches the whole process group), and then the supervisor would
+    neither restart nor stop.
+    """
+    timer = threading.Timer(grace, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
 
 
 def is_child() -> bool:

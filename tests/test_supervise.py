@@ -77,6 +77,21 @@ def test_an_unrecoverable_celery_error_ends_the_child(tmp_path: Path) -> None:
     assert code == sup.EXIT_UNRECOVERABLE
 
 
+def test_a_child_whose_interpreter_shutdown_hangs_still_exits_with_its_code() -> None:
+    # as billiard's atexit pool finalizer does on a lock a killed pool process held
+    started = time.monotonic()
+    code = subprocess.run(
+        [sys.executable, "-c",
+         "import atexit, sys, time\n"
+         "from ingest.supervise import exit_within\n"
+         "atexit.register(time.sleep, 60)\n"
+         "exit_within(3, grace=0.2)\n"
+         "sys.exit(3)\n"],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=60,
+    ).returncode
+    assert code == 3 and time.monotonic() - started < 30
+
+
 # Loaded by every Python process of the worker below (sitecustomize): the child's first Celery
 # consumer fails as kombu's Redis transport does on a broker restart (celery/kombu#970).
 _FAIL_FIRST_CONSUMER = """
