@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -350,7 +350,10 @@ def reindex() -> None:
     from api.state import build_state
     from ingest.reindex import reindex as rebuild
 
-    documents, pages = rebuild(build_state(_settings()).ctx)
+    try:
+        documents, pages = rebuild(build_state(_settings()).ctx)
+    except CasefileError as error:
+        _fail_with(error)
     typer.echo(f"索引已重建：{documents} 个文件，{pages} 页。")
 
 
@@ -360,7 +363,10 @@ def check() -> None:
     from api.state import build_state
     from ingest.reindex import check as compare
 
-    drift = compare(build_state(_settings()).ctx)
+    try:
+        drift = compare(build_state(_settings()).ctx)
+    except CasefileError as error:  # e.g. an index of an older schema: the hint says reindex
+        _fail_with(error)
     if drift.ok:
         typer.echo("数据库与检索索引一致。")
         return
@@ -370,6 +376,13 @@ def check() -> None:
         typer.echo(f"索引中有 {len(drift.stray)} 个数据库里没有的文件：{drift.stray[:20]}", err=True)
     typer.echo("请运行 casefile reindex 重建索引。", err=True)
     raise typer.Exit(1)
+
+
+def _fail_with(error: CasefileError) -> NoReturn:
+    """Print the error's message and next step (its detail goes to the log), exit 1."""
+    log.error("%s", error.detail or error.code)
+    typer.echo(f"{error.message}{error.hint}", err=True)
+    raise typer.Exit(1) from error
 
 
 users_app = typer.Typer(help="用户管理")
