@@ -158,11 +158,20 @@ class ElasticsearchIndex:
         """
         if self._closed:
             raise CasefileError(SEARCH_UNAVAILABLE, "ElasticsearchIndex used after close()")
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
         with self._translate_errors("rebuild"):
             old = self.physical_indices()
             new = self._create_physical()
-            count = self._bulk(new, records)
-            self._es.indices.refresh(index=new)
+            try:
+                count = self._bulk(new, records)
+                self._es.indices.refresh(index=new)
+            except BaseException:
+                # a half-filled index outside the alias would only take disk space
+                with contextlib.suppress(ApiError, TransportError):
+                    self._es.indices.delete(index=new)
+                raise
             actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self._alias}} for o in old]
             actions.append({"add": {"index": new, "alias": self._alias}})
             self._es.indices.update_aliases(actions=actions)
@@ -181,28 +190,28 @@ class ElasticsearchIndex:
     # -- writing ---------------------------------------------------------------------------------
 
     def _bulk(self, target: str, records: Iterable[PageRecord]) -> int:
+        """Index ``records`` into ``target`` in chunks; pages the server rejects are an error."""
         from elasticsearch import helpers
+        from elasticsearch.helpers import BulkIndexError
 
         def actions() -> Iterator[dict[str, Any]]:
             for record in records:
                 prepared = prepare_page(record)
                 yield {"_op_type": "index", "_index": target, "_id": prepared.key, "_source": to_document(prepared)}
 
-        ok, _ = helpers.bulk(self._es, actions(), chunk_size=BULK_CHUNK, refresh=self._refresh,
-                             raise_on_error=True)
+        try:
+            ok, _ = helpers.bulk(self._es, actions(), chunk_size=BULK_CHUNK, refresh=self._refresh,
+                                 raise_on_error=True)
+        except BulkIndexError as e:
+            raise CasefileError(SEARCH_UNAVAILABLE, f"bulk indexing rejected {len(e.errors)} pages: "
+                                f"{e.errors[:3]}") from e
         return int(ok)
 
     def add_pages(self, records: Iterable[PageRecord]) -> int:
         """Index pages (``_id`` = ``document_id:page``, so re-adding replaces)."""
-        from elasticsearch.helpers import BulkIndexError
-
         self._ready()
         with self._translate_errors("bulk"):
-            try:
-                return self._bulk(self._alias, records)
-            except BulkIndexError as e:
-                raise CasefileError(SEARCH_UNAVAILABLE, f"bulk indexing rejected {len(e.errors)} pages: "
-                                    f"{e.errors[:3]}") from e
+            return self._bulk(self._alias, records)
 
     def delete_document(self, document_id: int) -> None:
         """Remove every page of ``document_id``."""

@@ -79,6 +79,30 @@ def test_an_index_opened_for_rebuild_refuses_all_but_rebuild_which_makes_it_curr
     assert cluster.open().document_ids() == {2, 3}  # and opens normally again
 
 
+@pytest.mark.parametrize("failure", ["unreachable", "rejected"])
+def test_a_failed_rebuild_leaves_the_alias_and_no_half_filled_index(failure: str) -> None:
+    from elastic_transport import ConnectionError as TransportConnectionError
+
+    cluster = FakeCluster()
+    index = cluster.open()
+    index.add_pages(_pages(1))
+
+    def fail_bulk(method: str, path: str) -> None:
+        if path == "/_bulk":
+            if failure == "unreachable":
+                cluster.fail_with = TransportConnectionError("connection reset")
+            else:  # the server refuses a field of the new index's mappings
+                [new] = set(cluster.indices) - {FIRST}
+                cluster.indices[new]["mappings"]["properties"].pop("words")
+
+    cluster.before_request = fail_bulk
+    with pytest.raises(CasefileError) as info:
+        index.rebuild(_pages(2))
+    assert info.value.code == SEARCH_UNAVAILABLE.code
+    assert set(cluster.indices) == {FIRST} and cluster.aliases == {"cf-pages": {FIRST}}
+    assert index.document_ids() == {1}
+
+
 def test_rebuild_does_not_rely_on_the_template() -> None:
     """An older process may have put its own template: the new index carries this code's mappings."""
     cluster = FakeCluster()
