@@ -277,8 +277,7 @@ class TantivyIndex:
             self._meta_signature = None
             with self._summary_lock:
                 self._summaries.clear()
-        else:
-            self.clear()
+        self.clear()  # also when another process rebuilt the outdated index first
         return self.add_pages(records)
 
     def close(self) -> None:
