@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -115,7 +115,13 @@ def worker(
     ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
-    from ingest.supervise import is_child, supervise, watch_for_unrecoverable
+    from ingest.supervise import (
+        exit_within,
+        is_child,
+        run_worker,
+        supervise,
+        watch_for_unrecoverable,
+    )
     from ingest.workers import lower_priority
 
     settings = _settings()
@@ -125,7 +131,7 @@ def worker(
     if not is_child():
         # the Celery worker runs in a child that is started again if it dies of an error
         raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
-    watch_for_unrecoverable()
+    watch = watch_for_unrecoverable()
     from api.state import build_state
     from ingest.jobs import QUEUE
     from ingest.recovery import requeue_stalled, requeue_unfinished
@@ -147,8 +153,9 @@ def worker(
     start_reconciler(
         lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
     )
+    code = 1  # if running Celery raised
     try:
-        jobs.worker_main([
+        code = run_worker(jobs, [
             "worker",
             "--pool=prefork",
             f"--concurrency={concurrency or settings.worker_concurrency}",
@@ -157,9 +164,11 @@ def worker(
             "--loglevel=WARNING",
             "--without-gossip",
             "--without-mingle",
-        ])
+        ], watch)
     finally:
         stop.set()
+        exit_within(code)
+    raise typer.Exit(code)  # non-zero: the supervisor starts a new child
 
 
 @app.command()
@@ -341,7 +350,10 @@ def reindex() -> None:
     from api.state import build_state
     from ingest.reindex import reindex as rebuild
 
-    documents, pages = rebuild(build_state(_settings()).ctx)
+    try:
+        documents, pages = rebuild(build_state(_settings()).ctx)
+    except CasefileError as error:
+        _fail_with(error)
     typer.echo(f"索引已重建：{documents} 个文件，{pages} 页。")
 
 
@@ -351,7 +363,10 @@ def check() -> None:
     from api.state import build_state
     from ingest.reindex import check as compare
 
-    drift = compare(build_state(_settings()).ctx)
+    try:
+        drift = compare(build_state(_settings()).ctx)
+    except CasefileError as error:  # e.g. an index of an older schema: the hint says reindex
+        _fail_with(error)
     if drift.ok:
         typer.echo("数据库与检索索引一致。")
         return
@@ -361,6 +376,13 @@ def check() -> None:
         typer.echo(f"索引中有 {len(drift.stray)} 个数据库里没有的文件：{drift.stray[:20]}", err=True)
     typer.echo("请运行 casefile reindex 重建索引。", err=True)
     raise typer.Exit(1)
+
+
+def _fail_with(error: CasefileError) -> NoReturn:
+    """Print the error's message and next step (its detail goes to the log), exit 1."""
+    log.error("%s", error.detail or error.code)
+    typer.echo(f"{error.message}{error.hint}", err=True)
+    raise typer.Exit(1) from error
 
 
 users_app = typer.Typer(help="用户管理")

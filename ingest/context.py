@@ -34,8 +34,12 @@ class PipelineContext:
     _index: SearchIndex | None = field(default=None, repr=False)
     _index_pid: int = field(default=0, repr=False)
 
-    def index(self) -> SearchIndex:
-        """The search index, opened lazily once per process."""
+    def index(self, *, for_rebuild: bool = False) -> SearchIndex:
+        """The search index, opened lazily once per process.
+
+        An index of an older schema is refused, here and again at each call until it has been
+        rebuilt; ``for_rebuild`` (``casefile reindex``) accepts it (see ``search.registry``).
+        """
         if self._index is None or self._index_pid != os.getpid():
             from search.registry import open_index
 
@@ -44,6 +48,7 @@ class PipelineContext:
                 index_dir=Path(self.index_dir) if self.index_dir else None,
                 es_url=self.es_url or None,
                 es_index=self.es_index,
+                for_rebuild=for_rebuild,
             )
             self._index_pid = os.getpid()
         return self._index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -9,27 +10,37 @@ from sqlalchemy import select
 from ingest.context import PipelineContext
 from ingest.stages import page_records
 from models.tables import Document, DocumentStatus
+from search.base import PageRecord
 
 BATCH_DOCUMENTS = 50
 
 
 def reindex(ctx: PipelineContext) -> tuple[int, int]:
-    """Clear the index and index every page of every processed document: (documents, pages)."""
-    index = ctx.index()
-    index.clear()
-    documents = pages = 0
+    """Replace the index's pages by those of every processed document: (documents, pages).
+
+    Works on an index of an older schema too: that is how one is brought up to date.
+    """
+    index = ctx.index(for_rebuild=True)
     with ctx.db.session() as session:
         ids = session.scalars(
             select(Document.id).where(Document.status == DocumentStatus.DONE).order_by(Document.id)
         ).all()
-    for start in range(0, len(ids), BATCH_DOCUMENTS):
-        with ctx.db.session() as session:
-            batch = session.scalars(
-                select(Document).where(Document.id.in_(ids[start:start + BATCH_DOCUMENTS]))
-            ).all()
-            records = [record for document in batch for record in page_records(document)]
-        pages += index.add_pages(records)
-        documents += len(batch)
+
+    documents = 0
+
+    def records() -> Iterator[PageRecord]:
+        # a few documents at a time: a large database never sits in memory at once
+        nonlocal documents
+        for start in range(0, len(ids), BATCH_DOCUMENTS):
+            with ctx.db.session() as session:
+                batch = session.scalars(
+                    select(Document).where(Document.id.in_(ids[start:start + BATCH_DOCUMENTS]))
+                ).all()
+                batch_records = [record for document in batch for record in page_records(document)]
+            documents += len(batch)
+            yield from batch_records
+
+    pages = index.rebuild(records())
     return documents, pages
 
 

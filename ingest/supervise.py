@@ -6,8 +6,13 @@ transport when it restores unacknowledged messages over a connection already gon
 starts it again when that child exits with an error; a stop requested with SIGTERM or SIGINT is
 passed on and ends both. Pages lost with the child are queued again by the new one's reconciler.
 
-``watch_for_unrecoverable()`` runs in the child: after Celery logs an unrecoverable error, the
-child must end even if Celery's own shutdown hangs (seen: "Error on stopping Hub").
+In the child, ``run_worker`` runs Celery and returns the exit code that tells the supervisor
+what happened: ``Celery.worker_main`` itself returns nothing, so a worker that stopped itself
+after an unrecoverable error used to end the child with status 0, which the supervisor took for
+a requested stop: it ended too, and nothing processed the queue any more (what the broker-restart
+fault test saw in a rare run where the broker went away with a message still unacknowledged).
+``watch_for_unrecoverable()`` ends the child even if Celery's own shutdown hangs after such an
+error (seen: "Error on stopping Hub").
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 log = logging.getLogger("casefile.worker")
 
@@ -29,6 +35,8 @@ RESTART_WINDOW = 120.0
 RESTART_DELAY = 2.0
 # The child's exit code when it ends itself after an unrecoverable Celery error.
 EXIT_UNRECOVERABLE = 70
+# How long the child may take to exit once Celery's worker has stopped.
+EXIT_GRACE = 15.0
 
 
 def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
@@ -63,11 +71,13 @@ def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
             signal.signal(sig, handler)
 
 
-class _Unrecoverable(logging.Handler):
+class UnrecoverableWatch(logging.Handler):
+    """Notices Celery's "Unrecoverable error" and ends the process ``grace`` seconds later."""
+
     def __init__(self, grace: float) -> None:
         super().__init__(logging.CRITICAL)
         self.grace = grace
-        self.armed = False
+        self.armed = False  # an unrecoverable error was logged
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.armed or "Unrecoverable error" not in record.getMessage():
@@ -78,9 +88,48 @@ class _Unrecoverable(logging.Handler):
         timer.start()
 
 
-def watch_for_unrecoverable(grace: float = 20.0) -> None:
+def watch_for_unrecoverable(grace: float = 20.0) -> UnrecoverableWatch:
     """End this process ``grace`` seconds after Celery reports an unrecoverable error."""
-    logging.getLogger("celery.worker").addHandler(_Unrecoverable(grace))
+    watch = UnrecoverableWatch(grace)
+    logging.getLogger("celery.worker").addHandler(watch)
+    return watch
+
+
+def run_worker(app: Any, argv: Sequence[str], watch: UnrecoverableWatch) -> int:
+    """Run the Celery worker ``app.worker_main(argv)`` here until it stops; return its exit code.
+
+    ``EXIT_UNRECOVERABLE`` after an unrecoverable error (whatever Celery's shutdown made of it),
+    else the code the worker stopped with (0 for a requested warm shutdown).
+    """
+    from celery.signals import worker_shutdown
+
+    codes: list[Any] = []
+
+    def record(sender: Any = None, **_kwargs: Any) -> None:
+        codes.append(getattr(sender, "exitcode", None))
+
+    worker_shutdown.connect(record, weak=False)
+    try:
+        app.worker_main(list(argv))
+    finally:
+        worker_shutdown.disconnect(record)
+    if watch.armed:
+        return EXIT_UNRECOVERABLE
+    code = codes[-1] if codes else None
+    return code if isinstance(code, int) else 0
+
+
+def exit_within(code: int, grace: float = EXIT_GRACE) -> None:
+    """End this process with ``code`` after ``grace`` seconds if it has not ended by then.
+
+    For the child once Celery's worker has stopped: the interpreter's shutdown can hang for good
+    in billiard's atexit pool finalizer (a pool process killed while it held the queue's lock;
+    seen when a stop signal reaches the whole process group), and then the supervisor would
+    neither restart nor stop.
+    """
+    timer = threading.Timer(grace, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()
 
 
 def is_child() -> bool:

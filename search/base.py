@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from core.errors import SEARCH_UNAVAILABLE, CasefileError
+
 
 @dataclass
 class PageRecord:
@@ -77,9 +79,24 @@ FACET_NAMES: tuple[str, ...] = ("charge", "document_type", "case_number", "year"
 FACET_SIZES: dict[str, int] = {"charge": 50, "document_type": 50, "case_number": 20, "year": 50}
 
 
+OUTDATED_HINT = "索引版本已过期：请运行 casefile reindex 重建索引。"
+
+
+def outdated_index(detail: str) -> CasefileError:
+    """The error of every backend for an index built with an older schema than this code's.
+
+    Opening such an index fails with it unless opened for a rebuild (``open_index(..., for_rebuild=True)``),
+    and so does every method but ``rebuild`` and ``close`` of an index opened that way.
+    """
+    return CasefileError(SEARCH_UNAVAILABLE, detail, hint=OUTDATED_HINT)
+
+
 @runtime_checkable
 class SearchIndex(Protocol):
-    """A page index. Methods raise ``CasefileError`` (``INVALID_QUERY``, ``SEARCH_UNAVAILABLE``)."""
+    """A page index. Methods raise ``CasefileError`` (``INVALID_QUERY``, ``SEARCH_UNAVAILABLE``).
+
+    Opening an index built with an older schema raises ``outdated_index`` (see there).
+    """
 
     name: str
 
@@ -101,6 +118,13 @@ class SearchIndex(Protocol):
 
     def clear(self) -> None:
         """Remove every page."""
+        ...
+
+    def rebuild(self, records: Iterable[PageRecord]) -> int:
+        """Replace every page by ``records``, in the current schema; returns the count indexed.
+
+        The only method that works on an index of an older schema opened for a rebuild.
+        """
         ...
 
     def close(self) -> None:

@@ -1,8 +1,14 @@
 """``ElasticsearchIndex``: the server backend, through the official ``elasticsearch`` 8.x client.
 
 Searches and writes go through an alias (default ``casefile-pages``) that points at one physical
-index ``<alias>-v<schema>-<timestamp>`` created from an index template. ``rebuild`` fills a new
-physical index and swaps the alias atomically, so a reindex never shows an empty index.
+index ``<alias>-v<schema>-<suffix>``, created with this code's settings and mappings (an index
+template holds them too). ``rebuild`` fills a new physical index and swaps the alias atomically, so
+a reindex never shows an empty index; pages written by another process while it runs go to the old
+index and are lost with it (``casefile check`` reports them).
+
+Opening reads the mappings behind the alias once: an index of an older schema
+(``_meta.casefile_schema_version``) is refused as tantivy refuses one (``search.base.outdated_index``),
+so queries cost no extra round trip.
 
 Writes are bulk requests with ``refresh`` (default ``wait_for``: a write is searchable when the
 call returns, as with tantivy). Client errors are translated into ``CasefileError`` in
@@ -18,8 +24,22 @@ from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.analysis import analyse
-from search.base import FACET_NAMES, PageRecord, SearchHit, SearchQuery, SearchResults
-from search.elasticsearch_dsl import build_request, index_template, to_document
+from search.base import (
+    FACET_NAMES,
+    PageRecord,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    outdated_index,
+)
+from search.elasticsearch_dsl import (
+    SCHEMA_VERSION,
+    build_request,
+    index_mappings,
+    index_settings,
+    index_template,
+    to_document,
+)
 from search.highlight import find_spans, make_snippet
 from search.prepare import prepare_page
 from search.query_parser import Term
@@ -41,7 +61,12 @@ class ElasticsearchIndex:
         refresh: bool | str = "wait_for",
         client: Any = None,
         request_timeout_s: float = 10.0,
+        for_rebuild: bool = False,
     ) -> None:
+        """Connect and make sure the alias exists; see ``search.base.outdated_index`` for an old one.
+
+        ``for_rebuild``: an index of an older schema is accepted, to be replaced by ``rebuild``.
+        """
         if client is None:
             from elasticsearch import Elasticsearch  # lazy: optional dependency
 
@@ -49,8 +74,11 @@ class ElasticsearchIndex:
         self._es = client
         self._alias = index  # an alias: the physical index behind it changes on rebuild
         self._refresh = refresh
+        self._for_rebuild = for_rebuild
+        self._outdated: str | None = None  # what is wrong with an old index opened for a rebuild
+        self._closed = False
         with self._translate_errors("open"):
-            self._ensure_alias()
+            self._open()
 
     # -- errors --------------------------------------------------------------------------------
 
@@ -67,18 +95,56 @@ class ElasticsearchIndex:
 
     # -- alias and physical indices --------------------------------------------------------------
 
-    def _ensure_alias(self) -> None:
+    def _open(self) -> None:
+        """Install the template; create the alias with its first index, or check the schema behind it."""
         self._es.indices.put_index_template(name=f"{self._alias}-template", **_client_kwargs(index_template(self._alias)))
         if not self._es.indices.exists_alias(name=self._alias):
-            physical = self._create_physical()
-            self._es.indices.update_aliases(actions=[{"add": {"index": physical, "alias": self._alias}}])
+            self._create_first()
+            return
+        mappings = _body(self._es.indices.get_mapping(index=self._alias))
+        found = {physical: body.get("mappings", {}).get("_meta", {}).get("casefile_schema_version")
+                 for physical, body in mappings.items()}
+        old = {physical: version for physical, version in sorted(found.items()) if version != SCHEMA_VERSION}
+        if not old:
+            return
+        detail = f"elasticsearch alias {self._alias} holds schema {old}, expected {SCHEMA_VERSION}"
+        if not self._for_rebuild:
+            raise outdated_index(detail)
+        self._outdated = detail
+
+    def _create_first(self) -> None:
+        """Create the alias's first physical index together with the alias.
+
+        The name is fixed, so two processes opening a new alias at once create one index, not two
+        behind one alias (which would refuse every write).
+        """
+        from elasticsearch import BadRequestError
+
+        first = f"{self._alias}-v{SCHEMA_VERSION}-first"
+        try:
+            self._es.indices.create(index=first, settings=index_settings(), mappings=index_mappings(),
+                                    aliases={self._alias: {}})
+        except BadRequestError as e:
+            if e.message != "resource_already_exists_exception":
+                raise
+            # created (with the alias, in the same request) by another process just now
+            if not self._es.indices.exists_alias(name=self._alias):
+                raise CasefileError(SEARCH_UNAVAILABLE, f"elasticsearch index {first} exists without the "
+                                    f"alias {self._alias}: delete it or add the alias") from e
 
     def _create_physical(self) -> str:
-        from search.elasticsearch_dsl import SCHEMA_VERSION
-
+        """Create an empty physical index for ``rebuild``, outside the alias."""
         physical = f"{self._alias}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6}"
-        self._es.indices.create(index=physical)  # settings and mappings come from the template
+        # Mappings given here, not left to the template: an older process may have put its own.
+        self._es.indices.create(index=physical, settings=index_settings(), mappings=index_mappings())
         return physical
+
+    def _ready(self) -> None:
+        """Refuse use after ``close`` or of an outdated index (no round trip: checked at open)."""
+        if self._closed:
+            raise CasefileError(SEARCH_UNAVAILABLE, "ElasticsearchIndex used after close()")
+        if self._outdated is not None:
+            raise outdated_index(self._outdated)
 
     def physical_indices(self) -> list[str]:
         """Return the physical indices the alias points at (one, except during a swap)."""
@@ -86,17 +152,32 @@ class ElasticsearchIndex:
             return sorted(_body(self._es.indices.get_alias(name=self._alias)))
 
     def rebuild(self, records: Iterable[PageRecord]) -> int:
-        """Reindex into a new physical index, swap the alias atomically, drop the old one."""
+        """Reindex into a new physical index, swap the alias atomically, drop the old one.
+
+        Works on an outdated index opened ``for_rebuild`` and makes it current.
+        """
+        if self._closed:
+            raise CasefileError(SEARCH_UNAVAILABLE, "ElasticsearchIndex used after close()")
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
         with self._translate_errors("rebuild"):
             old = self.physical_indices()
             new = self._create_physical()
-            count = self._bulk(new, records)
-            self._es.indices.refresh(index=new)
+            try:
+                count = self._bulk(new, records)
+                self._es.indices.refresh(index=new)
+            except BaseException:
+                # a half-filled index outside the alias would only take disk space
+                with contextlib.suppress(ApiError, TransportError):
+                    self._es.indices.delete(index=new)
+                raise
             actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self._alias}} for o in old]
             actions.append({"add": {"index": new, "alias": self._alias}})
             self._es.indices.update_aliases(actions=actions)
             for o in old:
                 self._es.indices.delete(index=o)
+        self._outdated = None
         return count
 
     def drop(self) -> None:
@@ -109,48 +190,58 @@ class ElasticsearchIndex:
     # -- writing ---------------------------------------------------------------------------------
 
     def _bulk(self, target: str, records: Iterable[PageRecord]) -> int:
+        """Index ``records`` into ``target`` in chunks; pages the server rejects are an error."""
         from elasticsearch import helpers
+        from elasticsearch.helpers import BulkIndexError
 
         def actions() -> Iterator[dict[str, Any]]:
             for record in records:
                 prepared = prepare_page(record)
                 yield {"_op_type": "index", "_index": target, "_id": prepared.key, "_source": to_document(prepared)}
 
-        ok, _ = helpers.bulk(self._es, actions(), chunk_size=BULK_CHUNK, refresh=self._refresh,
-                             raise_on_error=True)
+        try:
+            ok, _ = helpers.bulk(self._es, actions(), chunk_size=BULK_CHUNK, refresh=self._refresh,
+                                 raise_on_error=True)
+        except BulkIndexError as e:
+            raise CasefileError(SEARCH_UNAVAILABLE, f"bulk indexing rejected {len(e.errors)} pages: "
+                                f"{e.errors[:3]}") from e
         return int(ok)
 
     def add_pages(self, records: Iterable[PageRecord]) -> int:
         """Index pages (``_id`` = ``document_id:page``, so re-adding replaces)."""
-        from elasticsearch.helpers import BulkIndexError
-
+        self._ready()
         with self._translate_errors("bulk"):
-            try:
-                return self._bulk(self._alias, records)
-            except BulkIndexError as e:
-                raise CasefileError(SEARCH_UNAVAILABLE, f"bulk indexing rejected {len(e.errors)} pages: "
-                                    f"{e.errors[:3]}") from e
+            return self._bulk(self._alias, records)
 
     def delete_document(self, document_id: int) -> None:
         """Remove every page of ``document_id``."""
-        with self._translate_errors("delete"):
-            self._es.delete_by_query(index=self._alias, query={"term": {"document_id": int(document_id)}},
-                                     refresh=True, conflicts="proceed")
+        self._delete_by_query({"term": {"document_id": int(document_id)}}, f"document {document_id}")
 
     def clear(self) -> None:
         """Remove every page."""
-        with self._translate_errors("clear"):
-            self._es.delete_by_query(index=self._alias, query={"match_all": {}}, refresh=True,
-                                     conflicts="proceed")
+        self._delete_by_query({"match_all": {}}, "every page")
+
+    def _delete_by_query(self, query: dict[str, Any], what: str) -> None:
+        """Delete what ``query`` matches; pages left behind (failed, or rewritten meanwhile) are an error."""
+        self._ready()
+        with self._translate_errors("delete"):
+            resp = _body(self._es.delete_by_query(index=self._alias, query=query, refresh=True,
+                                                  conflicts="proceed"))
+        failures, conflicts = resp.get("failures") or [], int(resp.get("version_conflicts") or 0)
+        if failures or conflicts:
+            raise CasefileError(SEARCH_UNAVAILABLE, f"elasticsearch delete of {what} left pages behind: "
+                                f"{conflicts} rewritten meanwhile, failures {failures[:3]}")
 
     def close(self) -> None:
-        """Close the client's connections."""
+        """Close the client's connections; later calls raise ``SEARCH_UNAVAILABLE``."""
+        self._closed = True
         self._es.close()
 
     # -- reading ---------------------------------------------------------------------------------
 
     def document_ids(self) -> set[int]:
         """Every document id, paged through a composite aggregation (any number of documents)."""
+        self._ready()
         ids: set[int] = set()
         after: dict[str, Any] | None = None
         with self._translate_errors("document_ids"):
@@ -168,6 +259,7 @@ class ElasticsearchIndex:
     def search(self, query: SearchQuery) -> SearchResults:
         """Run ``query``; see ``SearchIndex.search``."""
         started = time.perf_counter()
+        self._ready()
         checked = check_query(query)
         if checked.allowed_keys is not None and not checked.allowed_keys:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})

@@ -3,6 +3,8 @@
 ``open_index("tantivy", index_dir=...)`` or ``open_index("elasticsearch", es_url=...)``. A factory
 may decline missing configuration by raising ``CasefileError(SEARCH_MISCONFIGURED)``; an unknown
 name raises ``CasefileError(SEARCH_BACKEND_UNKNOWN)``. Backends are imported only when opened.
+An index built with an older schema is refused (``search.base.outdated_index``) unless opened
+``for_rebuild``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class BackendOptions:
     index_dir: Path | None = None
     es_url: str | None = None
     es_index: str = "casefile-pages"
+    for_rebuild: bool = False  # accept an index of an older schema: the caller rebuilds it
 
 
 BackendFactory = Callable[[BackendOptions], SearchIndex]
@@ -44,14 +47,20 @@ def open_index(
     index_dir: Path | None = None,
     es_url: str | None = None,
     es_index: str = "casefile-pages",
+    for_rebuild: bool = False,
 ) -> SearchIndex:
-    """Open (creating if needed) the index of ``backend``."""
+    """Open (creating if needed) the index of ``backend``.
+
+    ``for_rebuild``: an index of an older schema is accepted instead of refused; only its
+    ``rebuild`` works until that has run (``casefile reindex``).
+    """
     factory = _BACKENDS.get(backend)
     if factory is None:
         raise CasefileError(
             SEARCH_BACKEND_UNKNOWN, f"unknown search backend {backend!r}; known: {backend_names()}"
         )
-    return factory(BackendOptions(index_dir=index_dir, es_url=es_url, es_index=es_index))
+    return factory(BackendOptions(index_dir=index_dir, es_url=es_url, es_index=es_index,
+                                  for_rebuild=for_rebuild))
 
 
 def _open_tantivy(options: BackendOptions) -> SearchIndex:
@@ -59,7 +68,7 @@ def _open_tantivy(options: BackendOptions) -> SearchIndex:
         raise CasefileError(SEARCH_MISCONFIGURED, "the tantivy backend needs index_dir")
     from search.tantivy_index import TantivyIndex
 
-    return TantivyIndex(options.index_dir)
+    return TantivyIndex(options.index_dir, for_rebuild=options.for_rebuild)
 
 
 def _open_elasticsearch(options: BackendOptions) -> SearchIndex:
@@ -67,7 +76,7 @@ def _open_elasticsearch(options: BackendOptions) -> SearchIndex:
         raise CasefileError(SEARCH_MISCONFIGURED, "the elasticsearch backend needs es_url")
     from search.elasticsearch_index import ElasticsearchIndex
 
-    return ElasticsearchIndex(options.es_url, options.es_index)
+    return ElasticsearchIndex(options.es_url, options.es_index, for_rebuild=options.for_rebuild)
 
 
 register_backend("tantivy", _open_tantivy)

@@ -28,7 +28,15 @@ from typing import Any
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.analysis import analyse, query_word, variant_tokens
-from search.base import FACET_NAMES, FACET_SIZES, PageRecord, SearchHit, SearchQuery, SearchResults
+from search.base import (
+    FACET_NAMES,
+    FACET_SIZES,
+    PageRecord,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    outdated_index,
+)
 from search.highlight import find_spans, make_snippet
 from search.prepare import PreparedPage, prepare_page
 from search.query_parser import Term
@@ -36,6 +44,7 @@ from search.validation import CheckedQuery, check_query
 
 SCHEMA_VERSION = 3  # 3: OCR-confusable characters folded in the token streams
 _VERSION_FILE = "casefile-search.json"
+_OPEN_LOCK = ".casefile-open.lock"
 _LOCK_BUSY = "LockBusy"
 
 
@@ -73,7 +82,12 @@ class TantivyIndex:
         writer_heap_bytes: int = 64_000_000,
         batch_size: int = 1000,
         summary_cache_size: int = 256,
+        for_rebuild: bool = False,
     ) -> None:
+        """Open ``index_dir`` (creating it if new); see ``search.base.outdated_index`` for an old one.
+
+        ``for_rebuild``: an index of an older schema is accepted, to be replaced by ``rebuild``.
+        """
         import tantivy  # lazy: keep import of search.* cheap
 
         self._tantivy = tantivy
@@ -82,7 +96,9 @@ class TantivyIndex:
         self._heap = writer_heap_bytes
         self._batch_size = batch_size
         self._schema = _schema()
-        self._index: Any = self._open()
+        self._for_rebuild = for_rebuild
+        self._outdated: str | None = None  # what is wrong with an old index opened for a rebuild
+        self._index: Any = self._open(discard_outdated=False)
         self._meta_signature: tuple[int, int, int] | None = None
         # (total, facets) per query and index generation: paging or re-sorting costs one pass.
         self._summaries: OrderedDict[tuple[Any, ...], tuple[int, dict[str, dict[str, int]]]] = OrderedDict()
@@ -91,23 +107,29 @@ class TantivyIndex:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def _open(self) -> Any:
+    def _open(self, *, discard_outdated: bool) -> Any:
+        """Open the index, or return ``None`` for an outdated one opened for a rebuild.
+
+        ``discard_outdated`` deletes an outdated index's files first (``rebuild`` refills it).
+        """
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"cannot create {self._dir}: {e}") from e
         # Two processes creating the same new index would race on meta.json.
-        with open(self._dir / ".casefile-open.lock", "w") as lock_file:
+        with open(self._dir / _OPEN_LOCK, "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             version_path = self._dir / _VERSION_FILE
             if version_path.exists():
                 found = json.loads(version_path.read_text()).get("schema_version")
                 if found != SCHEMA_VERSION:
-                    raise CasefileError(
-                        SEARCH_UNAVAILABLE,
-                        f"index at {self._dir} has schema {found}, expected {SCHEMA_VERSION}",
-                        hint="索引版本已过期：请运行 casefile reindex 重建索引。",
-                    )
+                    detail = f"index at {self._dir} has schema {found}, expected {SCHEMA_VERSION}"
+                    if not self._for_rebuild:
+                        raise outdated_index(detail)
+                    if not discard_outdated:
+                        self._outdated = detail
+                        return None
+                    self._discard_files()
             try:
                 index = self._tantivy.Index(self._schema, path=str(self._dir), reuse=True)
             except ValueError as e:
@@ -117,7 +139,18 @@ class TantivyIndex:
         index.config_reader(reload_policy="Manual")
         return index
 
+    def _discard_files(self) -> None:
+        """Delete an outdated index (files only: tantivy keeps a flat directory)."""
+        try:
+            for path in self._dir.iterdir():
+                if path.name != _OPEN_LOCK and path.is_file():
+                    path.unlink()
+        except OSError as e:
+            raise CasefileError(SEARCH_UNAVAILABLE, f"cannot delete the outdated index in {self._dir}: {e}") from e
+
     def _live(self) -> Any:
+        if self._outdated is not None:
+            raise outdated_index(self._outdated)
         if self._index is None:
             raise CasefileError(SEARCH_UNAVAILABLE, "TantivyIndex used after close()")
         return self._index
@@ -233,9 +266,24 @@ class TantivyIndex:
         with self._writer() as writer:
             writer.delete_all_documents()
 
+    def rebuild(self, records: Iterable[PageRecord]) -> int:
+        """Replace every page by ``records`` (an outdated index is deleted and created anew).
+
+        Searches meanwhile see an index being refilled, as after ``clear``.
+        """
+        if self._outdated is not None:
+            self._index = self._open(discard_outdated=True)
+            self._outdated = None
+            self._meta_signature = None
+            with self._summary_lock:
+                self._summaries.clear()
+        self.clear()  # also when another process rebuilt the outdated index first
+        return self.add_pages(records)
+
     def close(self) -> None:
         """Drop the index handle; later calls raise ``SEARCH_UNAVAILABLE``."""
         self._index = None
+        self._outdated = None
 
     # -- reading -------------------------------------------------------------------------------
 

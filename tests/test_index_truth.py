@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -48,6 +49,14 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"CASEFILE_OCR_ENGINE": "null"}
     assert casefile("ingest", str(FIXTURE), "--case", CASE, data_dir=data, env=env).returncode == 0
+    assert casefile("check", data_dir=data).returncode == 0
+    # issue #6: an index of an older schema is refused with the way out, and that way works
+    version = data / "index" / "casefile-search.json"
+    version.write_text(json.dumps({"schema_version": json.loads(version.read_text())["schema_version"] - 1}))
+    outdated = casefile("check", data_dir=data)
+    assert outdated.returncode == 1 and "casefile reindex" in outdated.stderr, outdated.stderr
+    assert "Traceback" not in outdated.stderr
+    assert casefile("reindex", data_dir=data).returncode == 0
     assert casefile("check", data_dir=data).returncode == 0
     import shutil
 

@@ -7,7 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ingest import supervise as sup
+from ingest.workers import stop_worker
+from tests.support.cli import REPO
 
 
 def _script(tmp_path: Path, body: str) -> list[str]:
@@ -71,3 +75,75 @@ def test_an_unrecoverable_celery_error_ends_the_child(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=60,
     ).returncode
     assert code == sup.EXIT_UNRECOVERABLE
+
+
+def test_a_child_whose_interpreter_shutdown_hangs_still_exits_with_its_code() -> None:
+    # as billiard's atexit pool finalizer does on a lock a killed pool process held
+    started = time.monotonic()
+    code = subprocess.run(
+        [sys.executable, "-c",
+         "import atexit, sys, time\n"
+         "from ingest.supervise import exit_within\n"
+         "atexit.register(time.sleep, 60)\n"
+         "exit_within(3, grace=0.2)\n"
+         "sys.exit(3)\n"],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=60,
+    ).returncode
+    assert code == 3 and time.monotonic() - started < 30
+
+
+# Loaded by every Python process of the worker below (sitecustomize): the child's first Celery
+# consumer fails as kombu's Redis transport does on a broker restart (celery/kombu#970).
+_FAIL_FIRST_CONSUMER = """
+import os
+if os.environ.get("CASEFILE_WORKER_CHILD") == "1":
+    from celery.worker.consumer import consumer
+
+    real_start = consumer.Consumer.start
+    starts = os.environ["CONSUMER_STARTS"]
+
+    def start(self):
+        first = not os.path.exists(starts)
+        with open(starts, "a") as f:
+            f.write("x")
+        if first:
+            raise RuntimeError("Connection closed by server (restoring unacknowledged messages)")
+        return real_start(self)
+
+    consumer.Consumer.start = start
+"""
+
+
+@pytest.mark.slow
+def test_a_celery_worker_stopped_by_an_unrecoverable_error_is_started_again(tmp_path: Path) -> None:
+    """The broker-restart fault test's rare failure, made certain (embedded broker, no Redis).
+
+    Celery stops itself cleanly after the error; ``worker_main`` used to return nothing, the child
+    exited 0 and the supervisor took that for a requested stop and ended too.
+    """
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(_FAIL_FIRST_CONSUMER, encoding="utf-8")
+    starts = tmp_path / "consumer-starts"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env.update({"PYTHONPATH": os.pathsep.join([str(hooks), str(REPO)]), "CONSUMER_STARTS": str(starts),
+                "CASEFILE_OCR_ENGINE": "null", "CASEFILE_LOAD_DEMO": "false"})
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path / "data"), "worker"],
+                                  cwd=REPO, env=env, start_new_session=True, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and worker.poll() is None and _read(starts) != "xx":
+            time.sleep(0.2)
+        log_text = log_path.read_text(encoding="utf-8", errors="replace")
+        assert _read(starts) == "xx", log_text  # a second child's consumer started
+        assert worker.poll() is None, log_text
+        assert f"worker exited with code {sup.EXIT_UNRECOVERABLE}" in log_text
+    finally:
+        stop_worker(worker, timeout=60)
+    assert worker.returncode == 0  # and a stop request still ends both
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -17,14 +18,39 @@ ES_SKIP_REASON = "CASEFILE_ES_URL not set: Elasticsearch contract tests need a s
 BACKENDS = ["tantivy", pytest.param("elasticsearch", marks=pytest.mark.es)]
 
 
-def make_index(backend: str, tmp_path: Path) -> SearchIndex:
-    """Open a new empty index of ``backend`` (skips Elasticsearch without a server, saying why)."""
+def make_index(backend: str, tmp_path: Path, *, es_index: str | None = None,
+               for_rebuild: bool = False) -> SearchIndex:
+    """Open an index of ``backend`` (skips Elasticsearch without a server, saying why).
+
+    A new empty one, unless ``es_index`` names an Elasticsearch alias (or ``tmp_path`` holds a
+    tantivy index) opened before.
+    """
     if backend == "elasticsearch":
         url = os.environ.get("CASEFILE_ES_URL")
         if not url:
             pytest.skip(ES_SKIP_REASON)
-        return open_index("elasticsearch", es_url=url, es_index=f"casefile-test-{uuid.uuid4().hex[:12]}")
-    return open_index(backend, index_dir=tmp_path / "index")
+        return open_index("elasticsearch", es_url=url, es_index=es_index or new_es_alias(),
+                          for_rebuild=for_rebuild)
+    return open_index(backend, index_dir=tmp_path / "index", for_rebuild=for_rebuild)
+
+
+def new_es_alias() -> str:
+    return f"casefile-test-{uuid.uuid4().hex[:12]}"
+
+
+def age_index(backend: str, tmp_path: Path, es_index: str) -> None:
+    """Mark the index opened by ``make_index`` with these arguments as built by an older schema."""
+    if backend == "elasticsearch":
+        from elasticsearch import Elasticsearch
+
+        from search.elasticsearch_dsl import SCHEMA_VERSION as ES_SCHEMA
+
+        with Elasticsearch(os.environ["CASEFILE_ES_URL"]) as es:
+            es.indices.put_mapping(index=es_index, meta={"casefile_schema_version": ES_SCHEMA - 1})
+        return
+    from search.tantivy_index import SCHEMA_VERSION as TANTIVY_SCHEMA
+
+    (tmp_path / "index" / "casefile-search.json").write_text(json.dumps({"schema_version": TANTIVY_SCHEMA - 1}))
 
 
 @pytest.fixture(params=BACKENDS)

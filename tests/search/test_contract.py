@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from core.errors import INVALID_QUERY, CasefileError
+from core.errors import INVALID_QUERY, SEARCH_UNAVAILABLE, CasefileError
 from search.analysis import compact_term, normalize
-from search.base import PageRecord, SearchIndex, SearchQuery, SearchResults
+from search.base import OUTDATED_HINT, PageRecord, SearchIndex, SearchQuery, SearchResults
+from tests.search.conftest import BACKENDS, age_index, make_index, new_es_alias
 from tests.search.corpus import (
     CASE_DRUNK,
     CASE_SECRET,
@@ -288,6 +290,43 @@ def test_document_ids_and_clear(index: SearchIndex) -> None:
     index.clear()
     assert index.document_ids() == set()
     assert run(index, "被告人").total == 0
+
+
+def test_rebuild_replaces_every_page(index: SearchIndex) -> None:
+    assert index.rebuild([PageRecord(7, "X7", "r.pdf", 1, "重建后的唯一一页。")]) == 1
+    assert index.document_ids() == {7}
+    assert pages(run(index, "唯一一页")) == {(7, 1)}
+    assert run(index, "被告人").total == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_index_of_an_older_schema_is_refused_until_rebuilt(backend: str, tmp_path: Path) -> None:
+    """Issue #6: refused with the reindex hint; ``casefile reindex`` (a rebuild) makes it current."""
+    alias = new_es_alias()
+    index = make_index(backend, tmp_path, es_index=alias)
+    try:
+        index.add_pages(corpus())
+        index.close()
+        age_index(backend, tmp_path, alias)
+        with pytest.raises(CasefileError) as info:
+            make_index(backend, tmp_path, es_index=alias)
+        assert info.value.code == SEARCH_UNAVAILABLE.code and info.value.hint == OUTDATED_HINT
+
+        index = make_index(backend, tmp_path, es_index=alias, for_rebuild=True)
+        with pytest.raises(CasefileError) as info:
+            run(index, "盗窃")
+        assert info.value.hint == OUTDATED_HINT
+        assert index.rebuild(corpus()[:2]) == 2
+        assert pages(run(index, "王志勤")) == {(1, 1), (1, 2)}
+        index.close()
+        index = make_index(backend, tmp_path, es_index=alias)
+        assert index.document_ids() == {1}
+        index.close()
+    finally:
+        if backend == "elasticsearch":  # whatever state the test left it in
+            leftover = make_index(backend, tmp_path, es_index=alias, for_rebuild=True)
+            leftover.drop()  # type: ignore[attr-defined]
+            leftover.close()
 
 
 # -- spans and snippets ----------------------------------------------------------------------------

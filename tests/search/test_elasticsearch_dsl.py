@@ -1,6 +1,7 @@
-"""Elasticsearch mappings, documents and queries checked as data, and the client seam with a fake.
+"""Elasticsearch mappings, documents and queries checked as data (no client, no server).
 
-No server is needed; the contract tests run against a real one when CASEFILE_ES_URL is set.
+``ElasticsearchIndex`` itself is tested in ``test_elasticsearch_index.py`` against an in-memory
+cluster; the contract tests run against a real server when CASEFILE_ES_URL is set.
 """
 
 from __future__ import annotations
@@ -8,12 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
-from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.base import PageRecord, SearchQuery
 from search.elasticsearch_dsl import (
-    SCHEMA_VERSION,
     build_query,
     build_request,
     index_mappings,
@@ -22,7 +19,6 @@ from search.elasticsearch_dsl import (
     term_clause,
     to_document,
 )
-from search.elasticsearch_index import ElasticsearchIndex
 from search.prepare import prepare_page
 from search.query_parser import parse_query
 from search.validation import MAX_RESULT_WINDOW, check_query
@@ -119,97 +115,3 @@ def test_request_pages_sorts_and_facets() -> None:
     assert body["aggs"]["case_number"]["terms"]["field"] == "case_key"
     far = build_request(check_query(SearchQuery("盗窃", offset=MAX_RESULT_WINDOW)))
     assert (far["from"], far["size"]) == (0, 0)
-
-
-class _Indices:
-    def __init__(self, log: list[tuple[str, Any]]) -> None:
-        self.log = log
-        self.aliases: dict[str, list[str]] = {}
-
-    def put_index_template(self, **kw: Any) -> None:
-        self.log.append(("put_index_template", kw))
-
-    def exists_alias(self, name: str) -> bool:
-        return name in self.aliases
-
-    def create(self, index: str) -> None:
-        self.log.append(("create", index))
-
-    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
-        self.log.append(("update_aliases", actions))
-        for a in actions:
-            if "add" in a:
-                self.aliases.setdefault(a["add"]["alias"], []).append(a["add"]["index"])
-
-
-def _api_response(body: dict[str, Any]) -> Any:
-    """Wrap a body like the real client does (an ``ObjectApiResponse`` has no ``.get``)."""
-    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectApiResponse
-
-    meta = ApiResponseMeta(200, "1.1", HttpHeaders(), 0.001, NodeConfig("http", "localhost", 9200))
-    return ObjectApiResponse(body=body, meta=meta)
-
-
-class FakeClient:
-    """Just enough of the 8.x client for ElasticsearchIndex's open and search paths."""
-
-    def __init__(self, response: dict[str, Any] | Exception) -> None:
-        self.log: list[tuple[str, Any]] = []
-        self.indices = _Indices(self.log)
-        self.response = response
-
-    def search(self, **kw: Any) -> Any:
-        self.log.append(("search", kw))
-        if isinstance(self.response, Exception):
-            raise self.response
-        return _api_response(self.response)
-
-    def close(self) -> None:
-        self.log.append(("close", None))
-
-
-def test_open_creates_template_physical_index_and_alias() -> None:
-    client = FakeClient({})
-    ElasticsearchIndex("http://unused:9200", "cf-pages", client=client)
-    kinds = [k for k, _ in client.log]
-    assert kinds == ["put_index_template", "create", "update_aliases"]
-    template = client.log[0][1]
-    assert template["name"] == "cf-pages-template" and "meta" in template and "_meta" not in template
-    physical = client.log[1][1]
-    assert physical.startswith(f"cf-pages-v{SCHEMA_VERSION}-")
-    assert client.log[2][1] == [{"add": {"index": physical, "alias": "cf-pages"}}]
-
-
-def test_search_response_becomes_hits_with_spans() -> None:
-    text = "被告人张某醉酒驾驶机动车。"
-    client = FakeClient({
-        "hits": {"total": {"value": 1}, "hits": [{"_score": 2.5, "_source": {
-            "document_id": 4, "case_number": "X", "filename": "f.pdf", "page": 2, "text": text}}]},
-        "aggregations": {"charge": {"buckets": [{"key": "危险驾驶罪", "doc_count": 1}]}},
-    })
-    index = ElasticsearchIndex("http://unused:9200", client=client)
-    r = index.search(SearchQuery("张某"))
-    assert r.total == 1 and r.facets["charge"] == {"危险驾驶罪": 1} and r.facets["year"] == {}
-    hit = r.hits[0]
-    assert (hit.document_id, hit.page, hit.score) == (4, 2, 2.5)
-    assert [text[s:e] for s, e in hit.spans] == ["张某"]
-    sent = client.log[-1][1]
-    assert "from_" in sent and "source" in sent and "from" not in sent
-
-
-def test_transport_errors_become_search_unavailable() -> None:
-    from elastic_transport import ConnectionError as TransportConnectionError
-
-    client = FakeClient(TransportConnectionError("connection refused"))
-    index = ElasticsearchIndex("http://unused:9200", client=client)
-    with pytest.raises(CasefileError) as info:
-        index.search(SearchQuery("盗窃"))
-    assert info.value.code == SEARCH_UNAVAILABLE.code
-    assert isinstance(info.value.__cause__, TransportConnectionError)
-
-
-def test_other_errors_are_not_swallowed() -> None:
-    client = FakeClient(KeyError("bug"))
-    index = ElasticsearchIndex("http://unused:9200", client=client)
-    with pytest.raises(KeyError):
-        index.search(SearchQuery("盗窃"))
