@@ -52,6 +52,11 @@ MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly no
 # errors on letters and digits by 2.7-2.8x and its numeral errors by 2.4x.
 RECHECK_BELOW = 0.7
 RECHECK_NUMERAL_BELOW = 0.95
+# A line tiny reads at a mean below this is no near miss but text upside down or no text at all:
+# reading it again gains nothing (no line of the benchmarks' upright pages was re-read below
+# it), and the merged reading would lift the low confidence by which ingest.reading.ocrpage
+# recognises a turned page.
+RECHECK_MIN_CONFIDENCE = 0.8
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
@@ -120,6 +125,7 @@ def recipe(name: str) -> str:
         return name
     second = SECOND_READING.get(name)
     again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
+             f">{RECHECK_MIN_CONFIDENCE}"
              if second else "")
     return f"{name}|{DET_MODEL}|{rec.package}/{rec.path}{again}"
 
@@ -135,6 +141,8 @@ def _recognizer(model: str, threads: int) -> LineRecognizer:
 
 def needs_second_reading(reading: Reading) -> bool:
     """Whether tiny rec was unsure enough of ``reading`` to read the line again."""
+    if reading.confidence < RECHECK_MIN_CONFIDENCE:
+        return False
     if not reading.text or reading.weakest < RECHECK_BELOW:
         return bool(reading.text)
     return any(

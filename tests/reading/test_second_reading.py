@@ -79,3 +79,10 @@ def test_engine_without_a_second_model_reads_once() -> None:
     first = ScriptedRecognizer({1: _reading("一千", 0.3)})
     assert _engine(first, None)._read([_crop(1)])[0].text == "一千"
 
+
+
+def test_a_line_read_as_garbage_is_not_read_again() -> None:
+    """Regression #3: a merged reading of an upside-down line hid that the page was turned."""
+    garbage = _reading("日为2028289", 0.3)
+    garbage = garbage._replace(confidence=0.5)
+    assert not ppocr.needs_second_reading(garbage)
