@@ -20,6 +20,7 @@ import math
 from statistics import median
 from typing import TYPE_CHECKING
 
+from ingest.ocr import pageturn
 from ingest.ocr.base import OcrBox, Point
 from ingest.ocr.pageturn import get_classifier
 from ingest.reading.layout import Fragment, lay_out_page
@@ -126,6 +127,19 @@ def _xyxy(points: list[Point]) -> list[float]:
     return [min(xs), min(ys), max(xs), max(ys)]
 
 
+def _turns_of_unread_page(boxes: list[OcrBox], image: Image.Image) -> list[int]:
+    """The page-turn classifier's turn for a page of which the engine read nothing.
+
+    ppocr turns tall crops one way only: on a page turned the other way every line comes out
+    upside down, reads below the engine's minimum confidence and is dropped, so the boxes show
+    no turn at all. A blank page costs the classifier's ~40 ms and stays as it is.
+    """
+    if boxes or pageturn.unavailable_reason():
+        return []
+    turn = get_classifier().turn(image)
+    return [turn] if turn else []
+
+
 def ocr_page(
     image: Image.Image, engine: OcrEngine, *, number: int, detect_orientation: bool = True
 ) -> PageContent:
@@ -143,7 +157,7 @@ def ocr_page(
     else:
         boxes, turn = engine.recognize(image), 0
         if detect_orientation:
-            for candidate in suspected_turns(boxes):
+            for candidate in suspected_turns(boxes) or _turns_of_unread_page(boxes, image):
                 retry = engine.recognize(image.rotate(candidate, expand=True))
                 if _better_upright(retry, boxes, candidate):
                     boxes, turn = retry, candidate

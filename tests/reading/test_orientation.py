@@ -150,6 +150,45 @@ def test_upright_only_engine_is_given_the_page_upright(upright_scan: Image.Image
     assert (page.width, page.height) == scan.size
 
 
+@dataclass
+class UprightReaderEngine:
+    """Reads nothing unless given the upright scan.
+
+    As ppocr on a page whose tall crops come out upside down: every line falls below its minimum
+    confidence and is dropped.
+    """
+
+    upright: Image.Image
+    name: str = "upright-reader"
+    upright_only: bool = False
+    seen: list[tuple[int, int]] = field(default_factory=list)
+
+    def recognize(self, image: Image.Image) -> list[OcrBox]:
+        self.seen.append(image.size)
+        if not np.array_equal(np.asarray(image), np.asarray(self.upright)):
+            return []
+        return [_box("被告人欧阳明远", [180, 180, 1470, 230])]
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_turned_page_read_as_nothing_is_turned_by_the_classifier(
+    upright_scan: Image.Image, turn: int
+) -> None:
+    """Regression #3: known-item pages turned 90° came back empty from ppocr, with no retry."""
+    engine = UprightReaderEngine(upright_scan)
+    page = ocr_page(upright_scan.rotate(turn, expand=True), engine, number=1)
+    assert page.text == "被告人欧阳明远"
+    assert page.lines[0].angle == turn
+    assert len(engine.seen) == 2  # the turned page, then the page turned upright
+
+
+def test_blank_page_is_not_turned(upright_scan: Image.Image) -> None:
+    engine = UprightReaderEngine(upright_scan)
+    blank = Image.new("RGB", upright_scan.size, "white")
+    assert ocr_page(blank, engine, number=1).text == ""
+    assert engine.seen == [blank.size]
+
+
 def test_upright_only_engine_gets_the_page_as_is_without_detection(upright_scan: Image.Image) -> None:
     engine = UprightOnlyEngine()
     scan = upright_scan.rotate(90, expand=True)
