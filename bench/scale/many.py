@@ -100,6 +100,7 @@ class ProcessMemory:
 class Checkpoint:
     documents: int
     seconds: float
+    scanned_pages: int
     processes: list[ProcessMemory] = field(default_factory=list)
 
     def of(self, role: str) -> list[ProcessMemory]:
@@ -172,7 +173,10 @@ def run_many(count: int, every: int, concurrency: int, dev: Path, repo: Path,
                         break
                     time.sleep(1.0)
                 elapsed = time.perf_counter() - started
-                checkpoints.append(Checkpoint(finished, elapsed, sample))
+                with engine.connect() as connection:
+                    scanned = connection.execute(text(
+                        "SELECT count(*) FROM pages WHERE source = 'ocr'")).scalar() or 0
+                checkpoints.append(Checkpoint(finished, elapsed, scanned, sample))
                 print(f"{finished} documents, {elapsed:.0f} s, "
                       + ", ".join(f"{p.role} {p.pid} rss {p.rss_mb:.0f} uss {p.uss_mb:.0f} MB"
                                   for p in sample), flush=True)
@@ -196,11 +200,23 @@ def warmed_up(checkpoints: list[Checkpoint]) -> Checkpoint:
     return checkpoints[min(1, len(checkpoints) - 1)]
 
 
-def growth(checkpoints: list[Checkpoint], role: str, index: int, metric: str) -> tuple[float, float]:
-    """MB and percent by which the ``index``-th process of ``role`` grew after warm-up."""
-    first, last = warmed_up(checkpoints).of(role)[index], checkpoints[-1].of(role)[index]
-    before, after = getattr(first, metric), getattr(last, metric)
+def growth(first: Checkpoint, last: Checkpoint, role: str, index: int, metric: str) -> tuple[float, float]:
+    """MB and percent by which the ``index``-th process of ``role`` grew from first to last."""
+    before, after = getattr(first.of(role)[index], metric), getattr(last.of(role)[index], metric)
     return after - before, 100 * (after - before) / before
+
+
+def growth_sentence(first: Checkpoint, last: Checkpoint, roles: list[tuple[str, int, str]]) -> str:
+    """How much each process grew from ``first`` to ``last`` (RSS, and USS as "private")."""
+    parts = []
+    for role, k, label in roles:
+        if k >= min(len(first.of(role)), len(last.of(role))):
+            continue
+        rss_mb, rss_pct = growth(first, last, role, k, "rss_mb")
+        uss_mb, uss_pct = growth(first, last, role, k, "uss_mb")
+        parts.append(f"{label} {rss_mb:+.0f} MB ({rss_pct:+.1f} %; private {uss_mb:+.0f} MB, "
+                     f"{uss_pct:+.1f} %)")
+    return f"Growth from {first.documents} to {last.documents} documents: " + "; ".join(parts) + "."
 
 
 def report(count: int, every: int, concurrency: int, checkpoints: list[Checkpoint],
@@ -216,17 +232,12 @@ def report(count: int, every: int, concurrency: int, checkpoints: list[Checkpoin
         for role, k, _label in roles:
             found = c.of(role)
             cells.append(f"{found[k].rss_mb:.0f}" if k < len(found) else "—")
-        rows.append(f"| {c.documents} | {c.seconds / 60:.1f} | " + " | ".join(cells)
-                    + f" | {c.total_rss_mb:.0f} |")
-    base = warmed_up(checkpoints).documents
-    growths = []
-    for role, k, label in roles:
-        if k >= min(len(warmed_up(checkpoints).of(role)), len(checkpoints[-1].of(role))):
-            continue
-        rss_mb, rss_pct = growth(checkpoints, role, k, "rss_mb")
-        uss_mb, uss_pct = growth(checkpoints, role, k, "uss_mb")
-        growths.append(f"{label} {rss_mb:+.0f} MB ({rss_pct:+.1f} %; private {uss_mb:+.0f} MB, "
-                       f"{uss_pct:+.1f} %)")
+        rows.append(f"| {c.documents} | {c.scanned_pages} | {c.seconds / 60:.1f} | "
+                    + " | ".join(cells) + f" | {c.total_rss_mb:.0f} |")
+    sentences = [growth_sentence(warmed_up(checkpoints), checkpoints[-1], roles)]
+    middle = checkpoints[max(0, len(checkpoints) // 2 - 1)]
+    if middle.documents > warmed_up(checkpoints).documents:
+        sentences.append(growth_sentence(middle, checkpoints[-1], roles))
     mix = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     minutes = figures["seconds"] / 60
     lines = [
@@ -243,12 +254,11 @@ def report(count: int, every: int, concurrency: int, checkpoints: list[Checkpoin
         f"minute, {figures['queue_seconds']:.0f} s of it queueing).", "",
         f"Resident memory (RSS, MB) of each process of the worker after every {every} documents "
         "done:", "",
-        "| documents done | minutes | " + " | ".join(label for _r, _k, label in roles)
-        + " | all |",
-        "|---" * (len(roles) + 3) + "|",
+        "| documents done | scanned pages read | minutes | "
+        + " | ".join(label for _r, _k, label in roles) + " | all |",
+        "|---" * (len(roles) + 4) + "|",
         *rows, "",
-        f"Growth from {base} to {checkpoints[-1].documents} documents: " + "; ".join(growths)
-        + f". Peak of the whole tree {figures['peak_total_mb']:.0f} MB."
+        " ".join(sentences) + f" Peak of the whole tree {figures['peak_total_mb']:.0f} MB."
         + (" A pool process was replaced during the run." if replaced else ""), "",
     ]
     return "\n".join(lines)
