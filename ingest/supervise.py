@@ -42,8 +42,8 @@ EXIT_UNRECOVERABLE = 70
 EXIT_GRACE = 15.0
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and seldom
 # hands back what is freed inside one. The tantivy writer starts new threads for every document
-# indexed, so a pool process grew by ~65 MB over its first 500 documents and more on machines
-# with more cores; with two arenas it stays flat, ~100 MB lower (issue #9, bench/scale --many).
+# indexed, so a pool process kept growing over its first few hundred documents and settled
+# ~70 MB higher on 2 cores, more on machines with more cores (issue #9, bench/scale --many).
 MALLOC_ARENA_MAX = "2"
 
 
