@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(
         default=3072, ge=256, description="address-space limit of each worker process"
     )
+    worker_recycle_mb: int = Field(
+        default=2048, ge=0,
+        description="a worker process resident above this after a task is replaced (0: never)",
+    )
     environment: Literal["development", "production"] = "development"
     load_demo: bool = Field(default=True, description="load the demo dossier on first start")
     secret_key: str = Field(default=PLACEHOLDER_SECRET, description="signs tokens and sessions")

@@ -67,6 +67,10 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A safety net for a leak in a library (pdfium, onnxruntime): a pool process resident
+        # above this once its task is done is replaced (the next one loads the models again).
+        # Steady state is ~0.6-0.9 GB (docs/BENCHMARKS.md, bench/scale --many). Celery counts KiB.
+        worker_max_memory_per_child=settings.worker_recycle_mb * 1024 or None,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         worker_redirect_stdouts=False,

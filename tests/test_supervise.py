@@ -147,3 +147,15 @@ def test_a_celery_worker_stopped_by_an_unrecoverable_error_is_started_again(tmp_
 
 def _read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
+
+
+def test_child_runs_with_two_malloc_arenas_issue_9(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # glibc's per-thread arenas made a pool process grow over its first 500 documents
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    argv = _script(tmp_path, "import os, sys; sys.exit(0 if os.environ['MALLOC_ARENA_MAX'] == '2' else 3)")
+    assert sup.supervise(argv, delay=0.01) == 0
+
+
+def test_an_operators_malloc_arena_max_is_kept() -> None:
+    env = sup.child_environment({"MALLOC_ARENA_MAX": "8", "PATH": "/bin"})
+    assert env == {"MALLOC_ARENA_MAX": "8", "PATH": "/bin", sup.CHILD_ENV: "1"}

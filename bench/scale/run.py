@@ -4,6 +4,9 @@ Profiles: the embedded default versus PostgreSQL + Redis, each with 1 and 2 work
 
 `.venv/bin/python -m bench.scale.run [--pages 12] [--big 1000] [--write]`
 
+`--many 1000` measures instead a worker's memory over that many separate small documents (see
+``bench.scale.many``); its figures are a subsection of this benchmark's section.
+
 For each profile and worker count: a scanned dossier (A4, 200 DPI, dev texts) is queued with
 `casefile ingest --no-wait`, then `casefile worker --concurrency N` is started and timed until
 every page is read, facts extracted and indexed (model loading included). The big dossier is a
@@ -116,8 +119,15 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=12)
     parser.add_argument("--big", type=int, default=1000)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--many", type=int, default=0,
+                        help="only measure a worker's memory over this many small documents")
+    parser.add_argument("--every", type=int, default=100, help="with --many: sample every N documents")
+    parser.add_argument("--concurrency", type=int, default=2, help="with --many: worker processes")
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    if args.many:
+        many_documents(args.many, args.every, args.concurrency, load, write=args.write)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         scanned = render_scanned_pdf(pages_of_text(args.pages), Path(tmp) / "scanned.pdf")
@@ -158,6 +168,18 @@ def main() -> None:
         from bench.report import write_section
 
         write_section(table)
+
+
+def many_documents(count: int, every: int, concurrency: int, load: float, *, write: bool) -> None:
+    from bench.scale.many import report, run_many
+
+    checkpoints, kinds, figures = run_many(count, every, concurrency, DEV, REPO, _env({}))
+    table = report(count, every, concurrency, checkpoints, kinds, figures, load)
+    print(table)
+    if write:
+        from bench.report import write_section
+
+        write_section(table, parent=SECTION)
 
 
 if __name__ == "__main__":

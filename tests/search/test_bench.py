@@ -1,4 +1,4 @@
-"""The search benchmark runs end to end on a tiny corpus and edits only its own section."""
+"""The search benchmark runs end to end on a tiny corpus."""
 
 from __future__ import annotations
 
@@ -6,25 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.report import write_section
 from bench.search.run import HEADING, main
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev"
-
-
-def test_write_section_replaces_only_its_section(tmp_path: Path) -> None:
-    path = tmp_path / "BENCHMARKS.md"
-    path.write_text("# Benchmarks\n\n## OCR\n\nocr numbers\n\n" + HEADING + "\n\nold\n\n## Later\n\nkept\n")
-    write_section(HEADING + "\n\nnew\n", path)
-    text = path.read_text()
-    assert "ocr numbers" in text and "kept" in text and "new" in text and "old" not in text
-    assert text.index("## OCR") < text.index(HEADING) < text.index("## Later")
-
-
-def test_write_section_appends_when_missing(tmp_path: Path) -> None:
-    path = tmp_path / "BENCHMARKS.md"
-    write_section(HEADING + "\n\nnew\n", path)
-    assert path.read_text().startswith("# Benchmarks\n\n" + HEADING)
 
 
 @pytest.mark.slow
