@@ -141,11 +141,10 @@ def _recognizer(model: str, threads: int) -> LineRecognizer:
 
 def needs_second_reading(reading: Reading) -> bool:
     """Whether tiny rec was unsure enough of ``reading`` to read the line again."""
+    # an empty reading has confidence 0, so the first test also covers it
     if reading.confidence < RECHECK_MIN_CONFIDENCE:
         return False
-    if not reading.text or reading.weakest < RECHECK_BELOW:
-        return bool(reading.text)
-    return any(
+    return reading.weakest < RECHECK_BELOW or any(
         p < RECHECK_NUMERAL_BELOW
         for ch, p in zip(reading.text, reading.probabilities, strict=True)
         if ch in NUMERALS
