@@ -30,13 +30,18 @@ def wait_for_demo(server: Server) -> None:
     assert [d["status"] for d in documents] == ["done"] * len(demo_files())
 
 
-def test_search_facets_and_hit_box_on_the_page_image(server: Server, page: Any) -> None:
+def search_as_admin(server: Server, page: Any, query: str) -> None:
+    """Sign in once the demo is processed, search for ``query`` and wait for the first hit."""
     wait_for_demo(server)
     sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
     page.get_by_role("link", name="检索", exact=True).click()
-    page.get_by_label("检索词").fill("王晓丽")
+    page.get_by_label("检索词").fill(query)
     page.get_by_label("检索词").press("Enter")
     page.locator(".hit").first.wait_for()
+
+
+def test_search_facets_and_hit_box_on_the_page_image(server: Server, page: Any) -> None:
+    search_as_admin(server, page, "王晓丽")
     count = page.locator("#result-count").inner_text()
     total = int(count.split("共找到 ")[1].split(" ")[0])
     assert total >= 3
@@ -108,10 +113,5 @@ def test_fact_sheet_values_link_to_their_evidence(server: Server, page: Any) -> 
 
 def test_near_matches_are_flagged_as_approximate(server: Server, page: Any) -> None:
     # 望京街道 misread as 望京街遣: no page has it, the near match finds the page that has 望京街道
-    wait_for_demo(server)
-    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
-    page.get_by_role("link", name="检索", exact=True).click()
-    page.get_by_label("检索词").fill("朝阳区望京街遣")
-    page.get_by_label("检索词").press("Enter")
-    page.locator(".hit").first.wait_for()
+    search_as_admin(server, page, "朝阳区望京街遣")
     assert "近似结果" in page.locator("#approximate-note").inner_text()
