@@ -15,7 +15,6 @@ then every pool process has loaded the OCR models and opened the index.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import subprocess
@@ -29,20 +28,11 @@ from pathlib import Path
 import psutil
 from sqlalchemy import create_engine, text
 
-from tests.support.dossier import paginate
+from tests.support.dossier import dev_pages
 from tests.support.render import render_image, render_scanned_pdf, render_text_pdf
 
 SECTION = "### Many documents (bench/scale --many)"
 SCAN_EVERY = 25
-
-
-def all_dev_pages(path: Path) -> list[str]:
-    """Every A4 page of the dev judgments, in file order."""
-    pages: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            pages.extend(paginate(json.loads(line)["text"]))
-    return pages
 
 
 def document_kind(index: int) -> str:
@@ -140,7 +130,7 @@ def run_many(count: int, every: int, concurrency: int, dev: Path, repo: Path,
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
         data = str(Path(tmp) / "data")
-        kinds = build_documents(count, all_dev_pages(dev), folder, per_folder=every)
+        kinds = build_documents(count, dev_pages(dev), folder, per_folder=every)
         checkpoints: list[Checkpoint] = []
         peak_total = queued = 0.0
         engine = create_engine(f"sqlite:///{data}/casefile.db")

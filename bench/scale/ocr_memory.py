@@ -25,7 +25,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from bench.scale.many import all_dev_pages  # noqa: E402
+from tests.support.dossier import dev_pages  # noqa: E402
 from tests.support.render import render_image  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "dev" / "judgments.jsonl"
@@ -50,7 +50,7 @@ def main() -> None:
     rows, cpu = [], 0.0
     folder = tempfile.TemporaryDirectory()
     scan = Path(folder.name) / "scan.png"
-    for number, text in enumerate(all_dev_pages(DEV)[: args.pages], 1):
+    for number, text in enumerate(dev_pages(DEV, args.pages), 1):
         render_image(text, scan, dpi=200)
         started = time.process_time()
         read_file(scan, engine, dpi=200)

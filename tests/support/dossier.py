@@ -46,14 +46,19 @@ def split_pages(text: str, count: int) -> list[str]:
     return pages
 
 
-def dev_pages(path: Path, count: int) -> list[str]:
-    """``count`` A4-sized pages of the judgments in ``path`` (a dev .jsonl), repeated if short."""
+def dev_pages(path: Path, count: int | None = None) -> list[str]:
+    """``count`` A4-sized pages of the judgments in ``path`` (a dev .jsonl), repeated if short.
+
+    Without ``count``: every page, in file order.
+    """
     pages: list[str] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             pages.extend(paginate(json.loads(line)["text"]))
-            if len(pages) >= count:
+            if count is not None and len(pages) >= count:
                 return pages[:count]
+    if count is None:
+        return pages
     if not pages:
         raise ValueError(f"no text in {path}")
     while len(pages) < count:
