@@ -112,7 +112,7 @@ def run(
             result = _drive(base, headers, uploaders, searchers, seconds, scans, scan_every)
             cpu_after = cpu_seconds(server.pid)
             for role in ("server", "worker", "generator"):
-                result[f"cpu_{role}"] = cpu_after[role] - cpu_before.get(role, 0.0)
+                result[f"cpu_{role}"] = cpu_after[role] - cpu_before[role]
             documents_after, pages_after = ingested(data)
             result["documents_done"] = documents_after - documents_before
             result["ocr_pages"] = pages_after - pages_before

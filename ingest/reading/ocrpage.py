@@ -7,9 +7,10 @@ without changing the image the boxes refer to:
   (``OcrEngine.upright_only``): an engine that reads only upright pages gets the page turned
   upright first, by the turn ``ingest.ocr.pageturn`` finds (~40 ms a page); an engine whose
   boxes show the turn (ppocr) reads the page as it is, and only a page that looks turned is
-  recognised again upright (one extra OCR pass, nothing added to upright pages). Either way the
-  boxes are mapped back to the original image's pixels and each line records the direction its
-  text runs in on that image (``Line.angle``);
+  recognised again upright (one extra OCR pass, nothing added to upright pages; a page it read
+  nothing on goes to the page-turn classifier). Either way the boxes are mapped back to the
+  original image's pixels and each line records the direction its text runs in on that image
+  (``Line.angle``);
 - skew (measured from the detected text quadrilaterals) is only undone for finding the reading
   order: lines report boxes in image pixels.
 """
