@@ -133,7 +133,7 @@ def worker(
         raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
     watch = watch_for_unrecoverable()
     from api.state import build_state
-    from ingest.jobs import QUEUE
+    from ingest.jobs import QUEUES
     from ingest.recovery import requeue_stalled, requeue_unfinished
     from ingest.workers import live_workers, start_heartbeat, start_reconciler, worker_id
 
@@ -159,7 +159,7 @@ def worker(
             "worker",
             "--pool=prefork",
             f"--concurrency={concurrency or settings.worker_concurrency}",
-            f"--queues={QUEUE}",
+            f"--queues={','.join(QUEUES)}",
             f"--hostname=casefile-{worker_id()}",
             "--loglevel=WARNING",
             "--without-gossip",

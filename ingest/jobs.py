@@ -4,6 +4,12 @@ read pages (one task per page, in parallel) → extract facts → index. A task 
 own: it calls a stage, records a failure on the document if the stage raises, and queues the
 next stage. The embedded default uses kombu's SQLAlchemy transport on SQLite (no server);
 production uses Redis or RabbitMQ by URL.
+
+Page reads have a queue of their own. With one first-in, first-out queue, a document's
+extraction was queued behind every page uploaded after it, so a 1,000-file upload finished no
+document until every page of every file was read. Splitting, extraction and indexing are short
+and go to ``FINISH_QUEUE``, which a worker serves in turn with ``PAGE_QUEUE`` (kombu and the
+brokers cycle over a consumer's queues), so a document is done soon after its last page.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from ingest.context import PipelineContext, build_context
 
 log = logging.getLogger(__name__)
 
-QUEUE = "casefile"
+PAGE_QUEUE = "casefile"
+FINISH_QUEUE = "casefile.finish"
+QUEUES = (FINISH_QUEUE, PAGE_QUEUE)
 PROCESS_DOCUMENT = "casefile.process_document"
 READ_PAGE = "casefile.read_page"
 EXTRACT_FACTS = "casefile.extract_facts"
@@ -59,7 +67,8 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         # left unfinished, is queued again by the reconciler, then failed after a few attempts.
         task_time_limit=settings.task_time_limit,
         task_soft_time_limit=max(5, settings.task_time_limit - 30),
-        task_default_queue=QUEUE,
+        task_default_queue=FINISH_QUEUE,
+        task_routes={READ_PAGE: {"queue": PAGE_QUEUE}},
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from core.errors import PROCESSING_TIMEOUT, CasefileError
 from ingest.context import PipelineContext
-from ingest.jobs import QUEUE, queue_document
+from ingest.jobs import QUEUES, queue_document
 from ingest.stages import record_failure
 from models.tables import Document, DocumentStatus, Page
 
@@ -42,7 +42,7 @@ def requeue_unfinished(ctx: PipelineContext, app: Celery, *, purge: bool) -> lis
     """
     if purge:
         with app.connection_for_write() as connection:
-            dropped = connection.default_channel.queue_purge(QUEUE) or 0
+            dropped = sum(connection.default_channel.queue_purge(queue) or 0 for queue in QUEUES)
         if dropped:
             log.info("dropped %s queued tasks; the queue is rebuilt from the database", dropped)
     documents = unfinished_documents(ctx)

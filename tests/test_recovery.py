@@ -32,11 +32,11 @@ PAGE_COUNT = 50
 PAGES = [f"第{n}页。被告人赵某{n}号在仓库内窃取铜线若干，价值人民币{n}千元。" * 4 for n in range(1, PAGE_COUNT + 1)]
 
 
-def _start_worker(data_dir: Path, extra: dict[str, str]) -> subprocess.Popen[bytes]:
+def _start_worker(data_dir: Path, extra: dict[str, str], concurrency: int = 2) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
     env.update({"PYTHONPATH": str(REPO), **extra})
     return subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "worker", "--concurrency", "2"],
+        [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "worker", "--concurrency", str(concurrency)],
         cwd=REPO, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -122,10 +122,8 @@ def run_many(count: int, every: int, concurrency: int, dev: Path, repo: Path,
              env: dict[str, str]) -> tuple[list[Checkpoint], dict[str, int], dict[str, float]]:
     """Run one worker over ``count`` documents queued ``every`` at a time; sample it after each.
 
-    A batch is queued once the one before it is done. Queued all at once, the documents would
-    all finish together at the end: the queue is first in, first out, so every page of every
-    document is read before the first fact sheet is extracted, and there would be nothing to
-    sample in between.
+    A batch is queued once the one before it is done, so that each sample is taken at a known
+    number of finished documents with nothing else in flight.
     """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
@@ -237,8 +235,8 @@ def report(count: int, every: int, concurrency: int, checkpoints: list[Checkpoin
         f"--many {count} --every {every} --concurrency {concurrency} --write`. {count} separate documents ({mix}; "
         f"{figures['pages']:.0f} pages, {figures['failed']:.0f} failed), each a different window "
         f"of the dev judgments, queued {every} at a time with `casefile ingest --no-wait` (the "
-        "next batch once the one before is done; queued all at once they would all finish "
-        "together at the end, the queue being first in, first out) into the embedded default "
+        "next batch once the one before is done, so each sample falls at a known count) into "
+        "the embedded default "
         f"and one `casefile worker --concurrency {concurrency}`: {minutes:.1f} minutes from the "
         f"first batch queued to the last document done ({count / minutes:.0f} documents per "
         f"minute, {figures['queue_seconds']:.0f} s of it queueing).", "",

@@ -108,8 +108,11 @@ def _purge_casefile_queue(url: str) -> None:
     from amqp.exceptions import NotFound
     from kombu import Connection
 
+    from ingest.jobs import QUEUES
+
     with Connection(url) as connection:
-        try:
-            connection.channel().queue_purge("casefile")
-        except NotFound:  # no queue yet: nothing to purge
-            pass
+        for queue in QUEUES:
+            try:
+                connection.channel().queue_purge(queue)
+            except NotFound:  # no queue yet: nothing to purge
+                pass
