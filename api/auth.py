@@ -131,8 +131,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def current_actor(request: Request) -> Actor:
-    """The signed-in actor of this request (bearer token, or session cookie plus CSRF check)."""
+async def current_actor(request: Request) -> Actor:
+    """The signed-in actor of this request (bearer token, or session cookie plus CSRF check).
+
+    Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, and that
+    hand-over (twice per request, with the policy check) cost more than the one-row lookup it
+    wraps, which runs here on the event loop. The lookup cannot block on writers: SQLite's WAL
+    readers take no lock, and it holds one pooled connection for a single primary-key query.
+    """
     from api.state import AppState
 
     state: AppState = request.app.state.casefile

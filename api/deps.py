@@ -13,7 +13,8 @@ from api.state import AppState
 from models.audit import Actor
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    # async: a plain def would be run in a worker thread, a hand-over per request for nothing
     state: AppState = request.app.state.casefile
     return state
 

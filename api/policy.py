@@ -7,7 +7,7 @@ authorization-matrix test reads the declarations from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -50,10 +50,10 @@ def allowed(actor: Actor, action: str) -> bool:
     return action in ROLE_ACTIONS.get(actor.role, frozenset())
 
 
-def require(action: str) -> Callable[..., Actor]:
+def require(action: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency: the signed-in actor, who must hold ``action`` (403 otherwise)."""
 
-    def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:  # noqa: B008
+    async def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:  # noqa: B008
         if not allowed(actor, action):
             raise CasefileError(FORBIDDEN, f"{actor.username} ({actor.role}) lacks {action}")
         return actor
@@ -62,7 +62,7 @@ def require(action: str) -> Callable[..., Actor]:
     return dependency
 
 
-def public() -> None:
+async def public() -> None:
     """Declares a route open to everyone (login, health, the web page shell)."""
 
 

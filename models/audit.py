@@ -9,6 +9,7 @@ deleted or inserted event breaks it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -82,8 +83,27 @@ def record(
     ID numbers in the target and detail (search queries) are masked: logs must not spread them.
     Raises what the database raises when the event cannot be stored.
     """
+    return _queue(db, _event(actor, action, target, outcome, detail)).result()
+
+
+async def record_async(
+    db: Database,
+    actor: Actor,
+    action: str,
+    *,
+    target: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """``record`` for a handler on the event loop: it waits for the commit without a thread."""
+    return await asyncio.wrap_future(_queue(db, _event(actor, action, target, outcome, detail)))
+
+
+def _event(
+    actor: Actor, action: str, target: str | None, outcome: str, detail: dict[str, Any] | None
+) -> AuditEvent:
     clean = json.loads(mask_id_numbers(json.dumps(detail or {}, ensure_ascii=False)))
-    event = AuditEvent(
+    return AuditEvent(
         at=datetime.now(UTC),
         actor=actor.username,
         agency=actor.agency,
@@ -93,7 +113,6 @@ def record(
         client=actor.client,
         detail=clean,
     )
-    return _append(db, event)
 
 
 class GroupWriter:
@@ -168,15 +187,14 @@ class GroupWriter:
 _writer_lock = threading.Lock()
 
 
-def _append(db: Database, event: AuditEvent) -> int:
+def _queue(db: Database, event: AuditEvent) -> Future[int]:
     # One writer per database per process; its thread does not survive a fork (pool children)
     # and ends when idle, so a new one is started under the lock its exit check takes.
     with _writer_lock:
         writer = db.audit_writer
         if writer is None or writer.pid != os.getpid() or not writer.running:
             writer = db.audit_writer = GroupWriter(db)
-        done = writer.put(event)
-    return done.result()
+        return writer.put(event)
 
 
 @dataclass(frozen=True)
