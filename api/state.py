@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import anyio
+
 from core.settings import Settings
 from ingest.context import PipelineContext, build_context
 from ingest.jobs import CasefileCelery, make_celery
@@ -19,6 +21,15 @@ class AppState:
     # run when the web app shuts down (the embedded worker is stopped here: uvicorn re-raises
     # SIGTERM after its graceful shutdown, so code after uvicorn.run() would never run)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    # uploads handled at once in this process (api.routes.documents); made on first use,
+    # inside the event loop
+    uploads: anyio.CapacityLimiter | None = None
+
+
+def upload_limiter(state: AppState) -> anyio.CapacityLimiter:
+    if state.uploads is None:
+        state.uploads = anyio.CapacityLimiter(state.settings.api_upload_threads)
+    return state.uploads
 
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     api_processes: int = Field(
         default=1, ge=1, le=64, description="server processes of `casefile serve`"
     )
+    api_upload_threads: int = Field(
+        default=2, ge=1, le=64,
+        description="uploads stored at once per server process; more wait their turn, so that "
+        "searches keep their share of the CPU",
+    )
     render_dpi: int = Field(default=200, ge=72, le=600)
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
