@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Connection, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.errors import CasefileError
@@ -17,7 +17,7 @@ from search.base import SearchIndex, SearchQuery
 log = logging.getLogger(__name__)
 
 
-def run_search(index: SearchIndex, session: Session | None, query: SearchQuery) -> dict[str, Any]:
+def run_search(index: SearchIndex, session: Session | Connection | None, query: SearchQuery) -> dict[str, Any]:
     """Run ``query``; each hit gets the boxes of its matches when ``session`` is given."""
     results = index.search(query)
     pages = _pages(session, [(h.document_id, h.page) for h in results.hits]) if session else {}
@@ -61,7 +61,7 @@ def warm_up(index: SearchIndex) -> None:
 
 
 def _pages(
-    session: Session, keys: list[tuple[int, int]]
+    session: Session | Connection, keys: list[tuple[int, int]]
 ) -> dict[tuple[int, int], PageContent]:
     # One query for every hit of the result page, not one per hit, and plain rows rather than
     # ORM objects: this runs on every search.

@@ -6,7 +6,7 @@ outside the actor's reach is indistinguishable from one that does not exist.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import BindParameter, ColumnElement, Connection, bindparam, or_, select, true
 from sqlalchemy.orm import Session
 
 from models.audit import Actor
@@ -23,11 +23,20 @@ def visible_cases(actor: Actor) -> ColumnElement[bool]:
     return or_(Case.agency_id == actor.agency_id, Case.id.in_(granted))
 
 
-def visible_case_numbers(session: Session, actor: Actor) -> frozenset[str] | None:
+# Built once with a parameter: this runs on every search, and building the statement anew took
+# as long as running it.
+_AGENCY: BindParameter[int] = bindparam("agency_id")
+_VISIBLE_CASE_NUMBERS = select(Case.case_number).where(or_(
+    Case.agency_id == _AGENCY,
+    Case.id.in_(select(CaseAccess.case_id).where(CaseAccess.agency_id == _AGENCY)),
+))
+
+
+def visible_case_numbers(session: Session | Connection, actor: Actor) -> frozenset[str] | None:
     """The case numbers ``actor`` may see; ``None`` means no restriction (the local operator)."""
     if actor.role == OPERATOR_ROLE:
         return None
-    return frozenset(session.scalars(select(Case.case_number).where(visible_cases(actor))).all())
+    return frozenset(session.scalars(_VISIBLE_CASE_NUMBERS, {"agency_id": actor.agency_id}).all())
 
 
 def operator(client: str | None = None) -> Actor:

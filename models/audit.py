@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from models.db import Database
 from models.tables import AuditEvent, AuditHead
@@ -54,19 +54,15 @@ def _digest(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _fields(event: AuditEvent) -> dict[str, Any]:
+def _fields(event: AuditEvent | dict[str, Any]) -> dict[str, Any]:
+    values = event if isinstance(event, dict) else {name: getattr(event, name) for name in _HASHED}
     # SQLite hands back naive UTC, PostgreSQL an aware time in the session's zone: normalise.
-    at = (event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)).astimezone(UTC)
-    return {
-        "at": at.isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "agency": event.agency,
-        "action": event.action,
-        "target": event.target,
-        "outcome": event.outcome,
-        "client": event.client,
-        "detail": event.detail,
-    }
+    at = values["at"]
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+    return {**{name: values[name] for name in _HASHED}, "at": at.isoformat(timespec="microseconds")}
+
+
+_HASHED = ("at", "actor", "agency", "action", "target", "outcome", "client", "detail")
 
 
 def record(
@@ -101,18 +97,19 @@ async def record_async(
 
 def _event(
     actor: Actor, action: str, target: str | None, outcome: str, detail: dict[str, Any] | None
-) -> AuditEvent:
+) -> dict[str, Any]:
+    """The columns of one audit event, before its place in the chain is known."""
     clean = json.loads(mask_id_numbers(json.dumps(detail or {}, ensure_ascii=False)))
-    return AuditEvent(
-        at=datetime.now(UTC),
-        actor=actor.username,
-        agency=actor.agency,
-        action=action,
-        target=mask_id_numbers(target) if target else None,
-        outcome=outcome,
-        client=actor.client,
-        detail=clean,
-    )
+    return {
+        "at": datetime.now(UTC),
+        "actor": actor.username,
+        "agency": actor.agency,
+        "action": action,
+        "target": mask_id_numbers(target) if target else None,
+        "outcome": outcome,
+        "client": actor.client,
+        "detail": clean,
+    }
 
 
 class GroupWriter:
@@ -132,10 +129,10 @@ class GroupWriter:
         self.pid = os.getpid()
         self.running = True
         self._db = db
-        self._pending: queue.SimpleQueue[tuple[AuditEvent, Future[int]]] = queue.SimpleQueue()
+        self._pending: queue.SimpleQueue[tuple[dict[str, Any], Future[int]]] = queue.SimpleQueue()
         threading.Thread(target=self._run, name="casefile-audit", daemon=True).start()
 
-    def put(self, event: AuditEvent) -> Future[int]:
+    def put(self, event: dict[str, Any]) -> Future[int]:
         """Queue ``event``; call with ``_writer_lock`` held (see ``_run``'s exit)."""
         done: Future[int] = Future()
         self._pending.put((event, done))
@@ -165,29 +162,34 @@ class GroupWriter:
             for (_, done), seq in zip(batch, seqs, strict=True):
                 done.set_result(seq)
 
-    def _write(self, events: list[AuditEvent]) -> list[int]:
-        with self._db.session() as session:
-            session.execute(
+    def _write(self, events: list[dict[str, Any]]) -> list[int]:
+        # Core statements, not ORM objects: this runs for every search and upload, and the ORM's
+        # per-object work was most of the writer's time.
+        with self._db.transaction() as connection:
+            # the UPDATE first: it takes the write lock before the head is read
+            connection.execute(
                 update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(events))
             )
-            head = session.get(AuditHead, 1)
+            head = connection.execute(
+                select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+            ).one_or_none()
             assert head is not None, "migration 0002 creates the audit head row"
             seq, prev = head.seq - len(events), head.hash
             seqs = []
             for event in events:
                 seq += 1
-                event.seq, event.prev_hash = seq, prev
-                event.hash = prev = _digest(prev, seq, _fields(event))
+                event.update(seq=seq, prev_hash=prev)
+                event["hash"] = prev = _digest(prev, seq, _fields(event))
                 seqs.append(seq)
-            session.add_all(events)
-            head.hash = prev
+            connection.execute(insert(AuditEvent), events)
+            connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
             return seqs
 
 
 _writer_lock = threading.Lock()
 
 
-def _queue(db: Database, event: AuditEvent) -> Future[int]:
+def _queue(db: Database, event: dict[str, Any]) -> Future[int]:
     # One writer per database per process; its thread does not survive a fork (pool children)
     # and ends when idle, so a new one is started under the lock its exit check takes.
     with _writer_lock:

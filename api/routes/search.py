@@ -37,14 +37,14 @@ async def search(
     # answer still leaves only once its event is stored.
     # The session is closed before awaiting, so a waiting request holds no pooled connection.
     failure: Exception | None = None
-    with state.ctx.db.session() as session:
+    with state.ctx.db.reading() as connection:
         query = SearchQuery(
             text=q, case_number=case, document_type=document_type, charge=charge,
             defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
-            limit=limit, offset=offset, allowed_cases=visible_case_numbers(session, actor),
+            limit=limit, offset=offset, allowed_cases=visible_case_numbers(connection, actor),
         )
         try:
-            result = run_search(state.ctx.index(), session, query)
+            result = run_search(state.ctx.index(), connection, query)
         except Exception as error:
             failure = error
     if failure is not None:
