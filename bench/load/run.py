@@ -21,7 +21,6 @@ import io
 import os
 import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -59,11 +58,18 @@ def scanned_pages(count: int) -> list[bytes]:
     return pages
 
 
-def ingested(data: Path) -> tuple[int, int]:
-    """Documents done and pages read by OCR so far (the embedded default's database)."""
-    with sqlite3.connect(data / "casefile.db") as db:
-        documents = db.execute("SELECT count(*) FROM documents WHERE status = 'done'").fetchone()[0]
-        pages = db.execute("SELECT count(*) FROM pages WHERE status = 'done' AND source = 'ocr'").fetchone()[0]
+def ingested(database_url: str) -> tuple[int, int]:
+    """Documents done and pages read by OCR so far."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as db:
+            documents = db.execute(text("SELECT count(*) FROM documents WHERE status = 'done'")).scalar_one()
+            pages = db.execute(text(
+                "SELECT count(*) FROM pages WHERE status = 'done' AND source = 'ocr'")).scalar_one()
+    finally:
+        engine.dispose()
     return int(documents), int(pages)
 
 
@@ -93,27 +99,32 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
 
 
 def run(
-    uploaders: int, searchers: int, seconds: float, processes: int, scan_every: int, worker_nice: int
+    uploaders: int, searchers: int, seconds: float, processes: int, scan_every: int, worker_nice: int,
+    upload_threads: int, database_url: str,
 ) -> dict[str, float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     scans = scanned_pages(uploaders) if scan_every else []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        env = clean_env(CASEFILE_EMBEDDED_WORKER_NICE=str(worker_nice))
+        env = clean_env(CASEFILE_EMBEDDED_WORKER_NICE=str(worker_nice),
+                        CASEFILE_API_UPLOAD_THREADS=str(upload_threads))
+        if database_url:
+            env["CASEFILE_DATABASE_URL"] = database_url
+        database_url = database_url or f"sqlite:///{data / 'casefile.db'}"
         server = start_serve(data, port, env, "--processes", str(processes))
         try:
             token = httpx.post(f"{base}/api/auth/token",
                                data={"username": "admin", "password": "casefile-demo"}).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
             httpx.post(f"{base}/api/cases", json={"case_number": "LOAD-1"}, headers=headers)
-            documents_before, pages_before = ingested(data)
+            documents_before, pages_before = ingested(database_url)
             cpu_before = cpu_seconds(server.pid)
             result = _drive(base, headers, uploaders, searchers, seconds, scans, scan_every)
             cpu_after = cpu_seconds(server.pid)
             for role in ("server", "worker", "generator"):
                 result[f"cpu_{role}"] = cpu_after[role] - cpu_before[role]
-            documents_after, pages_after = ingested(data)
+            documents_after, pages_after = ingested(database_url)
             result["documents_done"] = documents_after - documents_before
             result["ocr_pages"] = pages_after - pages_before
             return result
@@ -204,11 +215,15 @@ def main() -> None:
                         help="every N-th upload is a scanned page to OCR (0: text only)")
     parser.add_argument("--worker-nice", type=int, default=10,
                         help="CPU priority of the embedded worker (CASEFILE_EMBEDDED_WORKER_NICE)")
+    parser.add_argument("--upload-threads", type=int, default=2,
+                        help="uploads stored at once per server process (CASEFILE_API_UPLOAD_THREADS)")
+    parser.add_argument("--database-url", default="",
+                        help="an empty PostgreSQL database instead of the embedded SQLite one")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     f = run(args.uploaders, args.searchers, args.seconds, args.processes, args.scan_every,
-            args.worker_nice)
+            args.worker_nice, args.upload_threads, args.database_url)
     load_after = os.getloadavg()[0]
     table = (
         f"{SECTION}\n\n"
@@ -217,7 +232,7 @@ def main() -> None:
         f"on the same cores as the server); command: `.venv/bin/python -m bench.load.run "
         f"--uploaders {args.uploaders} --searchers {args.searchers} --seconds {args.seconds:g} "
         f"--processes {args.processes} --scan-every {args.scan_every} --worker-nice {args.worker_nice} "
-        "--write`.\n\n"
+        f"--upload-threads {args.upload_threads} --write`.\n\n"
         "| server processes | uploaders | searchers | seconds | uploads (scans) | documents done | pages OCR'd | searches | errors "
         "| search p50 (ms) | p95 (ms) | p99 (ms) |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
