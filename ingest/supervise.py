@@ -40,6 +40,11 @@ RESTART_DELAY = 2.0
 EXIT_UNRECOVERABLE = 70
 # How long the child may take to exit once Celery's worker has stopped.
 EXIT_GRACE = 15.0
+# How long a stop request may take before the child is killed. Celery's warm shutdown waits for
+# the pages being read; one stop in the fault tests took 140 s for no reason found, and a
+# supervisor that waits for ever cannot be stopped without a signal to every process. A page
+# cut off is read again by the next worker (tasks are acknowledged late).
+STOP_GRACE = 60.0
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and seldom
 # hands back what is freed inside one. The tantivy writer starts new threads for every document
 # indexed, so a pool process kept growing over its first few hundred documents and settled
@@ -47,15 +52,26 @@ EXIT_GRACE = 15.0
 MALLOC_ARENA_MAX = "2"
 
 
-def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
-    """Run ``argv`` as the worker child until it ends on request; return its exit code."""
+def supervise(
+    argv: Sequence[str], *, delay: float = RESTART_DELAY, stop_grace: float = STOP_GRACE
+) -> int:
+    """Run ``argv`` as the worker child until it ends on request; return its exit code.
+
+    A child that has not ended ``stop_grace`` seconds after the stop request is killed, with its
+    own children (the pool processes).
+    """
     stopping = threading.Event()
     child: subprocess.Popen[bytes] | None = None
 
     def forward(signum: int, _frame: object) -> None:
+        first = not stopping.is_set()
         stopping.set()
         if child is not None and child.poll() is None:
             child.send_signal(signum)
+            if first:
+                timer = threading.Timer(stop_grace, _kill_tree, args=(child, stop_grace))
+                timer.daemon = True
+                timer.start()
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     restarts: list[float] = []
@@ -77,6 +93,26 @@ def supervise(argv: Sequence[str], *, delay: float = RESTART_DELAY) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _kill_tree(child: subprocess.Popen[bytes], grace: float) -> None:
+    """Kill ``child`` and every process below it, if it is still running."""
+    import psutil
+
+    if child.poll() is not None:
+        return
+    log.warning("worker did not stop within %.0f s of the request; killing it (pages it was "
+                "reading are read again by the next worker)", grace)
+    try:
+        below = psutil.Process(child.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        below = []
+    # the child first, so that it cannot start new pool processes meanwhile
+    for process in [psutil.Process(child.pid), *below] if child.poll() is None else below:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
 def child_environment(parent: Mapping[str, str]) -> dict[str, str]:

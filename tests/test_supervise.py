@@ -64,6 +64,43 @@ time.sleep(60)
     assert proc.wait(30) == 0
 
 
+def test_a_child_that_ignores_the_stop_is_killed_with_its_own_children(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    child = _script(tmp_path, f"""
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+grandchild = subprocess.Popen([sys.executable, "-c", "import signal, time; "
+                               "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+open({str(started)!r}, "w").write(str(grandchild.pid))
+time.sleep(600)
+""")
+    runner = tmp_path / "parent.py"
+    runner.write_text(
+        "import sys\nfrom ingest.supervise import supervise\n"
+        f"sys.exit(supervise({child!r}, stop_grace=1.0))\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop(sup.CHILD_ENV, None)
+    proc = subprocess.Popen([sys.executable, str(runner)], env=env)
+    deadline = time.monotonic() + 30
+    while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(started.read_text())
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == -signal.SIGKILL % 256  # the killed child's -9, passed to sys.exit
+    deadline = time.monotonic() + 10
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(grandchild), "the child's own child was left running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_an_unrecoverable_celery_error_ends_the_child(tmp_path: Path) -> None:
     code = subprocess.run(
         [sys.executable, "-c",
