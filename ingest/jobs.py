@@ -5,11 +5,13 @@ own: it calls a stage, records a failure on the document if the stage raises, an
 next stage. The embedded default uses kombu's SQLAlchemy transport on SQLite (no server);
 production uses Redis or RabbitMQ by URL.
 
-Page reads have a queue of their own. With one first-in, first-out queue, a document's
+Each kind of task has a queue of its own, and a worker serves its queues in turn (kombu and
+the brokers cycle over a consumer's queues). With one first-in, first-out queue, a document's
 extraction was queued behind every page uploaded after it, so a 1,000-file upload finished no
-document until every page of every file was read. Splitting, extraction and indexing are short
-and go to ``FINISH_QUEUE``, which a worker serves in turn with ``PAGE_QUEUE`` (kombu and the
-brokers cycle over a consumer's queues), so a document is done soon after its last page.
+document until every page of every file was read; with splitting in the same queue as
+extraction, behind the splitting of every file (bench/scale/finish_order). Now extraction and
+indexing (``FINISH_QUEUE``) wait for at most a task of each other queue, and a document is done
+soon after its last page is read.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from ingest.context import PipelineContext, build_context
 log = logging.getLogger(__name__)
 
 PAGE_QUEUE = "casefile"
+SPLIT_QUEUE = "casefile.split"
 FINISH_QUEUE = "casefile.finish"
-QUEUES = (FINISH_QUEUE, PAGE_QUEUE)
+QUEUES = (FINISH_QUEUE, SPLIT_QUEUE, PAGE_QUEUE)
 PROCESS_DOCUMENT = "casefile.process_document"
 READ_PAGE = "casefile.read_page"
 EXTRACT_FACTS = "casefile.extract_facts"
@@ -70,7 +73,7 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         task_time_limit=settings.task_time_limit,
         task_soft_time_limit=max(5, settings.task_time_limit - 30),
         task_default_queue=FINISH_QUEUE,
-        task_routes={READ_PAGE: {"queue": PAGE_QUEUE}},
+        task_routes={READ_PAGE: {"queue": PAGE_QUEUE}, PROCESS_DOCUMENT: {"queue": SPLIT_QUEUE}},
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,

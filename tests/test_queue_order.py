@@ -4,8 +4,8 @@ Three documents of eight text-layer pages are queued at once and one worker with
 process works through them. With a single first-in, first-out queue the first document's
 extraction waited behind every page of the other two, so no document was done before the last
 page was read. Extraction and indexing now have a queue of their own that the worker serves in
-turn with the page reads (``ingest.jobs.FINISH_QUEUE``), so the first document must be done
-while pages of the last one are still unread.
+turn with the page reads and the splitting (``ingest.jobs.FINISH_QUEUE``), so the first
+document must be done while pages of the last one are still unread.
 """
 
 from __future__ import annotations
