@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.cli import casefile
 from tests.support.render import render_text_pdf
-from tests.test_recovery import _profile, _query, _start_worker, _stop_worker
+from tests.test_recovery import PROFILES, _profile, _query, _start_worker, _stop_worker
 
 DOCUMENTS = 3
 PAGES = 8
@@ -31,11 +31,7 @@ def _moment(value: object) -> datetime:
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-@pytest.mark.parametrize("profile", [
-    "embedded",
-    pytest.param("postgres+redis", marks=[pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]),
-    pytest.param("postgres+rabbitmq", marks=[pytest.mark.integration, pytest.mark.postgres]),
-])
+@pytest.mark.parametrize("profile", PROFILES)
 def test_first_document_done_before_last_document_read(tmp_path: Path, profile: str) -> None:
     data = tmp_path / "data"
     pdfs = [

@@ -68,6 +68,14 @@ def _status(url: str) -> str:
     return str(_query(url, "SELECT status FROM documents")[0][0])
 
 
+# each profile's services, marked so that a run without them can deselect it
+PROFILES = [
+    "embedded",
+    pytest.param("postgres+redis", marks=[pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]),
+    pytest.param("postgres+rabbitmq", marks=[pytest.mark.integration, pytest.mark.postgres]),
+]
+
+
 @contextmanager
 def _profile(name: str, data: Path) -> Iterator[tuple[dict[str, str], str]]:
     """Settings of the profile, and its database URL."""
@@ -81,11 +89,7 @@ def _profile(name: str, data: Path) -> Iterator[tuple[dict[str, str], str]]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # generous: a loaded 2-core machine; usually well under a minute each
-@pytest.mark.parametrize("profile", [
-    "embedded",
-    pytest.param("postgres+redis", marks=[pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]),
-    pytest.param("postgres+rabbitmq", marks=[pytest.mark.integration, pytest.mark.postgres]),
-])
+@pytest.mark.parametrize("profile", PROFILES)
 def test_killed_worker_pages_redone_exactly_once(tmp_path: Path, profile: str) -> None:
     data = tmp_path / "data"
     pdf = render_text_pdf(PAGES, tmp_path / "卷宗.pdf")
