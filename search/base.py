@@ -99,6 +99,9 @@ class SearchIndex(Protocol):
     """
 
     name: str
+    # Whether a search runs in this process with no network round trip (the API then runs it on
+    # its event loop; a remote backend's searches go to a worker thread).
+    in_process: bool
 
     def add_pages(self, records: Iterable[PageRecord]) -> int:
         """Index pages; re-adding a ``(document_id, page)`` replaces it. Returns the count added."""

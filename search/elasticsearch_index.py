@@ -52,6 +52,7 @@ class ElasticsearchIndex:
     """A ``SearchIndex`` on an Elasticsearch 8.x cluster; ``index`` names the alias it uses."""
 
     name = "elasticsearch"
+    in_process = False
 
     def __init__(
         self,

@@ -73,6 +73,7 @@ class TantivyIndex:
     """A ``SearchIndex`` in ``index_dir``; safe to use from several processes at once."""
 
     name = "tantivy"
+    in_process = True
 
     def __init__(
         self,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.state import AppState
+from search.base import SearchQuery, SearchResults
 from tests.support.render import render_text_pdf, truncate_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -207,3 +210,30 @@ def test_page_lines_say_which_need_review(client: TestClient, state, indictment:
         session.execute(update(Page).where(Page.id == page.id).values(lines=lines))
     shown = client.get(f"/api/documents/{created['id']}/pages/1").json()["lines"]
     assert shown[0]["needs_review"] is True and not any(line["needs_review"] for line in shown[1:])
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_search_runs_on_the_event_loop_only_for_an_in_process_index(
+    client: TestClient, state: AppState, monkeypatch: pytest.MonkeyPatch, in_process: bool
+) -> None:
+    """Elasticsearch's round trips must not hold up the loop that serves every other request."""
+    real = state.ctx.index()
+    ran_on: list[str] = []
+
+    class Watched:
+        name = "watched"
+
+        def __init__(self) -> None:
+            self.in_process = in_process
+
+        def search(self, query: SearchQuery) -> SearchResults:
+            try:
+                asyncio.get_running_loop()
+                ran_on.append("event loop")
+            except RuntimeError:
+                ran_on.append("worker thread")
+            return real.search(query)
+
+    monkeypatch.setattr(state.ctx, "index", Watched)
+    assert client.get("/api/search", params={"q": "盗窃"}).status_code == 200
+    assert ran_on == ["event loop" if in_process else "worker thread"]

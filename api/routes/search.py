@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Query
 
 from api.deps import Searcher, StateDep
 from api.searching import run_search
+from api.state import AppState
 from models.access import visible_case_numbers
 from models.audit import record_async
-from search.base import SearchQuery
+from search.base import SearchIndex, SearchQuery
 
 router = APIRouter(tags=["search"])
 
@@ -30,25 +32,33 @@ async def search(
     limit: int = Query(default=10, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=100_000),
 ) -> dict[str, Any]:
-    # On the event loop, not in a worker thread: a search is a few milliseconds of CPU (reads
-    # only, which never wait for SQLite's writers), and under load the thread hand-overs and
-    # the contention for the interpreter lock among 20 threads made the slowest searches wait
-    # seconds. The loop serves requests in arrival order. The audit commit is awaited, so the
-    # answer still leaves only once its event is stored.
-    # The session is closed before awaiting, so a waiting request holds no pooled connection.
-    failure: Exception | None = None
+    # On the event loop, not in a worker thread: a search on the embedded index is a few
+    # milliseconds of CPU (reads only, which never wait for SQLite's writers), and under load
+    # the thread hand-overs and the contention for the interpreter lock among 20 threads made
+    # the slowest searches wait seconds; the loop serves requests in arrival order. A backend
+    # across the network (Elasticsearch) still runs in a thread: its round trips must not hold
+    # up the loop. The audit commit is awaited, so the answer still leaves only once its event
+    # is stored. Connections are returned before awaiting: a waiting request holds none.
     with state.ctx.db.reading() as connection:
-        query = SearchQuery(
-            text=q, case_number=case, document_type=document_type, charge=charge,
-            defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
-            limit=limit, offset=offset, allowed_cases=visible_case_numbers(connection, actor),
-        )
-        try:
-            result = run_search(state.ctx.index(), connection, query)
-        except Exception as error:
-            failure = error
-    if failure is not None:
+        allowed = visible_case_numbers(connection, actor)
+    query = SearchQuery(
+        text=q, case_number=case, document_type=document_type, charge=charge,
+        defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
+        limit=limit, offset=offset, allowed_cases=allowed,
+    )
+    index = state.ctx.index()
+    try:
+        if index.in_process:
+            result = _search(state, index, query)
+        else:
+            result = await anyio.to_thread.run_sync(_search, state, index, query)
+    except Exception:
         await record_async(state.ctx.db, actor, "search", outcome="error", detail={"q": q[:500], "case": case})
-        raise failure
+        raise
     await record_async(state.ctx.db, actor, "search", detail={"q": q[:500], "case": case, "total": result["total"]})
     return result
+
+
+def _search(state: AppState, index: SearchIndex, query: SearchQuery) -> dict[str, Any]:
+    with state.ctx.db.reading() as connection:
+        return run_search(index, connection, query)
