@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.state import AppState
+from api.app import create_app
+from api.state import AppState, build_state
+from core.settings import Settings
 from search.base import SearchQuery, SearchResults
+from tests.conftest import bearer
 from tests.support.render import render_text_pdf, truncate_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -237,3 +244,42 @@ def test_search_runs_on_the_event_loop_only_for_an_in_process_index(
     monkeypatch.setattr(state.ctx, "index", Watched)
     assert client.get("/api/search", params={"q": "盗窃"}).status_code == 200
     assert ran_on == ["event loop" if in_process else "worker thread"]
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_uploads_are_stored_a_few_at_a_time(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, slots: int
+) -> None:
+    """CASEFILE_API_UPLOAD_THREADS bounds the uploads stored at once; the others wait their turn."""
+    import api.routes.documents as documents_route
+
+    settings.api_upload_threads = slots
+    state = build_state(settings, eager_jobs=True)
+    storing = 0
+    most = 0
+    lock = threading.Lock()
+    real = documents_route.add_document
+
+    def slow_add(*args: Any, **kwargs: Any) -> Any:
+        nonlocal storing, most
+        with lock:
+            storing += 1
+            most = max(most, storing)
+        time.sleep(0.3)
+        with lock:
+            storing -= 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents_route, "add_document", slow_add)
+    try:
+        with TestClient(create_app(state=state)) as client:
+            client.headers.update(bearer(client, "admin", settings.admin_password))
+            _case(client)
+            with ThreadPoolExecutor(4) as pool:
+                codes = list(pool.map(
+                    lambda n: _upload(client, (f"笔录{n}.txt", f"讯问笔录第{n}份".encode())).status_code,
+                    range(4)))
+    finally:
+        state.ctx.db.dispose()
+    assert codes == [201] * 4
+    assert most == slots
