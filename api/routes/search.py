@@ -46,8 +46,8 @@ async def search(
         defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
         limit=limit, offset=offset, allowed_cases=allowed,
     )
-    index = state.ctx.index()
     try:
+        index = state.ctx.index()  # raises while the index cannot be opened: recorded as an error
         if index.in_process:
             result = _search(state, index, query)
         else:
