@@ -7,6 +7,11 @@ with a CJK TrueType font embedded as a subset (with its ToUnicode map, so copyin
 characters), each line's font size set to its box's thickness and its horizontal scaling to its
 box's length, so that a viewer's selection covers the words on the scan. A line runs the way
 its text runs on the scan (``Line.angle``): up, down or upside down on a page scanned turned.
+Such a page is shown upright: its /Rotate turns it by the angle most of its text runs at, as
+OCRmyPDF's --rotate-pages does. The scan itself is stored as it came; only the display turns.
+Readers also take the order of the lines from the upright page: without /Rotate, pdfminer read
+every turned page's lines in the wrong order, and pdfium a page turned by 270°, so a phrase that
+wrapped from one line to the next was not found by a viewer's search.
 
 Raises ``CasefileError(FONT_MISSING)`` when no CJK font is installed (the hint names the package)
 and ``ValueError`` when the images and pages do not pair up or a line's angle is not a multiple
@@ -16,6 +21,7 @@ of 90 degrees.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +102,14 @@ def _draw_line(canvas: Canvas, line: Line, font: str, scale: float, page_h: floa
     canvas.drawText(obj)
 
 
+def page_turn(page: PageContent) -> int:
+    """The angle most of the page's characters run at (0 for a page without lines)."""
+    weights: Counter[int] = Counter()
+    for line in page.lines:
+        weights[line.angle % 360] += len(line.text.strip())
+    return max(weights, key=lambda angle: (weights[angle], -angle)) if weights else 0
+
+
 def make_searchable_pdf(
     page_images: list[Image.Image],
     pages: list[PageContent],
@@ -122,6 +136,12 @@ def make_searchable_pdf(
         scale = 72.0 / dpi * (image.width / page.width if page.width else 1.0)
         for line in page.lines:
             _draw_line(pdf, line, font, scale, page_h)
+        turn = page_turn(page)
+        pdf.setPageRotation(turn)
+        if turn in (90, 270):
+            # reportlab takes the page size of a page turned a quarter as the size shown and
+            # swaps it for the MediaBox: give it swapped, so the MediaBox is the scan's
+            pdf.setPageSize((page_h, page_w))
         pdf.showPage()
     pdf.save()
     return out.getvalue()

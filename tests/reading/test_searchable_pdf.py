@@ -20,7 +20,7 @@ from PIL import Image
 from core.errors import FONT_MISSING, CasefileError
 from ingest.reading.ocrpage import ocr_page
 from ingest.reading.types import Line, PageContent
-from ingest.searchable_pdf import make_searchable_pdf
+from ingest.searchable_pdf import make_searchable_pdf, page_turn
 from tests.reading.conftest import INDICTMENT, SHORT_PAGE
 from tests.support import render
 
@@ -33,12 +33,33 @@ def _along(char: dict[str, Any], angle: int) -> float:
     return {0: char["x0"], 90: -char["bottom"], 180: -char["x1"], 270: char["top"]}[angle]
 
 
+def shown(box: list[float], turn: int, width: float, height: float) -> list[float]:
+    """``box`` (top-left origin, on a ``width`` x ``height`` page) where the page turned ``turn``° clockwise shows it."""
+    x0, y0, x1, y1 = box
+    corners = [(x0, y0), (x1, y1)]
+    moved = {
+        0: corners,
+        90: [(height - y, x) for x, y in corners],
+        180: [(width - x, height - y) for x, y in corners],
+        270: [(y, width - x) for x, y in corners],
+    }[turn]
+    (ax, ay), (bx, by) = moved
+    return [min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)]
+
+
 def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float) -> None:
-    """Each line's characters, in the order drawn, spell it, lie in its box and run its way."""
+    """Each line's characters, in the order drawn, spell it, lie in its box and run its way.
+
+    pdfplumber reports a page as shown, turned by its /Rotate: so are the boxes and directions.
+    """
+    turn = pdf_page.rotation
+    assert turn == page_turn(page)
+    width, height = page.width * k, page.height * k
     chars = [c for c in pdf_page.chars if c["text"].strip()]
     taken = 0
     for line in page.lines:
-        x0, y0, x1, y1 = (v * k for v in line.bbox)
+        x0, y0, x1, y1 = shown([v * k for v in line.bbox], turn, width, height)
+        angle = (line.angle - turn) % 360
         ink = line.text.replace(" ", "")  # spaces draw no glyph box worth checking
         mine = chars[taken : taken + len(ink)]
         taken += len(ink)
@@ -46,8 +67,8 @@ def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float) ->
         for c in mine:
             assert x0 - TOLERANCE_PT <= c["x0"] < c["x1"] <= x1 + TOLERANCE_PT, (c, line)
             assert y0 - TOLERANCE_PT <= c["top"] < c["bottom"] <= y1 + TOLERANCE_PT, (c, line)
-            assert c["upright"] == (line.angle in (0, 180))
-        steps = [_along(b, line.angle) - _along(a, line.angle) for a, b in itertools.pairwise(mine)]
+            assert c["upright"] == (angle in (0, 180))
+        steps = [_along(b, angle) - _along(a, angle) for a, b in itertools.pairwise(mine)]
         assert all(step > 0 for step in steps), (line, steps)
     assert taken == len(chars)
 
@@ -60,6 +81,13 @@ def pdfium_text(data: bytes, index: int) -> str:
     finally:
         document.close()
     return text.replace("\r", "").replace("\n", "")
+
+
+def poppler_text(data: bytes) -> str:
+    """The text of the first page as poppler's pdftotext extracts it (line breaks removed)."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=data,
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    return "".join(out.split())
 
 
 def selected_text(data: bytes, bbox: list[float], image_height: int) -> str:
@@ -105,10 +133,15 @@ def test_turned_scan_gets_its_text_layer_along_the_turned_lines(ppocr, turn: int
     k = 72 / DPI
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         (pdf_page,) = pdf.pages
-        assert (pdf_page.width, pdf_page.height) == pytest.approx((scan.width * k, scan.height * k))
+        assert pdf_page.rotation == turn  # shown upright; the scan itself is kept as scanned
+        size = (scan.width * k, scan.height * k)  # a quarter turn shows it the other way round
+        assert (pdf_page.width, pdf_page.height) == pytest.approx(size if turn == 180 else size[::-1])
         assert_chars_fill_their_lines(pdf_page, page, k)
-    # selecting a line on the scan copies that line (pdfium, as a viewer reads a selection);
-    # the order of lines in a whole-page extraction is each viewer's own guess on turned text
+        # the whole page reads in order, so a viewer's search finds what wraps over two lines
+        assert pdf_page.extract_text().replace("\n", "") == page.text.replace("\n", "")
+    assert pdfium_text(data, 0) == page.text.replace("\n", "")
+    assert poppler_text(data) == page.text.replace("\n", "")
+    # selecting a line on the scan copies that line (pdfium, as a viewer reads a selection)
     assert [selected_text(data, line.bbox, scan.height) for line in page.lines] == [
         line.text for line in page.lines
     ]
