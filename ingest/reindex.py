@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from ingest.context import PipelineContext
 from ingest.stages import page_records
-from models.tables import Document, DocumentStatus
-from search.base import PageRecord
+from models.tables import Document, DocumentStage, DocumentStatus
+from search.base import PageRecord, SearchIndex
 
 BATCH_DOCUMENTS = 50
+CLOCK_MARGIN = timedelta(minutes=5)
 
 
 def reindex(ctx: PipelineContext) -> tuple[int, int]:
     """Replace the index's pages by those of every processed document: (documents, pages).
 
-    Works on an index of an older schema too: that is how one is brought up to date.
+    Works on an index of an older schema too: that is how one is brought up to date. Workers
+    and the API may go on writing meanwhile: what they wrote during the rebuild is written again
+    afterwards (see ``_catch_up``).
     """
     index = ctx.index(for_rebuild=True)
+    # a little earlier than now: a worker on another machine stamps its writes by its own clock
+    started = datetime.now(UTC) - CLOCK_MARGIN
     with ctx.db.session() as session:
         ids = session.scalars(
             select(Document.id).where(Document.status == DocumentStatus.DONE).order_by(Document.id)
@@ -41,7 +47,48 @@ def reindex(ctx: PipelineContext) -> tuple[int, int]:
             yield from batch_records
 
     pages = index.rebuild(records())
-    return documents, pages
+    again, again_pages = _catch_up(ctx, index, set(ids), started)
+    return documents + again, pages + again_pages
+
+
+def _catch_up(
+    ctx: PipelineContext, index: SearchIndex, listed: set[int], started: datetime
+) -> tuple[int, int]:
+    """Write again what changed while the index was rebuilt; return the documents and pages new to it.
+
+    Elasticsearch fills a new index behind the alias's back and swaps it in at the end, so pages
+    a worker indexed meanwhile went to the old one, and a document deleted meanwhile was
+    deleted from the old one only. Documents done since the rebuild started, and those being
+    indexed now (their worker may have written to the old index just before the swap), get
+    their pages again; listed documents that are gone are deleted. Writing a page twice
+    replaces it, so on tantivy, which rebuilds in place, this is only repeated work.
+    """
+    with ctx.db.session() as session:
+        rows = session.execute(
+            select(Document.id, Document.status, Document.stage, Document.updated_at)
+        ).all()
+    existing = {row.id for row in rows}
+    again = [
+        row.id for row in rows
+        if (row.status == DocumentStatus.DONE and (row.id not in listed or _aware(row.updated_at) >= started))
+        or (row.status == DocumentStatus.PROCESSING and row.stage == DocumentStage.INDEXING)
+    ]
+    for document_id in sorted(listed - existing):
+        index.delete_document(document_id)
+    new_pages = 0
+    for start in range(0, len(again), BATCH_DOCUMENTS):
+        with ctx.db.session() as session:
+            batch = session.scalars(
+                select(Document).where(Document.id.in_(again[start:start + BATCH_DOCUMENTS]))
+            ).all()
+            records = [record for document in batch for record in page_records(document)]
+        index.add_pages(records)
+        new_pages += sum(1 for record in records if record.document_id not in listed)
+    return len(set(again) - listed), new_pages
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -10,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.state import AppState
 from ingest.reindex import check, reindex
 from search.base import PageRecord
+from tests.search.fake_elasticsearch import FakeCluster
 from tests.support.cli import casefile, json_lines
 
 FIXTURE = Path(__file__).parent / "fixtures" / "indictment.txt"
@@ -81,3 +84,55 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert all(f["status"] in ("filled", "missing", "conflict") for f in filled["fields"])
     unknown = casefile("prefill", "--form", "no-such-form", str(FIXTURE), "--json", data_dir=data)
     assert unknown.returncode == 2
+
+
+def _on_fake_elasticsearch(state: AppState) -> FakeCluster:
+    cluster = FakeCluster()
+    state.ctx._index, state.ctx._index_pid = cluster.open(), os.getpid()
+    return cluster
+
+
+def test_a_document_done_during_an_elasticsearch_rebuild_is_in_the_new_index(
+    client: TestClient, state: AppState
+) -> None:
+    """The rebuild fills a new index behind the alias; a worker meanwhile writes to the old one."""
+    client.post("/api/cases", json={"case_number": CASE})
+    _on_fake_elasticsearch(state)
+    first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
+    index = state.ctx.index()
+    rebuild = index.rebuild
+    late: list[int] = []
+
+    def rebuild_while_a_worker_indexes(records: Iterable[PageRecord]) -> int:
+        def then_upload() -> Iterator[PageRecord]:
+            yield from records
+            # processed (eagerly) and indexed now, while the new index is being filled
+            late.append(_upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。"))
+        return rebuild(then_upload())
+
+    index.rebuild = rebuild_while_a_worker_indexes  # type: ignore[method-assign]
+    reindex(state.ctx)
+    assert index.document_ids() == {first, *late}
+    assert check(state.ctx).ok
+
+
+def test_a_document_deleted_during_an_elasticsearch_rebuild_is_not_in_the_new_index(
+    client: TestClient, state: AppState
+) -> None:
+    client.post("/api/cases", json={"case_number": CASE})
+    _on_fake_elasticsearch(state)
+    first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
+    second = _upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。")
+    index = state.ctx.index()
+    rebuild = index.rebuild
+
+    def rebuild_while_a_clerk_deletes(records: Iterable[PageRecord]) -> int:
+        def then_delete() -> Iterator[PageRecord]:
+            yield from records
+            assert client.delete(f"/api/documents/{second}").status_code == 200
+        return rebuild(then_delete())
+
+    index.rebuild = rebuild_while_a_clerk_deletes  # type: ignore[method-assign]
+    reindex(state.ctx)
+    assert index.document_ids() == {first}
+    assert check(state.ctx).ok
