@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -35,15 +35,9 @@ def reindex(ctx: PipelineContext) -> tuple[int, int]:
     documents = 0
 
     def records() -> Iterator[PageRecord]:
-        # a few documents at a time: a large database never sits in memory at once
         nonlocal documents
-        for start in range(0, len(ids), BATCH_DOCUMENTS):
-            with ctx.db.session() as session:
-                batch = session.scalars(
-                    select(Document).where(Document.id.in_(ids[start:start + BATCH_DOCUMENTS]))
-                ).all()
-                batch_records = [record for document in batch for record in page_records(document)]
-            documents += len(batch)
+        for found, batch_records in _in_batches(ctx, ids):
+            documents += found
             yield from batch_records
 
     pages = index.rebuild(records())
@@ -76,15 +70,23 @@ def _catch_up(
     for document_id in sorted(listed - existing):
         index.delete_document(document_id)
     new_pages = 0
-    for start in range(0, len(again), BATCH_DOCUMENTS):
-        with ctx.db.session() as session:
-            batch = session.scalars(
-                select(Document).where(Document.id.in_(again[start:start + BATCH_DOCUMENTS]))
-            ).all()
-            records = [record for document in batch for record in page_records(document)]
+    for _found, records in _in_batches(ctx, again):
         index.add_pages(records)
         new_pages += sum(1 for record in records if record.document_id not in listed)
     return len(set(again) - listed), new_pages
+
+
+def _in_batches(ctx: PipelineContext, ids: Sequence[int]) -> Iterator[tuple[int, list[PageRecord]]]:
+    """The page records of documents ``ids``, a few documents at a time, and how many were found.
+
+    A large database never sits in memory at once.
+    """
+    for start in range(0, len(ids), BATCH_DOCUMENTS):
+        with ctx.db.session() as session:
+            batch = session.scalars(
+                select(Document).where(Document.id.in_(ids[start:start + BATCH_DOCUMENTS]))
+            ).all()
+            yield len(batch), [record for document in batch for record in page_records(document)]
 
 
 def _aware(moment: datetime) -> datetime:

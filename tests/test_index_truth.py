@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from api.state import AppState
 from ingest.reindex import check, reindex
-from search.base import PageRecord
+from search.base import PageRecord, SearchIndex
 from tests.search.fake_elasticsearch import FakeCluster
 from tests.support.cli import casefile, json_lines
 
@@ -86,10 +86,21 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert unknown.returncode == 2
 
 
-def _on_fake_elasticsearch(state: AppState) -> FakeCluster:
-    cluster = FakeCluster()
-    state.ctx._index, state.ctx._index_pid = cluster.open(), os.getpid()
-    return cluster
+def _on_fake_elasticsearch(state: AppState) -> None:
+    state.ctx._index, state.ctx._index_pid = FakeCluster().open(), os.getpid()
+
+
+def _during_rebuild(index: SearchIndex, meanwhile: Callable[[], None]) -> None:
+    """Make ``index.rebuild`` run ``meanwhile`` once it has read every record, before its swap."""
+    rebuild = index.rebuild
+
+    def rebuild_and_meanwhile(records: Iterable[PageRecord]) -> int:
+        def then() -> Iterator[PageRecord]:
+            yield from records
+            meanwhile()
+        return rebuild(then())
+
+    index.rebuild = rebuild_and_meanwhile  # type: ignore[method-assign]
 
 
 def test_a_document_done_during_an_elasticsearch_rebuild_is_in_the_new_index(
@@ -99,20 +110,11 @@ def test_a_document_done_during_an_elasticsearch_rebuild_is_in_the_new_index(
     client.post("/api/cases", json={"case_number": CASE})
     _on_fake_elasticsearch(state)
     first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
-    index = state.ctx.index()
-    rebuild = index.rebuild
-    late: list[int] = []
-
-    def rebuild_while_a_worker_indexes(records: Iterable[PageRecord]) -> int:
-        def then_upload() -> Iterator[PageRecord]:
-            yield from records
-            # processed (eagerly) and indexed now, while the new index is being filled
-            late.append(_upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。"))
-        return rebuild(then_upload())
-
-    index.rebuild = rebuild_while_a_worker_indexes  # type: ignore[method-assign]
+    late: list[int] = []  # processed (eagerly) and indexed while the new index is being filled
+    _during_rebuild(state.ctx.index(), lambda: late.append(
+        _upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。")))
     reindex(state.ctx)
-    assert index.document_ids() == {first, *late}
+    assert state.ctx.index().document_ids() == {first, *late}
     assert check(state.ctx).ok
 
 
@@ -123,16 +125,10 @@ def test_a_document_deleted_during_an_elasticsearch_rebuild_is_not_in_the_new_in
     _on_fake_elasticsearch(state)
     first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
     second = _upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。")
-    index = state.ctx.index()
-    rebuild = index.rebuild
-
-    def rebuild_while_a_clerk_deletes(records: Iterable[PageRecord]) -> int:
-        def then_delete() -> Iterator[PageRecord]:
-            yield from records
-            assert client.delete(f"/api/documents/{second}").status_code == 200
-        return rebuild(then_delete())
-
-    index.rebuild = rebuild_while_a_clerk_deletes  # type: ignore[method-assign]
+    deleted: list[int] = []
+    _during_rebuild(state.ctx.index(), lambda: deleted.append(
+        client.delete(f"/api/documents/{second}").status_code))
     reindex(state.ctx)
-    assert index.document_ids() == {first}
+    assert deleted == [200]
+    assert state.ctx.index().document_ids() == {first}
     assert check(state.ctx).ok
