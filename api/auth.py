@@ -29,7 +29,7 @@ from core.errors import (
 )
 from models.audit import Actor, record
 from models.db import Database
-from models.tables import Agency, User
+from models.tables import Agency, User, as_utc
 
 SESSION_COOKIE = "casefile_session"
 CSRF_COOKIE = "casefile_csrf"
@@ -104,7 +104,7 @@ def authenticate(
         if user is None or not user.active:
             _password_ok(_DUMMY_HASH, password)
             outcome, error = "unknown_user", CasefileError(BAD_CREDENTIALS, username)
-        elif user.locked_until and _aware(user.locked_until) > now:
+        elif user.locked_until and as_utc(user.locked_until) > now:
             outcome, error = "locked", CasefileError(ACCOUNT_LOCKED, username)
         elif not _password_ok(user.password_hash, password):
             user.failed_logins += 1
@@ -126,9 +126,6 @@ def authenticate(
     assert user is not None
     return user
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # Built once: building it per request cost about as much as running it.

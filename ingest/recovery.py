@@ -19,7 +19,7 @@ from core.errors import PROCESSING_TIMEOUT, CasefileError
 from ingest.context import PipelineContext
 from ingest.jobs import QUEUES, queue_document
 from ingest.stages import record_failure
-from models.tables import Document, DocumentStatus, Page
+from models.tables import Document, DocumentStatus, Page, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def stalled_documents(ctx: PipelineContext, idle: timedelta) -> list[int]:
         ).all()
     stalled = []
     for document_id, updated, page_at in rows:
-        latest = max(_aware(t) for t in (updated, page_at) if t is not None)
+        latest = max(as_utc(t) for t in (updated, page_at) if t is not None)
         if latest < cutoff:
             stalled.append(document_id)
     return stalled
@@ -102,6 +102,3 @@ def requeue_stalled(ctx: PipelineContext, app: Celery, idle: timedelta) -> list[
         log.warning("re-queued %d stalled documents: %s", len(stalled), stalled)
     return stalled
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

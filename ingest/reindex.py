@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ingest.context import PipelineContext
 from ingest.stages import page_records
-from models.tables import Document, DocumentStage, DocumentStatus
+from models.tables import Document, DocumentStage, DocumentStatus, as_utc
 from search.base import PageRecord, SearchIndex
 
 BATCH_DOCUMENTS = 50
@@ -64,7 +64,7 @@ def _catch_up(
     existing = {row.id for row in rows}
     again = [
         row.id for row in rows
-        if (row.status == DocumentStatus.DONE and (row.id not in listed or _aware(row.updated_at) >= started))
+        if (row.status == DocumentStatus.DONE and (row.id not in listed or as_utc(row.updated_at) >= started))
         or (row.status == DocumentStatus.PROCESSING and row.stage == DocumentStage.INDEXING)
     ]
     for document_id in sorted(listed - existing):
@@ -88,9 +88,6 @@ def _in_batches(ctx: PipelineContext, ids: Sequence[int]) -> Iterator[tuple[int,
             ).all()
             yield len(batch), [record for document in batch for record in page_records(document)]
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

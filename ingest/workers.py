@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from models.db import Database
-from models.tables import WorkerHeartbeat
+from models.tables import WorkerHeartbeat, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def live_workers(db: Database) -> list[str]:
     cutoff = datetime.now(UTC) - ALIVE_WITHIN
     with db.session() as session:
         rows = session.scalars(select(WorkerHeartbeat)).all()
-        alive = [r.id for r in rows if _aware(r.last_seen) >= cutoff and not _dead_here(r.id)]
+        alive = [r.id for r in rows if as_utc(r.last_seen) >= cutoff and not _dead_here(r.id)]
         session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(alive)))
         return alive
 
@@ -91,10 +91,6 @@ def _zombie(pid: int) -> bool:
     # "pid (comm) state ...": comm may hold spaces and parentheses, the state follows the last ")"
     return stat.rpartition(")")[2].split()[0] == "Z"
 
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def lower_priority(nice: int) -> None:
