@@ -102,12 +102,14 @@ def _draw_line(canvas: Canvas, line: Line, font: str, scale: float, page_h: floa
     canvas.drawText(obj)
 
 
-def page_turn(page: PageContent) -> int:
-    """The angle most of the page's characters run at (0 for a page without lines)."""
-    weights: Counter[int] = Counter()
-    for line in page.lines:
-        weights[line.angle % 360] += len(line.text.strip())
-    return max(weights, key=lambda angle: (weights[angle], -angle)) if weights else 0
+def shown_turn(page: PageContent) -> int:
+    """The /Rotate that shows ``page`` upright: the angle its lines run at (0 without lines).
+
+    ``lay_out_page`` gives every line of a page the same angle; the most common one is taken
+    all the same, for a page put together otherwise.
+    """
+    angles = Counter(line.angle % 360 for line in page.lines).most_common(1)
+    return angles[0][0] if angles else 0
 
 
 def make_searchable_pdf(
@@ -136,7 +138,7 @@ def make_searchable_pdf(
         scale = 72.0 / dpi * (image.width / page.width if page.width else 1.0)
         for line in page.lines:
             _draw_line(pdf, line, font, scale, page_h)
-        turn = page_turn(page)
+        turn = shown_turn(page)
         pdf.setPageRotation(turn)
         if turn in (90, 270):
             # reportlab takes the page size of a page turned a quarter as the size shown and

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest import supervise as sup
-from ingest.workers import stop_worker
+from ingest.workers import _dead_here, stop_worker
 from tests.support.cli import REPO
 
 
@@ -94,11 +95,7 @@ time.sleep(600)
 
 
 def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    return not _dead_here(f"{socket.gethostname()}:{pid}")  # a zombie counts as dead
 
 
 def test_an_unrecoverable_celery_error_ends_the_child(tmp_path: Path) -> None:

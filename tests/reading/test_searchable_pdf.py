@@ -20,7 +20,7 @@ from PIL import Image
 from core.errors import FONT_MISSING, CasefileError
 from ingest.reading.ocrpage import ocr_page
 from ingest.reading.types import Line, PageContent
-from ingest.searchable_pdf import make_searchable_pdf, page_turn
+from ingest.searchable_pdf import make_searchable_pdf, shown_turn
 from tests.reading.conftest import INDICTMENT, SHORT_PAGE
 from tests.support import render
 
@@ -53,7 +53,7 @@ def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float) ->
     pdfplumber reports a page as shown, turned by its /Rotate: so are the boxes and directions.
     """
     turn = pdf_page.rotation
-    assert turn == page_turn(page)
+    assert turn == shown_turn(page)
     width, height = page.width * k, page.height * k
     chars = [c for c in pdf_page.chars if c["text"].strip()]
     taken = 0
