@@ -78,12 +78,20 @@ def simplified_table(classes: Sequence[str]) -> NDArray[np.int64]:
 
 
 class Reading(NamedTuple):
-    """One line as read: text, mean and lowest character probability, and each character's."""
+    """One line as read: its text and each character's probability."""
 
     text: str
-    confidence: float
-    weakest: float
     probabilities: tuple[float, ...]
+
+    @property
+    def confidence(self) -> float:
+        """The mean probability of the characters read (0 for nothing read)."""
+        return sum(self.probabilities) / len(self.probabilities) if self.probabilities else 0.0
+
+    @property
+    def weakest(self) -> float:
+        """The probability of the least certain character (0 for nothing read)."""
+        return min(self.probabilities, default=0.0)
 
 
 def ctc_decode(
@@ -106,10 +114,8 @@ def ctc_decode(
     keep = best != 0
     keep[1:] &= best[1:] != best[:-1]
     if not keep.any():
-        return Reading("", 0.0, 0.0, ())
-    kept = prob[keep]
-    return Reading("".join(classes[c] for c in best[keep]), float(kept.mean()), float(kept.min()),
-                   tuple(kept.tolist()))
+        return Reading("", ())
+    return Reading("".join(classes[c] for c in best[keep]), tuple(prob[keep].tolist()))
 
 
 # Merging two readings of a line: characters only the first model read are kept when it was at
@@ -154,7 +160,7 @@ def merge_readings(first: Reading, second: Reading) -> Reading:
             take(b, pb, j1, j2)
     if not chars:
         return first
-    return Reading("".join(chars), sum(probs) / len(probs), min(probs), tuple(probs))
+    return Reading("".join(chars), tuple(probs))
 
 
 def _in_gb2312(ch: str) -> bool:
@@ -187,7 +193,7 @@ class LineRecognizer:
 
     def read(self, crops: Sequence[NDArray[np.uint8]]) -> list[Reading]:
         """The reading of each crop, in the order given."""
-        results = [Reading("", 0.0, 0.0, ())] * len(crops)
+        results = [Reading("", ())] * len(crops)
         order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]

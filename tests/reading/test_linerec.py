@@ -28,19 +28,19 @@ def test_traditional_forms_outside_gb2312_map_to_their_simplified_class() -> Non
 
 def test_decoding_merges_repeats_and_drops_blanks() -> None:
     steps = _steps({"盗": 0.9}, {"盗": 0.8}, {}, {"窃": 0.7}, {}, {"窃": 0.9})
-    text, confidence, weakest, _ = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
-    assert text == "盗窃窃"
-    assert confidence == pytest.approx((0.9 + 0.7 + 0.9) / 3)
-    assert weakest == pytest.approx(0.7)
+    reading = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
+    assert reading.text == "盗窃窃"
+    assert reading.confidence == pytest.approx((0.9 + 0.7 + 0.9) / 3)
+    assert reading.weakest == pytest.approx(0.7)
 
 
 def test_look_alike_traditional_form_is_read_simplified() -> None:
     """Regression #3: PP-OCRv6 tiny read 盗窃 as 盜窃 (盜 0.6, 盗 0.4 at the same step)."""
     steps = _steps({"盜": 0.6, "盗": 0.4}, {}, {"窃": 0.9})
-    text, confidence, weakest, _ = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
-    assert text == "盗窃"
-    assert confidence == pytest.approx((1.0 + 0.9) / 2)
-    assert weakest == pytest.approx(0.9)  # 盜 and 盗 together are one sure character
+    reading = ctc_decode(steps, CLASSES, simplified_table(CLASSES))
+    assert reading.text == "盗窃"
+    assert reading.confidence == pytest.approx((1.0 + 0.9) / 2)
+    assert reading.weakest == pytest.approx(0.9)  # 盜 and 盗 together are one sure character
 
 
 def test_traditional_form_the_model_is_sure_of_stays() -> None:
@@ -54,11 +54,12 @@ def test_gb2312_character_is_never_replaced() -> None:
 
 
 def test_line_of_blanks_reads_empty() -> None:
-    assert ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES)) == ("", 0.0, 0.0, ())
+    empty = ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES))
+    assert empty == ("", ()) and empty.confidence == empty.weakest == 0.0
 
 
 def _reading(text: str, *probabilities: float) -> Reading:
-    return Reading(text, sum(probabilities) / len(text), min(probabilities), probabilities)
+    return Reading(text, probabilities)
 
 
 def test_merge_takes_the_surer_character_where_the_readings_differ() -> None:
@@ -93,4 +94,4 @@ def test_merge_adds_a_character_only_the_second_model_read_when_it_was_sure() ->
 
 def test_merge_with_an_empty_second_reading_keeps_the_first() -> None:
     tiny = _reading("一千", 0.6, 0.3)
-    assert merge_readings(tiny, Reading("", 0.0, 0.0, ())) == tiny
+    assert merge_readings(tiny, Reading("", ())) == tiny

@@ -25,9 +25,7 @@ class ScriptedRecognizer:
 
 def _reading(text: str, weakest: float) -> Reading:
     """A reading whose first character has probability ``weakest`` and the others 0.99."""
-    probabilities = (weakest,) + (0.99,) * (len(text) - 1) if text else ()
-    mean = sum(probabilities) / len(text) if text else 0.0
-    return Reading(text, mean, weakest if text else 0.0, probabilities)
+    return Reading(text, (weakest,) + (0.99,) * (len(text) - 1) if text else ())
 
 
 def _crop(ident: int) -> np.ndarray:
@@ -60,12 +58,12 @@ def test_a_numeral_tiny_is_not_quite_sure_of_is_read_again() -> None:
     """Regression #3: 并处罚金人民币二 read as …一 at 0.79 (everything else above 0.98)."""
     text = "并处罚金人民币一"
     probabilities = (0.99,) * 7 + (0.79,)
-    line = Reading(text, sum(probabilities) / 8, 0.79, probabilities)
+    line = Reading(text, probabilities)
     assert ppocr.needs_second_reading(line)
-    sure = Reading(text, 0.99, 0.99, (0.99,) * 8)
+    sure = Reading(text, (0.99,) * 8)
     assert not ppocr.needs_second_reading(sure)
     # the same doubt on a character that is not a numeral is not worth a second reading
-    other = Reading("并处罚金人民币元", line.confidence, 0.79, probabilities)
+    other = Reading("并处罚金人民币元", probabilities)
     assert not ppocr.needs_second_reading(other)
 
 
@@ -83,6 +81,5 @@ def test_engine_without_a_second_model_reads_once() -> None:
 
 def test_a_line_read_as_garbage_is_not_read_again() -> None:
     """Regression #3: a merged reading of an upside-down line hid that the page was turned."""
-    garbage = _reading("日为2028289", 0.3)
-    garbage = garbage._replace(confidence=0.5)
+    garbage = Reading("日为2028289", (0.3,) * 4 + (0.7,) * 5)  # mean 0.52, weakest 0.3
     assert not ppocr.needs_second_reading(garbage)
