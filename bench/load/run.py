@@ -17,6 +17,7 @@ average before and at the end. Traffic goes to 127.0.0.1 only and stops by itsel
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import os
 import platform
@@ -100,7 +101,7 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
 
 def run(
     uploaders: int, searchers: int, seconds: float, processes: int, scan_every: int, worker_nice: int,
-    upload_threads: int, database_url: str,
+    upload_threads: int, database_url: str, client: str = "asyncio",
 ) -> dict[str, float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -120,7 +121,7 @@ def run(
             httpx.post(f"{base}/api/cases", json={"case_number": "LOAD-1"}, headers=headers)
             documents_before, pages_before = ingested(database_url)
             cpu_before = cpu_seconds(server.pid)
-            result = _drive(base, headers, uploaders, searchers, seconds, scans, scan_every)
+            result = DRIVERS[client](base, headers, uploaders, searchers, seconds, scans, scan_every)
             cpu_after = cpu_seconds(server.pid)
             for role in ("server", "worker", "generator"):
                 result[f"cpu_{role}"] = cpu_after[role] - cpu_before[role]
@@ -132,21 +133,114 @@ def run(
             stop(server)
 
 
-def _drive(
+def _upload_body(n: int, k: int, rng: random.Random, scans: list[bytes], scan_every: int) -> tuple[str, bytes, str]:
+    """The ``k``-th upload of uploader ``n``: a scanned page every ``scan_every``-th time, else a short text."""
+    if scans and k % scan_every == 0:
+        # bytes after the PNG's end make each upload a new document (no duplicate)
+        return f"u{n}-{k}.png", scans[n] + f"load {n} {k}".encode(), "image/png"
+    text = f"讯问笔录\n问：你叫什么名字？\n答：我叫测试{n}号{k}，{rng.randint(1960, 2000)}年出生。"
+    return f"u{n}-{k}.txt", text.encode(), "text/plain"
+
+
+class _Tally:
+    """Counts, latencies and the first few errors of one run."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.counts = {"uploads": 0, "scans": 0, "searches": 0, "errors": 0}
+        self.error_samples: list[str] = []
+
+    def error(self, what: str) -> None:
+        self.counts["errors"] += 1
+        if len(self.error_samples) < 5:
+            self.error_samples.append(what)
+
+    def result(self) -> dict[str, float]:
+        if self.error_samples:
+            print("errors, first few:", *self.error_samples, sep="\n  ", file=sys.stderr)
+        latencies = self.latencies
+        return {
+            **self.counts,
+            "p50": _percentile(latencies, 0.50), "p95": _percentile(latencies, 0.95),
+            "p99": _percentile(latencies, 0.99),
+            "mean": statistics.fmean(latencies) if latencies else float("nan"),
+        }
+
+
+def _drive_asyncio(
     base: str, headers: dict[str, str], uploaders: int, searchers: int, seconds: float,
     scans: list[bytes], scan_every: int,
 ) -> dict[str, float]:
+    """Every client a coroutine on one event loop (uvloop when installed), on its own connection."""
+    from urllib.parse import urlsplit
+
+    from bench.load.client import ClosedByServer, Connection
+
+    address = urlsplit(base)
+    host, port = str(address.hostname), int(address.port or 80)
+    tally = _Tally()
+    stop = time.monotonic() + seconds
+    transport_errors = (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ClosedByServer)
+
+    async def uploader(n: int) -> None:
+        rng = random.Random(n)
+        connection = Connection(host, port, headers)
+        k = 0
+        while time.monotonic() < stop:
+            k += 1
+            name, content, kind = _upload_body(n, k, rng, scans, scan_every)
+            try:
+                status, body = await asyncio.wait_for(
+                    connection.post_file("/api/cases/LOAD-1/documents", name, content, kind), 60)
+            except transport_errors as error:
+                tally.error(f"upload {error!r}")
+                continue
+            if status not in (200, 201):
+                tally.error(f"upload {status} {body[:100]!r}")
+            else:
+                tally.counts["uploads"] += 1
+                tally.counts["scans"] += kind == "image/png"
+        await connection.close()
+
+    async def searcher(n: int) -> None:
+        rng = random.Random(1000 + n)
+        connection = Connection(host, port, headers)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, body = await asyncio.wait_for(
+                    connection.get("/api/search", {"q": rng.choice(QUERIES)}), 60)
+            except transport_errors as error:
+                tally.error(f"search {error!r}")
+                continue
+            elapsed = time.perf_counter() - started
+            if status != 200:
+                tally.error(f"search {status} {body[:100]!r}")
+            else:
+                tally.counts["searches"] += 1
+                tally.latencies.append(elapsed * 1000)
+        await connection.close()
+
+    async def everyone() -> None:
+        await asyncio.gather(*(uploader(i) for i in range(uploaders)), *(searcher(i) for i in range(searchers)))
+
+    try:
+        import uvloop
+
+        uvloop.run(everyone())
+    except ImportError:
+        asyncio.run(everyone())
+    return tally.result()
+
+
+def _drive_threads(
+    base: str, headers: dict[str, str], uploaders: int, searchers: int, seconds: float,
+    scans: list[bytes], scan_every: int,
+) -> dict[str, float]:
+    """The generator of sessions 1–4: a thread and an httpx client per client (0.8–1.0 CPU-ms a request)."""
     stop = time.monotonic() + seconds
     lock = threading.Lock()
-    latencies: list[float] = []
-    counts = {"uploads": 0, "scans": 0, "searches": 0, "errors": 0}
-    error_samples: list[str] = []
-
-    def note_error(what: str) -> None:
-        with lock:
-            counts["errors"] += 1
-            if len(error_samples) < 5:
-                error_samples.append(what)
+    tally = _Tally()
 
     def uploader(n: int) -> None:
         rng = random.Random(n)
@@ -154,23 +248,19 @@ def _drive(
             k = 0
             while time.monotonic() < stop:
                 k += 1
-                scan = bool(scans) and k % scan_every == 0
-                if scan:
-                    # bytes after the PNG's end make each upload a new document (no duplicate)
-                    upload = (f"u{n}-{k}.png", scans[n] + f"load {n} {k}".encode(), "image/png")
-                else:
-                    text = f"讯问笔录\n问：你叫什么名字？\n答：我叫测试{n}号{k}，{rng.randint(1960, 2000)}年出生。"
-                    upload = (f"u{n}-{k}.txt", text.encode(), "text/plain")
+                upload = _upload_body(n, k, rng, scans, scan_every)
                 try:
                     r = client.post("/api/cases/LOAD-1/documents", files=[("file", upload)])
-                    if r.status_code not in (200, 201):
-                        note_error(f"upload {r.status_code} {r.text[:100]}")
-                    else:
-                        with lock:
-                            counts["uploads"] += 1
-                            counts["scans"] += scan
                 except httpx.TransportError as error:
-                    note_error(f"upload {error!r}")
+                    with lock:
+                        tally.error(f"upload {error!r}")
+                    continue
+                with lock:
+                    if r.status_code not in (200, 201):
+                        tally.error(f"upload {r.status_code} {r.text[:100]}")
+                    else:
+                        tally.counts["uploads"] += 1
+                        tally.counts["scans"] += upload[2] == "image/png"
 
     def searcher(n: int) -> None:
         rng = random.Random(1000 + n)
@@ -179,15 +269,17 @@ def _drive(
                 started = time.perf_counter()
                 try:
                     r = client.get("/api/search", params={"q": rng.choice(QUERIES)})
-                    elapsed = time.perf_counter() - started
-                    if r.status_code != 200:
-                        note_error(f"search {r.status_code} {r.text[:100]}")
-                    else:
-                        with lock:
-                            counts["searches"] += 1
-                            latencies.append(elapsed * 1000)
                 except httpx.TransportError as error:
-                    note_error(f"search {error!r}")
+                    with lock:
+                        tally.error(f"search {error!r}")
+                    continue
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if r.status_code != 200:
+                        tally.error(f"search {r.status_code} {r.text[:100]}")
+                    else:
+                        tally.counts["searches"] += 1
+                        tally.latencies.append(elapsed * 1000)
 
     threads = [threading.Thread(target=uploader, args=(i,)) for i in range(uploaders)]
     threads += [threading.Thread(target=searcher, args=(i,)) for i in range(searchers)]
@@ -195,14 +287,10 @@ def _drive(
         thread.start()
     for thread in threads:
         thread.join()
-    if error_samples:
-        print("errors, first few:", *error_samples, sep="\n  ", file=sys.stderr)
-    return {
-        **counts,
-        "p50": _percentile(latencies, 0.50), "p95": _percentile(latencies, 0.95),
-        "p99": _percentile(latencies, 0.99),
-        "mean": statistics.fmean(latencies) if latencies else float("nan"),
-    }
+    return tally.result()
+
+
+DRIVERS = {"asyncio": _drive_asyncio, "threads": _drive_threads}
 
 
 def main() -> None:
@@ -219,11 +307,13 @@ def main() -> None:
                         help="uploads stored at once per server process (CASEFILE_API_UPLOAD_THREADS)")
     parser.add_argument("--database-url", default="",
                         help="an empty PostgreSQL database instead of the embedded SQLite one")
+    parser.add_argument("--client", choices=sorted(DRIVERS), default="asyncio",
+                        help="load generator: one event loop (default), or a thread per client as until session 4")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     f = run(args.uploaders, args.searchers, args.seconds, args.processes, args.scan_every,
-            args.worker_nice, args.upload_threads, args.database_url)
+            args.worker_nice, args.upload_threads, args.database_url, args.client)
     load_after = os.getloadavg()[0]
     table = (
         f"{SECTION}\n\n"
@@ -232,7 +322,7 @@ def main() -> None:
         f"on the same cores as the server); command: `.venv/bin/python -m bench.load.run "
         f"--uploaders {args.uploaders} --searchers {args.searchers} --seconds {args.seconds:g} "
         f"--processes {args.processes} --scan-every {args.scan_every} --worker-nice {args.worker_nice} "
-        f"--upload-threads {args.upload_threads} --write`.\n\n"
+        f"--upload-threads {args.upload_threads} --client {args.client} --write`.\n\n"
         "| server processes | uploaders | searchers | seconds | uploads (scans) | documents done | pages OCR'd | searches | errors "
         "| search p50 (ms) | p95 (ms) | p99 (ms) |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
