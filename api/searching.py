@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import CasefileError
-from ingest.reading.types import PageContent
-from ingest.stages import page_content
+from ingest.reading.types import Line, span_boxes
 from models.tables import Page
 from search.base import SearchIndex, SearchQuery
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def run_search(index: SearchIndex, session: Session | Connection | None, query: SearchQuery) -> dict[str, Any]:
     """Run ``query``; each hit gets the boxes of its matches when ``session`` is given."""
     results = index.search(query)
-    pages = _pages(session, [(h.document_id, h.page) for h in results.hits]) if session else {}
+    lines = _hit_lines(session, [(h.document_id, h.page) for h in results.hits]) if session else {}
     hits: list[dict[str, Any]] = []
     for hit in results.hits:
         item: dict[str, Any] = {
@@ -34,8 +34,7 @@ def run_search(index: SearchIndex, session: Session | Connection | None, query: 
             "spans": [list(s) for s in hit.spans],
         }
         if session is not None:
-            page = pages.get((hit.document_id, hit.page))
-            item["boxes"] = _boxes(page, hit.spans) if page is not None else []
+            item["boxes"] = _boxes(lines.get((hit.document_id, hit.page), []), hit.spans)
             item["page_url"] = f"/api/documents/{hit.document_id}/pages/{hit.page}"
         hits.append(item)
     return {
@@ -60,23 +59,34 @@ def warm_up(index: SearchIndex) -> None:
         log.warning("search index not ready at start: %s", error)
 
 
-def _pages(
+@functools.cache  # one per number of hits, and a page holds at most 100
+def _hit_lines_statement(count: int) -> Select[Any]:
+    # (document_id = ? AND number = ?) OR …: SQLite seeks the pages index once per hit. A row-value
+    # IN list, the obvious way to write it, made SQLite scan the whole index on every search.
+    # Built once per count: building the statement cost more than running it.
+    return select(Page.document_id, Page.number, Page.lines).where(or_(*(
+        and_(Page.document_id == bindparam(f"d{i}"), Page.number == bindparam(f"n{i}")) for i in range(count)
+    )))
+
+
+def _hit_lines(
     session: Session | Connection, keys: list[tuple[int, int]]
-) -> dict[tuple[int, int], PageContent]:
-    # One query for every hit of the result page, not one per hit, and plain rows rather than
-    # ORM objects: this runs on every search.
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """The stored lines (plain dicts) of each hit page: one query for the whole page of hits."""
+    keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
-    rows = session.execute(
-        select(Page.document_id, Page.number, Page.width, Page.height, Page.source, Page.text,
-               Page.lines)
-        .where(tuple_(Page.document_id, Page.number).in_(keys))
-    ).all()
-    return {(r.document_id, r.number): page_content(r) for r in rows}
+    values = {name: value for i, (document_id, number) in enumerate(keys)
+              for name, value in ((f"d{i}", document_id), (f"n{i}", number))}
+    rows = session.execute(_hit_lines_statement(len(keys)), values).all()
+    return {(r.document_id, r.number): r.lines or [] for r in rows}
 
 
-def _boxes(content: PageContent, spans: list[tuple[int, int]]) -> list[list[float]]:
+def _boxes(lines: list[dict[str, Any]], spans: list[tuple[int, int]]) -> list[list[float]]:
+    # Line objects only for the lines a match touches: a page has dozens of lines, a hit a few.
+    touched = [Line(**line) for line in lines
+               if any(start < line.get("end", 0) and line.get("start", 0) < end for start, end in spans)]
     boxes: list[list[float]] = []
     for start, end in spans:
-        boxes.extend(content.boxes_for_span(start, end))
+        boxes.extend(span_boxes(touched, start, end))
     return boxes

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from api.app import create_app
 from api.state import AppState, build_state
@@ -91,6 +92,33 @@ def test_text_layer_pdf_hit_has_boxes_on_page(client: TestClient, tmp_path: Path
         assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
     image = client.get(page["image_url"])
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+def test_search_seeks_hit_pages_in_the_index_instead_of_scanning_every_page(
+    client: TestClient, state: AppState, tmp_path: Path, indictment: bytes
+) -> None:
+    """The boxes of a page of hits are read by index seeks: a scan grows with every page stored."""
+    _case(client)
+    pdf = render_text_pdf([indictment.decode(), indictment.decode()], tmp_path / "起诉书.pdf")
+    _upload(client, ("起诉书.pdf", pdf.read_bytes()))
+    executed: list[tuple[str, Any]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if "FROM pages" in statement:
+            executed.append((statement, parameters))
+
+    engine = state.ctx.db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        hits = client.get("/api/search", params={"q": "便利店"}).json()["hits"]
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(hits) == 2 and all(hit["boxes"] for hit in hits)
+    assert executed, "the hit boxes come from the stored pages"
+    with engine.connect() as connection:
+        for statement, parameters in executed:
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+            assert not any(step.startswith("SCAN pages") for step in plan), plan
 
 
 def test_duplicate_upload_reported_not_processed(client: TestClient, indictment: bytes) -> None:

@@ -12,6 +12,7 @@ Contract shared by readers, OCR engines, fact extraction and search:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -69,27 +70,32 @@ class PageContent:
         return cls(d["number"], d["width"], d["height"], d["source"], d["text"], lines)
 
     def boxes_for_span(self, start: int, end: int) -> list[list[float]]:
-        """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``.
+        """Boxes of the lines that overlap the character span ``[start, end)`` of ``text``."""
+        return span_boxes(self.lines, start, end)
 
-        A line only partly covered gets a box narrowed to the characters covered, placed by
-        their widths along the direction the line runs (``Line.angle``): a CJK or full-width
-        character counts one em, any other half of one (digits and Latin letters are about half
-        as wide in Chinese typesetting).
-        """
-        boxes: list[list[float]] = []
-        for line in self.lines:
-            lo, hi = max(start, line.start), min(end, line.end)
-            if lo >= hi or line.end <= line.start:
-                continue
-            if line.bbox[2] <= line.bbox[0] or line.bbox[3] <= line.bbox[1]:
-                continue  # text sources (TXT, DOCX) have no image, hence no box
-            widths = [_em(ch) for ch in line.text]
-            total = sum(widths) or 1.0
-            before = sum(widths[: lo - line.start])
-            inside = sum(widths[lo - line.start : hi - line.start])
-            lo_share, hi_share = before / total, (before + inside) / total
-            boxes.append(_part_of_box(line.bbox, line.angle, lo_share, hi_share))
-        return boxes
+
+def span_boxes(lines: Iterable[Line], start: int, end: int) -> list[list[float]]:
+    """Boxes of those of a page's ``lines`` that overlap the character span ``[start, end)``.
+
+    A line only partly covered gets a box narrowed to the characters covered, placed by their
+    widths along the direction the line runs (``Line.angle``): a CJK or full-width character
+    counts one em, any other half of one (digits and Latin letters are about half as wide in
+    Chinese typesetting).
+    """
+    boxes: list[list[float]] = []
+    for line in lines:
+        lo, hi = max(start, line.start), min(end, line.end)
+        if lo >= hi or line.end <= line.start:
+            continue
+        if line.bbox[2] <= line.bbox[0] or line.bbox[3] <= line.bbox[1]:
+            continue  # text sources (TXT, DOCX) have no image, hence no box
+        widths = [_em(ch) for ch in line.text]
+        total = sum(widths) or 1.0
+        before = sum(widths[: lo - line.start])
+        inside = sum(widths[lo - line.start : hi - line.start])
+        lo_share, hi_share = before / total, (before + inside) / total
+        boxes.append(_part_of_box(line.bbox, line.angle, lo_share, hi_share))
+    return boxes
 
 
 def _part_of_box(box: list[float], angle: int, lo: float, hi: float) -> list[float]:
