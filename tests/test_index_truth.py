@@ -54,7 +54,7 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert casefile("ingest", str(FIXTURE), "--case", CASE, data_dir=data, env=env).returncode == 0
     assert casefile("check", data_dir=data).returncode == 0
     # issue #6: an index of an older schema is refused with the way out, and that way works
-    version = data / "index" / "casefile-search.json"
+    version = data / "index" / "current" / "casefile-search.json"  # of the generation in use
     version.write_text(json.dumps({"schema_version": json.loads(version.read_text())["schema_version"] - 1}))
     outdated = casefile("check", data_dir=data)
     assert outdated.returncode == 1 and "casefile reindex" in outdated.stderr, outdated.stderr
