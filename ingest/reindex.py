@@ -50,12 +50,12 @@ def _catch_up(
 ) -> tuple[int, int]:
     """Write again what changed while the index was rebuilt; return the documents and pages new to it.
 
-    Elasticsearch fills a new index behind the alias's back and swaps it in at the end, so pages
-    a worker indexed meanwhile went to the old one, and a document deleted meanwhile was
-    deleted from the old one only. Documents done since the rebuild started, and those being
-    indexed now (their worker may have written to the old index just before the swap), get
-    their pages again; listed documents that are gone are deleted. Writing a page twice
-    replaces it, so on tantivy, which rebuilds in place, this is only repeated work.
+    Both backends fill a new index and swap it in at the end (Elasticsearch behind the alias,
+    tantivy in a new generation folder), so pages a worker indexed meanwhile went to the old one,
+    and a document deleted meanwhile was deleted from the old one only. Documents done since the
+    rebuild started, and those being indexed now (their worker may have written to the old index
+    just before the swap), get their pages again; listed documents that are gone are deleted.
+    Writing a page twice replaces it, so a page written to both costs only repeated work.
     """
     with ctx.db.session() as session:
         rows = session.execute(

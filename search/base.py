@@ -126,7 +126,9 @@ class SearchIndex(Protocol):
     def rebuild(self, records: Iterable[PageRecord]) -> int:
         """Replace every page by ``records``, in the current schema; returns the count indexed.
 
-        The only method that works on an index of an older schema opened for a rebuild.
+        The only method that works on an index of an older schema opened for a rebuild. Built
+        beside the index in use and swapped in at the end: searches meanwhile see the old pages,
+        and a rebuild that fails leaves them.
         """
         ...
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.state import AppState
@@ -54,7 +55,7 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert casefile("ingest", str(FIXTURE), "--case", CASE, data_dir=data, env=env).returncode == 0
     assert casefile("check", data_dir=data).returncode == 0
     # issue #6: an index of an older schema is refused with the way out, and that way works
-    version = data / "index" / "casefile-search.json"
+    version = data / "index" / "current" / "casefile-search.json"  # of the generation in use
     version.write_text(json.dumps({"schema_version": json.loads(version.read_text())["schema_version"] - 1}))
     outdated = casefile("check", data_dir=data)
     assert outdated.returncode == 1 and "casefile reindex" in outdated.stderr, outdated.stderr
@@ -86,8 +87,10 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert unknown.returncode == 2
 
 
-def _on_fake_elasticsearch(state: AppState) -> None:
-    state.ctx._index, state.ctx._index_pid = FakeCluster().open(), os.getpid()
+def _on(backend: str, state: AppState) -> None:
+    """Use ``backend``: the settings' tantivy index, or a fake Elasticsearch cluster."""
+    if backend == "elasticsearch":
+        state.ctx._index, state.ctx._index_pid = FakeCluster().open(), os.getpid()
 
 
 def _during_rebuild(index: SearchIndex, meanwhile: Callable[[], None]) -> None:
@@ -103,12 +106,16 @@ def _during_rebuild(index: SearchIndex, meanwhile: Callable[[], None]) -> None:
     index.rebuild = rebuild_and_meanwhile  # type: ignore[method-assign]
 
 
-def test_a_document_done_during_an_elasticsearch_rebuild_is_in_the_new_index(
-    client: TestClient, state: AppState
+@pytest.mark.parametrize("backend", ["tantivy", "elasticsearch"])
+def test_a_document_done_during_a_rebuild_is_in_the_new_index(
+    backend: str, client: TestClient, state: AppState
 ) -> None:
-    """The rebuild fills a new index behind the alias; a worker meanwhile writes to the old one."""
+    """The rebuild fills a new index and swaps it in at the end; a worker meanwhile writes to the old one.
+
+    Elasticsearch fills one behind the alias, tantivy a new generation folder.
+    """
     client.post("/api/cases", json={"case_number": CASE})
-    _on_fake_elasticsearch(state)
+    _on(backend, state)
     first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
     late: list[int] = []  # processed (eagerly) and indexed while the new index is being filled
     _during_rebuild(state.ctx.index(), lambda: late.append(
@@ -118,11 +125,12 @@ def test_a_document_done_during_an_elasticsearch_rebuild_is_in_the_new_index(
     assert check(state.ctx).ok
 
 
-def test_a_document_deleted_during_an_elasticsearch_rebuild_is_not_in_the_new_index(
-    client: TestClient, state: AppState
+@pytest.mark.parametrize("backend", ["tantivy", "elasticsearch"])
+def test_a_document_deleted_during_a_rebuild_is_not_in_the_new_index(
+    backend: str, client: TestClient, state: AppState
 ) -> None:
     client.post("/api/cases", json={"case_number": CASE})
-    _on_fake_elasticsearch(state)
+    _on(backend, state)
     first = _upload(client, "a.txt", FIXTURE.read_text(encoding="utf-8"))
     second = _upload(client, "b.txt", "询问笔录\n证人吴某某陈述：当晚看见一人翻墙。")
     deleted: list[int] = []

@@ -50,7 +50,7 @@ def age_index(backend: str, tmp_path: Path, es_index: str) -> None:
         return
     from search.tantivy_index import SCHEMA_VERSION as TANTIVY_SCHEMA
 
-    (tmp_path / "index" / "casefile-search.json").write_text(json.dumps({"schema_version": TANTIVY_SCHEMA - 1}))
+    (tmp_path / "index" / "current" / "casefile-search.json").write_text(json.dumps({"schema_version": TANTIVY_SCHEMA - 1}))
 
 
 @pytest.fixture(params=BACKENDS)

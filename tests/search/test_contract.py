@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -297,6 +298,32 @@ def test_rebuild_replaces_every_page(index: SearchIndex) -> None:
     assert index.document_ids() == {7}
     assert pages(run(index, "唯一一页")) == {(7, 1)}
     assert run(index, "被告人").total == 0
+
+
+def test_a_search_during_a_rebuild_sees_the_old_pages(index: SearchIndex) -> None:
+    before = pages(run(index, "被告人"))
+    seen: list[set[tuple[int, int]]] = []
+
+    def records() -> Iterator[PageRecord]:
+        yield PageRecord(7, "X7", "r.pdf", 1, "重建后的唯一一页：被告人。")
+        seen.append(pages(run(index, "被告人")))
+        yield PageRecord(8, "X8", "r.pdf", 1, "重建后的第二页。")
+
+    index.rebuild(records())
+    assert seen == [before]
+    assert pages(run(index, "被告人")) == {(7, 1)}
+
+
+def test_a_failed_rebuild_leaves_the_old_pages(index: SearchIndex) -> None:
+    before = pages(run(index, "被告人"))
+
+    def records() -> Iterator[PageRecord]:
+        yield PageRecord(7, "X7", "r.pdf", 1, "重建后的唯一一页：被告人。")
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(records())
+    assert pages(run(index, "被告人")) == before and index.document_ids() == {1, 2, 3}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -1,4 +1,4 @@
-"""Several processes share one tantivy index directory: two writers, one deleter/searcher."""
+"""Several processes share one tantivy index directory: writers, a deleter/searcher, a rebuilder."""
 
 from __future__ import annotations
 
@@ -60,6 +60,28 @@ def test_two_writer_processes_and_a_deleting_searcher(tmp_path: Path) -> None:
     assert result.total == len(expected) * PAGES_PER_BATCH
     assert api.search(SearchQuery("文件3")).total == 0
     assert searches >= 5
+
+
+@pytest.mark.slow
+def test_writer_processes_carry_on_through_rebuilds(tmp_path: Path) -> None:
+    """A batch goes to the generation in use when it starts; a switch meanwhile fails no write."""
+    index_dir = tmp_path / "index"
+    api = TantivyIndex(index_dir)
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_write_documents, args=(str(index_dir), base)) for base in (1000, 2000)]
+    for w in workers:
+        w.start()
+    rebuilds = 0
+    while any(w.is_alive() for w in workers) and rebuilds < 500:
+        rebuilds += 1
+        api.rebuild(_pages(rebuilds))
+        assert rebuilds in api.document_ids()
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    assert rebuilds > 1
+    assert TantivyIndex(index_dir).document_ids() >= {rebuilds}
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [f"gen-{rebuilds + 1}"]
 
 
 def test_busy_writer_lock_times_out_with_search_unavailable(tmp_path: Path) -> None:
