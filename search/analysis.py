@@ -27,9 +27,11 @@ import functools
 import itertools
 import logging
 import re
+import struct
 import threading
 import unicodedata
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -421,13 +423,12 @@ def query_word(term: str) -> str | None:
 
 @dataclass(frozen=True)
 class AnalysedText:
-    """Normalised page text with the maps needed to turn compact matches into page offsets."""
+    """Page text with its compact form and the maps that turn compact matches into page offsets."""
 
     text: str
-    normalized: str
-    source_index: list[int] | None  # normalised index -> text index; None = identity
+    source_index: Sequence[int] | None  # normalised index -> text index; None = identity
     compact: str
-    compact_index: list[int]  # compact index -> normalised index
+    compact_index: Sequence[int]  # compact index -> normalised index
 
     def span(self, compact_start: int, compact_end: int) -> tuple[int, int]:
         """Page-text offsets ``[start, end)`` of compact characters ``[compact_start, compact_end)``."""
@@ -442,4 +443,40 @@ def analyse(text: str) -> AnalysedText:
     """Normalise ``text`` and build its compact form with offset maps."""
     norm, source_index = normalize_with_offsets(text)
     comp, comp_index = compact(norm)
-    return AnalysedText(text, norm, source_index, comp, comp_index)
+    return AnalysedText(text, source_index, comp, comp_index)
+
+
+# Stored with each indexed page, so a hit's matches are found without analysing its text again
+# (as search engines store offsets for highlighting): the compact text (UTF-8) and the offset maps
+# as machine integers, which load with one copy instead of a dictionary lookup per character.
+_PACKED = struct.Struct("<BBBII")  # format, offset type, has a source_index, compact bytes, compact characters
+_PACKED_FORMAT = 1
+
+
+def pack_analysis(analysed: AnalysedText) -> bytes:
+    """``analysed`` as bytes, for ``unpack_analysis`` to rebuild beside the same page text."""
+    comp = analysed.compact.encode("utf-8")
+    # offsets point into the page text or its normal form: 16 bits each unless the page is huge
+    largest = max(len(analysed.text), analysed.compact_index[-1] if analysed.compact_index else 0)
+    kind = "H" if largest <= 0xFFFF else "I"
+    comp_index = array(kind, analysed.compact_index)
+    source = array(kind, analysed.source_index or ())
+    header = _PACKED.pack(_PACKED_FORMAT, ord(kind), analysed.source_index is not None, len(comp), len(comp_index))
+    return header + comp + comp_index.tobytes() + source.tobytes()
+
+
+def unpack_analysis(text: str, packed: bytes) -> AnalysedText:
+    """The analysis of ``text`` that ``pack_analysis`` stored."""
+    version, kind, has_source, comp_size, comp_items = _PACKED.unpack_from(packed)
+    if version != _PACKED_FORMAT:
+        raise ValueError(f"stored analysis of format {version}, expected {_PACKED_FORMAT}")
+    at = _PACKED.size
+    comp = packed[at:at + comp_size].decode("utf-8")
+    at += comp_size
+    comp_index = array(chr(kind))
+    comp_index.frombytes(packed[at:at + comp_items * comp_index.itemsize])
+    source = None
+    if has_source:  # the rest, one item per normalised character
+        source = array(chr(kind))
+        source.frombytes(packed[at + comp_items * comp_index.itemsize:])
+    return AnalysedText(text, source, comp, comp_index)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.analysis import (
+    analyse,
     canonical_case_number,
     canonical_value,
     index_streams,
     index_words,
     normalize,
+    pack_analysis,
 )
 from search.base import PageRecord
 from search.validation import check_record, date_ordinal
@@ -38,6 +40,7 @@ class PreparedPage:
     charges: list[str]
     defendants: list[str]
     date_ord: int  # 0 = unknown
+    analysis: bytes  # ``search.analysis.pack_analysis`` of the text: matches without analysing it again
 
 
 def prepare_page(record: PageRecord) -> PreparedPage:
@@ -58,4 +61,5 @@ def prepare_page(record: PageRecord) -> PreparedPage:
         charges=sorted({canonical_value(c) for c in record.charges if c.strip()}),
         defendants=sorted({canonical_value(d) for d in record.defendants if d.strip()}),
         date_ord=date_ordinal(record.date) if record.date else 0,
+        analysis=pack_analysis(analyse(record.text)),
     )

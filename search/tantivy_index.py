@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
-from search.analysis import analyse, query_word, variant_tokens
+from search.analysis import query_word, unpack_analysis, variant_tokens
 from search.base import (
     FACET_NAMES,
     FACET_SIZES,
@@ -63,7 +63,8 @@ from search.validation import CheckedQuery, check_query
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 3: OCR-confusable characters folded in the token streams
+# 3: OCR-confusable characters folded in the token streams; 4: each page's analysis stored
+SCHEMA_VERSION = 4
 _VERSION_FILE = "casefile-search.json"
 _CURRENT = "current"  # symbolic link to the generation in use
 _GENERATION = "gen-"
@@ -86,6 +87,7 @@ def _schema() -> Any:
     sb.add_text_field("case_key", tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_text_field("filename", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_bytes_field("text", stored=True, indexed=False)
+    sb.add_bytes_field("analysis", stored=True, indexed=False)
     sb.add_text_field("uni", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("pairs", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("ids", tokenizer_name="whitespace", index_option="basic")
@@ -375,6 +377,7 @@ class TantivyIndex:
         doc.add_text("case_key", prepared.case_key)
         doc.add_text("filename", r.filename)
         doc.add_bytes("text", r.text.encode("utf-8"))
+        doc.add_bytes("analysis", prepared.analysis)
         doc.add_text("uni", prepared.uni)
         doc.add_text("pairs", prepared.pairs)
         if prepared.ids:
@@ -644,7 +647,7 @@ class TantivyIndex:
     def _hit(self, searcher: Any, key: Any, addr: Any, terms: list[Term], sort: str) -> SearchHit:
         doc = searcher.doc(addr)
         text = bytes(doc.get_first("text")).decode("utf-8")
-        spans = find_spans(analyse(text), terms)
+        spans = find_spans(unpack_analysis(text, bytes(doc.get_first("analysis"))), terms)
         snippet, snippet_spans = make_snippet(text, spans)
         return SearchHit(
             document_id=int(doc.get_first("document_id")),

@@ -12,8 +12,10 @@ from search.analysis import (
     joined_units,
     normalize,
     normalize_with_offsets,
+    pack_analysis,
     query_plan,
     units,
+    unpack_analysis,
 )
 from search.highlight import find_spans, make_snippet
 from search.query_parser import MAX_QUERY_CHARS, MAX_TERMS, parse_query
@@ -166,6 +168,27 @@ def test_spans_map_back_through_normalisation() -> None:
     terms = parse_query("张某 44060219850312271x").positive_terms()
     spans = find_spans(analyse(text), terms)
     assert [text[s:e] for s, e in spans] == ["張　某", "４４０６０２１９８５０３１２２７１Ｘ"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "被告人　張　某，ＩＤ：４４０６０２１９８５０３１２２７１Ｘ",  # normal form one to one
+        "㍿ﬁ某公司，负责人王某",  # characters whose normal form is longer: a source index
+        "",
+        "盗窃" * 40_000 + "。被告人张某",  # offsets past 16 bits
+    ],
+    ids=["one-to-one", "longer-normal-form", "empty", "huge-page"],
+)
+def test_a_stored_analysis_finds_what_analysing_the_text_again_finds(text: str) -> None:
+    analysed = analyse(text)
+    stored = unpack_analysis(text, pack_analysis(analysed))
+    assert stored.compact == analysed.compact
+    assert list(stored.compact_index) == list(analysed.compact_index)
+    assert (stored.source_index is None) == (analysed.source_index is None)
+    assert list(stored.source_index or []) == list(analysed.source_index or [])
+    terms = parse_query("张某 公司 盗窃 fi 株式会社").positive_terms()
+    assert find_spans(stored, terms) == find_spans(analysed, terms)
 
 
 def test_alphanumeric_terms_do_not_match_inside_longer_runs() -> None:
