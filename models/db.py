@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -32,6 +34,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json_loads(text: str | bytes) -> Any:
+    """JSON columns as read: orjson, a third of the time of ``json.loads`` on a page's lines.
+
+    Searches read the lines of every hit page. ``json.dumps`` still writes the columns, and may
+    write NaN or Infinity, which orjson refuses: those are read by ``json.loads``.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout, PostgreSQL a pre-ping pool."""
     if url.startswith("sqlite"):
@@ -44,7 +58,7 @@ def make_engine(url: str) -> Engine:
         # whenever the last connection of the process closed.
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False},
-            poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=-1,
+            poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=-1, json_deserializer=_json_loads,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -52,7 +66,9 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # A request holds its session's connection and may take a second one for the audit log;
     # the pool admits twice the API's worker threads (api.app limits them to 20).
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=40, json_deserializer=_json_loads,
+    )
 
 
 class Database:
