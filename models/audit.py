@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from models.db import Database
 from models.tables import AuditEvent, AuditHead
@@ -163,16 +163,11 @@ class GroupWriter:
                 done.set_result(seq)
 
     def _write(self, events: list[dict[str, Any]]) -> list[int]:
-        # Core statements, not ORM objects: this runs for every search and upload, and the ORM's
-        # per-object work was most of the writer's time.
+        # Statements built once, and Core rather than ORM objects: this runs for every search and
+        # upload, and building the statements anew was most of the writer's time.
         with self._db.transaction() as connection:
             # the UPDATE first: it takes the write lock before the head is read
-            connection.execute(
-                update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(events))
-            )
-            head = connection.execute(
-                select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
-            ).one_or_none()
+            head = connection.execute(_ADVANCE_HEAD, {"count": len(events)}).one_or_none()
             assert head is not None, "migration 0002 creates the audit head row"
             seq, prev = head.seq - len(events), head.hash
             seqs = []
@@ -181,9 +176,19 @@ class GroupWriter:
                 event.update(seq=seq, prev_hash=prev)
                 event["hash"] = prev = _digest(prev, seq, _fields(event))
                 seqs.append(seq)
-            connection.execute(insert(AuditEvent), events)
-            connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
+            connection.execute(_APPEND, events)
+            connection.execute(_SET_HEAD_HASH, {"head_hash": prev})
             return seqs
+
+
+# The head's seq moves by the batch's size, and the statement returns it with the hash before it.
+_ADVANCE_HEAD = (
+    update(AuditHead).where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("count"))
+    .returning(AuditHead.seq, AuditHead.hash)
+)
+_APPEND = insert(AuditEvent)
+_SET_HEAD_HASH = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("head_hash"))
 
 
 _writer_lock = threading.Lock()

@@ -12,9 +12,12 @@ from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import OperationalError
 
 from api.state import AppState
-from models.audit import Actor, mask_id_numbers, record, verify
+from models.audit import Actor, Verification, mask_id_numbers, record, verify
+from models.db import Database
+from models.migrate import upgrade
 from models.tables import AuditEvent
 from tests.support.cli import casefile
+from tests.support.services import fresh_postgres
 
 
 def _actions(client: TestClient) -> list[str]:
@@ -80,6 +83,28 @@ def test_concurrent_appends_share_commits_and_keep_the_chain(state: AppState) ->
         seqs = [seq for batch in pool.map(append, range(16)) for seq in batch]
     assert sorted(seqs) == list(range(before + 1, before + 16 * 20 + 1))
     assert verify(db).ok
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_two_writers_on_postgres_keep_one_chain() -> None:
+    """Two processes' writers (two engines here) append to one chain through the head row's lock."""
+    with fresh_postgres() as url:
+        upgrade(url)
+        databases = [Database(url), Database(url)]
+        actor = Actor(username="clerk1", agency="某区公安分局", role="clerk")
+
+        def append(n: int) -> list[int]:
+            return [record(databases[n % 2], actor, "search", detail={"q": f"{n}-{k}"}) for k in range(15)]
+
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                seqs = [seq for batch in pool.map(append, range(8)) for seq in batch]
+            assert sorted(seqs) == list(range(1, 8 * 15 + 1))
+            assert verify(databases[0]) == Verification(True, 8 * 15)
+        finally:
+            for database in databases:
+                database.dispose()
 
 
 def test_audit_failure_reaches_the_caller(state: AppState) -> None:
