@@ -6,11 +6,12 @@ import functools
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import CasefileError
 from ingest.reading.types import Line, span_boxes
+from models.db import HotRead, read_json
 from models.tables import Page
 from search.base import SearchIndex, SearchQuery
 
@@ -60,13 +61,13 @@ def warm_up(index: SearchIndex) -> None:
 
 
 @functools.cache  # one per number of hits, and a page holds at most 100
-def _hit_lines_statement(count: int) -> Select[Any]:
+def _hit_lines_query(count: int) -> HotRead:
     # (document_id = ? AND number = ?) OR …: SQLite seeks the pages index once per hit. A row-value
     # IN list, the obvious way to write it, made SQLite scan the whole index on every search.
     # Built once per count: building the statement cost more than running it.
-    return select(Page.document_id, Page.number, Page.lines).where(or_(*(
+    return HotRead(select(Page.document_id, Page.number, Page.lines).where(or_(*(
         and_(Page.document_id == bindparam(f"d{i}"), Page.number == bindparam(f"n{i}")) for i in range(count)
-    )))
+    ))))
 
 
 def _hit_lines(
@@ -78,8 +79,9 @@ def _hit_lines(
         return {}
     values = {name: value for i, (document_id, number) in enumerate(keys)
               for name, value in ((f"d{i}", document_id), (f"n{i}", number))}
-    rows = session.execute(_hit_lines_statement(len(keys)), values).all()
-    return {(r.document_id, r.number): r.lines or [] for r in rows}
+    connection = session.connection() if isinstance(session, Session) else session
+    return {(document_id, number): read_json(lines) or []
+            for document_id, number, lines in _hit_lines_query(len(keys)).rows(connection, values)}
 
 
 def _boxes(lines: list[dict[str, Any]], spans: list[tuple[int, int]]) -> list[list[float]]:

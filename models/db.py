@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Select, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from models.tables import Base
 
@@ -69,6 +70,39 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=40, json_deserializer=_json_loads,
     )
+
+
+class HotRead:
+    """A SELECT compiled once per dialect and run on the driver's own cursor.
+
+    For the reads of every request (sign-in, visible cases, a search's hit pages): SQLAlchemy's
+    work around each execution (execution context, result metadata, row objects) took twice as
+    long as the query (76 against 27 us for the sign-in row on SQLite). Rows are the driver's
+    tuples, with no type processing: a JSON column is text on SQLite (``read_json``).
+    """
+
+    def __init__(self, statement: Select[Unpack[tuple[Any, ...]]]) -> None:
+        self._statement = statement
+        self._compiled: dict[str, SQLCompiler] = {}
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        dialect = connection.dialect
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self._statement.compile(dialect=dialect)
+        values = compiled.construct_params(params)
+        args = tuple(values[name] for name in compiled.positiontup or ()) if compiled.positional else values
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(compiled.string, args)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+def read_json(value: Any) -> Any:
+    """A JSON column's value from ``HotRead``: text on SQLite, already decoded by psycopg."""
+    return _json_loads(value) if isinstance(value, (str, bytes)) else value
 
 
 class Database:

@@ -15,10 +15,12 @@ from sqlalchemy import event
 
 from api.app import create_app
 from api.state import AppState, build_state
+from api.users import create_user
 from core.settings import Settings
 from search.base import SearchQuery, SearchResults
 from tests.conftest import bearer
 from tests.support.render import render_text_pdf, truncate_file
+from tests.support.services import fresh_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASE = "（2025）测0102刑初318号"
@@ -101,24 +103,49 @@ def test_search_seeks_hit_pages_in_the_index_instead_of_scanning_every_page(
     _case(client)
     pdf = render_text_pdf([indictment.decode(), indictment.decode()], tmp_path / "起诉书.pdf")
     _upload(client, ("起诉书.pdf", pdf.read_bytes()))
-    executed: list[tuple[str, Any]] = []
+    executed: list[str] = []  # as SQLite runs them, with their values (whatever issued them)
 
-    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if "FROM pages" in statement:
-            executed.append((statement, parameters))
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: executed.append(sql) if "FROM pages" in sql else None)
 
     engine = state.ctx.db.engine
-    event.listen(engine, "before_cursor_execute", note)
+    engine.dispose()  # the pool's connections are opened again, traced
+    event.listen(engine, "connect", trace)
     try:
         hits = client.get("/api/search", params={"q": "便利店"}).json()["hits"]
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, "connect", trace)
+        engine.dispose()
     assert len(hits) == 2 and all(hit["boxes"] for hit in hits)
     assert executed, "the hit boxes come from the stored pages"
     with engine.connect() as connection:
-        for statement, parameters in executed:
-            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+        for statement in executed:
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
             assert not any(step.startswith("SCAN pages") for step in plan), plan
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_sign_in_visible_cases_and_hit_boxes_read_the_same_on_postgres(tmp_path: Path, indictment: bytes) -> None:
+    """The per-request reads run on the driver's cursor: PostgreSQL's placeholders and JSON too."""
+    with fresh_postgres() as url:
+        settings = Settings(data_dir=tmp_path / "data", load_demo=False, database_url=url)
+        state = build_state(settings, eager_jobs=True)
+        try:
+            with TestClient(create_app(state=state)) as client:
+                client.headers.update(bearer(client, "admin", settings.admin_password))
+                _case(client)
+                pdf = render_text_pdf([indictment.decode()], tmp_path / "起诉书.pdf")
+                [created] = _upload(client, ("起诉书.pdf", pdf.read_bytes())).json()["documents"]
+                [hit] = client.get("/api/search", params={"q": "便利店"}).json()["hits"]
+                assert (hit["document_id"], hit["page"]) == (created["id"], 1) and hit["boxes"]
+                with state.ctx.db.session() as session:
+                    create_user(session, "outsider", "outsider-password-1", agency="另一公安分局", role="prosecutor")
+                outsider = bearer(client, "outsider", "outsider-password-1")
+                found = client.get("/api/search", params={"q": "便利店"}, headers=outsider)
+                assert found.status_code == 200 and found.json()["total"] == 0
+        finally:
+            state.ctx.db.dispose()
 
 
 def test_duplicate_upload_reported_not_processed(client: TestClient, indictment: bytes) -> None:
