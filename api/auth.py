@@ -164,9 +164,9 @@ async def current_actor(request: Request) -> Actor:
     # request, and under load the ORM's per-object work was a third of a search's CPU time.
     with state.ctx.db.reading() as connection:
         rows = _SIGNED_IN.rows(connection, {"user_id": user_id})
-    if not rows or not rows[0][2]:
+    username, role, active, agency_id, agency = rows[0] if rows else (None, None, False, None, None)
+    if not active:
         raise CasefileError(NOT_AUTHENTICATED, f"user {user_id} is gone or inactive")
-    username, role, _active, agency_id, agency = rows[0]
     return Actor(
         username=username, agency=agency, role=role,
         user_id=user_id, agency_id=agency_id, client=client_address(request),

@@ -79,9 +79,8 @@ def _hit_lines(
         return {}
     values = {name: value for i, (document_id, number) in enumerate(keys)
               for name, value in ((f"d{i}", document_id), (f"n{i}", number))}
-    connection = session.connection() if isinstance(session, Session) else session
     return {(document_id, number): read_json(lines) or []
-            for document_id, number, lines in _hit_lines_query(len(keys)).rows(connection, values)}
+            for document_id, number, lines in _hit_lines_query(len(keys)).rows(session, values)}
 
 
 def _boxes(lines: list[dict[str, Any]], spans: list[tuple[int, int]]) -> list[list[float]]:

@@ -36,8 +36,7 @@ def visible_case_numbers(session: Session | Connection, actor: Actor) -> frozens
     """The case numbers ``actor`` may see; ``None`` means no restriction (the local operator)."""
     if actor.role == OPERATOR_ROLE:
         return None
-    connection = session.connection() if isinstance(session, Session) else session
-    return frozenset(number for (number,) in _VISIBLE_CASE_NUMBERS.rows(connection, {"agency_id": actor.agency_id}))
+    return frozenset(number for (number,) in _VISIBLE_CASE_NUMBERS.rows(session, {"agency_id": actor.agency_id}))
 
 
 def operator(client: str | None = None) -> Actor:

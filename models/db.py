@@ -86,7 +86,9 @@ class HotRead:
         self._statement = statement
         self._compiled: dict[str, SQLCompiler] = {}
 
-    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def rows(self, source: Session | Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows for ``params``, read through ``source``'s connection (a session's own, if a session)."""
+        connection = source.connection() if isinstance(source, Session) else source
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
