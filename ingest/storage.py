@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import EMPTY_FILE, FILE_TOO_LARGE, STORAGE_FAILED, STORAGE_FULL, CasefileError
+from core.files import fsync_folder
 
 CHUNK = 1024 * 1024
 
@@ -72,7 +73,7 @@ class OriginalStore:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.chmod(tmp, 0o444)
                 os.replace(tmp, final)
-                _fsync_dir(final.parent)
+                fsync_folder(final.parent)
             return StoredOriginal(sha, size, final, head)
         except OSError as error:
             tmp.unlink(missing_ok=True)
@@ -87,9 +88,3 @@ class OriginalStore:
             return self.put(stream, max_bytes=max_bytes)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
+from core.files import fsync_folder
 from search.analysis import query_word, unpack_analysis, variant_tokens
 from search.base import (
     FACET_NAMES,
@@ -269,7 +270,7 @@ class TantivyIndex:
             raise CasefileError(SEARCH_UNAVAILABLE, f"cannot create an index in {generation}: {e}") from e
         try:
             _write_durably(generation / _VERSION_FILE, json.dumps({"schema_version": SCHEMA_VERSION}))
-            _fsync_folder(generation)
+            fsync_folder(generation)
         except OSError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"cannot record the schema in {generation}: {e}") from e
         return index
@@ -281,7 +282,7 @@ class TantivyIndex:
             link.unlink(missing_ok=True)  # left by a process killed here
             os.symlink(generation.name, link)  # relative: the index folder may be moved or restored
             os.replace(link, self._dir / _CURRENT)
-            _fsync_folder(self._dir)
+            fsync_folder(self._dir)
         except OSError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"cannot switch {self._dir} to {generation.name}: {e}") from e
 
@@ -333,18 +334,8 @@ class TantivyIndex:
     @contextlib.contextmanager
     def _writer(self) -> Iterator[Any]:
         """Yield the writer for one batch: acquired with backoff, committed, released."""
-        writer = self._acquire_writer()
-        committed = False
-        try:
+        with _committed(self._acquire_writer()) as writer:
             yield writer
-            writer.commit()
-            committed = True
-        except ValueError as e:
-            raise CasefileError(SEARCH_UNAVAILABLE, f"index write failed: {e}") from e
-        finally:
-            if not committed:
-                writer.rollback()
-            writer.wait_merging_threads()  # consumes the writer: releases tantivy's writer lock
         self._refresh()
 
     def _acquire_writer(self) -> Any:
@@ -466,21 +457,12 @@ class TantivyIndex:
         except ValueError as e:
             raise CasefileError(SEARCH_UNAVAILABLE, f"cannot open index writer: {e}") from e
         count = 0
-        committed = False
-        try:
+        with _committed(writer):
             for record in records:
                 prepared = prepare_page(record)
                 writer.delete_documents_by_term("key", prepared.key)  # a page listed twice is kept once
                 writer.add_document(self._document(prepared))
                 count += 1
-            writer.commit()
-            committed = True
-        except ValueError as e:
-            raise CasefileError(SEARCH_UNAVAILABLE, f"index write failed: {e}") from e
-        finally:
-            if not committed:
-                writer.rollback()
-            writer.wait_merging_threads()
         return count
 
     def close(self) -> None:
@@ -734,10 +716,17 @@ def _write_durably(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename or a new entry in ``folder`` survive a power cut."""
-    fd = os.open(folder, os.O_RDONLY)
+@contextlib.contextmanager
+def _committed(writer: Any) -> Iterator[Any]:
+    """Commit what is written to ``writer`` in the block (roll it back on error), then release it."""
+    committed = False
     try:
-        os.fsync(fd)
+        yield writer
+        writer.commit()
+        committed = True
+    except ValueError as e:
+        raise CasefileError(SEARCH_UNAVAILABLE, f"index write failed: {e}") from e
     finally:
-        os.close(fd)
+        if not committed:
+            writer.rollback()
+        writer.wait_merging_threads()  # consumes the writer: releases tantivy's writer lock
