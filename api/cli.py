@@ -95,7 +95,7 @@ def serve(
     if count == 1:
         if worker is not None:
             state.on_shutdown.append(lambda: stop_worker(worker))
-        uvicorn.run(create_app(state=state), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(state=state, serving=True), host=host, port=port, log_level="warning")
         return
     # The supervisor returns after SIGTERM/SIGINT once its processes stopped, so the worker is
     # stopped here (a single uvicorn process re-raises the signal instead: see on_shutdown).

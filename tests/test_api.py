@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -146,6 +147,18 @@ def test_sign_in_visible_cases_and_hit_boxes_read_the_same_on_postgres(tmp_path:
                 assert found.status_code == 200 and found.json()["total"] == 0
         finally:
             state.ctx.db.dispose()
+
+
+def test_a_serving_app_keeps_its_start_up_objects_out_of_the_collectors_way(state: AppState) -> None:
+    """Full collections under load scan only what requests made, not the app and its tables."""
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(state=state)):
+            assert gc.get_freeze_count() == 0  # tests start many apps in one process
+        with TestClient(create_app(state=state, serving=True)):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_duplicate_upload_reported_not_processed(client: TestClient, indictment: bytes) -> None:
