@@ -1,17 +1,20 @@
 """Load: concurrent uploaders and searchers against a real `casefile serve` on loopback.
 
 `.venv/bin/python -m bench.load.run [--uploaders 20] [--searchers 50] [--seconds 60]
-[--processes N] [--scan-every 5] [--worker-nice 10] [--write]`
+[--processes N] [--scan-every 5] [--worker-nice 10] [--upload-threads 2] [--database-url URL]
+[--client asyncio|threads] [--write]`
 
 Starts `casefile serve` (embedded default, with its worker; `--processes` server processes) in a
 temporary folder, loads the demo dossier so searches have something to find, then runs uploader
-threads and searcher threads (each sends queries from a fixed list, back to back) for the given
-time. Each uploader sends small text documents one after another, and every `--scan-every`-th
-upload is a scanned page (PNG, 200 DPI) that the worker must OCR, so real ingestion runs
-throughout. Reports errors (any 5xx, transport error or unexpected status), upload and search
-counts, search latency percentiles, documents finished and pages read by OCR during the run, and the 1-minute load
-average before and at the end. Traffic goes to 127.0.0.1 only and stops by itself after
---seconds.
+and searcher clients (each searcher sends queries from a fixed list, back to back) for the given
+time: coroutines on one event loop (`bench/load/client.py`, the default), or a thread with an
+httpx client each (`--client threads`, the generator until session 4, which costs several times
+the CPU on the server's cores). Each uploader sends small text documents one after another, and
+every `--scan-every`-th upload is a scanned page (PNG, 200 DPI) that the worker must OCR, so real
+ingestion runs throughout. Reports errors (any 5xx, transport error or unexpected status), upload
+and search counts, search latency percentiles, documents finished and pages read by OCR during
+the run, the CPU seconds of server, worker and generator, and the 1-minute load average before
+and at the end. Traffic goes to 127.0.0.1 only and stops by itself after --seconds.
 """
 
 from __future__ import annotations
