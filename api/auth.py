@@ -127,7 +127,6 @@ def authenticate(
     return user
 
 
-
 # Built once, run on the driver's cursor: this runs on every request.
 _SIGNED_IN = HotRead(
     select(User.username, User.role, User.active, User.agency_id, Agency.name)

@@ -22,7 +22,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="casefile 电
 log = logging.getLogger("casefile")
 
 
-
 def _settings() -> Settings:
     try:
         return Settings()

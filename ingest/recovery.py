@@ -101,4 +101,3 @@ def requeue_stalled(ctx: PipelineContext, app: Celery, idle: timedelta) -> list[
     if stalled:
         log.warning("re-queued %d stalled documents: %s", len(stalled), stalled)
     return stalled
-

@@ -89,7 +89,6 @@ def _in_batches(ctx: PipelineContext, ids: Sequence[int]) -> Iterator[tuple[int,
             yield len(batch), [record for document in batch for record in page_records(document)]
 
 
-
 @dataclass(frozen=True)
 class Drift:
     missing: list[int]  # processed in the database, absent from the index

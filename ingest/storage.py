@@ -86,5 +86,3 @@ class OriginalStore:
     def put_path(self, path: Path, *, max_bytes: int) -> StoredOriginal:
         with path.open("rb") as stream:
             return self.put(stream, max_bytes=max_bytes)
-
-

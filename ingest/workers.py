@@ -92,7 +92,6 @@ def _zombie(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] == "Z"
 
 
-
 def lower_priority(nice: int) -> None:
     """Run this process (and what it starts afterwards) at CPU priority ``nice``, if lower.
 

@@ -78,7 +78,6 @@ def test_engine_without_a_second_model_reads_once() -> None:
     assert _engine(first, None)._read([_crop(1)])[0].text == "一千"
 
 
-
 def test_a_line_read_as_garbage_is_not_read_again() -> None:
     """Regression #3: a merged reading of an upside-down line hid that the page was turned."""
     garbage = Reading("日为2028289", (0.3,) * 4 + (0.7,) * 5)  # mean 0.52, weakest 0.3

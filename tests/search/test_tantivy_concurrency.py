@@ -122,4 +122,3 @@ def test_closed_index_raises_search_unavailable(tmp_path: Path) -> None:
     with pytest.raises(CasefileError) as info:
         index.search(SearchQuery("盗窃"))
     assert info.value.code == SEARCH_UNAVAILABLE.code
-
