@@ -54,7 +54,9 @@ class Connection:
         try:
             self._writer.write(raw)
             status, body, keep = await self._response(self._reader)
-        except (OSError, asyncio.IncompleteReadError, ClosedByServer):
+        except BaseException:
+            # a broken connection, or a request given up (a timeout cancels it midway): what is
+            # left of its response must not be read as the next request's
             await self.close()
             raise
         if not keep:

@@ -229,10 +229,10 @@ def _drive_asyncio(
 
     try:
         import uvloop
-
-        uvloop.run(everyone())
     except ImportError:
         asyncio.run(everyone())
+    else:
+        uvloop.run(everyone())
     return tally.result()
 
 
