@@ -439,9 +439,12 @@ class AnalysedText:
         return first, last + 1
 
 
-def analyse(text: str) -> AnalysedText:
-    """Normalise ``text`` and build its compact form with offset maps."""
-    norm, source_index = normalize_with_offsets(text)
+def analyse(text: str, normal: tuple[str, list[int] | None] | None = None) -> AnalysedText:
+    """Normalise ``text`` and build its compact form with offset maps.
+
+    ``normal``: ``normalize_with_offsets(text)``, when the caller has it already (indexing does).
+    """
+    norm, source_index = normal or normalize_with_offsets(text)
     comp, comp_index = compact(norm)
     return AnalysedText(text, source_index, comp, comp_index)
 

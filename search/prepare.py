@@ -14,7 +14,7 @@ from search.analysis import (
     canonical_value,
     index_streams,
     index_words,
-    normalize,
+    normalize_with_offsets,
     pack_analysis,
 )
 from search.base import PageRecord
@@ -46,7 +46,8 @@ class PreparedPage:
 def prepare_page(record: PageRecord) -> PreparedPage:
     """Validate and analyse one page; raises ``CasefileError(INVALID_REQUEST)`` on bad records."""
     check_record(record)
-    norm = normalize(record.text)
+    normal = normalize_with_offsets(record.text)  # once: the streams and the stored analysis share it
+    norm = normal[0]
     streams = index_streams(norm)
     return PreparedPage(
         key=f"{record.document_id}:{record.page}",
@@ -61,5 +62,5 @@ def prepare_page(record: PageRecord) -> PreparedPage:
         charges=sorted({canonical_value(c) for c in record.charges if c.strip()}),
         defendants=sorted({canonical_value(d) for d in record.defendants if d.strip()}),
         date_ord=date_ordinal(record.date) if record.date else 0,
-        analysis=pack_analysis(analyse(record.text)),
+        analysis=pack_analysis(analyse(record.text, normal)),
     )
