@@ -21,7 +21,8 @@ function firstEvidence(ev) { return Array.isArray(ev) ? ev[0] : ev; }
 
 function showValue(v) {
   if (v === null || v === undefined || v === "") return "—";
-  if (Array.isArray(v)) return v.join("、");
+  // "；" between items: a selective charge holds 、 itself (掩饰、隐瞒犯罪所得、犯罪所得收益罪)
+  if (Array.isArray(v)) return v.join("；");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
@@ -93,12 +94,19 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
       catch (err) { fill(msg, errorBox(err)); }
     };
     const id = `f${formIndex}-${field.name}`;
-    const corrected = h("input", { id: id + "-value", size: 16, type: field.type === "date" ? "date" : "text", value: field.value === null || field.value === undefined ? "" : showValue(field.value) === "—" ? "" : showValue(field.value) });
+    // A list (charges) is edited one item per line: a selective charge holds 、 itself, so
+    // splitting at 、 broke it into pieces the server could only refuse (issue #18).
+    const isList = Array.isArray(field.value) || String(field.type || "").includes("list");
+    const current = field.value === null || field.value === undefined ? "" : isList && Array.isArray(field.value) ? field.value.join("\n") : showValue(field.value) === "—" ? "" : showValue(field.value);
+    const corrected = isList
+      ? h("textarea", { id: id + "-value", rows: 3, cols: 24, placeholder: "每行一个" })
+      : h("input", { id: id + "-value", size: 16, type: field.type === "date" ? "date" : "text", value: current });
+    if (isList) corrected.value = current;
     const reason = h("input", { id: id + "-reason", size: 16, placeholder: "必填" });
     const correctForm = h("form", { class: "correct", hidden: true, onsubmit: (e) => {
       e.preventDefault();
       const raw = corrected.value.trim();
-      const value = Array.isArray(field.value) || String(field.type || "").includes("list") ? raw.split(/[、,，]/).map((s) => s.trim()).filter(Boolean) : raw;
+      const value = isList ? raw.split(/\n/).map((s) => s.trim()).filter(Boolean) : raw;
       decide({ decision: "correct", value, reason: reason.value.trim() });
     } }, h("label", { for: id + "-value" }, "更正为"), corrected, h("label", { for: id + "-reason" }, "理由"), reason,
     h("button", { type: "submit", class: "primary" }, "保存更正"));

@@ -19,6 +19,9 @@ from nlp.forms.paths import PathSyntaxError, parse
 
 FIELD_TYPES = ("text", "date", "id_number", "enum", "number", "list", "bool")
 CHECK_KINDS = ("date_order", "id_matches")
+# Word lists a list field's items must come from: "charges" is the charge table (罪名表), where
+# a selective charge (掩饰、隐瞒犯罪所得、犯罪所得收益罪) is one item, 、 and all.
+VOCABULARIES = ("charges",)
 DEFAULT_MIN_CONFIDENCE = 0.8
 
 
@@ -35,6 +38,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
+    vocabulary: str | None = None
     not_future: bool = True
     unit: str = ""
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
@@ -112,6 +116,8 @@ def _field(path: Path, raw: dict[str, Any]) -> FieldSpec:
         raise _invalid(path, f"field {raw['name']!r}: {exc}") from exc
     if raw.get("pattern"):
         re.compile(raw["pattern"])
+    if raw.get("vocabulary") is not None and (raw["type"] != "list" or raw["vocabulary"] not in VOCABULARIES):
+        raise _invalid(path, f"field {raw['name']!r}: vocabulary {raw['vocabulary']!r} needs a list field and one of {VOCABULARIES}")
     args = {k: v for k, v in raw.items() if k not in ("min", "max", "choices")}
     return FieldSpec(
         **args, choices=tuple(raw.get("choices", ())),

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from nlp.charges import link_charge, nearest_charge
 from nlp.forms.template import FieldSpec, FormCheck, FormTemplate
 from nlp.idcard import check_id
 
@@ -112,11 +113,22 @@ def _check_number(spec: FieldSpec, value: Any, today: dt.date) -> list[Problem]:
 def _check_list(spec: FieldSpec, value: Any, today: dt.date) -> list[Problem]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return [Problem(spec.name, "type", f"{spec.label}应为文字列表。")]
+    if spec.vocabulary == "charges":
+        return [_unknown_charge(spec, v) for v in value if not v.endswith("罪") or link_charge(v) is None]
     if spec.pattern:
         bad = [v for v in value if not re.search(spec.pattern, v)]
         if bad:
             return [Problem(spec.name, "pattern", f"{spec.label}中“{'、'.join(bad)}”格式不正确。")]
     return []
+
+
+def _unknown_charge(spec: FieldSpec, value: str) -> Problem:
+    # The message names the one item and how items are entered: a selective charge split at its
+    # 、 into pieces was the common slip (issue #18), and each piece is reported on its own.
+    whole = value if value.endswith("罪") else value + "罪"
+    near = link_charge(whole) or nearest_charge(whole)
+    advice = (f"是否为“{near}”？" if near else "请按罪名表填写完整罪名。") + "每行一个罪名，选择性罪名整体填写为一行。"
+    return Problem(spec.name, "charge_unknown", f"{spec.label}中“{value}”不是罪名表中的罪名。{advice}")
 
 
 def _check_bool(spec: FieldSpec, value: Any, today: dt.date) -> list[Problem]:

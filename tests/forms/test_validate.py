@@ -65,9 +65,23 @@ def test_enum_range_pattern_and_list() -> None:
     assert codes(validate_field(form, "probation_months", 100)) == ["range"]
     assert codes(validate_field(form, "probation_months", "十二")) == ["type"]
     assert validate_field(form, "probation_months", 12) == []
-    assert codes(validate_field(form, "charges", ["盗窃"])) == ["pattern"]
+    assert codes(validate_field(form, "charges", ["盗窃"])) == ["charge_unknown"]
+    assert "是否为“盗窃罪”" in validate_field(form, "charges", ["盗窃"])[0].message
     assert validate_field(form, "charges", ["盗窃罪", "诈骗罪"]) == []
     assert codes(validate_field(form, "court", "某某区司法局")) == ["pattern"]
+
+
+def test_issue18_selective_charge_is_one_item_of_the_charge_table() -> None:
+    form = get_form("prosecution_transfer")
+    # a selective charge whole, and one with alternatives left out as judgments write it
+    assert validate_field(form, "charges", ["掩饰、隐瞒犯罪所得、犯罪所得收益罪"]) == []
+    assert validate_field(form, "charges", ["掩饰、隐瞒犯罪所得罪", "盗窃罪"]) == []
+    # split at its 、 (what the page used to send), each piece is named, not "格式不正确"
+    problems = validate_field(form, "charges", ["掩饰", "隐瞒犯罪所得", "犯罪所得收益罪"])
+    assert codes(problems) == ["charge_unknown"] * 3
+    assert "“掩饰”不是罪名表中的罪名" in problems[0].message and "每行一个" in problems[0].message
+    assert codes(validate_field(form, "charges", ["盗窃罪", "偷东西罪"])) == ["charge_unknown"]
+    assert "是否为“危险驾驶罪”" in validate_field(form, "charges", ["危险驾车罪"])[0].message
 
 
 def test_empty_is_not_a_validation_problem() -> None:

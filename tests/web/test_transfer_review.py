@@ -102,6 +102,11 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     _correct(page, birth, "1988-03-15", "与户籍证明核对一致")
     corrected = page.locator('tr[data-form="0"][data-field="birth_date"]')
     assert "与户籍证明核对一致" in corrected.inner_text() and "已更正" in corrected.inner_text()
+    # issue #18: a selective charge holds 、 itself; charges are entered one per line
+    _correct(page, page.locator('tr[data-form="1"][data-field="charges"]'),
+             "掩饰、隐瞒犯罪所得、犯罪所得收益罪\n盗窃罪", "据起诉意见书更正")
+    charges = page.locator('tr[data-form="1"][data-field="charges"]').inner_text()
+    assert "掩饰、隐瞒犯罪所得、犯罪所得收益罪；盗窃罪" in charges and "已更正" in charges
     name = page.locator('tr[data-form="0"][data-field="name"]')
     if "field-filled" in (name.get_attribute("class") or ""):
         name.get_by_role("button", name="确认").click()
