@@ -49,10 +49,12 @@ function uploader(caseNumber, onUploaded) {
       if (result.ok) {
         const doc = result.body.documents && result.body.documents[0];
         item.classList.add("ok");
+        if (doc) item.dataset.document = doc.id;
+        if (doc && doc.duplicate) item.classList.add("duplicate");
         fill(state, doc && doc.duplicate ? "已存在相同文件，未重复处理" : "已上传，正在处理");
       } else {
         item.classList.add("failed");
-        bar.classList.add("failed");
+        bar.remove();  // a full bar beside a refusal read as success
         fill(state, errorBox(result.error));
       }
       onUploaded();
@@ -102,6 +104,11 @@ export async function showCase(view, caseNumber) {
     let docs;
     try { docs = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/documents"); } catch (_) { return; }
     fill(docsBody, ...docs.map((d) => documentRow(d, refresh)));
+    // the upload list follows each uploaded file through processing, as the table does
+    for (const d of docs) {
+      const state = document.querySelector(`#uploads li[data-document="${d.id}"]:not(.duplicate) .upload-state`);
+      if (state) state.textContent = d.status === "done" ? "已上传，处理完成" : d.status === "failed" ? "已上传，处理失败（见下方文件列表）" : `已上传，${stageText(d)}`;
+    }
     const counts = { done: 0, failed: 0, busy: 0 };
     for (const d of docs) counts[d.status === "done" ? "done" : d.status === "failed" ? "failed" : "busy"] += 1;
     summary.textContent = `共 ${docs.length} 个文件：完成 ${counts.done}，处理中 ${counts.busy}，失败 ${counts.failed}`;
@@ -151,12 +158,45 @@ function showValue(v) {
   return String(v);
 }
 
+// Fields that are false only where a document says so; false with no evidence means that no
+// document states it (a police document says nothing of 认罪认罚 or acquittal).
+const STATED_ONLY = new Set(["acquitted", "guilty_plea_leniency"]);
+
+// One line per item of a list of records (前科, 强制措施), each linked to its own evidence.
+function itemText(k, item) {
+  if (k === "prior_convictions") {
+    const official = item.charge_official && item.charge_official !== item.charge ? `（${item.charge_official}）` : null;
+    return [item.date, item.charge, official, item.sentence, item.court].filter(Boolean).join(" ") || null;
+  }
+  if (k === "custody_events") return [item.date, item.measure, item.agency].filter(Boolean).join(" ") || null;
+  return showValue(item);
+}
+
+// The evidence of a record: the first of its parts that points at a page.
+function recordEvidence(ev) {
+  if (!ev || typeof ev !== "object") return null;
+  if (ev.document_id) return ev;
+  return Object.values(ev).map(firstEvidence).find((x) => x && x.document_id) || null;
+}
+
+function linked(text, ev) {
+  const href = evidenceHref(ev);
+  return href ? h("a", { href, title: "查看原文出处" }, text) : text;
+}
+
+function factValue(k, value, evidence) {
+  if (STATED_ONLY.has(k) && value === false && !firstEvidence(evidence)) return "未载明";
+  if (Array.isArray(value) && value.some((v) => v && typeof v === "object")) {
+    const items = value.map((item, i) => [itemText(k, item), Array.isArray(evidence) ? evidence[i] : null]).filter(([t]) => t);
+    return items.length ? items.map(([t, ev]) => h("div", { class: "fact-item" }, linked(t, recordEvidence(ev)))) : null;
+  }
+  const text = showValue(value);
+  return text === null ? null : linked(text, firstEvidence(evidence));
+}
+
 function factList(record, fields, evidence) {
-  return h("dl", { class: "facts" }, fields.filter(([k]) => showValue(record[k]) !== null).map(([k, label]) => {
-    const text = showValue(record[k]);
-    const href = evidenceHref(firstEvidence((evidence || {})[k]));
-    return [h("dt", {}, label), h("dd", { "data-field": k }, href ? h("a", { href, title: "查看原文出处" }, text) : text)];
-  }));
+  const rows = fields.map(([k, label]) => [k, label, factValue(k, record[k], (evidence || {})[k])]).filter(([, , v]) => v !== null);
+  return h("dl", { class: "facts" }, rows.map(([k, label, v]) => [h("dt", {}, label), h("dd", { "data-field": k }, v)]));
 }
 
 export async function showFacts(caseNumber, box) {
