@@ -178,6 +178,13 @@ def page_records(document: Document) -> list[PageRecord]:
 
     sheet = document.facts.data if document.facts else {}
     case = document.case
+    date = sheet.get("document_date")
+    if "document_date" not in sheet:  # a fact sheet stored before documents had a date
+        from nlp.dates import signed_date
+        from nlp.normalize import normalize
+
+        signed = signed_date(normalize("\n".join(page.text or "" for page in document.pages)).text)
+        date = signed.iso if signed else None
     return [
         PageRecord(
             document_id=document.id,
@@ -189,6 +196,7 @@ def page_records(document: Document) -> list[PageRecord]:
             agency=case.agency.name if case.agency else None,
             charges=_charges(sheet),
             defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
+            date=date,
         )
         for page in document.pages
     ]

@@ -96,6 +96,31 @@ def _next_day(y: int, m: int, d: int) -> dt.date | None:
     return dt.date(y, m, d) + dt.timedelta(days=1)
 
 
+_TIME_LABEL = re.compile(r"(?:时间|日期)[：:]\s*$")
+
+
+def signed_date(text: str) -> DateMention | None:
+    """The date a document carries (its 落款), for the search date filter and year facet.
+
+    The last full date on a line of its own, else the date after a 时间/日期 label (笔录 open
+    with it), else the last full date written. Only absolute, full dates (YYYY-MM-DD) count; ``None`` when the text has none.
+    """
+    full = [m for m in scan_dates(text) if not m.relative and m.iso is not None and len(m.iso) == 10]
+    if not full:
+        return None
+    for mention in reversed(full):
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        line = text[line_start:len(text) if line_end < 0 else line_end]
+        if line.strip() == text[mention.start:mention.end]:
+            return mention
+    for mention in full:
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        if _TIME_LABEL.search(text[line_start:mention.start]):
+            return mention
+    return full[-1]
+
+
 def parse_date(text: str) -> str | None:
     """ISO form of the first absolute date in ``text``."""
     for mention in scan_dates(text):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ingest.reading.types import PageContent
+from nlp.dates import signed_date
 from nlp.defendants import Defendant
 from nlp.found import Found
 from nlp.merge import merge_factsheets
@@ -27,6 +28,7 @@ _PAGE_SEP = "\n"
 EXTRA_KEYS: dict[str, dict[str, Any]] = {
     "document": {
         "document_type": {"type": ["string", "null"]},
+        "document_date": {"type": ["string", "null"], "description": "the date the document carries (落款), ISO; the search date filter and 年份 facet"},
         "blood_alcohol_mg_100ml": {"type": ["number", "null"]},
         "vehicle_plates": {"type": "array", "items": {"type": "string"}},
     },
@@ -193,6 +195,10 @@ def extract_facts(pages: Sequence[PageContent], *, document_id: int | None = Non
         evidence["blood_alcohol_mg_100ml"] = loc.evidence(facts["blood_alcohol_mg_100ml"])
     sheet["vehicle_plates"] = [p.value for p in facts["vehicle_plates"]]
     evidence["vehicle_plates"] = [loc.evidence(p) for p in facts["vehicle_plates"]]
+    signed = signed_date(norm.text)
+    sheet["document_date"] = signed.iso if signed else None
+    if signed is not None:
+        evidence["document_date"] = loc.evidence(Found(signed.iso, signed.start, signed.end))
     sheet["evidence"] = evidence
     return sheet
 

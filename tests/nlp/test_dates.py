@@ -34,3 +34,16 @@ def test_relative_without_anchor_is_none() -> None:
 
 def test_ocr_confusable_day_character() -> None:
     assert parse_date(normalize("2019年5月2曰").text) == "2019-05-02"
+
+
+def test_issue18_signed_date_is_the_closing_date_else_the_time_label_else_the_last() -> None:
+    from nlp.dates import signed_date
+
+    judgment = "被告人于2025年5月28日窃取现金。\n审判长 张三\n二〇二五年九月十五日\n书记员 李四"
+    found = signed_date(judgment)
+    assert found is not None and found.iso == "2025-09-15"
+    assert judgment[found.start:found.end] == "二〇二五年九月十五日"
+    record = "讯问笔录\n时间：2026年3月2日10时20分至11时40分\n问：2025年5月28日你在哪里？"
+    assert (m := signed_date(record)) is not None and m.iso == "2026-03-02"
+    assert (m := signed_date("于2026年3月2日刑拘，2026年3月30日逮捕。")) is not None and m.iso == "2026-03-30"
+    assert signed_date("2026年3月批准，同日执行。") is None  # no full absolute date
