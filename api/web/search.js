@@ -1,5 +1,5 @@
 // Prosecutor search: query, filters, facets with counts, highlighted snippets, pagination.
-import { api, caseHref, fill, h } from "./api.js";
+import { api, caseHref, errorBox, fill, h } from "./api.js";
 
 const PAGE_SIZE = 10;
 const FACET_NAMES = { case_number: "案件", document_type: "文书类型", charge: "罪名", defendant: "被告人", year: "年份" };
@@ -48,15 +48,36 @@ export async function showSearch(view, params) {
     h("button", { type: "button", onclick: () => go(new URLSearchParams({ q })) }, "清除筛选")));
   const results = h("div", { id: "results" });
   fill(view, form, results);
+  const box = form.querySelector("#f-q");
+  // A query the server refuses keeps the form and the query: the reason stands beside the box
+  // (an invalid query used to replace the whole page with an error).
+  const queryError = (err) => {
+    const note = h("div", { id: "q-error", role: "alert" }, errorBox(err));
+    form.querySelector(".search-line").after(note);
+    box.setAttribute("aria-invalid", "true");
+    box.setAttribute("aria-describedby", "q-error");
+    fill(results);
+    box.focus();
+  };
+  if (q && !q.trim()) {
+    queryError({ message: "检索词只有空格。", hint: "请输入要查找的人名、身份证号、罪名或原文片段。" });
+    return;
+  }
   if (!q && !FILTERS.some((k) => params.get(k))) {
     fill(results, h("p", { class: "hint card" }, "输入检索词，或按案件、文书类型、罪名、日期筛选。"));
-    form.querySelector("#f-q").focus();
+    box.focus();
     return;
   }
   const qs = new URLSearchParams({ q, limit: PAGE_SIZE, offset });
   for (const k of FILTERS) if (params.get(k)) qs.set(k, params.get(k));
   fill(results, h("p", {}, "检索中…"));
-  const res = await api("/api/search?" + qs);
+  let res;
+  try { res = await api("/api/search?" + qs); }
+  catch (err) {
+    if (err.status === 401) throw err;  // signed out: the router shows the sign-in page
+    queryError(err);
+    return;
+  }
   const facets = Object.entries(res.facets || {}).filter(([, counts]) => counts && Object.keys(counts).length).map(([name, counts]) =>
     h("div", { class: "facet" }, h("h4", {}, FACET_NAMES[name] || name),
       h("ul", {}, Object.entries(counts).map(([value, n]) => {
