@@ -9,13 +9,53 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
-const KIND_NAMES = { police: "公安机关", procuratorate: "检察院", court: "法院", detention: "看守所", justice: "司法局" };
+// the kinds of api/users.AGENCY_KINDS
+const KIND_NAMES = { police: "公安机关", procuratorate: "检察院", court: "法院", detention_centre: "看守所", justice_bureau: "司法局（社区矫正机构）", other: "其他单位" };
+const OUTCOME_NAMES = {
+  ok: "成功", refused: "被拒绝", denied: "被拒绝", not_found: "未找到", error: "出错", failed: "失败",
+  bad_password: "密码错误", unknown_user: "用户名不存在", locked: "账号锁定", throttled: "尝试过多，暂缓登录",
+  duplicate: "重复文件", rejected: "被拒绝",
+};
+const TARGET_NAMES = { case: "案件", document: "文件", page: "第 {} 页", transfer: "移送", form_record: "表单记录", user: "用户", agency: "单位" };
+const DETAIL_NAMES = {
+  q: "检索词", case: "案号", total: "结果数", filename: "文件名", as: "格式", field: "字段", decision: "决定", reason: "理由",
+  to_agency: "接收单位", from_agency: "移送单位", form: "表单", form_id: "表单", role: "角色", agency: "单位", username: "用户名",
+  code: "错误代码", path: "地址", status: "状态", document_type: "文书类型", pages: "页数", count: "数量", version: "版本",
+};
 const ACTION_NAMES = {
   login: "登录", "case.create": "新建案件", "document.upload": "上传文件", "document.view": "查看文件", "document.retry": "重试处理",
   "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
   "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
   "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
 };
+
+// "document:8/page:1" → "文件 8 第 1 页": every part of a target in words
+export function targetText(target) {
+  if (!target) return "";
+  return target.split("/").map((part) => {
+    const [kind, ...rest] = part.split(":");
+    const id = rest.join(":");
+    const name = TARGET_NAMES[kind];
+    if (!name) return part;
+    return name.includes("{}") ? name.replace("{}", id) : `${name} ${id}`;
+  }).join(" ");
+}
+
+function detailValue(v) {
+  if (v === true) return "是";
+  if (v === false) return "否";
+  if (Array.isArray(v)) return v.map(detailValue).join("、");
+  if (v && typeof v === "object") return Object.entries(v).map(([k, x]) => `${DETAIL_NAMES[k] || k}：${detailValue(x)}`).join("，");
+  return v === null || v === undefined ? "—" : String(v);
+}
+
+// values that are codes, in words
+const VALUE_NAMES = { role: ROLE_NAMES, decision: { accept: "确认", accepted: "确认", correct: "更正", corrected: "更正" }, kind: KIND_NAMES };
+
+export function detailText(detail) {
+  if (!detail || !Object.keys(detail).length) return "";
+  return Object.entries(detail).map(([k, v]) => `${DETAIL_NAMES[k] || k}：${(VALUE_NAMES[k] || {})[v] || detailValue(v)}`).join("；");
+}
 
 function tabs(current) {
   const items = [];
@@ -91,15 +131,18 @@ async function showAudit(view, params) {
   fill(view, tabs("audit"), h("section", { class: "card" }, h("h2", {}, "审计日志"), filters, verifyBox,
     h("table", { id: "audit" }, h("thead", {}, h("tr", {}, ["序号", "时间", "用户", "操作", "对象", "结果", "详情"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, events.map((e) => h("tr", {}, h("td", { class: "num" }, e.seq), h("td", {}, fmtTime(e.at)), h("td", {}, e.actor),
-        h("td", {}, ACTION_NAMES[e.action] || e.action), h("td", {}, e.target || ""), h("td", { class: e.outcome === "ok" ? "" : "error" }, e.outcome),
-        h("td", { class: "detail" }, e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""))))),
+        h("td", {}, ACTION_NAMES[e.action] || e.action), h("td", {}, targetText(e.target)), h("td", { class: e.outcome === "ok" ? "" : "error" }, OUTCOME_NAMES[e.outcome] || e.outcome),
+        h("td", { class: "detail" }, detailText(e.detail)))))),
+    h("p", { class: "hint", id: "audit-note" }, "序号是全系统审计链中的编号；这里只列出本单位的记录，所以序号不连续。“校验审计链”校验的是全系统的整条链，条数因此多于本页所列。"),
     events.length === 50 ? h("nav", { class: "pager" }, h("a", { href: "#/admin/audit?" + older }, "更早的记录")) : null));
 }
 
 /** A horizontal bar chart: one bar per label, drawn as SVG. */
 export function barChart(title, rows) {
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const rowH = 26, labelW = 190, barW = 360, top = 8;
+  // the label column fits the longest label (agency names run to 15 characters and more)
+  const longest = Math.max(4, ...rows.map((r) => [...String(r.label)].reduce((n, c) => n + (c.charCodeAt(0) > 255 ? 14 : 8), 0)));
+  const rowH = 26, labelW = longest + 16, barW = 360, top = 8;
   const svg = s("svg", { viewBox: `0 0 ${labelW + barW + 60} ${top + rows.length * rowH + 8}`, width: labelW + barW + 60, role: "img", "aria-label": title, class: "chart" });
   rows.forEach((r, i) => {
     const y = top + i * rowH;

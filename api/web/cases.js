@@ -86,7 +86,7 @@ function documentRow(d, refresh) {
     } }, "重试") : null;
   return h("tr", { "data-document": d.id, "data-status": d.status },
     h("td", {}, d.status === "done" && d.page_count ? h("a", { href: `#/page/${d.id}/1` }, d.filename) : d.filename),
-    h("td", {}, d.document_type || ""), h("td", { class: "num" }, d.page_count ?? ""),
+    h("td", {}, d.document_type === "other" ? "其他" : d.document_type || ""), h("td", { class: "num" }, d.page_count ?? ""),
     h("td", { class: "status-" + d.status }, STATUS[d.status] || d.status),
     h("td", {}, h("progress", { max: 100, value: p.percent || 0, "aria-label": `${d.filename} 处理进度` }),
       h("div", { class: "hint stage" }, stageText(d))),
@@ -211,14 +211,16 @@ export async function showFacts(caseNumber, box) {
     })));
   fill(box, factList(f, CASE_FIELDS, f.evidence),
     defs.length ? defs : h("p", {}, "尚未提取到被告人信息。"),
-    h("div", { class: "conflicts" }, h("h4", {}, `不一致之处（${conflicts.length}）`), conflicts.length ? h("ul", {}, conflicts) : h("p", { class: "hint" }, "各材料之间未发现不一致。")));
+    h("div", { class: conflicts.length ? "conflicts" : "conflicts none" }, h("h4", {}, `不一致之处（${conflicts.length}）`), conflicts.length ? h("ul", {}, conflicts) : h("p", { class: "hint" }, "各材料之间未发现不一致。")));
 }
 
 async function showTransfers(caseNumber, box, flash) {
-  const [transfers, records] = await Promise.all([
+  const [transfers, records, forms] = await Promise.all([
     api("/api/cases/" + encodeURIComponent(caseNumber) + "/transfers"),
     api("/api/cases/" + encodeURIComponent(caseNumber) + "/form-records"),
+    api("/api/forms").catch(() => []),
   ]);
+  const formTitles = Object.fromEntries(forms.map((f) => [f.id, f.title]));
   const parts = [flash ? h("p", { class: "ok", role: "status", id: "transfer-sent" }, flash) : null];
   if (can("form.transfer")) parts.push(await transferForm(caseNumber, (text) => showTransfers(caseNumber, box, text)));
   parts.push(transfers.length ? h("table", { class: "transfers" },
@@ -228,7 +230,7 @@ async function showTransfers(caseNumber, box, flash) {
         t.return_reasons && t.return_reasons.length ? h("div", { class: "hint" }, "退回理由：", t.return_reasons.join("；")) : null),
       h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"))))))
     : h("p", { class: "hint" }, "本案还没有移送记录。"));
-  if (records.length) parts.push(h("h4", {}, "已接收表单"), h("ul", {}, records.map((r) => h("li", {}, `${r.form_id} ${r.defendant || ""} 第 ${r.version} 版 `, h("a", { href: r.pdf_url, download: "" }, "下载 PDF")))));
+  if (records.length) parts.push(h("h4", {}, "已接收表单"), h("ul", {}, records.map((r) => h("li", {}, `${formTitles[r.form_id] || "表单"}${r.defendant ? `（${r.defendant}）` : ""} 第 ${r.version} 版 `, h("a", { href: r.pdf_url, download: "" }, "下载 PDF")))));
   fill(box, ...parts);
 }
 

@@ -34,7 +34,18 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     page.locator("#audit tbody tr").first.wait_for()
     rows = page.locator("#audit tbody tr").all_inner_texts()
     assert rows and all("新建用户" in row for row in rows)
-    assert any("user:new-reviewer" in row for row in rows)
+    assert any("用户 new-reviewer" in row for row in rows)
+
+    # issue #18: the log in words: outcomes, targets and details, no codes or raw JSON
+    page.get_by_label("操作").select_option("")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_function("() => !location.hash.includes('action=')")
+    page.locator("#audit tbody tr").first.wait_for()
+    for cell in page.locator("#audit tbody td:nth-child(6)").all_inner_texts():
+        assert cell and not cell.isascii(), cell  # 成功, 被拒绝, 密码错误 … never ok / refused
+    for cell in page.locator("#audit tbody td:nth-child(5), #audit tbody td:nth-child(7)").all_inner_texts():
+        assert "{" not in cell and "document:" not in cell and "case:" not in cell, cell
+    assert "不连续" in page.locator("#audit-note").inner_text()
     page.get_by_role("button", name="校验审计链").click()
     page.get_by_text("审计链完整").wait_for()
     shot(page, "audit")
@@ -45,4 +56,8 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     # one chart per measure for agencies, and per person when the own agency has worked
     expected = (3 if agencies else 0) + (3 if page.locator("#stats-people").count() else 0)
     assert page.locator("svg.chart").count() == expected
+    # no label is cut: each label's box starts inside the chart
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('svg.chart text[text-anchor=end]')].every(t => t.getBBox().x >= 0)"
+    )
     shot(page, "statistics")
