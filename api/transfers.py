@@ -31,6 +31,7 @@ from core.errors import (
     TRANSFER_INCOMPLETE,
     TRANSFER_NOT_ALLOWED,
     TRANSFER_NOT_FOUND,
+    TRANSFER_PENDING,
     CasefileError,
 )
 from models.audit import Actor
@@ -100,6 +101,12 @@ def create_transfer(
             TRANSFER_INCOMPLETE, f"missing {missing}",
             message=f"移送材料不齐全，缺少：{'、'.join(missing)}。",
         )
+    pending = session.scalar(select(Transfer.id).where(
+        Transfer.case_id == case.id, Transfer.form_id == template.id,
+        Transfer.to_agency_id == receiver.id, Transfer.status == TransferStatus.PENDING,
+    ))
+    if pending is not None:
+        raise CasefileError(TRANSFER_PENDING, f"transfer {pending} is pending")
     forms = [form.to_dict() for form in prefill_all(template, case_facts(session, case))]
     transfer = Transfer(
         case_id=case.id, form_id=template.id, form_version=template.version,
@@ -112,7 +119,11 @@ def create_transfer(
     )
     if granted is None and case.agency_id != receiver.id:
         session.add(CaseAccess(case_id=case.id, agency_id=receiver.id, reason=f"transfer:{template.id}"))
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same transfer sent at the same moment
+        session.rollback()
+        raise CasefileError(TRANSFER_PENDING, "pending transfer raced") from error
     return transfer
 
 

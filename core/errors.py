@@ -119,6 +119,7 @@ WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 
 # Transfers and review
 AGENCY_NOT_FOUND = _spec("agency_not_found", 422, "找不到接收单位。", "请从单位列表中选择接收单位；如单位尚未登记，请联系管理员添加。")
 TRANSFER_NOT_ALLOWED = _spec("transfer_not_allowed", 422, "不能向该单位移送此表单。", "请核对表单类型与接收单位是否对应。")
+TRANSFER_PENDING = _spec("transfer_pending", 409, "这份表单已移送给该单位，正在等待审核。", "无需重复移送；如需更改，请先撤回原移送，再重新移送。")
 TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全。", "请先上传缺少的材料，再办理移送。")
 TRANSFER_NOT_FOUND = _spec("transfer_not_found", 404, "找不到该移送记录。", "请检查编号是否正确。")
 TRANSFER_CLOSED = _spec("transfer_closed", 409, "该移送已办结（已接收或已退回），不能再修改。", "如需更正，请由移送单位重新移送。")

@@ -14,10 +14,12 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -244,6 +246,12 @@ class Transfer(Base):
     """A case sent with its pre-filled intake form from one agency to another (一键流转)."""
 
     __tablename__ = "transfers"
+    # One pending transfer of a form to an agency per case: a double click, or two clerks at
+    # once, cannot send the same case twice (the check in create_transfer can race).
+    __table_args__ = (
+        Index("uq_transfers_pending", "case_id", "form_id", "to_agency_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

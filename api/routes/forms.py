@@ -21,6 +21,7 @@ from api.deps import (
 from api.lookups import find_case
 from api.transfers import (
     accept_transfer,
+    case_documents,
     case_facts,
     create_transfer,
     find_record,
@@ -30,7 +31,7 @@ from api.transfers import (
 )
 from models.audit import record
 from models.tables import Case, FormRecord, Transfer, TransferStatus
-from nlp.forms import forms_list_json, get_form, prefill_all, render_form_pdf
+from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all, render_form_pdf
 
 router = APIRouter(tags=["forms"])
 
@@ -95,11 +96,13 @@ def list_forms(actor: Reader) -> list[dict[str, Any]]:
 
 @router.get("/api/cases/{case_number}/forms/{form_id}")
 def prefill_preview(case_number: str, form_id: str, actor: Reader, session: SessionDep) -> dict[str, Any]:
-    """The form pre-filled from the case's facts now (one per defendant), without sending it."""
+    """The pre-filled form (one per defendant) and its materials checklist, without sending it."""
     case = find_case(session, actor, case_number)
     template = get_form(form_id)
     forms = [f.to_dict() for f in prefill_all(template, case_facts(session, case))]
-    return {"case_number": case.case_number, "form": form_id, "title": template.title, "forms": forms}
+    checklist = [entry.to_dict() for entry in check_completeness(template, case_documents(case))]
+    return {"case_number": case.case_number, "form": form_id, "title": template.title, "forms": forms,
+            "checklist": checklist}
 
 
 @router.post("/api/cases/{case_number}/transfers", status_code=status.HTTP_201_CREATED)

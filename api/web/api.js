@@ -118,3 +118,30 @@ export const TRANSFER_STATUS = { pending: "待审核", accepted: "已接收", re
 export function fill(el, ...kids) {
   el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
 }
+
+/**
+ * A modal question before an irreversible step. Resolves true when confirmed. ``body`` is nodes;
+ * Escape or 取消 resolves false. The dialog is removed afterwards.
+ */
+export function confirmDialog({ title, body, ok = "确定", cancel = "取消", id = "confirm-dialog" }) {
+  return new Promise((resolve) => {
+    const done = (answer) => { dialog.close(); dialog.remove(); resolve(answer); };
+    const okButton = h("button", { type: "button", class: "primary", id: id + "-ok", onclick: () => done(true) }, ok);
+    const dialog = h("dialog", { id, class: "card confirm", "aria-labelledby": id + "-title" },
+      h("h3", { id: id + "-title" }, title), h("div", { class: "confirm-body" }, body),
+      h("div", { class: "inline confirm-actions" }, okButton, h("button", { type: "button", id: id + "-cancel", onclick: () => done(false) }, cancel)));
+    dialog.addEventListener("cancel", (e) => { e.preventDefault(); done(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    okButton.focus();
+  });
+}
+
+/** Run ``work`` with ``button`` disabled, so that a double click sends one request. */
+export async function busy(button, work) {
+  if (!button || button.disabled) return undefined;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  try { return await work(); }
+  finally { button.disabled = false; button.removeAttribute("aria-busy"); }
+}

@@ -1,5 +1,5 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
-import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
+import { STAGE, STATUS, TRANSFER_STATUS, api, busy, can, caseHref, confirmDialog, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
@@ -250,17 +250,42 @@ async function transferForm(caseNumber, done) {
   };
   formSelect.addEventListener("change", showChecklist);
   showChecklist();
-  return h("form", { class: "transfer-send", onsubmit: async (e) => {
-    e.preventDefault();
+  const sendButton = h("button", { type: "submit", class: "primary", id: "transfer-send" }, "一键流转");
+  // Sending cannot be undone once the receiver opens it: the clerk sees the pre-filled form and
+  // the materials first, and confirms (issue #18); the button is off while a request runs.
+  const send = async () => {
     fill(msg);
+    const to = agencyInput.value.trim();
+    let preview;
+    try { preview = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/forms/" + encodeURIComponent(formSelect.value)); }
+    catch (err) { fill(msg, errorBox(err)); return; }
+    const missing = (preview.checklist || []).filter((c) => c.required && !c.present).map((c) => c.label);
+    if (missing.length) {
+      fill(msg, errorBox({ message: `移送材料不齐全，缺少：${missing.join("、")}。`, hint: "请先上传缺少的材料，或在文件列表中更正文书类型，再办理移送。" }));
+      return;
+    }
+    const ok = await confirmDialog({
+      id: "transfer-preview", title: `移送预览：${preview.title}`, ok: "确认移送", cancel: "返回修改",
+      body: [h("p", {}, "接收单位：", h("strong", {}, to)), ...preview.forms.map((form) => {
+        const empty = form.fields.filter((f) => f.status !== "filled");
+        return h("section", { class: "preview-form" }, h("h4", {}, form.defendant ? `犯罪嫌疑人 ${form.defendant}` : preview.title),
+          h("table", {}, h("tbody", {}, form.fields.map((f) => h("tr", {}, h("th", { scope: "row" }, f.label),
+            h("td", {}, f.status === "filled" ? showValue(f.value) ?? "" : h("span", { class: "error" }, f.status === "conflict" ? "材料之间不一致，待对方核对" : "缺失，待对方补填")))))),
+          empty.length ? h("p", { class: "hint" }, `${empty.length} 个字段未能预填，接收单位审核时补充。`) : null);
+      })],
+    });
+    if (!ok) return;
     try {
       const t = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/transfers", { method: "POST",
-        json: { form_id: formSelect.value, to_agency: agencyInput.value.trim(), note: note.value.trim() || null } });
+        json: { form_id: formSelect.value, to_agency: to, note: note.value.trim() || null } });
       done(`已移送至${t.to_agency}，等待对方审核。`);
     } catch (err) { fill(msg, errorBox(err)); }
+  };
+  return h("form", { class: "transfer-send", onsubmit: (e) => {
+    e.preventDefault();
+    busy(sendButton, send);
   } }, h("div", { class: "inline" },
     h("label", { for: "transfer-form" }, "表单"), formSelect,
     h("label", { for: "transfer-to" }, "接收单位"), agencyInput, datalist,
-    h("label", { for: "transfer-note" }, "备注"), note,
-    h("button", { type: "submit", class: "primary" }, "一键流转")), checklist, msg);
+    h("label", { for: "transfer-note" }, "备注"), note, sendButton), checklist, msg);
 }

@@ -1,5 +1,5 @@
 // Receiving agency: the inbox of transfers and the form review screen (accept, correct, return, export).
-import { TRANSFER_STATUS, api, caseHref, errorBox, fill, fmtTime, h } from "./api.js";
+import { TRANSFER_STATUS, api, busy, caseHref, confirmDialog, errorBox, fill, fmtTime, h } from "./api.js";
 import { evidenceHref } from "./cases.js";
 
 const FIELD_STATUS = { filled: "已填", missing: "缺失", conflict: "冲突" };
@@ -133,11 +133,22 @@ export async function showReview(view, transferId) {
         h("tbody", {}, form.fields.map((f) => fieldRow(t, i, f, (next) => render(next), open))))));
     const reasons = h("textarea", { id: "return-reasons", rows: 3, cols: 50, placeholder: "每行一条理由" });
     const actions = open ? h("section", { class: "card no-print", id: "review-actions" },
-      h("button", { type: "button", class: "primary", id: "accept-form", onclick: async () => {
+      h("button", { type: "button", class: "primary", id: "accept-form", onclick: (e) => busy(e.currentTarget, async () => {
         fill(msg);
+        // Accepting locks the form: say how many fields nobody has looked at (issue #18).
+        const fields = t.forms.flatMap((form) => form.fields);
+        const open = fields.filter((f) => !f.review);
+        const required = open.filter((f) => f.required);
+        if (open.length) {
+          const ok = await confirmDialog({
+            id: "accept-confirm", title: "确认接收表单", ok: "仍然接收", cancel: "继续审核",
+            body: h("p", {}, `共 ${fields.length} 个字段，还有 ${open.length} 个未审核（其中必填 ${required.length} 个）。接收后表单锁定，不能再更正。`),
+          });
+          if (!ok) return;
+        }
         try { const res = await api(`/api/transfers/${t.id}/accept`, { method: "POST" }); render(res.transfer, res.records); }
         catch (err) { fill(msg, errorBox(err)); }
-      } }, "接收表单"),
+      }) }, "接收表单"),
       h("form", { class: "return-form", onsubmit: async (e) => {
         e.preventDefault();
         fill(msg);

@@ -71,8 +71,19 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     _upload_and_wait(page, MATERIALS, 1 + len(MATERIALS))
     page.get_by_label("表单").select_option("prosecution_transfer")
     page.get_by_label("接收单位").fill(PROCURATORATE)
+    # issue #18: a preview of the form before sending; a double click opens it once
+    page.get_by_role("button", name="一键流转").dblclick()
+    preview = page.locator("#transfer-preview")
+    preview.wait_for()
+    assert page.locator("dialog#transfer-preview").count() == 1
+    assert "李明远" in preview.inner_text() and "犯罪嫌疑人姓名" in preview.inner_text() and PROCURATORATE in preview.inner_text()
+    shot(page, "transfer-preview")
+    page.locator("#transfer-preview-cancel").click()  # back to the case: nothing sent
+    assert page.locator("#transfer-preview").count() == 0 and page.locator("#transfer-sent").count() == 0
     page.get_by_role("button", name="一键流转").click()
+    page.locator("#transfer-preview-ok").dblclick()
     assert PROCURATORATE in page.locator("#transfer-sent").inner_text()
+    assert page.locator("#transfers table.transfers tbody tr").count() == 1  # one transfer, not two
     assert "待审核" in page.locator("#transfers table").inner_text()
     sign_out(page)
 
@@ -114,6 +125,11 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     shot(page, "review")
 
     page.get_by_role("button", name="接收表单").click()
+    # fields nobody looked at are counted before the form is locked
+    confirm = page.locator("#accept-confirm")
+    confirm.wait_for()
+    assert "个未审核" in confirm.inner_text()
+    page.locator("#accept-confirm-ok").click()
     page.locator("#records").wait_for()
     assert "已接收" in page.locator("#transfer-status").inner_text()
     assert page.locator("#review-actions").count() == 0  # an accepted form is closed
