@@ -90,8 +90,14 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
   if (open) {
     const decide = async (body) => {
       fill(msg);
-      try { rerender(await api(`/api/transfers/${transfer.id}/review`, { method: "POST", json: { form_index: formIndex, field: field.name, ...body } })); }
-      catch (err) { fill(msg, errorBox(err)); }
+      try {
+        rerender(await api(`/api/transfers/${transfer.id}/review`, { method: "POST", json: { form_index: formIndex, field: field.name, ...body } }));
+        // the screen is drawn anew: the focus goes on to the next field, not to the page body
+        const row = document.querySelector(`tr[data-form="${formIndex}"][data-field="${field.name}"]`);
+        const next = row && row.nextElementSibling;
+        const target = (next && next.querySelector("button")) || (row && row.querySelector("button"));
+        if (target) target.focus();
+      } catch (err) { fill(msg, errorBox(err)); }
     };
     const id = `f${formIndex}-${field.name}`;
     // A list (charges) is edited one item per line: a selective charge holds 、 itself, so

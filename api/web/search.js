@@ -23,8 +23,9 @@ function go(params) {
   location.hash = "#/search?" + params;
 }
 
-export function hitHref(hit, q) {
+export function hitHref(hit, q, back) {
   const p = new URLSearchParams({ q: q || "", spans: JSON.stringify(hit.spans || []), boxes: JSON.stringify(hit.boxes || []) });
+  if (back) p.set("back", back);
   return `#/page/${hit.document_id}/${hit.page}?${p}`;
 }
 
@@ -98,7 +99,7 @@ export async function showSearch(view, params) {
           value, " ", h("span", { class: "count" }, n)));
       }))));
   const hits = res.hits.map((hit) => h("article", { class: "hit" },
-    h("a", { class: "hit-link", href: hitHref(hit, q) }, `${hit.filename} 第 ${hit.page} 页`),
+    h("a", { class: "hit-link", href: hitHref(hit, q, params.toString()) }, `${hit.filename} 第 ${hit.page} 页`),
     " ", h("a", { class: "hint", href: caseHref(hit.case_number) }, hit.case_number),
     h("p", { class: "snippet" }, highlighted(hit.snippet || "", hit.snippet_spans))));
   const page = Math.floor(offset / PAGE_SIZE) + 1;
@@ -108,10 +109,13 @@ export async function showSearch(view, params) {
     offset > 0 ? h("a", { href: to(Math.max(0, offset - PAGE_SIZE)) }, "上一页") : null,
     h("span", {}, ` 第 ${page} / ${pages} 页 `),
     offset + PAGE_SIZE < res.total ? h("a", { href: to(offset + PAGE_SIZE) }, "下一页") : null);
+  // The hits come first in the page's order (the facets are placed beside them by CSS), and the
+  // focus goes to the count: the next Tab reaches the first hit, not 20 facet links later.
   fill(results, h("div", { class: "search-body" },
-    h("aside", { class: "card facets", "aria-label": "分面" }, facets.length ? facets : h("p", { class: "hint" }, "无分面")),
-    h("section", { class: "card hits" }, h("p", { id: "result-count" }, `「${q}」共找到 ${res.total} 处（${res.took_ms} 毫秒）`),
+    h("section", { class: "card hits" }, h("p", { id: "result-count", tabindex: "-1" }, `「${q}」共找到 ${res.total} 处（${res.took_ms} 毫秒）`),
       res.approximate ? h("p", { id: "approximate-note", class: "hint" },
         "没有完全一致的结果；以下是相差一个字的近似结果（扫描件识别可能有误），请核对原件。") : null,
-      hits.length ? hits : h("p", {}, "没有找到。请换个说法，或去掉筛选条件。"), nav)));
+      hits.length ? hits : h("p", {}, "没有找到。请换个说法，或去掉筛选条件。"), nav),
+    h("aside", { class: "card facets", "aria-label": "分面" }, facets.length ? facets : h("p", { class: "hint" }, "无分面"))));
+  if (q) results.querySelector("#result-count").focus();
 }

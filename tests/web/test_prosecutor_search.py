@@ -115,3 +115,36 @@ def test_near_matches_are_flagged_as_approximate(server: Server, page: Any) -> N
     # 望京街道 misread as 望京街遣: no page has it, the near match finds the page that has 望京街道
     search_as_admin(server, page, "朝阳区望京街遣")
     assert "近似结果" in page.locator("#approximate-note").inner_text()
+
+
+def test_issue18_viewer_pages_keep_the_query_zoom_rotate_and_focus(server: Server, page: Any) -> None:
+    search_as_admin(server, page, "王晓丽")
+    # the focus is on the count: one Tab reaches the first hit, not the facets
+    assert page.evaluate("document.activeElement.id") == "result-count"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "hit-link"
+    # a hit on a multi-page document, then the next or previous page
+    link = next(a for a in page.locator(".hit-link").all() if "起诉意见书" in a.inner_text())
+    link.click()
+    page.locator("#page-text mark").first.wait_for()
+    turn = page.get_by_role("link", name="下一页").or_(page.get_by_role("link", name="上一页")).first
+    turn.click()
+    page.wait_for_function("() => !location.hash.includes('spans=')")
+    assert "q=" in page.evaluate("location.hash")
+    back = page.locator("#back-to-results")
+    assert back.count() == 1 and "q=" in (back.get_attribute("href") or "")
+    text = page.locator("#page-text").inner_text()
+    marks = page.locator("#page-text mark").all_inner_texts()
+    assert marks == ["王晓丽"] * text.count("王晓丽")  # the query's words marked on this page too
+
+    image = page.locator("#page-image")
+    page.wait_for_function("() => document.querySelector('#page-image').naturalWidth > 0")
+    width = image.bounding_box()["width"]
+    page.get_by_role("button", name="放大").click()
+    assert image.bounding_box()["width"] == pytest.approx(width * 1.25, rel=0.05)
+    page.get_by_role("button", name="向右旋转").click()
+    assert "rotate(90deg)" in (page.locator(".page-wrap").get_attribute("style") or "")
+    page.get_by_role("button", name="复原").click()
+    back.click()
+    page.locator(".hit").first.wait_for()
+    assert page.get_by_label("检索词").input_value() == "王晓丽"
