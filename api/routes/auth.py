@@ -69,9 +69,13 @@ def logout() -> JSONResponse:
 @router.get("/me")
 def me(actor: SignedIn, state: StateDep) -> dict[str, object]:
     from api.policy import ROLE_ACTIONS
+    from models.tables import Agency
 
+    with state.ctx.db.session() as session:
+        agency = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
+        kind = agency.kind if agency else None
     return {
-        "username": actor.username, "agency": actor.agency, "role": actor.role,
+        "username": actor.username, "agency": actor.agency, "agency_kind": kind, "role": actor.role,
         "actions": sorted(ROLE_ACTIONS.get(actor.role, ())),
         "development": state.settings.environment != "production",
     }

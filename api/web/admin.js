@@ -75,7 +75,7 @@ async function showUsers(view) {
   const field = (id, label, input) => [h("label", { for: id }, label), input];
   const username = h("input", { id: "u-name", required: true, pattern: "[A-Za-z0-9_.\\-]+", size: 14, title: "字母、数字、下划线、点或连字符" });
   const display = h("input", { id: "u-display", size: 10 });
-  const password = h("input", { id: "u-pass", type: "password", required: true, minlength: 10, size: 14, autocomplete: "new-password" });
+  const password = h("input", { id: "u-pass", type: "password", required: true, minlength: 10, size: 14, autocomplete: "new-password", "aria-describedby": "u-pass-rule" });
   const agency = h("input", { id: "u-agency", list: "agency-names", required: true, size: 22 });
   const role = h("select", { id: "u-role" }, Object.entries(ROLE_NAMES).filter(([k]) => k !== "operator").map(([k, t]) => h("option", { value: k }, t)));
   const msg = h("div", { "aria-live": "polite" });
@@ -87,7 +87,7 @@ async function showUsers(view) {
       await showUsers(view);
       fill(view.querySelector("#user-msg"), h("p", { class: "ok", role: "status" }, `已创建用户 ${u.username}（${u.agency}）。`));
     } catch (err) { fill(msg, errorBox(err)); }
-  } }, field("u-name", "用户名", username), field("u-display", "姓名", display), field("u-pass", "初始密码", password),
+  } }, field("u-name", "用户名", username), field("u-display", "姓名", display), field("u-pass", "初始密码", password), h("span", { id: "u-pass-rule", class: "hint" }, "至少 10 个字符"),
   field("u-agency", "单位", agency), h("datalist", { id: "agency-names" }, agencies.map((a) => h("option", { value: a.name }))),
   field("u-role", "角色", role), h("button", { type: "submit", class: "primary" }, "新建用户"));
   fill(view, tabs("users"),

@@ -24,7 +24,18 @@ function renderHeader() {
   const current = location.hash || "#/";
   fill(nav, ...links.map(([href, text]) => h("a", {
     href, "aria-current": (href === "#/" ? current === "#/" || current.startsWith("#/case") : current.startsWith(href)) ? "page" : null,
-  }, text)));
+  }, text, href === "#/inbox" ? h("span", { id: "inbox-count", class: "badge", hidden: true }) : null)));
+  if (can("form.review")) {
+    // the number of transfers waiting for review, beside 收件箱
+    api("/api/transfers/inbox").then((items) => {
+      const n = items.filter((t) => t.status === "pending").length;
+      const badge = document.getElementById("inbox-count");
+      if (!badge) return;
+      badge.textContent = String(n);
+      badge.title = `${n} 件待审核`;
+      badge.hidden = n === 0;
+    }).catch(() => {});
+  }
   fill(who, 
     h("span", { class: "who-name" }, me.username), " ",
     h("span", { class: "who-agency" }, me.agency || ""), " ",

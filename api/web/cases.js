@@ -1,5 +1,5 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
-import { STAGE, STATUS, TRANSFER_STATUS, api, busy, can, caseHref, confirmDialog, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
+import { STAGE, STATUS, TRANSFER_STATUS, api, busy, session, can, caseHref, confirmDialog, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
@@ -234,11 +234,30 @@ async function showTransfers(caseNumber, box, flash) {
   fill(box, ...parts);
 }
 
+// The form the case's stage calls for: after 逮捕 the police send 移送审查起诉, after 刑事拘留
+// alone 提请批准逮捕; a court sends 社区矫正 for a suspended sentence, 换押证 otherwise.
+export function defaultForm(forms, facts) {
+  const ids = new Set(forms.map((f) => f.id));
+  const events = (facts.defendants || []).flatMap((d) => (d.custody_events || []).map((e) => e.measure || ""));
+  const suspended = (facts.defendants || []).some((d) => /缓刑/.test(JSON.stringify(d.sentence || "")));
+  const wanted = [
+    events.some((m) => m.includes("逮捕")) ? "prosecution_transfer" : null,
+    events.some((m) => m.includes("拘留")) ? "arrest_request" : null,
+    "prosecution_transfer", "indictment", suspended ? "community_correction" : "custody_transfer",
+  ];
+  return wanted.find((id) => id && ids.has(id)) || (forms[0] && forms[0].id);
+}
+
 let agenciesCache = null;
 async function transferForm(caseNumber, done) {
   const forms = await api("/api/forms");
   if (!agenciesCache) agenciesCache = await api("/api/ui/agencies").catch(() => []);
-  const formSelect = h("select", { id: "transfer-form", required: true }, forms.map((f) => h("option", { value: f.id }, f.title)));
+  const facts = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/facts").then((d) => d.facts || {}).catch(() => ({}));
+  const kind = session.me && session.me.agency_kind;
+  const mine = forms.filter((f) => !kind || f.from_agency_kind === kind);
+  const choice = defaultForm(mine.length ? mine : forms, facts);
+  const formSelect = h("select", { id: "transfer-form", required: true },
+    (mine.length ? mine : forms).map((f) => h("option", { value: f.id, selected: f.id === choice }, f.title)));
   const agencyInput = h("input", { id: "transfer-to", list: "agency-list", required: true, size: 28, placeholder: "例如 北京市朝阳区人民检察院" });
   const datalist = h("datalist", { id: "agency-list" }, agenciesCache.map((a) => h("option", { value: a.name })));
   const note = h("input", { id: "transfer-note", size: 30, placeholder: "可不填" });

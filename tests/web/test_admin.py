@@ -15,6 +15,7 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
     page.get_by_role("link", name="用户与单位").first.click()
     page.get_by_label("用户名").fill("new-reviewer")
+    assert "至少 10 个字符" in page.locator("#u-pass-rule").inner_text()  # the rule before a failed try
     page.get_by_label("初始密码").fill("short")
     page.get_by_label("单位").fill("本机构")
     page.get_by_label("角色").select_option("reviewer")

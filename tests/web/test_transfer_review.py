@@ -60,6 +60,13 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     page.get_by_role("heading", name=CASE).wait_for()
     _upload_and_wait(page, {"起诉意见书.txt": OPINION}, 1)
 
+    # issue #18: the form the case's stage calls for is chosen (arrested: 移送审查起诉), and only
+    # the forms a police unit sends are offered
+    page.reload()
+    page.locator("#transfer-form").wait_for()
+    assert page.locator("#transfer-form").input_value() == "prosecution_transfer"
+    assert set(page.locator("#transfer-form option").evaluate_all("os => os.map(o => o.value)")) == {
+        "arrest_request", "prosecution_transfer"}
     page.get_by_label("表单").select_option("prosecution_transfer")
     page.get_by_label("接收单位").fill(PROCURATORATE)
     page.get_by_role("button", name="一键流转").click()
@@ -88,6 +95,8 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     sign_out(page)
 
     sign_in(page, server.base, "transfer-prosecutor")
+    page.locator("#inbox-count:not([hidden])").wait_for()  # pending items counted in the menu
+    assert page.locator("#inbox-count").inner_text() == "1"
     page.get_by_role("link", name="收件箱").click()
     page.locator("#inbox tbody tr").first.wait_for()
     assert CASE in page.locator("#inbox").inner_text() and "待审核" in page.locator("#inbox").inner_text()
