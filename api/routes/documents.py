@@ -22,6 +22,7 @@ from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from api.state import AppState, upload_limiter
 from core.errors import DOCUMENT_NOT_READY, NO_FILES, NOT_SCANNED, CasefileError, lookup
+from core.names import sanitize_filename
 from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
@@ -65,7 +66,7 @@ def _store_and_queue(
                     max_bytes=state.settings.max_upload_bytes,
                 )
             except CasefileError as error:
-                rejected.append({"filename": upload.filename, "error": error.to_dict()})
+                rejected.append({"filename": sanitize_filename(upload.filename or ""), "error": error.to_dict()})
                 continue
             created.append(
                 DocumentPublic.of(result.document, duplicate=result.duplicate).model_dump(mode="json")
@@ -139,7 +140,7 @@ def download_original(document_id: DocumentId, actor: Reader, state: StateDep, s
     return FileResponse(
         state.ctx.store.path_for(document.sha256),
         media_type=document.media_type,
-        filename=document.original_name,
+        filename=sanitize_filename(document.original_name),
     )
 
 
@@ -175,6 +176,6 @@ def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep, sess
     pdf = make_searchable_pdf(images, [page_content(p) for p in document.pages], dpi=state.ctx.dpi)
     record(state.ctx.db, actor, "document.download", target=f"document:{document_id}",
            detail={"as": "searchable_pdf"})
-    stem = document.original_name.rsplit(".", 1)[0]
+    stem = sanitize_filename(document.original_name).rsplit(".", 1)[0]
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-searchable.pdf"})
