@@ -7,6 +7,8 @@ from urllib.parse import quote
 import anyio
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.routing import compile_path
+from starlette.types import Scope
 
 from api.deps import (
     Deleter,
@@ -31,8 +33,16 @@ from models.audit import Actor, record
 
 router = APIRouter(tags=["documents"])
 
+UPLOAD_PATH = "/api/cases/{case_number}/documents"
+_UPLOAD_PATH_RE = compile_path(UPLOAD_PATH)[0]
 
-@router.post("/api/cases/{case_number}/documents", status_code=status.HTTP_201_CREATED)
+
+def is_upload_request(scope: Scope) -> bool:
+    """Whether a request is an upload: its body may be as large as the upload limit."""
+    return scope["method"] == "POST" and _UPLOAD_PATH_RE.match(scope["path"]) is not None
+
+
+@router.post(UPLOAD_PATH, status_code=status.HTTP_201_CREATED)
 async def upload_documents(
     case_number: str,
     actor: Uploader,
