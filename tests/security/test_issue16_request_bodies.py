@@ -26,7 +26,7 @@ from tests.support.server import clean_env, free_port, start_serve, stop
 
 CASE = "（2026）上传限制1号"
 MAX_UPLOAD = 1_000_000
-BODY_TIMEOUT = 2.0
+BODY_TIMEOUT = 3.0
 MAX_UPLOADS = 3
 BOUNDARY = "casefileboundary"
 
@@ -185,12 +185,12 @@ def test_issue16_only_so_many_large_bodies_at_once_and_healthz_still_answers(liv
         time.sleep(0.3)  # the server has taken the headers of each
         with _connect(live) as extra:
             extra.sendall(_upload_head(live, length=MAX_UPLOAD // 2, token=live.token))
-            status, headers, body = _read_response(extra, timeout=BODY_TIMEOUT / 2)
+            status, headers, body = _read_response(extra, timeout=BODY_TIMEOUT - 1)
         assert status == 503 and body["code"] == "server_busy"
         assert headers.get("retry-after")
         started = time.monotonic()
         assert httpx.get(f"{live.base}/healthz", timeout=5).status_code == 200
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 2
     finally:
         for sock in held:
             sock.close()
