@@ -28,6 +28,7 @@ CASE = "（2026）上传限制1号"
 MAX_UPLOAD = 1_000_000
 BODY_TIMEOUT = 3.0
 MAX_UPLOADS = 3
+MAX_CONNECTIONS = 16
 BOUNDARY = "casefileboundary"
 
 
@@ -49,7 +50,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     env = clean_env(
         CASEFILE_LOAD_DEMO="false", CASEFILE_OCR_ENGINE="null",
         CASEFILE_MAX_UPLOAD_BYTES=str(MAX_UPLOAD), CASEFILE_BODY_TIMEOUT_SECONDS=str(BODY_TIMEOUT),
-        CASEFILE_API_MAX_UPLOADS=str(MAX_UPLOADS),
+        CASEFILE_API_MAX_UPLOADS=str(MAX_UPLOADS), CASEFILE_API_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
     )
     process = start_serve(data_dir, port, env, "--no-worker", timeout=90)
     try:
@@ -206,6 +207,25 @@ def test_issue16_only_so_many_large_bodies_at_once_and_healthz_still_answers(liv
             break
         time.sleep(0.2)
     assert response.status_code == 201, response.text
+
+
+def test_issue16_connections_past_the_limit_are_answered_not_held(live: Live) -> None:
+    """Idle connections fill a process's limit: the next request gets 503, not a wait.
+
+    (The red team's 20,000 held connections ran the process out of file descriptors.)
+    """
+    idle = [_connect(live) for _ in range(MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.3)
+        response = httpx.get(f"{live.base}/healthz", timeout=5)
+        assert response.status_code == 503
+    finally:
+        for sock in idle:
+            sock.close()
+    deadline = time.monotonic() + 5
+    while httpx.get(f"{live.base}/healthz", timeout=5).status_code != 200:
+        assert time.monotonic() < deadline, "the connections closed, but the limit was not given back"
+        time.sleep(0.1)
 
 
 def test_issue16_other_bodies_are_bounded_too(client: TestClient) -> None:
