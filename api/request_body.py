@@ -95,9 +95,9 @@ class RequestBodyGuard:
         if not chunked and not declared:  # no body: nothing to guard
             await self.app(scope, receive, send)
             return
-        limit = (
-            self.limits.max_upload_bytes + MULTIPART_SLACK if self.is_upload(scope) else MAX_FORM_BODY
-        )
+        upload = self.is_upload(scope)
+        limit = self.limits.max_upload_bytes + MULTIPART_SLACK if upload else MAX_FORM_BODY
+        too_large = _too_large(limit, upload)
         large = chunked or declared > SMALL_BODY
         if large:
             try:
@@ -106,13 +106,13 @@ class RequestBodyGuard:
                 await refuse(send, error)
                 return
         if declared > limit:
-            await refuse(send, _too_large(limit, self.is_upload(scope)))
+            await refuse(send, too_large)
             return
         if large and self.receiving >= self.limits.max_uploads:
             await refuse(send, CasefileError(SERVER_BUSY, f"{self.receiving} bodies being received"),
                          retry_after=RETRY_AFTER_SECONDS)
             return
-        body = _GuardedBody(receive, send, self.limits, limit, _too_large(limit, self.is_upload(scope)))
+        body = _GuardedBody(receive, send, self.limits, limit, too_large)
         if large:
             self.receiving += 1
             body.on_done = self._release
