@@ -9,10 +9,13 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import FastAPI
 
+from api.auth import current_actor
 from api.errors import install_error_handlers
 from api.policy import check_route_policies
+from api.request_body import BodyLimits, RequestBodyGuard
 from api.routes import admin, auth, cases, documents, forms, health, search, ui, web
 from api.searching import warm_up
+from api.security_headers import SecurityHeaders
 from api.state import AppState, build_state
 from core.settings import Settings
 
@@ -40,6 +43,14 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     check_route_policies(app)
+    app.add_middleware(
+        RequestBodyGuard, limits=BodyLimits.of(state.settings),
+        is_upload=documents.is_upload_request, authenticate=current_actor,
+    )
+    # Outside Starlette's ServerErrorMiddleware too (which add_middleware cannot reach), so that
+    # a 500 carries the headers as well.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
     return app
 
 

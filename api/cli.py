@@ -91,16 +91,22 @@ def serve(
     )
     typer.echo(f"casefile 已启动：http://{host}:{port}  数据目录 {settings.resolved_data_dir}"
                + (f"  服务进程 {count} 个" if count > 1 else ""))
+    # Each process holds at most this many connections (idle keep-alive ones included): past it,
+    # uvicorn answers 503 rather than running out of file descriptors. Slow request bodies are
+    # cut off by the app (api.request_body).
+    connections = settings.api_max_connections
     if count == 1:
         if worker is not None:
             state.on_shutdown.append(lambda: stop_worker(worker))
-        uvicorn.run(create_app(state=state, serving=True), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(state=state, serving=True), host=host, port=port, log_level="warning",
+                    limit_concurrency=connections, timeout_keep_alive=5)
         return
     # The supervisor returns after SIGTERM/SIGINT once its processes stopped, so the worker is
     # stopped here (a single uvicorn process re-raises the signal instead: see on_shutdown).
     try:
         uvicorn.run("api.app:app_from_environment", factory=True, workers=count,
-                    host=host, port=port, log_level="warning")
+                    host=host, port=port, log_level="warning",
+                    limit_concurrency=connections, timeout_keep_alive=5)
     finally:
         if worker is not None:
             stop_worker(worker)

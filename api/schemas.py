@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.names import sanitize_filename
 from ingest.reading.types import LOW_CONFIDENCE
 from models.tables import Case, Document, Page
 
@@ -88,7 +89,7 @@ class DocumentPublic(BaseModel):
         return cls(
             id=document.id,
             case_number=document.case.case_number,
-            filename=document.original_name,
+            filename=sanitize_filename(document.original_name),
             sha256=document.sha256,
             media_type=document.media_type,
             size_bytes=document.size_bytes,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import CasefileError
+from core.names import sanitize_filename
 from ingest.reading.types import Line, span_boxes
 from models.db import HotRead, read_json
 from models.tables import Page
@@ -27,7 +28,7 @@ def run_search(index: SearchIndex, session: Session | Connection | None, query: 
         item: dict[str, Any] = {
             "document_id": hit.document_id,
             "case_number": hit.case_number,
-            "filename": hit.filename,
+            "filename": sanitize_filename(hit.filename),
             "page": hit.page,
             "score": round(float(hit.score), 4),
             "snippet": hit.snippet,

@@ -34,6 +34,7 @@ from core.errors import (
     TRANSFER_PENDING,
     CasefileError,
 )
+from core.names import sanitize_filename
 from models.audit import Actor
 from models.tables import (
     Agency,
@@ -68,7 +69,7 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
 
 def case_documents(case: Case) -> list[dict[str, Any]]:
     return [
-        {"document_id": d.id, "document_type": d.document_type, "filename": d.original_name}
+        {"document_id": d.id, "document_type": d.document_type, "filename": sanitize_filename(d.original_name)}
         for d in case.documents
         if d.status == DocumentStatus.DONE
     ]

@@ -40,6 +40,15 @@ TYPE_MISMATCH = _spec(
     "文件可能已损坏或被改名，请用原始文件重新上传。",
 )
 FILE_TOO_LARGE = _spec("file_too_large", 413, "文件太大。", "请拆分成较小的文件后分别上传。")
+REQUEST_TOO_LARGE = _spec(
+    "request_too_large", 413, "提交的内容太大。", "请检查填写的内容；上传文件请使用上传功能。"
+)
+UPLOAD_TOO_SLOW = _spec(
+    "upload_too_slow", 408, "上传太慢，服务器已断开连接。", "请检查网络连接后重新上传。"
+)
+SERVER_BUSY = _spec(
+    "server_busy", 503, "服务器正在接收的上传太多。", "请稍等片刻后重新上传。"
+)
 TOO_MANY_PAGES = _spec("too_many_pages", 422, "文件页数超过上限。", "请拆分成较小的文件后分别上传。")
 IMAGE_TOO_LARGE = _spec(
     "image_too_large", 422, "图像尺寸过大，无法安全处理。",

@@ -49,8 +49,31 @@ class Settings(BaseSettings):
         description="uploads stored at once per server process; more wait their turn, so that "
         "searches keep their share of the CPU",
     )
+    api_max_uploads: int = Field(
+        default=32, ge=1, le=4096,
+        description="request bodies over 64 KiB received at once per server process; more are "
+        "answered 503 at once",
+    )
+    api_max_connections: int = Field(
+        default=1000, ge=16,
+        description="connections one server process holds at once (uvicorn's limit_concurrency); "
+        "requests beyond are answered 503",
+    )
+    body_timeout_seconds: float = Field(
+        default=30, gt=0,
+        description="a request body that sends nothing for this long is cut off (408); also the "
+        "grace before body_min_rate applies",
+    )
+    body_min_rate: int = Field(
+        default=8192, ge=0,
+        description="bytes per second a request body must average once body_timeout_seconds "
+        "have passed waiting for it (0: no minimum)",
+    )
     render_dpi: int = Field(default=200, ge=72, le=600)
-    max_upload_bytes: int = 200 * 1024 * 1024
+    max_upload_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1,
+        description="largest file one upload request may carry (the request is cut off beyond)",
+    )
     max_pages: int = 5000
     max_image_pixels: int = 120_000_000
     task_time_limit: int = Field(default=900, ge=10, description="seconds one task may run")

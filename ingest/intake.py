@@ -8,26 +8,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import INVALID_CASE_NUMBER, CasefileError
+from core.names import sanitize_filename
 from ingest.reading.sniff import sniff_media_type
 from ingest.storage import OriginalStore
 from models.tables import Case, Document, DocumentStage, DocumentStatus
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
-
-
-def sanitize_filename(name: str) -> str:
-    """The file's own name, without folders, control characters or path tricks (max 200 chars)."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = PurePath(name.replace("\\", "/")).name
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:200] or "未命名文件"
 
 
 def normalize_case_number(case_number: str) -> str:
@@ -76,14 +66,19 @@ def add_document(
     Raises CasefileError (EMPTY_FILE, FILE_TOO_LARGE, UNSUPPORTED_TYPE, TYPE_MISMATCH) for input
     that cannot become a document; the caller reports it to the clerk.
     """
-    stored = store.put(stream, max_bytes=max_bytes)
     name = sanitize_filename(filename)
+    media_types: list[str] = []
+    # The type is decided before the file enters the store: a refused file is never stored.
+    stored = store.put(
+        stream, max_bytes=max_bytes,
+        accept=lambda head: media_types.append(sniff_media_type(head, name)),
+    )
     existing = session.scalar(
         select(Document).where(Document.case_id == case.id, Document.sha256 == stored.sha256)
     )
     if existing is not None:
         return IntakeResult(existing, duplicate=True)
-    media_type = sniff_media_type(stored.head, name)
+    media_type = media_types[0]
     document = Document(
         case_id=case.id,
         original_name=name,

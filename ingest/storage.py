@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -39,11 +40,15 @@ class OriginalStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, stream: BinaryIO, *, max_bytes: int) -> StoredOriginal:
+    def put(
+        self, stream: BinaryIO, *, max_bytes: int, accept: Callable[[bytes], object] | None = None
+    ) -> StoredOriginal:
         """Copy ``stream`` into the store; durable (fsynced) before this returns.
 
-        Raises EMPTY_FILE for zero bytes and FILE_TOO_LARGE past ``max_bytes``; nothing is left
-        behind in either case.
+        Raises EMPTY_FILE for zero bytes and FILE_TOO_LARGE past ``max_bytes``. ``accept`` sees
+        the first bytes once the whole stream is received and raises to refuse the file (its
+        type, say). Nothing is left behind in any of these cases: a refused file never enters
+        the store, so no original already there (the same content accepted elsewhere) is touched.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -65,6 +70,8 @@ class OriginalStore:
                 os.fsync(out.fileno())
             if size == 0:
                 raise CasefileError(EMPTY_FILE)
+            if accept is not None:
+                accept(head)
             sha = digest.hexdigest()
             final = self.path_for(sha)
             if final.exists():

@@ -7,6 +7,8 @@ from urllib.parse import quote
 import anyio
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.routing import compile_path
+from starlette.types import Scope
 
 from api.deps import (
     Deleter,
@@ -22,6 +24,7 @@ from api.lookups import find_case, find_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from api.state import AppState, upload_limiter
 from core.errors import DOCUMENT_NOT_READY, NO_FILES, NOT_SCANNED, CasefileError, lookup
+from core.names import sanitize_filename
 from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
@@ -30,8 +33,16 @@ from models.audit import Actor, record
 
 router = APIRouter(tags=["documents"])
 
+UPLOAD_PATH = "/api/cases/{case_number}/documents"
+_UPLOAD_PATH_RE = compile_path(UPLOAD_PATH)[0]
 
-@router.post("/api/cases/{case_number}/documents", status_code=status.HTTP_201_CREATED)
+
+def is_upload_request(scope: Scope) -> bool:
+    """Whether a request is an upload: its body may be as large as the upload limit."""
+    return scope["method"] == "POST" and _UPLOAD_PATH_RE.match(scope["path"]) is not None
+
+
+@router.post(UPLOAD_PATH, status_code=status.HTTP_201_CREATED)
 async def upload_documents(
     case_number: str,
     actor: Uploader,
@@ -65,7 +76,7 @@ def _store_and_queue(
                     max_bytes=state.settings.max_upload_bytes,
                 )
             except CasefileError as error:
-                rejected.append({"filename": upload.filename, "error": error.to_dict()})
+                rejected.append({"filename": sanitize_filename(upload.filename or ""), "error": error.to_dict()})
                 continue
             created.append(
                 DocumentPublic.of(result.document, duplicate=result.duplicate).model_dump(mode="json")
@@ -139,7 +150,7 @@ def download_original(document_id: DocumentId, actor: Reader, state: StateDep, s
     return FileResponse(
         state.ctx.store.path_for(document.sha256),
         media_type=document.media_type,
-        filename=document.original_name,
+        filename=sanitize_filename(document.original_name),
     )
 
 
@@ -175,6 +186,6 @@ def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep, sess
     pdf = make_searchable_pdf(images, [page_content(p) for p in document.pages], dpi=state.ctx.dpi)
     record(state.ctx.db, actor, "document.download", target=f"document:{document_id}",
            detail={"as": "searchable_pdf"})
-    stem = document.original_name.rsplit(".", 1)[0]
+    stem = sanitize_filename(document.original_name).rsplit(".", 1)[0]
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-searchable.pdf"})

@@ -9,6 +9,8 @@ export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    // styles through the CSSOM: the Content-Security-Policy refuses style attributes
+    else if (k === "style" && typeof v === "object") Object.assign(el.style, v);
     else if (v === true) el.setAttribute(k, "");
     else if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v);
   }

@@ -21,6 +21,12 @@ export function boxesForSpans(page, spans) {
   return boxes;
 }
 
+/** Where a box sits on the page, in percent of the page size (so it scales with the image). */
+const placed = (page, x0, y0, x1, y1) => ({
+  left: `${(100 * x0) / page.width}%`, top: `${(100 * y0) / page.height}%`,
+  width: `${(100 * (x1 - x0)) / page.width}%`, height: `${(100 * (y1 - y0)) / page.height}%`,
+});
+
 /** An image of the page with boxes placed in percent of the page size (so it scales with the image). */
 export function pageFigure(page, boxes, alt) {
   const wrap = h("div", { class: "page-wrap" });
@@ -30,7 +36,7 @@ export function pageFigure(page, boxes, alt) {
     const [x0, y0, x1, y1] = Array.isArray(box) ? box.map(Number) : [];
     if (![x0, y0, x1, y1].every(Number.isFinite)) continue;
     wrap.append(h("div", { class: "box", "data-box": JSON.stringify([x0, y0, x1, y1]),
-      style: `left:${(100 * x0) / page.width}%;top:${(100 * y0) / page.height}%;width:${(100 * (x1 - x0)) / page.width}%;height:${(100 * (y1 - y0)) / page.height}%` }));
+      style: placed(page, x0, y0, x1, y1) }));
   }
   return wrap;
 }
@@ -43,7 +49,7 @@ function withReviewMarks(wrap, page) {
     if (!line.needs_review) continue;
     const [x0, y0, x1, y1] = line.bbox.map(Number);
     wrap.append(h("div", { class: "review-line", title: `识别把握不足（${Math.round(100 * line.confidence)}%）`,
-      style: `left:${(100 * x0) / page.width}%;top:${(100 * y0) / page.height}%;width:${(100 * (x1 - x0)) / page.width}%;height:${(100 * (y1 - y0)) / page.height}%` }));
+      style: placed(page, x0, y0, x1, y1) }));
   }
   return wrap;
 }

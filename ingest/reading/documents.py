@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import EMPTY_FILE, UNSUPPORTED_TYPE, CasefileError
+from core.errors import EMPTY_FILE, TOO_MANY_PAGES, UNSUPPORTED_TYPE, CasefileError
 from ingest.reading import sniff
 from ingest.reading.base import DocumentReader
 from ingest.reading.image import ImageReader
@@ -54,7 +54,13 @@ def open_document(
     factory = _READERS.get(media_type)
     if factory is None:
         raise CasefileError(UNSUPPORTED_TYPE, f"{path.name}: no reader for {media_type}")
-    return factory(path, dpi, max_pages, max_pixels)
+    reader = factory(path, dpi, max_pages, max_pixels)
+    # Each family checks its own count as early as it can; this holds for any reader
+    # registered later too, since every page becomes a task.
+    if reader.page_count > max_pages:
+        reader.close()
+        raise CasefileError(TOO_MANY_PAGES, f"{path.name}: {reader.page_count} > {max_pages}")
+    return reader
 
 
 def read_file(path: Path, engine: OcrEngine, *, dpi: int = 200) -> list[PageContent]:
@@ -75,5 +81,5 @@ for _image_type in (sniff.PNG, sniff.JPEG, sniff.TIFF):
     register_reader(
         _image_type, lambda p, dpi, pages, px: ImageReader(p, max_pages=pages, max_pixels=px)
     )
-register_reader(sniff.TEXT, lambda p, dpi, pages, px: TextReader(p))
-register_reader(sniff.DOCX, lambda p, dpi, pages, px: DocxReader(p))
+register_reader(sniff.TEXT, lambda p, dpi, pages, px: TextReader(p, max_pages=pages))
+register_reader(sniff.DOCX, lambda p, dpi, pages, px: DocxReader(p, max_pages=pages))

@@ -9,7 +9,7 @@ import codecs
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from core.errors import DOCX_DAMAGED, PAGE_NOT_FOUND, TEXT_ENCODING, CasefileError
+from core.errors import DOCX_DAMAGED, PAGE_NOT_FOUND, TEXT_ENCODING, TOO_MANY_PAGES, CasefileError
 from ingest.reading.base import ReaderBase
 from ingest.reading.layout import plain_text_page
 from ingest.reading.types import PageContent
@@ -41,6 +41,18 @@ def decode_text(data: bytes, name: str = "") -> str:
     raise CasefileError(TEXT_ENCODING, f"{name}: not UTF-8, UTF-16 or GB18030")
 
 
+def split_pages(text: str, name: str, max_pages: int) -> list[str]:
+    """``text`` cut into pages at form feeds; ``TOO_MANY_PAGES`` past ``max_pages``.
+
+    Counted before splitting: a file of form feeds would otherwise become a page (and a task)
+    for every byte.
+    """
+    count = text.count("\f") + 1
+    if count > max_pages:
+        raise CasefileError(TOO_MANY_PAGES, f"{name}: {count} > {max_pages}")
+    return text.split("\f")
+
+
 class _KnownTextReader(ReaderBase):
     """Pages of already known text."""
 
@@ -61,14 +73,15 @@ class _KnownTextReader(ReaderBase):
 class TextReader(_KnownTextReader):
     """A TXT file; decoding errors surface at open time."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(decode_text(path.read_bytes(), path.name).split("\f"))
+    def __init__(self, path: Path, *, max_pages: int) -> None:
+        text = decode_text(path.read_bytes(), path.name)
+        super().__init__(split_pages(text, path.name, max_pages))
 
 
 class DocxReader(_KnownTextReader):
     """A DOCX file: body paragraphs and table rows (cells separated by a tab), in body order."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, max_pages: int) -> None:
         import zipfile
         import zlib
 
@@ -86,7 +99,7 @@ class DocxReader(_KnownTextReader):
             ValueError, zlib.error, EOFError,
         ) as exc:
             raise CasefileError(DOCX_DAMAGED, f"{path.name}: {exc!r}") from exc
-        super().__init__("\n".join(blocks).split("\f"))
+        super().__init__(split_pages("\n".join(blocks), path.name, max_pages))
 
 
 def _body_blocks(document: object) -> list[str]:

@@ -108,17 +108,20 @@ def browser(chromium_path: str) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context (no cookies) at 1366×768; page errors fail the test."""
+    """A fresh browser context (no cookies) at 1366×768; page errors and CSP violations fail the test."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
     context.set_default_timeout(20_000)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    # what the Content-Security-Policy refused (issue 16): Chromium reports it on the console
+    tab.on("console", lambda message: errors.append(message.text)
+           if message.type == "error" and "Content Security Policy" in message.text else None)
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-end.png"))
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
 
 
 def shot(tab: Any, name: str) -> Path:
