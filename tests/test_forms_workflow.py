@@ -136,6 +136,13 @@ def test_transfer_review_accept_export(client: TestClient, people: dict[str, dic
     with pdfplumber.open(io.BytesIO(pdf.content)) as document:
         text = "".join(page.extract_text() or "" for page in document.pages)
     assert "李明远" in text and "移送审查起诉" in text
+    # issue #18: named as a clerk files it (案号, form, person, version), agencies by name
+    from urllib.parse import unquote
+    disposition = pdf.headers["content-disposition"]
+    assert "filename*=UTF-8''" in disposition
+    readable = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert readable.startswith(CASE) and "李明远" in readable and readable.endswith("第1版.pdf")
+    assert POLICE in text and PROCURATORATE in text and "（盖章）" in text
     assert client.get(records[0]["pdf_url"], headers=people["judge"]).status_code == 404
 
     with state.ctx.db.session() as session:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
@@ -30,8 +32,9 @@ from api.transfers import (
     review_field,
 )
 from models.audit import record
-from models.tables import Case, FormRecord, Transfer, TransferStatus
+from models.tables import Agency, Case, FormRecord, Transfer, TransferStatus
 from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all, render_form_pdf
+from nlp.forms.export import format_value
 
 router = APIRouter(tags=["forms"])
 
@@ -209,14 +212,29 @@ def record_pdf(record_id: RecordId, actor: Reader, state: StateDep, session: Ses
     form_record = find_record(session, actor, record_id)
     template = get_form(form_record.form_id)
     case = session.get(Case, form_record.case_id)
+    transfer = session.get(Transfer, form_record.transfer_id)
     case_number = case.case_number if case else ""
+    sender = session.get(Agency, transfer.from_agency_id) if transfer else None
+    receiver = session.get(Agency, transfer.to_agency_id) if transfer else None
+    parties = [a.name for a in (sender, receiver) if a is not None]
+    meta = {"移送单位": parties[0] if parties else "", "接收单位": parties[1] if len(parties) > 1 else "",
+            "犯罪嫌疑人": form_record.defendant or "", "接收日期": f"{form_record.accepted_at:%Y年%m月%d日}"}
+    specs = {spec.name: spec for spec in template.fields}
+    corrections = [
+        (f.get("label") or f["name"], format_value(specs[f["name"]], f.get("prefilled")) if f["name"] in specs else "",
+         format_value(specs[f["name"]], f.get("value")) if f["name"] in specs else "", f.get("reason") or "")
+        for f in form_record.fields if str(f.get("decision", "")).startswith("correct")
+    ]
     pdf = render_form_pdf(
         template, form_record.values, case_number=case_number,
-        meta={"版本": f"第 {form_record.version} 版", "接收人": form_record.accepted_by,
-              "接收时间": form_record.accepted_at.strftime("%Y-%m-%d %H:%M")},
+        meta={k: v for k, v in meta.items() if v}, corrections=corrections, parties=parties,
+        footer=f"第 {form_record.version} 版；依据电子卷宗材料预填，经接收单位逐项审核后生成。",
     )
     record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "pdf"})
-    filename = f"form-{form_record.form_id}-{form_record.id}-v{form_record.version}.pdf"
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    # 案号_表单_人_版次.pdf, as a clerk files it; an ASCII fallback for old clients
+    name = "_".join(part for part in (case_number, template.title, form_record.defendant or "", f"第{form_record.version}版") if part)
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".pdf"
+    fallback = f"form-{form_record.id}-v{form_record.version}.pdf"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 

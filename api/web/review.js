@@ -65,7 +65,18 @@ function evidenceThumb(ev) {
       ctx.strokeRect((x0 - sx) * scale, (y0 - sy) * scale, (x1 - x0) * scale, (y1 - y0) * scale);
     }).catch(() => canvas.replaceWith(h("span", { class: "hint" }, "图像无法显示")));
   }
-  return h("a", { href, class: "thumb-link", title: "在页面上查看出处" }, box ? canvas : null, h("span", { class: "hint" }, `第 ${e.page} 页`));
+  const label = h("span", { class: "hint thumb-label" }, `第 ${e.page} 页`);
+  // the page number alone does not say which of a case's documents it is in
+  documentName(e.document_id).then((name) => { if (name) label.textContent = `${name} 第 ${e.page} 页`; });
+  return h("a", { href, class: "thumb-link", title: "在页面上查看出处" }, box ? canvas : null, label);
+}
+
+const documentNames = new Map();
+function documentName(id) {
+  if (!documentNames.has(id)) {
+    documentNames.set(id, api(`/api/documents/${id}`).then((d) => d.filename).catch(() => null));
+  }
+  return documentNames.get(id);
 }
 
 function fieldRow(transfer, formIndex, field, rerender, open) {

@@ -1,9 +1,12 @@
 """PDF export of a (prefilled or reviewed) form: Chinese typesetting with an embedded CJK font.
 
-``render_form_pdf(template, values, *, case_number, meta=None, font_paths=None) -> bytes``.
-``values`` is a :class:`PrefilledForm` (status and evidence pages are shown) or a mapping of
-field name → value (a reviewed form). Fields without a value print as “（待填写）” or, for a
-conflict, “（待核对）” with the candidates, so an unfinished form cannot pass for a finished one.
+``render_form_pdf(template, values, *, case_number, meta=None, font_paths=None,
+corrections=(), parties=None) -> bytes``. ``values`` is a :class:`PrefilledForm` (status and
+evidence pages are shown) or a mapping of field name → value (a reviewed form, printed as the
+official form it replaces: the parties' seal and signature area, and the trail of corrections).
+A required field without a value prints as “（待填写）” or, for a conflict, “（待核对）” with
+the candidates, so an unfinished form cannot pass for a finished one; an optional one left empty
+in a reviewed form (取保候审日期 of a man under arrest) prints “——”, as clerks strike it out.
 
 The font is a Song/Ming TrueType collection from Debian (official documents use Song style),
 embedded as a subset; none found → CasefileError (font_missing) whose hint names the package.
@@ -11,7 +14,6 @@ embedded as a subset; none found → CasefileError (font_missing) whose hint nam
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -79,10 +81,15 @@ def _cells(template: FormTemplate, values: PrefilledForm | Mapping[str, Any]) ->
             elif f.status == "missing":
                 shown = "（待填写）"
         else:
-            shown = format_value(spec, values.get(spec.name)) or "（待填写）"
+            shown = format_value(spec, values.get(spec.name)) or ("（待填写）" if spec.required else "——")
             note = ""
         rows.append((spec, shown, note))
     return rows
+
+
+def _seal_block(p: Any, party: str) -> list[Any]:
+    """Where an agency seals and its handler signs and dates the form."""
+    return [p(party), p("（盖章）"), p(" "), p(" "), p("承办人（签名）："), p(" "), p("日期：　　　　年　　月　　日")]
 
 
 def render_form_pdf(
@@ -92,10 +99,16 @@ def render_form_pdf(
     case_number: str,
     meta: Mapping[str, str] | None = None,
     font_paths: Sequence[Path] | None = None,
+    corrections: Sequence[tuple[str, str, str, str]] = (),
+    parties: Sequence[str] = (),
+    footer: str = "",
 ) -> bytes:
     """The form as an A4 PDF: centred title, header lines, a label/value table, page numbers.
 
     ``meta`` adds header lines (e.g. {"移送单位": "…", "接收单位": "…"}); long values wrap.
+    ``corrections`` are (field label, pre-filled value, corrected value, reason), printed as
+    更正记录; ``parties`` (the sending and receiving agencies) get a seal, signature and date
+    area each; ``footer`` is a small line after the table (version, when made).
     Raises CasefileError (font_missing) when no CJK font is installed.
     """
     from reportlab.lib import colors
@@ -124,20 +137,33 @@ def render_form_pdf(
     show_notes = isinstance(values, PrefilledForm)
     data: list[list[Any]] = [[p("项目"), p("内容")] + ([p("出处／说明")] if show_notes else [])]
     for spec, shown, note in _cells(template, values):
-        label = spec.label + ("（必填）" if spec.required else "")
-        data.append([p(label), p(shown)] + ([p(note, small)] if show_notes else []))
+        data.append([p(spec.label), p(shown)] + ([p(note, small)] if show_notes else []))
     width = A4[0] - 40 * mm
     cols = [0.28 * width, 0.44 * width, 0.28 * width] if show_notes else [0.3 * width, 0.7 * width]
-    table = Table(data, colWidths=cols, repeatRows=1)
-    table.setStyle(TableStyle([
+    grid = TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    ])
+    table = Table(data, colWidths=cols, repeatRows=1)
+    table.setStyle(grid)
     story.append(table)
-    story.append(Spacer(1, 4 * mm))
-    story.append(p(f"模板 {template.id} 第 {template.version} 版；生成于 "
-                   f"{dt.date.today():%Y年%m月%d日}。", small))
+    if corrections:
+        story += [Spacer(1, 5 * mm), p("更正记录")]
+        rows = [[p("项目"), p("原预填内容"), p("更正为"), p("理由")]]
+        rows += [[p(label), p(before or "（空）"), p(after or "（空）"), p(reason)] for label, before, after, reason in corrections]
+        trail = Table(rows, colWidths=[0.2 * width, 0.25 * width, 0.25 * width, 0.3 * width], repeatRows=1)
+        trail.setStyle(grid)
+        story.append(trail)
+    if parties:
+        story.append(Spacer(1, 8 * mm))
+        cells = [[_seal_block(p, party) for party in parties]]
+        seals = Table(cells, colWidths=[width / len(parties)] * len(parties))
+        seals.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                                   ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story.append(seals)
+    if footer:
+        story += [Spacer(1, 4 * mm), p(footer, small)]
 
     def number_page(canvas: Any, doc: Any) -> None:
         canvas.saveState()

@@ -108,6 +108,8 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     filled = page.locator("tr.field-filled")
     assert filled.count() > 0
     assert filled.first.locator("a.thumb-link").count() == 1
+    # issue #18: a thumbnail names its document, not only the page
+    page.wait_for_function("() => document.querySelector('tr.field-filled .thumb-label').textContent.includes('.txt')")
 
     # required fields the pre-fill could not settle are corrected with the true value and a reason
     for i in range(sheets.count()):
