@@ -1,0 +1,123 @@
+"""Limits beyond their due dates (issue 21): status, warnings, notes, two people's clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nlp.deadlines.calendar import add_months, apply_holiday_rule, covered_years
+from nlp.deadlines.compute import Event, compute_limits, describe, limits_json
+from nlp.deadlines.rules import load_rules
+
+D = dt.date
+
+
+def ev(measure: str, iso: str, extension: str | None = None) -> Event:
+    return Event(measure, D.fromisoformat(iso), extension=extension)
+
+
+def by_rule(limits: list[dict], rule: str) -> dict:
+    return next(lim for lim in limits if lim["rule"] == rule)
+
+
+def test_issue21_year_without_holiday_data_is_a_warning_not_a_silent_date() -> None:
+    first, last = covered_years()
+    assert first <= 2026 <= last  # the package covers the current year
+    year = last + 1
+    limits = limits_json([ev("取保候审", f"{year - 1}-03-15")])
+    bail = by_rule(limits, "bail_max")
+    assert bail["due"] == f"{year}-03-15"  # unmoved
+    assert any(f"节假日数据不含{year}年" in w for w in bail["warnings"])
+
+
+def test_issue21_held_person_needs_no_holiday_data() -> None:
+    due = apply_holiday_rule(D(2030, 10, 1), in_custody=True)
+    assert due.due == D(2030, 10, 1) and due.unknown_year is None
+
+
+def test_issue21_request_after_its_limit_is_late() -> None:
+    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-03-15")])
+    request = by_rule(limits, "arrest_request")
+    assert request["due"] == "2026-03-13"
+    assert request["status"] == "late"
+    assert request["warnings"]
+
+
+def test_issue21_running_limit_has_days_left_and_turns_overdue() -> None:
+    events = [ev("逮捕", "2026-03-19")]
+    running = by_rule(limits_json(events, today=D(2026, 5, 10)), "investigation_custody")
+    assert (running["status"], running["days_left"]) == ("running", 9)
+    late = by_rule(limits_json(events, today=D(2026, 5, 20)), "investigation_custody")
+    assert (late["status"], late["days_left"]) == ("overdue", -1)
+    assert any("已超过期满日" in w for w in late["warnings"])
+
+
+def test_issue21_moved_due_date_says_so() -> None:
+    bail = by_rule(limits_json([ev("取保候审", "2025-10-01")]), "bail_max")
+    assert bail["due"] == "2026-10-08"
+    assert "2026年10月1日为节假日，顺延至2026年10月8日" in bail["note"]
+    held = by_rule(limits_json([ev("逮捕", "2026-08-07")]), "investigation_custody")
+    assert "在押" in held["note"] and held["in_custody"] is True
+
+
+def test_issue21_possible_extensions_follow_the_law_in_order() -> None:
+    limit = by_rule(limits_json([ev("逮捕", "2026-03-19")]), "investigation_custody")
+    # 156: 3 months = 6/19; then 158: 5 months = 8/19; then 159: 7 months = 10/19.
+    assert [(e["id"], e["due"]) for e in limit["extensions"]] == [
+        ("investigation_custody_156", "2026-06-19"),
+        ("investigation_custody_158", "2026-08-19"),
+        ("investigation_custody_159", "2026-10-19"),
+    ]
+    request = by_rule(limits_json([ev("刑事拘留", "2026-03-10")]), "arrest_request")
+    assert [e["due"] for e in request["extensions"]] == ["2026-03-17", "2026-04-09"]
+
+
+def test_issue21_third_return_for_supplementary_investigation_is_warned() -> None:
+    events = [ev("逮捕", "2026-01-10"), ev("移送审查起诉", "2026-03-02"),
+              ev("退回补充侦查", "2026-03-20"), ev("重新移送审查起诉", "2026-04-15"),
+              ev("退回补充侦查", "2026-05-01"), ev("重新移送审查起诉", "2026-05-20"),
+              ev("退回补充侦查", "2026-06-01")]
+    returns = [lim for lim in limits_json(events) if lim["rule"] == "supplementary_investigation"]
+    assert [r["warnings"] != [] for r in returns] == [False, False, True]
+    reviews = [lim for lim in limits_json(events) if lim["rule"] == "prosecution_review"]
+    # 3/2 → 4/2; 4/15 → 5/15; 5/20 → 6/20: each return stops the review, each re-transfer restarts it.
+    assert [r["due"] for r in reviews] == ["2026-04-02", "2026-05-15", "2026-06-20"]
+
+
+def test_issue21_two_suspects_run_on_their_own_clocks() -> None:
+    zhang = [ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-03-13"), ev("逮捕", "2026-03-19")]
+    li = [ev("刑事拘留", "2026-03-10"), ev("延长", "2026-03-12", "arrest_request_30"),
+          ev("提请批准逮捕", "2026-04-07"), ev("逮捕", "2026-04-14")]
+    assert by_rule(limits_json(zhang), "investigation_custody")["due"] == "2026-05-19"
+    assert by_rule(limits_json(li), "investigation_custody")["due"] == "2026-06-14"
+    assert by_rule(limits_json(li), "arrest_request")["due"] == "2026-04-09"
+    assert by_rule(limits_json(li), "arrest_decision")["due"] == "2026-04-14"
+
+
+def test_issue21_change_from_detention_to_bail_stops_the_custody_clock() -> None:
+    limits = limits_json([ev("刑事拘留", "2025-03-10"), ev("取保候审", "2025-03-12")])
+    request = by_rule(limits, "arrest_request")
+    assert request["status"] == "met" and "取保候审" in request["note"]
+    assert by_rule(limits, "bail_max")["in_custody"] is False
+
+
+def test_issue21_extension_of_a_rule_not_running_is_ignored() -> None:
+    limits = compute_limits([ev("取保候审", "2025-03-10"),
+                             ev("延长", "2025-04-01", "investigation_custody_156")])
+    assert [lim.rule.id for lim in limits] == ["bail_max"]
+    assert describe(limits[0])["due"] == "2026-03-10"
+
+
+def test_issue21_month_rule_examples_of_the_issue() -> None:
+    assert add_months(D(2026, 6, 30), 2) == D(2026, 8, 31)
+    assert add_months(D(2026, 12, 31), 2) == D(2027, 2, 28)
+    assert add_months(D(2027, 12, 31), 2) == D(2028, 2, 29)
+
+
+def test_issue21_every_rule_cites_the_2018_law() -> None:
+    book = load_rules()
+    assert set(book.ids) >= {"arrest_request", "arrest_decision", "investigation_custody",
+                             "prosecution_review", "trial", "bail_max", "residence_max"}
+    for rule in book.rules:
+        assert rule.article.startswith("刑事诉讼法第"), rule.id
+        for extension in rule.extensions:
+            assert extension.article.startswith("刑事诉讼法第"), extension.id
