@@ -1,0 +1,199 @@
+"""Each person's events, from one document's fact sheet and its text.
+
+``person_events(text, sheet)`` returns ``[(name, [Event, ...])]`` in the sheet's order:
+
+- the coercive measures the fact sheet already read from each party paragraph
+  (``custody_events``: 刑事拘留, 逮捕, 取保候审, 监视居住 …), with their evidence;
+- what a party paragraph adds that the fact sheet does not keep: the date of the 提请批准逮捕,
+  the 批准逮捕 decision, an extension of the time to request (延长至三十日), extensions of
+  侦查羁押期限, a release;
+- the steps of the case the document states for everyone in it: 移送审查起诉, 退回补充侦查 and the
+  case's return, 延长审查起诉期限, 提起公诉, the court's 受理/立案 — and the step the document
+  itself is, dated by its signature date (落款): a 提请批准逮捕书 is the request, an 起诉意见书
+  the transfer for review, an 起诉书 the indictment, a 判决书 the judgment.
+
+Dates written as months only (2026年3月) are dropped: no limit is counted from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from nlp.dates import DateMention, scan_dates
+from nlp.deadlines.compute import EXTENSION, Event
+from nlp.names import party_markers
+from nlp.normalize import normalize
+from nlp.sections import split_sections
+
+# The step a document is, dated by its 落款.
+DOCUMENT_STEP = {
+    "提请批准逮捕书": "提请批准逮捕",
+    "起诉意见书": "移送审查起诉",
+    "起诉书": "起诉",
+    "刑事判决书": "判决",
+}
+
+# (pattern, measure or extension id) read in a party paragraph; the date is the last one before
+# the match in its sentence.
+_PERSON_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"提请(?:批准|审查批准)?逮捕的?(?:时间|期限)(?:依法)?延长至三十日"), "arrest_request_30"),
+    (re.compile(r"提请(?:批准|审查批准)?逮捕的?(?:时间|期限)(?:依法)?延长(?:至[七7]日|[一二三四1-4]日)"),
+     "arrest_request_special"),
+    (re.compile(r"(?<!延长)(?:被|向[^，。；]{2,20}?)?提请(?:批准|审查批准)逮捕(?![的之]?(?:时间|期限))"),
+     "提请批准逮捕"),
+    (re.compile(r"(?<!不)(?<!提请)批准逮捕"), "批准逮捕"),
+    (re.compile(r"不(?:予)?批准逮捕"), "不批准逮捕"),
+    (re.compile(r"(?:予以|被|获)释放|释放"), "释放"),
+    (re.compile(r"解除取保候审"), "解除取保候审"),
+    (re.compile(r"解除(?:指定居所)?监视居住"), "解除监视居住"),
+)
+_CUSTODY_EXTENSION_RE = re.compile(r"延长(?:侦查)?羁押期限|(?:侦查)?羁押期限(?:依法)?延长")
+# Steps of the whole case, read anywhere in the body.
+_CASE_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:重新|再次)移送(?:本院)?审查起诉|补充侦查(?:完毕|终结)?[^，。；]{0,12}(?:重新)?移送(?:本院)?审查起诉"),
+     "重新移送审查起诉"),
+    (re.compile(r"移送(?:本院)?审查起诉"), "移送审查起诉"),
+    (re.compile(r"退回[^，。；]{0,14}补充侦查"), "退回补充侦查"),
+    (re.compile(r"延长审查起诉期限"), "prosecution_review_complex"),
+    (re.compile(r"(?:向本院|向[^，。；]{2,20}?人民法院)?提起公诉"), "起诉"),
+)
+# Only a court's document means the court by 本院 (in an 起诉书 本院 is the procuratorate).
+_COURT_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"本院[^，。；]{0,6}(?:立案|受理)"), "受理"),
+)
+_PROPOSED_PROCEDURE_RE = re.compile(r"建议[^，。；]{0,10}适用(速裁|简易|普通)程序")
+_APPLIED_PROCEDURE = {"速裁程序": "速裁", "简易程序": "简易", "普通程序": "普通"}
+
+
+def _day(iso: str | None) -> dt.date | None:
+    if iso is None or len(iso) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def _sentences(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    start = lo
+    for m in re.finditer(r"[。；;\n]", text[lo:hi]):
+        if lo + m.start() > start:
+            yield start, lo + m.start()
+        start = lo + m.end()
+    if hi > start:
+        yield start, hi
+
+
+def _dated_steps(
+    text: str, lo: int, hi: int, steps: tuple[tuple[re.Pattern[str], str], ...], doc_type: str,
+) -> list[Event]:
+    """Every step of ``steps`` in ``text[lo:hi]``, dated by the nearest date before it."""
+    out: list[Event] = []
+    dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
+    for s_lo, s_hi in _sentences(text, lo, hi):
+        taken: list[tuple[int, int]] = []
+        for pattern, measure in steps:
+            for m in pattern.finditer(text, s_lo, s_hi):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                before = [d for d in dates if s_lo <= d.start < m.start()]
+                after = [d for d in dates if m.end() <= d.start < s_hi]
+                # "…于2026年3月13日提请批准逮捕" (before) or "提请批准逮捕日期：2026年3月13日".
+                mention = before[-1] if before else (after[0] if after else None)
+                day = _day(mention.iso) if mention else None
+                if day is None:
+                    continue
+                evidence = {"text": text[s_lo:s_hi][:160], "document_type": doc_type}
+                if measure in _MEASURE_IDS:
+                    out.append(Event(measure, day, evidence=evidence))
+                else:
+                    out.append(Event(EXTENSION, day, extension=measure, evidence=evidence))
+    return out
+
+
+_MEASURE_IDS = {"提请批准逮捕", "批准逮捕", "不批准逮捕", "释放", "解除取保候审", "解除监视居住",
+                "重新移送审查起诉", "移送审查起诉", "退回补充侦查", "起诉", "受理"}
+
+
+def _custody_extensions(text: str, lo: int, hi: int, doc_type: str) -> list[Event]:
+    """延长侦查羁押期限 in the order the law allows them: 156, then 158, then 159."""
+    order = ("investigation_custody_156", "investigation_custody_158", "investigation_custody_159")
+    out: list[Event] = []
+    dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
+    for s_lo, s_hi in _sentences(text, lo, hi):
+        for m in _CUSTODY_EXTENSION_RE.finditer(text, s_lo, s_hi):
+            before = [d for d in dates if s_lo <= d.start < m.start()]
+            day = _day(before[-1].iso) if before else None
+            if day is None or len(out) >= len(order):
+                continue
+            out.append(Event(EXTENSION, day, extension=order[len(out)],
+                             evidence={"text": text[s_lo:s_hi][:160], "document_type": doc_type}))
+    return out
+
+
+def signature_date(text: str) -> dt.date | None:
+    """The document's own date: the last full date of its closing lines (落款)."""
+    tail_lo = max(0, len(text) - 200)
+    last = None
+    for mention in scan_dates(text[tail_lo:]):
+        if not mention.relative and _day(mention.iso) is not None:
+            last = mention
+    return _day(last.iso) if last else None
+
+
+def procedure_of(text: str, sheet: dict[str, Any]) -> str | None:
+    """The procedure the court applied, else the one the prosecution proposed, else None."""
+    applied = sheet.get("procedure")
+    if applied in _APPLIED_PROCEDURE:
+        return _APPLIED_PROCEDURE[applied]
+    m = _PROPOSED_PROCEDURE_RE.search(normalize(text).text)
+    return m.group(1) if m else None
+
+
+def person_events(text: str, sheet: dict[str, Any]) -> list[tuple[str, list[Event]]]:
+    """Each defendant of ``sheet`` (the fact sheet of ``text``) with their events, in date order."""
+    norm = normalize(text).text
+    sec = split_sections(norm)
+    doc_type = sheet.get("document_type") or sec.doc_type
+    paragraphs: dict[str, tuple[int, int]] = {}
+    if sec.defendants:
+        markers = party_markers(norm, *sec.defendants)
+        for i, mk in enumerate(markers):
+            hi = markers[i + 1].start if i + 1 < len(markers) else sec.defendants[1]
+            paragraphs[mk.name.value] = (mk.start, hi)
+    body_lo = sec.defendants[1] if sec.defendants else sec.title_end
+    steps = _CASE_STEPS + (_COURT_STEPS if doc_type == "刑事判决书" else ())
+    case_steps = _dated_steps(norm, body_lo, sec.body_end or len(norm), steps, doc_type)
+    signed = signature_date(norm)
+    out: list[tuple[str, list[Event]]] = []
+    for index, defendant in enumerate(sheet.get("defendants", [])):
+        events = _sheet_events(defendant, doc_type)
+        own: list[Event] = []
+        para = paragraphs.get(defendant["name"])
+        if para is not None:
+            own = _dated_steps(norm, *para, _PERSON_STEPS, doc_type)
+            own += _custody_extensions(norm, *para, doc_type)
+        events += own + case_steps
+        step = DOCUMENT_STEP.get(doc_type)
+        if step and signed and not any(e.measure == step for e in events):
+            events.append(Event(step, signed, evidence={"document_type": doc_type, "index": index},
+                                source=f"以{doc_type}落款日期为{step}日期"))
+        out.append((defendant["name"], sorted(events, key=lambda e: e.date)))
+    return out
+
+
+def _sheet_events(defendant: dict[str, Any], doc_type: str) -> list[Event]:
+    """The fact sheet's custody events of one defendant, with their evidence."""
+    evidence = defendant.get("evidence", {}).get("custody_events", [])
+    out = []
+    for i, item in enumerate(defendant.get("custody_events", [])):
+        day = _day(item.get("date"))
+        if day is None:
+            continue
+        ev = evidence[i] if i < len(evidence) else None
+        out.append(Event(item["measure"], day, evidence=ev))
+    return out

@@ -1,0 +1,48 @@
+"""One document → the deadlines report of ``casefile deadlines --json`` (see shared/CONTRACT.md).
+
+``deadlines_report(pages, today=None)`` → ``{"persons": [{"name", "events", "limits"}],
+"procedure"}``: each person's events as read, and every limit they let one compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from ingest.reading.types import PageContent
+from nlp.deadlines.compute import EXTENSION, Event, limits_json
+from nlp.deadlines.events import person_events, procedure_of
+from nlp.factsheet import extract_facts
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {"measure": event.measure, "date": event.date.isoformat()}
+    if event.measure == EXTENSION:
+        out["extension"] = event.extension
+    if event.source:
+        out["source"] = event.source
+    if event.evidence is not None:
+        out["evidence"] = event.evidence
+    return out
+
+
+def deadlines_from_sheet(
+    text: str, sheet: dict[str, Any], *, today: dt.date | None = None,
+) -> dict[str, Any]:
+    """The report for a document's ``text`` and its fact ``sheet``."""
+    procedure = procedure_of(text, sheet)
+    persons = []
+    for name, events in person_events(text, sheet):
+        persons.append({
+            "name": name,
+            "events": [_event_json(e) for e in events],
+            "limits": limits_json(events, procedure=procedure, today=today),
+        })
+    return {"procedure": procedure, "persons": persons}
+
+
+def deadlines_report(pages: Sequence[PageContent], *, today: dt.date | None = None) -> dict[str, Any]:
+    """The report for one document read into ``pages`` (text joined as the fact sheet joins it)."""
+    text = "\n".join(page.text for page in pages)
+    return deadlines_from_sheet(text, extract_facts(pages), today=today)
