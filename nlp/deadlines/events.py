@@ -62,7 +62,7 @@ _CASE_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # Only a court's document means the court by 本院 (in an 起诉书 本院 is the procuratorate).
 _COURT_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"本院[^，。；]{0,6}(?:立案|受理)"), "受理"),
+    (re.compile(r"本院(?:于[^，。；]{0,14}?)?(?:立案|受理)"), "受理"),
 )
 _PROPOSED_PROCEDURE_RE = re.compile(r"建议[^，。；]{0,10}适用(速裁|简易|普通)程序")
 _APPLIED_PROCEDURE = {"速裁程序": "速裁", "简易程序": "简易", "普通程序": "普通"}
@@ -100,7 +100,7 @@ def _dated_steps(
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                before = [d for d in dates if s_lo <= d.start < m.start()]
+                before = [d for d in dates if s_lo <= d.start < m.end()]  # "本院于2月11日立案"
                 after = [d for d in dates if m.end() <= d.start < s_hi]
                 # "…于2026年3月13日提请批准逮捕" (before) or "提请批准逮捕日期：2026年3月13日".
                 mention = before[-1] if before else (after[0] if after else None)
