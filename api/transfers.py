@@ -42,6 +42,7 @@ from models.tables import (
     FactSheetRow,
     FieldReview,
     FormRecord,
+    Page,
     Transfer,
     TransferStatus,
 )
@@ -63,6 +64,25 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
         .order_by(FactSheetRow.document_id)
     ).all()
     return merge_factsheets([row.data for row in rows]) if rows else {}
+
+
+def case_texts_and_facts(session: Session, case: Case) -> list[tuple[int, str, dict[str, Any]]]:
+    """``(document_id, text, fact sheet)`` of each processed document, in document order.
+
+    The text is the pages' text joined as the fact sheet joined it (one newline between pages).
+    """
+    rows = session.scalars(
+        select(FactSheetRow)
+        .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
+        .order_by(FactSheetRow.document_id)
+    ).all()
+    out = []
+    for row in rows:
+        pages = session.scalars(
+            select(Page).where(Page.document_id == row.document_id).order_by(Page.number)
+        ).all()
+        out.append((row.document_id, "\n".join(page.text or "" for page in pages), row.data))
+    return out
 
 
 def case_documents(case: Case) -> list[dict[str, Any]]:

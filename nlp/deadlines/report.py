@@ -42,6 +42,33 @@ def deadlines_from_sheet(
     return {"procedure": procedure, "persons": persons}
 
 
+def case_deadlines(
+    documents: Sequence[tuple[str, dict[str, Any]]], *, today: dt.date | None = None,
+) -> dict[str, Any]:
+    """The report of a whole case from its documents' ``(text, fact sheet)`` pairs, in order.
+
+    A person (by name as written) gets the events of every document naming them, each event once;
+    the procedure is the last one a document states.
+    """
+    procedure = None
+    merged: dict[str, list[Event]] = {}
+    for text, sheet in documents:
+        procedure = procedure_of(text, sheet) or procedure
+        for name, events in person_events(text, sheet):
+            known = merged.setdefault(name, [])
+            seen = {(e.measure, e.date, e.extension) for e in known}
+            known.extend(e for e in events if (e.measure, e.date, e.extension) not in seen)
+    persons = []
+    for name, events in merged.items():
+        events.sort(key=lambda e: e.date)
+        persons.append({
+            "name": name,
+            "events": [_event_json(e) for e in events],
+            "limits": limits_json(events, procedure=procedure, today=today),
+        })
+    return {"procedure": procedure, "persons": persons}
+
+
 def deadlines_report(pages: Sequence[PageContent], *, today: dt.date | None = None) -> dict[str, Any]:
     """The report for one document read into ``pages`` (text joined as the fact sheet joins it)."""
     text = "\n".join(page.text for page in pages)
