@@ -60,10 +60,22 @@ class Limit:
         self.due = apply_holiday_rule(self.last_day, self.in_custody)
 
     def status(self, today: dt.date | None) -> str:
-        """``met`` / ``late`` once stopped; ``running`` / ``overdue`` (against ``today``) before."""
+        """``met`` / ``late`` / ``unclear`` once stopped; ``running`` / ``overdue`` before.
+
+        Stopped after the due date, a limit is ``unclear`` rather than ``late`` when the stop is
+        not the step itself (an arrest, where the request's date is not known) or when it falls
+        within an extension the law allows but no document records: a handler checks.
+        """
         assert self.due is not None
         if self.ended_by is not None:
-            return "met" if self.ended_by.date <= self.due.due else "late"
+            if self.ended_by.date <= self.due.due:
+                return "met"
+            if self.rule.met_by and self.ended_by.measure not in self.rule.met_by:
+                return "unclear"
+            possible = _possible(self)
+            if possible and self.ended_by.date <= possible[-1][1]:
+                return "unclear"
+            return "late"
         if today is not None and today > self.due.due:
             return "overdue"
         return "running"
@@ -185,6 +197,10 @@ def describe(limit: Limit, *, today: dt.date | None = None) -> dict[str, Any]:
         note.append(f"已于{_cn(limit.ended_by.date)}{limit.ended_by.measure}")
         if status == "late":
             warnings.append(f"{limit.ended_by.measure}晚于期满日{_cn(due.due)}")
+        elif status == "unclear":
+            warnings.append(
+                f"{limit.ended_by.measure}晚于期满日{_cn(due.due)}，如已依法延长或已按期办理则未超期，请核对"
+            )
     elif status == "overdue":
         warnings.append(f"已超过期满日{_cn(due.due)}")
     out: dict[str, Any] = {

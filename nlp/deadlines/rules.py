@@ -61,6 +61,7 @@ class Rule:
     length: Length
     extensions: tuple[Extension, ...] = ()
     max_times: int | None = None
+    met_by: tuple[str, ...] = ()  # empty: every end meets it
 
     def extension(self, extension_id: str) -> Extension | None:
         return next((e for e in self.extensions if e.id == extension_id), None)
@@ -126,7 +127,7 @@ def parse_rules(raw: dict[str, Any]) -> RuleBook:
             id=item["id"], procedure=item.get("procedure"), title=item["title"],
             article=item["article"], starts=tuple(item["starts"]), ends=tuple(item["ends"]),
             custody=bool(item["custody"]), length=length, extensions=tuple(extensions),
-            max_times=item.get("max_times"),
+            max_times=item.get("max_times"), met_by=tuple(item.get("met_by", ())),
         ))
     return RuleBook(tuple(rules), raw["counting"]["article"])
 

@@ -34,12 +34,31 @@ def test_issue21_held_person_needs_no_holiday_data() -> None:
     assert due.due == D(2030, 10, 1) and due.unknown_year is None
 
 
-def test_issue21_request_after_its_limit_is_late() -> None:
-    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-03-15")])
+def test_issue21_request_after_every_extension_is_late() -> None:
+    # 3/10 + 30 days (the longest extension) = 4/9; requested 4/12.
+    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-04-12")])
     request = by_rule(limits, "arrest_request")
     assert request["due"] == "2026-03-13"
     assert request["status"] == "late"
     assert request["warnings"]
+
+
+def test_issue21_request_within_an_unrecorded_extension_is_unclear() -> None:
+    # 3/13 is the limit; 3/15 is within the 1-4 days a (not recorded) extension allows.
+    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-03-15")])
+    request = by_rule(limits, "arrest_request")
+    assert request["status"] == "unclear"
+    assert any("请核对" in w for w in request["warnings"])
+
+
+def test_issue21_arrest_without_a_dated_request_is_unclear_not_late() -> None:
+    # A judgment often states only 刑事拘留 3/10 and 逮捕 3/17: the request's date is unknown.
+    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("逮捕", "2026-03-17")])
+    assert by_rule(limits, "arrest_request")["status"] == "unclear"
+    # With the approval dated: approved 3/16 within 3/13 + 7 = 3/20.
+    limits = limits_json([ev("刑事拘留", "2026-03-10"), ev("提请批准逮捕", "2026-03-13"),
+                          ev("批准逮捕", "2026-03-16"), ev("逮捕", "2026-03-17")])
+    assert by_rule(limits, "arrest_decision")["status"] == "met"
 
 
 def test_issue21_running_limit_has_days_left_and_turns_overdue() -> None:
