@@ -20,6 +20,9 @@ from nlp.deadlines.rules import Extension, Length, Rule, RuleBook, load_rules
 HELD = frozenset({"刑事拘留", "逮捕", "羁押"})
 NOT_HELD = frozenset({"取保候审", "监视居住", "指定居所监视居住", "释放", "不批准逮捕"})
 EXTENSION = "延长"
+# Events after which the case has left the investigation (侦查), and after which it is decided.
+PAST_INVESTIGATION = frozenset({"移送审查起诉", "重新移送审查起诉", "起诉", "受理", "判决"})
+DECIDED = "判决"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Limit:
                 return "met"
             if self.rule.met_by and self.ended_by.measure not in self.rule.met_by:
                 return "unclear"
+            if self.rule.open_ended:
+                return "unclear"
             possible = _possible(self)
             if possible and self.ended_by.date <= possible[-1][1]:
                 return "unclear"
@@ -117,6 +122,7 @@ def compute_limits(
     open_limits: dict[str, Limit] = {}
     done: list[Limit] = []
     held = False
+    past_investigation = decided = False
     times: dict[str, int] = {}
     for event in ordered:
         if event.measure == EXTENSION:
@@ -134,6 +140,10 @@ def compute_limits(
         for rule in rules:
             if event.measure not in rule.starts:
                 continue
+            # An arrest by the court during trial starts no 侦查羁押期限; nothing starts after
+            # the judgment (an appeal's limits are not modelled).
+            if decided or (rule.stage == "侦查" and past_investigation):
+                continue
             previous = open_limits.pop(rule.id, None)
             if previous is not None:
                 done.remove(previous)  # started again (重新计算): the later start counts
@@ -145,6 +155,8 @@ def compute_limits(
                 )
             open_limits[rule.id] = limit
             done.append(limit)
+        past_investigation = past_investigation or event.measure in PAST_INVESTIGATION
+        decided = decided or event.measure == DECIDED
     for limit in open_limits.values():
         limit.settle(held)
     return done

@@ -26,7 +26,7 @@ from nlp.dates import DateMention, scan_dates
 from nlp.deadlines.compute import EXTENSION, Event
 from nlp.names import party_markers
 from nlp.normalize import normalize
-from nlp.sections import split_sections
+from nlp.sections import Sections, split_sections
 
 # The step a document is, dated by its 落款.
 DOCUMENT_STEP = {
@@ -46,10 +46,12 @@ _PERSON_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
      "提请批准逮捕"),
     (re.compile(r"(?<!不)(?<!提请)批准逮捕"), "批准逮捕"),
     (re.compile(r"不(?:予)?批准逮捕"), "不批准逮捕"),
-    (re.compile(r"(?:予以|被|获)释放|释放"), "释放"),
+    (re.compile(r"(?<!刑满)(?<!期满)(?<!假释)(?<!提前)释放(?!后)"), "释放"),
     (re.compile(r"解除取保候审"), "解除取保候审"),
     (re.compile(r"解除(?:指定居所)?监视居住"), "解除监视居住"),
 )
+_PRIOR_CASE_RE = re.compile(r"判处|刑满|假释|服刑|劳动教养|行政拘留|强制隔离戒毒")
+_THIS_CASE_RE = re.compile(r"涉嫌|因本案")
 _CUSTODY_EXTENSION_RE = re.compile(r"延长(?:侦查)?羁押期限|(?:侦查)?羁押期限(?:依法)?延长")
 # Steps of the whole case, read anywhere in the body.
 _CASE_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -94,6 +96,8 @@ def _dated_steps(
     out: list[Event] = []
     dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
     for s_lo, s_hi in _sentences(text, lo, hi):
+        if _PRIOR_CASE_RE.search(text, s_lo, s_hi) and not _THIS_CASE_RE.search(text, s_lo, s_hi):
+            continue  # a sentence about an earlier case (判处…刑满释放)
         taken: list[tuple[int, int]] = []
         for pattern, measure in steps:
             for m in pattern.finditer(text, s_lo, s_hi):
@@ -135,11 +139,38 @@ def _custody_extensions(text: str, lo: int, hi: int, doc_type: str) -> list[Even
     return out
 
 
-def signature_date(text: str) -> dt.date | None:
-    """The document's own date: the last full date of its closing lines (落款)."""
-    tail_lo = max(0, len(text) - 200)
+_APPENDIX_RE = re.compile(r"附[：:]?(?:本案)?(?:相关|所引用的|引用的|适用的)?(?:法律|法条)|附件|附注|附录")
+
+
+def body_end(text: str, sec: Sections | None = None) -> int:
+    """Where the document's own text ends.
+
+    Before the signatures of a judgment; before an appendix of statutes (附：相关法律条文) of any
+    other document.
+    """
+    sec = sec or split_sections(text)
+    if sec.verdict is not None:
+        return sec.body_end
+    half = len(text) // 2
+    appendix = _APPENDIX_RE.search(text, half)
+    return appendix.start() if appendix else len(text)
+
+
+def signature_date(text: str, sec: Sections | None = None) -> dt.date | None:
+    """The document's own date (落款).
+
+    The first full date of a judgment's signature block; the last full date before any appendix
+    of another document.
+    """
+    sec = sec or split_sections(text)
+    end = body_end(text, sec)
+    if sec.verdict is not None:
+        for mention in scan_dates(text[end: end + 200]):
+            if not mention.relative and _day(mention.iso) is not None:
+                return _day(mention.iso)
+        return None
     last = None
-    for mention in scan_dates(text[tail_lo:]):
+    for mention in scan_dates(text[max(0, end - 200): end]):
         if not mention.relative and _day(mention.iso) is not None:
             last = mention
     return _day(last.iso) if last else None
@@ -168,7 +199,7 @@ def person_events(text: str, sheet: dict[str, Any]) -> list[tuple[str, list[Even
     body_lo = sec.defendants[1] if sec.defendants else sec.title_end
     steps = _CASE_STEPS + (_COURT_STEPS if doc_type == "刑事判决书" else ())
     case_steps = _dated_steps(norm, body_lo, sec.body_end or len(norm), steps, doc_type)
-    signed = signature_date(norm)
+    signed = signature_date(norm, sec)
     out: list[tuple[str, list[Event]]] = []
     for index, defendant in enumerate(sheet.get("defendants", [])):
         events = _sheet_events(defendant, doc_type)

@@ -62,6 +62,8 @@ class Rule:
     extensions: tuple[Extension, ...] = ()
     max_times: int | None = None
     met_by: tuple[str, ...] = ()  # empty: every end meets it
+    stage: str | None = None  # 侦查: not started once the case has left the investigation
+    open_ended: bool = False  # the law allows more than the listed extensions
 
     def extension(self, extension_id: str) -> Extension | None:
         return next((e for e in self.extensions if e.id == extension_id), None)
@@ -128,6 +130,7 @@ def parse_rules(raw: dict[str, Any]) -> RuleBook:
             article=item["article"], starts=tuple(item["starts"]), ends=tuple(item["ends"]),
             custody=bool(item["custody"]), length=length, extensions=tuple(extensions),
             max_times=item.get("max_times"), met_by=tuple(item.get("met_by", ())),
+            stage=item.get("stage"), open_ended=bool(item.get("open_ended", False)),
         ))
     return RuleBook(tuple(rules), raw["counting"]["article"])
 

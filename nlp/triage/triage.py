@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ingest.reading.types import PageContent
-from nlp.deadlines.events import signature_date
+from nlp.deadlines.events import body_end, signature_date
 from nlp.factsheet import extract_facts
 from nlp.normalize import normalize
 from nlp.numerals import to_number
+from nlp.sections import split_sections
 from nlp.triage.rules import Disqualifier, TriageRules, load_triage_rules
 
 _NEGATED_RE = re.compile(r"(?:无|没有|不是|并非|不属于|排除|不具有|未患有?|未发现|不存在)$")
@@ -58,7 +59,9 @@ def _earliest_event(sheet: dict[str, Any]) -> dt.date | None:
     return min(days) if days else None
 
 
-def _blocks(text: str, sheet: dict[str, Any], rules: TriageRules) -> list[dict[str, Any]]:
+def _blocks(
+    text: str, sheet: dict[str, Any], rules: TriageRules, signed: dt.date | None,
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     several = len(sheet.get("defendants", [])) > 1
     for rule in rules.disqualifiers:
@@ -74,7 +77,7 @@ def _blocks(text: str, sheet: dict[str, Any], rules: TriageRules) -> list[dict[s
             continue
         if rule.max_age is not None:
             # The youngest age at the earliest event of the case, or at the document's date.
-            on = _earliest_event(sheet) or signature_date(text)
+            on = _earliest_event(sheet) or signed
             for d in sheet.get("defendants", []):
                 age = _age(d.get("birth_date"), on)
                 if age is not None and age <= rule.max_age:
@@ -102,9 +105,14 @@ def _max_amount(text: str) -> tuple[float, re.Match[str]] | None:
 def triage_sheet(text: str, sheet: dict[str, Any], rules: TriageRules | None = None) -> dict[str, Any]:
     """Triage one document (see module doc); ``text`` is the document's text as read."""
     rules = rules or load_triage_rules()
-    norm = normalize(text).text
+    full = normalize(text).text
+    sec = split_sections(full)
+    # The document's own words only: the statutes a judgment appends (刑法第十七条 on minors,
+    # 第十八条 on mental illness) state no circumstance of the case.
+    norm = full[: body_end(full, sec)]
+    signed = signature_date(full, sec)
     reasons: list[dict[str, Any]] = []
-    blocking = _blocks(norm, sheet, rules)
+    blocking = _blocks(norm, sheet, rules, signed)
     fast, summary = rules.procedures["速裁"], rules.procedures["简易"]
     both = f"{summary.article}、{fast.article}"
 

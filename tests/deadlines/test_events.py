@@ -124,3 +124,17 @@ def test_issue21_every_limit_has_the_contract_keys(text: str) -> None:
             assert set(event) >= {"measure", "date"}
         for lim in p["limits"]:
             assert set(lim) >= {"rule", "article", "from", "due", "note"}
+
+
+def test_issue21_release_after_an_earlier_sentence_is_no_event() -> None:
+    text = docs.DRUNK_DRIVING_INDICTMENT.replace(
+        "住北京市朝阳区某路3号。",
+        "住北京市朝阳区某路3号。2011年8月6日因犯盗窃罪被判处拘役四个月，2011年10月22日刑满释放。")
+    wang = person(report(text), "王某")
+    assert all(e["measure"] != "释放" for e in wang["events"])
+
+
+def test_issue21_judgment_date_is_found_before_appended_statutes() -> None:
+    text = docs.JUDGMENT_FAST_TRACK + "书记员 李某\n附：相关法律条文\n《中华人民共和国刑法》第一百三十三条之一 在道路上驾驶机动车……\n"
+    wang = person(report(text), "王某")
+    assert ("判决", "2026-02-24") in events(wang)

@@ -140,3 +140,28 @@ def test_issue21_every_rule_cites_the_2018_law() -> None:
         assert rule.article.startswith("刑事诉讼法第"), rule.id
         for extension in rule.extensions:
             assert extension.article.startswith("刑事诉讼法第"), extension.id
+
+
+def test_issue21_arrest_by_the_court_during_trial_starts_no_investigation_limit() -> None:
+    limits = limits_json([ev("刑事拘留", "2018-06-06"), ev("取保候审", "2018-06-12"),
+                          ev("起诉", "2018-07-16"), ev("逮捕", "2018-07-17"), ev("判决", "2018-08-09")])
+    assert [lim["rule"] for lim in limits] == ["arrest_request", "bail_max", "trial"]
+
+
+def test_issue21_nothing_starts_after_the_judgment() -> None:
+    limits = limits_json([ev("取保候审", "2017-01-11"), ev("判决", "2017-12-07"), ev("逮捕", "2017-12-08")])
+    assert [lim["rule"] for lim in limits] == ["bail_max"]
+
+
+def test_issue21_trial_past_every_listed_extension_is_unclear() -> None:
+    # 2 months + 1 (three at most) + 3 (upper court) = 2018-05-09; art. 208 allows more with the
+    # Supreme People's Court's approval, so a later judgment is not called late.
+    limits = limits_json([ev("起诉", "2017-11-09"), ev("判决", "2018-09-30")])
+    trial = by_rule(limits, "trial")
+    assert (trial["due"], trial["status"]) == ("2018-01-09", "unclear")
+
+
+def test_issue21_indictment_stops_the_investigation_clock() -> None:
+    # Judgments often skip the transfer for review: the indictment on 1/30 stops it (due 2/1).
+    limits = limits_json([ev("逮捕", "2017-12-01"), ev("起诉", "2018-01-30")])
+    assert by_rule(limits, "investigation_custody")["status"] == "met"

@@ -102,3 +102,22 @@ def test_issue21_light_charges_match_the_shared_charge_list() -> None:
         assert articles[charge.name] == charge.article
     assert rules.procedures["速裁"].article == "刑事诉讼法第二百二十二条"
     assert rules.procedures["简易"].article == "刑事诉讼法第二百一十四条"
+
+
+STATUTES = "\n附：相关法律条文\n《中华人民共和国刑法》第十七条 已满十六周岁的人犯罪，应当负刑事责任。对依照前三款规定追究刑事责任的不满十八周岁的人，应当从轻或者减轻处罚。第十八条 精神病人在不能辨认或者不能控制自己行为的时候造成危害结果……"
+
+
+@pytest.mark.parametrize("extra", [
+    "被告人王某对起诉书指控的事实、证据均没有异议。",
+    "北京市精神病医院司法鉴定所出具鉴定意见，被告人王某具有完全刑事责任能力。",
+    "对其中不满十八周岁的人、怀孕的妇女和已满七十五周岁的人，应当宣告缓刑。",
+], ids=["no-objection", "institution-name", "quoted-statute"])
+def test_issue21_words_that_state_no_disqualifier(extra: str) -> None:
+    result = triage(docs.indictment(docs.ADULT.format(c="危险驾驶罪"), DRUNK + extra))
+    assert result["candidate"] == "速裁", result["blocking"]
+
+
+def test_issue21_appended_statutes_are_not_the_case() -> None:
+    text = docs.indictment(docs.ADULT.format(c="危险驾驶罪"), DRUNK) + STATUTES
+    result = triage(text)
+    assert result["candidate"] == "速裁", result["blocking"]
