@@ -66,11 +66,10 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
     return merge_factsheets([row.data for row in rows]) if rows else {}
 
 
-def case_texts_and_facts(session: Session, case: Case) -> list[tuple[int, str, dict[str, Any]]]:
-    """``(document_id, text, fact sheet)`` of each processed document, in document order.
-
-    The text is the pages' text joined as the fact sheet joined it (one newline between pages).
-    """
+def case_pages_and_facts(
+    session: Session, case: Case,
+) -> list[tuple[int, list[tuple[int, str]], dict[str, Any]]]:
+    """``(document_id, [(page number, text)], fact sheet)`` of each processed document, in order."""
     rows = session.scalars(
         select(FactSheetRow)
         .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
@@ -81,7 +80,7 @@ def case_texts_and_facts(session: Session, case: Case) -> list[tuple[int, str, d
         pages = session.scalars(
             select(Page).where(Page.document_id == row.document_id).order_by(Page.number)
         ).all()
-        out.append((row.document_id, "\n".join(page.text or "" for page in pages), row.data))
+        out.append((row.document_id, [(page.number, page.text or "") for page in pages], row.data))
     return out
 
 

@@ -11,7 +11,7 @@ from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
 from api.transfers import case_facts as merged_case_facts
-from api.transfers import case_texts_and_facts
+from api.transfers import case_pages_and_facts
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases
@@ -73,9 +73,9 @@ def case_deadlines(
     from nlp.deadlines.report import case_deadlines as compute
 
     case = find_case(session, actor, case_number)
-    pairs = case_texts_and_facts(session, case)
+    stored = case_pages_and_facts(session, case)
     record(state.ctx.db, actor, "deadlines.view", target=f"case:{case.case_number}")
-    report = compute([(text, facts) for _, text, facts in pairs], today=today or dt.date.today())
+    report = compute([(pages, facts) for _, pages, facts in stored], today=today or dt.date.today())
     return DeadlinesPublic(
-        case_number=case.case_number, documents=[doc_id for doc_id, _, _ in pairs], **report
+        case_number=case.case_number, documents=[doc_id for doc_id, _, _ in stored], **report
     )

@@ -189,7 +189,7 @@ def describe(limit: Limit, *, today: dt.date | None = None) -> dict[str, Any]:
     start = limit.start
     note = [f"自{_cn(start.date)}{start.measure}次日起计算{limit.length.words()}"]
     if limit.applied:
-        note.append("已" + "、".join(f"{e.title}（{e.article}）" for e in limit.applied))
+        note.append("已延长：" + "、".join(f"{e.title}（{e.article}）" for e in limit.applied))
     if start.source:
         note.append(start.source)
     if limit.in_custody:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from nlp.dates import DateMention, scan_dates
@@ -70,6 +70,34 @@ _PROPOSED_PROCEDURE_RE = re.compile(r"建议[^，。；]{0,10}适用(速裁|简�
 _APPLIED_PROCEDURE = {"速裁程序": "速裁", "简易程序": "简易", "普通程序": "普通"}
 
 
+class _Source:
+    """A document's normalised text, with the way back to (page, start, end) of its pages."""
+
+    def __init__(self, text: str, pages: Sequence[tuple[int, str]] | None, doc_type: str):
+        self.pages = list(pages) if pages else [(1, text)]
+        self.norm = normalize(text)
+        self.text = self.norm.text
+        self.doc_type = doc_type
+        self.bases = []
+        pos = 0
+        for _, page_text in self.pages:
+            self.bases.append(pos)
+            pos += len(page_text) + 1  # pages are joined with one newline
+
+    def span(self, start: int, end: int) -> dict[str, Any]:
+        """Evidence of the normalised span ``[start, end)``: page, offsets and text as written."""
+        o_start, o_end = self.norm.span_to_orig(start, end)
+        index = max(i for i, base in enumerate(self.bases) if base <= o_start)
+        number, page_text = self.pages[index]
+        lo = o_start - self.bases[index]
+        hi = min(o_end - self.bases[index], len(page_text))
+        return {"page": number, "start": lo, "end": hi, "text": page_text[lo:hi]}
+
+    def evidence(self, step: tuple[int, int], date: DateMention) -> dict[str, Any]:
+        return {"measure": self.span(*step), "date": self.span(date.start, date.end),
+                "document_type": self.doc_type}
+
+
 def _day(iso: str | None) -> dt.date | None:
     if iso is None or len(iso) != 10:
         return None
@@ -90,9 +118,10 @@ def _sentences(text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
 
 
 def _dated_steps(
-    text: str, lo: int, hi: int, steps: tuple[tuple[re.Pattern[str], str], ...], doc_type: str,
+    src: _Source, lo: int, hi: int, steps: tuple[tuple[re.Pattern[str], str], ...],
 ) -> list[Event]:
     """Every step of ``steps`` in ``text[lo:hi]``, dated by the nearest date before it."""
+    text = src.text
     out: list[Event] = []
     dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
     for s_lo, s_hi in _sentences(text, lo, hi):
@@ -109,9 +138,9 @@ def _dated_steps(
                 # "…于2026年3月13日提请批准逮捕" (before) or "提请批准逮捕日期：2026年3月13日".
                 mention = before[-1] if before else (after[0] if after else None)
                 day = _day(mention.iso) if mention else None
-                if day is None:
+                if mention is None or day is None:
                     continue
-                evidence = {"text": text[s_lo:s_hi][:160], "document_type": doc_type}
+                evidence = src.evidence((m.start(), m.end()), mention)
                 if measure in _MEASURE_IDS:
                     out.append(Event(measure, day, evidence=evidence))
                 else:
@@ -123,8 +152,9 @@ _MEASURE_IDS = {"提请批准逮捕", "批准逮捕", "不批准逮捕", "释放
                 "重新移送审查起诉", "移送审查起诉", "退回补充侦查", "起诉", "受理"}
 
 
-def _custody_extensions(text: str, lo: int, hi: int, doc_type: str) -> list[Event]:
+def _custody_extensions(src: _Source, lo: int, hi: int) -> list[Event]:
     """延长侦查羁押期限 in the order the law allows them: 156, then 158, then 159."""
+    text = src.text
     order = ("investigation_custody_156", "investigation_custody_158", "investigation_custody_159")
     out: list[Event] = []
     dates = [DateMention(d.start + lo, d.end + lo, d.iso, d.relative) for d in scan_dates(text[lo:hi])]
@@ -135,7 +165,7 @@ def _custody_extensions(text: str, lo: int, hi: int, doc_type: str) -> list[Even
             if day is None or len(out) >= len(order):
                 continue
             out.append(Event(EXTENSION, day, extension=order[len(out)],
-                             evidence={"text": text[s_lo:s_hi][:160], "document_type": doc_type}))
+                             evidence=src.evidence((m.start(), m.end()), before[-1])))
     return out
 
 
@@ -185,11 +215,18 @@ def procedure_of(text: str, sheet: dict[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
-def person_events(text: str, sheet: dict[str, Any]) -> list[tuple[str, list[Event]]]:
-    """Each defendant of ``sheet`` (the fact sheet of ``text``) with their events, in date order."""
-    norm = normalize(text).text
+def person_events(
+    text: str, sheet: dict[str, Any], pages: Sequence[tuple[int, str]] | None = None,
+) -> list[tuple[str, list[Event]]]:
+    """Each defendant of ``sheet`` (the fact sheet of ``text``) with their events, in date order.
+
+    ``pages`` (``(number, text)`` of each page, joined with one newline into ``text``) places the
+    evidence of the events read here on its page; without it ``text`` is page 1.
+    """
+    src = _Source(text, pages, "")
+    norm = src.text
     sec = split_sections(norm)
-    doc_type = sheet.get("document_type") or sec.doc_type
+    doc_type = src.doc_type = sheet.get("document_type") or sec.doc_type
     paragraphs: dict[str, tuple[int, int]] = {}
     if sec.defendants:
         markers = party_markers(norm, *sec.defendants)
@@ -198,26 +235,26 @@ def person_events(text: str, sheet: dict[str, Any]) -> list[tuple[str, list[Even
             paragraphs[mk.name.value] = (mk.start, hi)
     body_lo = sec.defendants[1] if sec.defendants else sec.title_end
     steps = _CASE_STEPS + (_COURT_STEPS if doc_type == "刑事判决书" else ())
-    case_steps = _dated_steps(norm, body_lo, sec.body_end or len(norm), steps, doc_type)
+    case_steps = _dated_steps(src, body_lo, sec.body_end or len(norm), steps)
     signed = signature_date(norm, sec)
     out: list[tuple[str, list[Event]]] = []
-    for index, defendant in enumerate(sheet.get("defendants", [])):
-        events = _sheet_events(defendant, doc_type)
+    for defendant in sheet.get("defendants", []):
+        events = _sheet_events(defendant)
         own: list[Event] = []
         para = paragraphs.get(defendant["name"])
         if para is not None:
-            own = _dated_steps(norm, *para, _PERSON_STEPS, doc_type)
-            own += _custody_extensions(norm, *para, doc_type)
+            own = _dated_steps(src, *para, _PERSON_STEPS)
+            own += _custody_extensions(src, *para)
         events += own + case_steps
         step = DOCUMENT_STEP.get(doc_type)
         if step and signed and not any(e.measure == step for e in events):
-            events.append(Event(step, signed, evidence={"document_type": doc_type, "index": index},
+            events.append(Event(step, signed, evidence={"document_type": doc_type},
                                 source=f"以{doc_type}落款日期为{step}日期"))
         out.append((defendant["name"], sorted(events, key=lambda e: e.date)))
     return out
 
 
-def _sheet_events(defendant: dict[str, Any], doc_type: str) -> list[Event]:
+def _sheet_events(defendant: dict[str, Any]) -> list[Event]:
     """The fact sheet's custody events of one defendant, with their evidence."""
     evidence = defendant.get("evidence", {}).get("custody_events", [])
     out = []

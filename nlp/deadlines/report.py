@@ -29,11 +29,12 @@ def _event_json(event: Event) -> dict[str, Any]:
 
 def deadlines_from_sheet(
     text: str, sheet: dict[str, Any], *, today: dt.date | None = None,
+    pages: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
-    """The report for a document's ``text`` and its fact ``sheet``."""
+    """The report for a document's ``text`` (its ``pages`` joined) and its fact ``sheet``."""
     procedure = procedure_of(text, sheet)
     persons = []
-    for name, events in person_events(text, sheet):
+    for name, events in person_events(text, sheet, pages):
         persons.append({
             "name": name,
             "events": [_event_json(e) for e in events],
@@ -43,18 +44,22 @@ def deadlines_from_sheet(
 
 
 def case_deadlines(
-    documents: Sequence[tuple[str, dict[str, Any]]], *, today: dt.date | None = None,
+    documents: Sequence[tuple[Sequence[tuple[int, str]], dict[str, Any]]], *,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The report of a whole case from its documents' ``(text, fact sheet)`` pairs, in order.
+    """The report of a whole case from its documents' ``(pages, fact sheet)``, in order.
+
+    ``pages`` are ``(number, text)`` of each page of the document.
 
     A person (by name as written) gets the events of every document naming them, each event once;
     the procedure is the last one a document states.
     """
     procedure = None
     merged: dict[str, list[Event]] = {}
-    for text, sheet in documents:
+    for pages, sheet in documents:
+        text = "\n".join(page_text for _, page_text in pages)
         procedure = procedure_of(text, sheet) or procedure
-        for name, events in person_events(text, sheet):
+        for name, events in person_events(text, sheet, pages):
             known = merged.setdefault(name, [])
             seen = {(e.measure, e.date, e.extension) for e in known}
             known.extend(e for e in events if (e.measure, e.date, e.extension) not in seen)
@@ -72,4 +77,5 @@ def case_deadlines(
 def deadlines_report(pages: Sequence[PageContent], *, today: dt.date | None = None) -> dict[str, Any]:
     """The report for one document read into ``pages`` (text joined as the fact sheet joins it)."""
     text = "\n".join(page.text for page in pages)
-    return deadlines_from_sheet(text, extract_facts(pages), today=today)
+    return deadlines_from_sheet(text, extract_facts(pages), today=today,
+                                pages=[(page.number, page.text) for page in pages])

@@ -138,3 +138,20 @@ def test_issue21_judgment_date_is_found_before_appended_statutes() -> None:
     text = docs.JUDGMENT_FAST_TRACK + "书记员 李某\n附：相关法律条文\n《中华人民共和国刑法》第一百三十三条之一 在道路上驾驶机动车……\n"
     wang = person(report(text), "王某")
     assert ("判决", "2026-02-24") in events(wang)
+
+
+def test_issue21_evidence_of_an_event_points_at_its_page() -> None:
+    from ingest.reading.types import PageContent
+    from nlp.deadlines.report import deadlines_report
+
+    first, second = docs.RETURNED_INDICTMENT.split("经依法审查查明")
+    second = "经依法审查查明" + second
+    pages = [PageContent(number=n, width=0, height=0, source="text-layer", text=t)
+             for n, t in ((1, first), (2, second))]
+    zhao = deadlines_report(pages)["persons"][0]
+    returned = next(e for e in zhao["events"] if e["measure"] == "退回补充侦查")
+    ev = returned["evidence"]
+    assert ev["measure"]["page"] == 1 and ev["measure"]["text"] == "退回侦查机关补充侦查"
+    assert first[ev["date"]["start"]:ev["date"]["end"]] == ev["date"]["text"] == "2026年4月20日"
+    # the indictment's own date (its 落款) is on page 2
+    assert any(e["measure"] == "起诉" and e["date"] == "2026-06-26" for e in zhao["events"])
