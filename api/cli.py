@@ -258,12 +258,17 @@ def deadlines(
     paths: Annotated[list[Path], typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
     today: Annotated[str | None, typer.Option("--today", help="计算剩余天数的基准日（默认今天）")] = None,
+    warn_days: Annotated[
+        int | None, typer.Option("--warn-days", min=0, max=60,
+                                 help="距期满日不足几日时提醒（默认 CASEFILE_DEADLINE_WARN_DAYS）")
+    ] = None,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
 ) -> None:
     """The statutory time limits (办案期限) the files' documents let one compute, without storing."""
     from nlp.deadlines.report import deadlines_report
 
     base = _parse_today(today)
+    warn = _settings().deadline_warn_days if warn_days is None else warn_days
 
     def show(result: dict[str, Any]) -> None:
         typer.echo(f"== {result['path']}")
@@ -276,7 +281,8 @@ def deadlines(
                     typer.echo(f"      ！{warning}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: {"path": str(path), **deadlines_report(pages, today=base)}, show)
+               lambda path, pages: {"path": str(path),
+                                    **deadlines_report(pages, today=base, warn_days=warn)}, show)
 
 
 @app.command()

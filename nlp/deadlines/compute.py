@@ -178,11 +178,14 @@ def _extend(event: Event, open_limits: dict[str, Limit], book: RuleBook) -> None
     limit.applied.append(ext)
 
 
-def describe(limit: Limit, *, today: dt.date | None = None) -> dict[str, Any]:
+def describe(
+    limit: Limit, *, today: dt.date | None = None, warn_days: int = 3,
+) -> dict[str, Any]:
     """A limit as the CLI contract's object ``{"rule", "article", "from", "due", "note"}``.
 
-    Extra keys: ``title``, ``procedure``, ``status``, ``in_custody``, ``days_left``,
-    ``extensions``, ``warnings`` (and ``evidence`` of the starting event when known).
+    Extra keys: ``title``, ``procedure``, ``status``, ``in_custody``, ``days_left``, ``due_soon``
+    (running, ``warn_days`` or fewer days left), ``extensions``, ``warnings`` (and ``evidence`` of
+    the starting event when known).
     """
     assert limit.due is not None
     due = limit.due
@@ -215,6 +218,10 @@ def describe(limit: Limit, *, today: dt.date | None = None) -> dict[str, Any]:
             )
     elif status == "overdue":
         warnings.append(f"已超过期满日{_cn(due.due)}")
+    days_left = (due.due - today).days if today is not None and limit.ended_by is None else None
+    due_soon = status == "running" and days_left is not None and days_left <= warn_days
+    if due_soon:
+        warnings.append(f"距期满日{_cn(due.due)}还有{days_left}日" if days_left else "今日期满")
     out: dict[str, Any] = {
         "rule": limit.rule.id,
         "article": limit.rule.article,
@@ -225,7 +232,8 @@ def describe(limit: Limit, *, today: dt.date | None = None) -> dict[str, Any]:
         "procedure": limit.rule.procedure,
         "status": status,
         "in_custody": limit.in_custody,
-        "days_left": (due.due - today).days if today is not None and limit.ended_by is None else None,
+        "days_left": days_left,
+        "due_soon": due_soon,
         "extensions": [
             {"id": ext.id, "title": ext.title, "article": ext.article, "due": last.isoformat()}
             for ext, last in possible
@@ -243,6 +251,8 @@ def _cn(day: dt.date) -> str:
 
 def limits_json(
     events: Sequence[Event], *, procedure: str | None = None, today: dt.date | None = None,
+    warn_days: int = 3,
 ) -> list[dict[str, Any]]:
     """``compute_limits`` then ``describe`` each limit."""
-    return [describe(limit, today=today) for limit in compute_limits(events, procedure=procedure)]
+    return [describe(limit, today=today, warn_days=warn_days)
+            for limit in compute_limits(events, procedure=procedure)]

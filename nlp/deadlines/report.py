@@ -29,7 +29,7 @@ def _event_json(event: Event) -> dict[str, Any]:
 
 def deadlines_from_sheet(
     text: str, sheet: dict[str, Any], *, today: dt.date | None = None,
-    pages: Sequence[tuple[int, str]] | None = None,
+    pages: Sequence[tuple[int, str]] | None = None, warn_days: int = 3,
 ) -> dict[str, Any]:
     """The report for a document's ``text`` (its ``pages`` joined) and its fact ``sheet``."""
     procedure = procedure_of(text, sheet)
@@ -38,14 +38,14 @@ def deadlines_from_sheet(
         persons.append({
             "name": name,
             "events": [_event_json(e) for e in events],
-            "limits": limits_json(events, procedure=procedure, today=today),
+            "limits": limits_json(events, procedure=procedure, today=today, warn_days=warn_days),
         })
     return {"procedure": procedure, "persons": persons}
 
 
 def case_deadlines(
     documents: Sequence[tuple[Sequence[tuple[int, str]], dict[str, Any]]], *,
-    today: dt.date | None = None,
+    today: dt.date | None = None, warn_days: int = 3,
 ) -> dict[str, Any]:
     """The report of a whole case from its documents' ``(pages, fact sheet)``, in order.
 
@@ -69,13 +69,15 @@ def case_deadlines(
         persons.append({
             "name": name,
             "events": [_event_json(e) for e in events],
-            "limits": limits_json(events, procedure=procedure, today=today),
+            "limits": limits_json(events, procedure=procedure, today=today, warn_days=warn_days),
         })
     return {"procedure": procedure, "persons": persons}
 
 
-def deadlines_report(pages: Sequence[PageContent], *, today: dt.date | None = None) -> dict[str, Any]:
+def deadlines_report(
+    pages: Sequence[PageContent], *, today: dt.date | None = None, warn_days: int = 3,
+) -> dict[str, Any]:
     """The report for one document read into ``pages`` (text joined as the fact sheet joins it)."""
     text = "\n".join(page.text for page in pages)
-    return deadlines_from_sheet(text, extract_facts(pages), today=today,
+    return deadlines_from_sheet(text, extract_facts(pages), today=today, warn_days=warn_days,
                                 pages=[(page.number, page.text) for page in pages])

@@ -21,7 +21,7 @@ def _write(tmp_path: Path) -> list[Path]:
 def test_issue21_cli_deadlines_json(tmp_path: Path) -> None:
     files = _write(tmp_path)
     run = casefile("deadlines", *map(str, files), "--json", "--today", "2026-04-08",
-                   data_dir=tmp_path / "data")
+                   data_dir=tmp_path / "data", env={"CASEFILE_DEADLINE_WARN_DAYS": "6"})
     assert run.returncode == 0, run.stderr
     request, indictment = json_lines(run.stdout)
     assert request["path"] == str(files[0])
@@ -34,6 +34,7 @@ def test_issue21_cli_deadlines_json(tmp_path: Path) -> None:
     assert by_rule["arrest_request"]["due"] == "2026-04-09"
     assert by_rule["arrest_decision"]["due"] == "2026-04-14"
     assert by_rule["arrest_decision"]["days_left"] == 6
+    assert by_rule["arrest_decision"]["due_soon"] is True  # CASEFILE_DEADLINE_WARN_DAYS=6
     for lim in li["limits"]:
         assert set(lim) >= {"rule", "article", "from", "due", "note"}
     trial = next(lim for lim in indictment["persons"][0]["limits"] if lim["rule"] == "trial")

@@ -165,3 +165,14 @@ def test_issue21_indictment_stops_the_investigation_clock() -> None:
     # Judgments often skip the transfer for review: the indictment on 1/30 stops it (due 2/1).
     limits = limits_json([ev("逮捕", "2017-12-01"), ev("起诉", "2018-01-30")])
     assert by_rule(limits, "investigation_custody")["status"] == "met"
+
+
+def test_issue21_due_soon_is_warned_the_configured_days_before() -> None:
+    events = [ev("逮捕", "2026-03-19")]  # due 2026-05-19
+    soon = by_rule(limits_json(events, today=D(2026, 5, 16), warn_days=3), "investigation_custody")
+    assert (soon["days_left"], soon["due_soon"]) == (3, True)
+    assert any("还有3日" in w for w in soon["warnings"])
+    early = by_rule(limits_json(events, today=D(2026, 5, 15), warn_days=3), "investigation_custody")
+    assert early["due_soon"] is False and early["warnings"] == []
+    today = by_rule(limits_json(events, today=D(2026, 5, 19), warn_days=0), "investigation_custody")
+    assert today["due_soon"] is True and "今日期满" in today["warnings"]
