@@ -61,6 +61,18 @@ DETENTION_THEN_BAIL = """北京市公安局东城分局
 """
 
 
+DETENTION_WARRANT = """北京市公安局朝阳分局
+拘留证
+京公朝（刑）拘字〔2026〕101号
+根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定对犯罪嫌疑人
+姓名：孙某 性别：男 出生日期：1991年4月2日 住址：北京市朝阳区某路8号
+执行拘留，送北京市朝阳区看守所羁押。
+局长 某某
+二〇二六年九月二十八日
+本证已于2026年9月28日18时向我宣布。
+"""
+
+
 def indictment(defendants: str, facts: str, charge: str = "危险驾驶罪", extra: str = "") -> str:
     """An 起诉书 with the given party paragraphs and facts (for triage cases)."""
     return f"""北京市朝阳区人民检察院

@@ -155,3 +155,13 @@ def test_issue21_evidence_of_an_event_points_at_its_page() -> None:
     assert first[ev["date"]["start"]:ev["date"]["end"]] == ev["date"]["text"] == "2026年4月20日"
     # the indictment's own date (its 落款) is on page 2
     assert any(e["measure"] == "起诉" and e["date"] == "2026-06-26" for e in zhao["events"])
+
+
+def test_issue21_detention_warrant_starts_the_request_clock_held_over_a_holiday() -> None:
+    rep = report(docs.DETENTION_WARRANT, today=dt.date(2026, 9, 29))
+    sun = person(rep, "孙某")
+    assert events(sun) == [("刑事拘留", "2026-09-28")]
+    (request,) = sun["limits"]
+    # 9/28 + 3 days = 10/1, a holiday, but the person is held: it stays.
+    assert (request["rule"], request["due"], request["in_custody"]) == ("arrest_request", "2026-10-01", True)
+    assert request["due_soon"] is True  # 2 days left, default warning 3 days
