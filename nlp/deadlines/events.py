@@ -199,6 +199,13 @@ def signature_date(text: str, sec: Sections | None = None) -> dt.date | None:
             if not mention.relative and _day(mention.iso) is not None:
                 return _day(mention.iso)
         return None
+    # "此致 某人民法院 检察员 某 二〇二六年二月十日 附：1.被告人现羁押于…": the first date after
+    # 此致, before the notes (附) that may carry other dates.
+    addressed = text.rfind("此致", 0, end)
+    if addressed >= 0:
+        for mention in scan_dates(text[addressed + 2: addressed + 122]):
+            if not mention.relative and _day(mention.iso) is not None:
+                return _day(mention.iso)
     last = None
     for mention in scan_dates(text[max(0, end - 200): end]):
         if not mention.relative and _day(mention.iso) is not None:

@@ -167,3 +167,9 @@ def test_issue21_detention_warrant_starts_the_request_clock_held_over_a_holiday(
     # 9/28 + 3 days = 10/1, a holiday, but the person is held: it stays.
     assert (request["rule"], request["due"], request["in_custody"]) == ("arrest_request", "2026-10-01", True)
     assert request["due_soon"] is True  # 2 days left, default warning 3 days
+
+
+def test_issue21_indictment_date_is_its_signature_not_a_date_in_its_notes() -> None:
+    text = docs.DRUNK_DRIVING_INDICTMENT + "附：\n1.被告人王某于2026年1月20日被取保候审。\n2.案卷材料和证据2册。\n"
+    wang = person(report(text), "王某")
+    assert ("起诉", "2026-02-10") in events(wang)
