@@ -158,3 +158,4 @@ class DeadlinesPublic(BaseModel):
     documents: list[int]
     procedure: str | None
     persons: list[dict[str, Any]]
+    warnings: list[str]

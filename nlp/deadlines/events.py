@@ -213,6 +213,17 @@ def signature_date(text: str, sec: Sections | None = None) -> dt.date | None:
     return _day(last.iso) if last else None
 
 
+def document_warnings(text: str, sheet: dict[str, Any]) -> list[str]:
+    """What keeps a document's own step from being dated (its 落款 not found)."""
+    norm = normalize(text).text
+    sec = split_sections(norm)
+    doc_type = sheet.get("document_type") or sec.doc_type
+    step = DOCUMENT_STEP.get(doc_type)
+    if step and signature_date(norm, sec) is None:
+        return [f"未找到{doc_type}的落款日期，{step}日期不详，相关期限请人工核对"]
+    return []
+
+
 def procedure_of(text: str, sheet: dict[str, Any]) -> str | None:
     """The procedure the court applied, else the one the prosecution proposed, else None."""
     applied = sheet.get("procedure")

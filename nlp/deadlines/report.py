@@ -12,7 +12,7 @@ from typing import Any
 
 from ingest.reading.types import PageContent
 from nlp.deadlines.compute import EXTENSION, Event, limits_json
-from nlp.deadlines.events import person_events, procedure_of
+from nlp.deadlines.events import document_warnings, person_events, procedure_of
 from nlp.factsheet import extract_facts
 
 
@@ -40,7 +40,7 @@ def deadlines_from_sheet(
             "events": [_event_json(e) for e in events],
             "limits": limits_json(events, procedure=procedure, today=today, warn_days=warn_days),
         })
-    return {"procedure": procedure, "persons": persons}
+    return {"procedure": procedure, "persons": persons, "warnings": document_warnings(text, sheet)}
 
 
 def case_deadlines(
@@ -55,10 +55,12 @@ def case_deadlines(
     the procedure is the last one a document states.
     """
     procedure = None
+    warnings: list[str] = []
     merged: dict[str, list[Event]] = {}
     for pages, sheet in documents:
         text = "\n".join(page_text for _, page_text in pages)
         procedure = procedure_of(text, sheet) or procedure
+        warnings += document_warnings(text, sheet)
         for name, events in person_events(text, sheet, pages):
             known = merged.setdefault(name, [])
             seen = {(e.measure, e.date, e.extension) for e in known}
@@ -71,7 +73,7 @@ def case_deadlines(
             "events": [_event_json(e) for e in events],
             "limits": limits_json(events, procedure=procedure, today=today, warn_days=warn_days),
         })
-    return {"procedure": procedure, "persons": persons}
+    return {"procedure": procedure, "persons": persons, "warnings": warnings}
 
 
 def deadlines_report(

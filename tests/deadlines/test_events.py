@@ -173,3 +173,10 @@ def test_issue21_indictment_date_is_its_signature_not_a_date_in_its_notes() -> N
     text = docs.DRUNK_DRIVING_INDICTMENT + "附：\n1.被告人王某于2026年1月20日被取保候审。\n2.案卷材料和证据2册。\n"
     wang = person(report(text), "王某")
     assert ("起诉", "2026-02-10") in events(wang)
+
+
+def test_issue21_judgment_without_a_date_says_so() -> None:
+    text = docs.JUDGMENT_FAST_TRACK.replace("二〇二六年二月二十四日", "")
+    rep = report(text)
+    assert any("落款日期" in w for w in rep["warnings"])
+    assert report(docs.JUDGMENT_FAST_TRACK)["warnings"] == []

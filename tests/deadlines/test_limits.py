@@ -176,3 +176,16 @@ def test_issue21_due_soon_is_warned_the_configured_days_before() -> None:
     assert early["due_soon"] is False and early["warnings"] == []
     today = by_rule(limits_json(events, today=D(2026, 5, 19), warn_days=0), "investigation_custody")
     assert today["due_soon"] is True and "今日期满" in today["warnings"]
+
+
+def test_issue21_bail_after_thirty_days_without_a_dated_request_is_unclear() -> None:
+    # Detained 5/27, on bail 7/1 (35 days): a request and a refusal may lie between, undated.
+    limits = limits_json([ev("刑事拘留", "2016-05-27"), ev("取保候审", "2016-07-01")])
+    assert by_rule(limits, "arrest_request")["status"] == "unclear"
+
+
+def test_issue21_summary_trial_past_its_limit_is_unclear() -> None:
+    # 简易: 20 days, 1.5 months at most (7/13); a judgment on 10/13 may follow a move to 普通程序.
+    limits = limits_json([ev("逮捕", "2014-01-18"), ev("起诉", "2014-05-29"), ev("判决", "2014-10-13")],
+                         procedure="简易")
+    assert by_rule(limits, "trial")["status"] == "unclear"

@@ -121,3 +121,10 @@ def test_issue21_appended_statutes_are_not_the_case() -> None:
     text = docs.indictment(docs.ADULT.format(c="危险驾驶罪"), DRUNK) + STATUTES
     result = triage(text)
     assert result["candidate"] == "速裁", result["blocking"]
+
+
+def test_issue21_a_minor_who_is_the_object_of_the_act_does_not_block() -> None:
+    text = docs.indictment(docs.ADULT.format(c="容留他人吸毒罪"),
+                           "被告人王某在家中多次容留他人吸食毒品，且容留未成年人吸毒。被告人王某自愿认罪认罚。",
+                           "容留他人吸毒罪")
+    assert "minor" not in blocked_ids(triage(text))
