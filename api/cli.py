@@ -296,10 +296,10 @@ def triage(
 
     def show(result: dict[str, Any]) -> None:
         typer.echo(f"== {result['path']}：{result['candidate'] or '不建议快速办理'}")
-        for reason in result["reasons"]:
-            typer.echo(f"    ✓ {reason['text']}（{reason['article']}）")
-        for block in result["blocking"]:
-            typer.echo(f"    ✗ {block['text']}（{block['article']}）")
+        for mark, items in (("✓", result["reasons"]), ("✗", result["blocking"])):
+            for item in items:
+                cited = f"（{item['article']}）" if item["article"] else ""
+                typer.echo(f"    {mark} {item['text']}{cited}")
 
     _read_each(paths, engine, as_json,
                lambda path, pages: {"path": str(path), **triage_report(pages)}, show)
