@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -247,6 +247,68 @@ def extract(
     _read_each(paths, engine, as_json,
                lambda path, pages: {"path": str(path), **extract_facts(pages)},
                lambda result: typer.echo(json.dumps(result, ensure_ascii=False, indent=2)))
+
+
+def _parse_today(today: str | None) -> date | None:
+    if today is None:
+        return date.today()
+    try:
+        return date.fromisoformat(today)
+    except ValueError as error:
+        typer.echo(f"日期格式错误：{today}（应为 YYYY-MM-DD）", err=True)
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def deadlines(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="计算剩余天数的基准日（默认今天）")] = None,
+    warn_days: Annotated[
+        int | None, typer.Option("--warn-days", min=0, max=60,
+                                 help="距期满日不足几日时提醒（默认 CASEFILE_DEADLINE_WARN_DAYS）")
+    ] = None,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """The statutory time limits (办案期限) the files' documents let one compute, without storing."""
+    from nlp.deadlines.report import deadlines_report
+
+    base = _parse_today(today)
+    warn = _settings().deadline_warn_days if warn_days is None else warn_days
+
+    def show(result: dict[str, Any]) -> None:
+        typer.echo(f"== {result['path']}")
+        for person in result["persons"]:
+            typer.echo(f"  {person['name']}")
+            for limit in person["limits"]:
+                typer.echo(f"    {limit['title']}\t{limit['from']} → {limit['due']}\t{limit['status']}"
+                           f"\t{limit['article']}")
+                for warning in limit["warnings"]:
+                    typer.echo(f"      ！{warning}")
+
+    _read_each(paths, engine, as_json,
+               lambda path, pages: {"path": str(path),
+                                    **deadlines_report(pages, today=base, warn_days=warn)}, show)
+
+
+@app.command()
+def triage(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+) -> None:
+    """Fast-track triage (繁简分流): is each file's case a 速裁 or 简易 candidate, and why."""
+    from nlp.triage.triage import triage_report
+
+    def show(result: dict[str, Any]) -> None:
+        typer.echo(f"== {result['path']}：{result['candidate'] or '不建议快速办理'}")
+        for mark, items in (("✓", result["reasons"]), ("✗", result["blocking"])):
+            for item in items:
+                cited = f"（{item['article']}）" if item["article"] else ""
+                typer.echo(f"    {mark} {item['text']}{cited}")
+
+    _read_each(paths, engine, as_json,
+               lambda path, pages: {"path": str(path), **triage_report(pages)}, show)
 
 
 @app.command()

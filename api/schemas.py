@@ -150,3 +150,13 @@ class FactsPublic(BaseModel):
     case_number: str
     documents: list[int]
     facts: dict[str, Any]
+
+
+class DeadlinesPublic(BaseModel):
+    """The statutory time limits of a case, per person (as ``casefile deadlines --json``)."""
+
+    case_number: str
+    documents: list[int]
+    procedure: str | None
+    persons: list[dict[str, Any]]
+    warnings: list[str]

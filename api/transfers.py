@@ -44,6 +44,7 @@ from models.tables import (
     FactSheetRow,
     FieldReview,
     FormRecord,
+    Page,
     Transfer,
     TransferStatus,
 )
@@ -65,6 +66,24 @@ def case_facts(session: Session, case: Case) -> dict[str, Any]:
         .order_by(FactSheetRow.document_id)
     ).all()
     return merge_factsheets([row.data for row in rows]) if rows else {}
+
+
+def case_pages_and_facts(
+    session: Session, case: Case,
+) -> list[tuple[int, list[tuple[int, str]], dict[str, Any]]]:
+    """``(document_id, [(page number, text)], fact sheet)`` of each processed document, in order."""
+    rows = session.scalars(
+        select(FactSheetRow)
+        .where(FactSheetRow.document_id.in_([d.id for d in case.documents]))
+        .order_by(FactSheetRow.document_id)
+    ).all()
+    out = []
+    for row in rows:
+        pages = session.scalars(
+            select(Page).where(Page.document_id == row.document_id).order_by(Page.number)
+        ).all()
+        out.append((row.document_id, [(page.number, page.text or "") for page in pages], row.data))
+    return out
 
 
 def case_documents(case: Case) -> list[dict[str, Any]]:

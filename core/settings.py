@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     stall_seconds: int = Field(
         default=300, ge=2, description="an unfinished document idle this long is queued again"
     )
+    deadline_warn_days: int = Field(
+        default=3, ge=0, le=60, description="a running time limit this close to its due date is warned"
+    )
 
     @model_validator(mode="after")
     def _check_backends(self) -> Settings:

@@ -110,7 +110,8 @@ _CUSTODY = (
     (re.compile(r"监视居住"), "监视居住"),
     (re.compile(r"取保候审"), "取保候审"),
     (re.compile(r"刑事拘留|刑拘|(?<!行政)(?<!司法)(?<!治安)拘留(?!所|证)"), "刑事拘留"),
-    (re.compile(r"逮捕"), "逮捕"),
+    # A request for approval (提请批准逮捕, and the time to make it) or a refusal is no arrest.
+    (re.compile(r"(?<!提请批准)(?<!审查批准)(?<!提请)(?<!不批准)(?<!不予批准)逮捕(?![的之]?(?:时间|期限))"), "逮捕"),
     (re.compile(r"拘传"), "拘传"),
     (re.compile(r"留置"), "其他"),
     # 羁押 is an event only when someone is put there ("被羁押", "临时羁押于"), not

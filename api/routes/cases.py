@@ -1,14 +1,17 @@
-"""Cases: create, list, show, and the merged fact sheet of a case."""
+"""Cases: create, list, show, the merged fact sheet of a case, and its time limits."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
-from api.schemas import CaseCreate, CasePublic, DocumentPublic, FactsPublic
+from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
 from api.transfers import case_facts as merged_case_facts
+from api.transfers import case_pages_and_facts
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases
@@ -56,4 +59,24 @@ def case_facts(case_number: str, actor: Reader, state: StateDep, session: Sessio
     record(state.ctx.db, actor, "facts.view", target=f"case:{case.case_number}")
     return FactsPublic(
         case_number=case.case_number, documents=documents, facts=merged_case_facts(session, case)
+    )
+
+
+@router.get("/{case_number}/deadlines")
+def case_deadlines(
+    case_number: str, actor: Reader, state: StateDep, session: SessionDep, today: dt.date | None = None,
+) -> DeadlinesPublic:
+    """Every statutory time limit the case's processed documents let one compute, per person.
+
+    ``today`` (default: today) is the day ``days_left`` and ``overdue`` are counted against.
+    """
+    from nlp.deadlines.report import case_deadlines as compute
+
+    case = find_case(session, actor, case_number)
+    stored = case_pages_and_facts(session, case)
+    record(state.ctx.db, actor, "deadlines.view", target=f"case:{case.case_number}")
+    report = compute([(pages, facts) for _, pages, facts in stored], today=today or dt.date.today(),
+                     warn_days=state.settings.deadline_warn_days)
+    return DeadlinesPublic(
+        case_number=case.case_number, documents=[doc_id for doc_id, _, _ in stored], **report
     )
