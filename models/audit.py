@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import queue
-import re
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -25,9 +24,11 @@ from sqlalchemy import bindparam, insert, select, update
 
 from models.db import Database
 from models.tables import AuditEvent, AuditHead
+from nlp.idcard import mask_id_numbers
+
+__all__ = ["Actor", "mask_id_numbers", "record", "record_async", "verify"]
 
 GENESIS = "0" * 64
-_ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,15 @@ class Actor:
     client: str | None = None
 
 
-def mask_id_numbers(text: str) -> str:
-    """Keep the region and the check part of 18-digit ID numbers, hide the birth date."""
-    return _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+def _mask_values(value: Any) -> Any:
+    """``value`` (JSON-like) with ID numbers masked in every string, keys included."""
+    if isinstance(value, str):
+        return mask_id_numbers(value)
+    if isinstance(value, dict):
+        return {_mask_values(k): _mask_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_values(v) for v in value]
+    return value
 
 
 def _digest(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
@@ -99,7 +106,8 @@ def _event(
     actor: Actor, action: str, target: str | None, outcome: str, detail: dict[str, Any] | None
 ) -> dict[str, Any]:
     """The columns of one audit event, before its place in the chain is known."""
-    clean = json.loads(mask_id_numbers(json.dumps(detail or {}, ensure_ascii=False)))
+    # through JSON first: what the column stores (dates become text) is what gets masked
+    clean = _mask_values(json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)))
     return {
         "at": datetime.now(UTC),
         "actor": actor.username,

@@ -46,6 +46,35 @@ def test_id_numbers_masked() -> None:
     assert mask_id_numbers("号码11010519921107422X，") == "号码110105********422X，"
 
 
+@pytest.mark.parametrize("spelling", [
+    "１１０１０５１９９２１１０７４２２３",  # full-width digits
+    "110105-1992-1107-4223",
+    "110105－19921107－4223",  # full-width dashes
+    "110105—19921107—4223",
+    "110105 1992 1107 4223",
+    "110105　19921107　4223",  # ideographic spaces
+    "11010519921107422Ｘ",
+    "110105 19921107 422 X",
+    "11O1O519921107422３",  # letters search reads as digits
+])
+def test_issue16_id_numbers_masked_in_every_spelling_search_matches(spelling: str) -> None:
+    masked = mask_id_numbers(f"钱某 {spelling} 盗窃")
+    assert masked.startswith("钱某 110105********") and masked.endswith(" 盗窃")
+    assert "1992" not in masked and "１９９２" not in masked
+
+
+def test_issue16_old_15_digit_id_numbers_masked() -> None:
+    assert mask_id_numbers("身份证号110105921107422。") == "身份证号110105******422。"
+    assert mask_id_numbers("110105-921107-422") == "110105******422"
+
+
+def test_issue16_search_log_masks_full_width_id_numbers(client: TestClient) -> None:
+    query = "钱某 １１０１０５－１９９２１１０７－４２２３"
+    client.get("/api/search", params={"q": query})
+    logged = client.get("/api/admin/audit", params={"action": "search"}).json()[0]["detail"]["q"]
+    assert logged == "钱某 110105********4223"
+
+
 @pytest.mark.parametrize("tamper", ["alter", "delete", "insert", "truncate_tail"])
 def test_tampering_detected(state: AppState, tamper: str) -> None:
     db = state.ctx.db
