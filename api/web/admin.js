@@ -27,6 +27,9 @@ const ACTION_NAMES = {
   "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
   "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
   "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
+  "case.list": "查看案件列表", "case.view": "查看案件", "document.list": "查看文件列表", "form.prefill": "预填表单",
+  "transfer.list": "查看移送记录", "transfer.inbox": "查看收件箱", "form_record.list": "查看表单记录",
+  "access.refused": "拒绝访问", "audit.view": "查看审计日志",
 };
 
 // "document:8/page:1" → "文件 8 第 1 页": every part of a target in words

@@ -4,20 +4,161 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
+from api.app import ROUTERS
+from api.policy import CASE_READ, FORM_REVIEW, api_routes, route_action
 from api.state import AppState
+from api.users import create_user
 from models.audit import Actor, Verification, mask_id_numbers, record, verify
 from models.db import Database
 from models.migrate import upgrade
-from models.tables import AuditEvent
+from models.tables import AuditEvent, Case, FormRecord
+from tests.conftest import bearer
 from tests.support.cli import casefile
 from tests.support.services import fresh_postgres
+
+POLICE, PROSECUTOR, STRANGER = "甲区公安分局", "甲区人民检察院", "乙市公安局"
+READ_CASE = "（2026）审计读取1号"
+PASSWORD = "audit-password-1"
+
+
+@dataclass
+class Dossier:
+    """A police unit's case with a document, a transfer to a procuratorate and a form record."""
+
+    client: TestClient
+    db: Database
+    police: dict[str, str]
+    stranger: dict[str, str]
+    document_id: int
+    transfer_id: int
+    record_id: int
+
+
+@pytest.fixture
+def dossier(state: AppState, anonymous: TestClient) -> Dossier:
+    with state.ctx.db.session() as session:
+        create_user(session, "police-clerk", PASSWORD, agency=POLICE, role="clerk")
+        create_user(session, "reviewer-1", PASSWORD, agency=PROSECUTOR, role="prosecutor")
+        create_user(session, "stranger-clerk", PASSWORD, agency=STRANGER, role="clerk")
+    police = bearer(anonymous, "police-clerk", PASSWORD)
+    assert anonymous.post("/api/cases", json={"case_number": READ_CASE}, headers=police).status_code == 201
+    text = "起诉意见书\n犯罪嫌疑人钱某，男，公民身份号码110105199211074223。涉嫌盗窃罪。".encode()
+    [document] = anonymous.post(
+        f"/api/cases/{READ_CASE}/documents", headers=police,
+        files=[("file", ("起诉意见书.txt", text, "text/plain"))],
+    ).json()["documents"]
+    for name in ("到案经过.txt", "讯问笔录.txt", "询问笔录.txt", "拘留证.txt", "户籍证明.txt"):
+        anonymous.post(f"/api/cases/{READ_CASE}/documents", headers=police,
+                       files=[("file", (name, f"{name}：钱某".encode(), "text/plain"))])
+    sent = anonymous.post(f"/api/cases/{READ_CASE}/transfers", headers=police,
+                          json={"form_id": "prosecution_transfer", "to_agency": PROSECUTOR})
+    assert sent.status_code == 201, sent.text
+    with state.ctx.db.session() as session:
+        case = session.scalar(select(Case).where(Case.case_number == READ_CASE))
+        assert case is not None
+        form_record = FormRecord(
+            case_id=case.id, transfer_id=sent.json()["id"], form_id="prosecution_transfer",
+            form_index=0, version=1, defendant="钱某", values={"name": "钱某"}, fields=[],
+            sha256="0" * 64, accepted_by="reviewer-1",
+        )
+        session.add(form_record)
+        session.flush()
+        record_id = form_record.id
+    return Dossier(anonymous, state.ctx.db, police, bearer(anonymous, "stranger-clerk", PASSWORD),
+                   document["id"], sent.json()["id"], record_id)
+
+
+def _events_since(db: Database, seq: int) -> list[AuditEvent]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq)))
+
+
+def _last_seq(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
+
+
+ITEM16_READS = [
+    ("/api/cases", "case.list"),
+    (f"/api/cases/{READ_CASE}", "case.view"),
+    (f"/api/cases/{READ_CASE}/documents", "document.list"),
+    (f"/api/cases/{READ_CASE}/forms/prosecution_transfer", "form.prefill"),
+    (f"/api/cases/{READ_CASE}/transfers", "transfer.list"),
+    (f"/api/cases/{READ_CASE}/form-records", "form_record.list"),
+]
+
+
+def test_issue16_reads_of_case_content_leave_an_event(dossier: Dossier) -> None:
+    for path, action in ITEM16_READS:
+        before = _last_seq(dossier.db)
+        response = dossier.client.get(path, headers=dossier.police)
+        assert response.status_code == 200, response.text
+        [event] = _events_since(dossier.db, before)
+        assert (event.actor, event.agency, event.action, event.outcome) == (
+            "police-clerk", POLICE, action, "ok"), path
+        assert event.target == (None if path == "/api/cases" else f"case:{READ_CASE}")
+
+
+def test_issue16_every_read_route_leaves_an_event(dossier: Dossier) -> None:
+    """Every GET route that shows case content records it, so a new route cannot forget to."""
+    app_routes = [
+        route for route in api_routes(ROUTERS)
+        if "GET" in (route.methods or ()) and route_action(route) in (CASE_READ, FORM_REVIEW)
+        and route.path not in NOT_CASE_CONTENT
+    ]
+    answered = 0
+    reviewer = bearer(dossier.client, "reviewer-1", PASSWORD)
+    for route in app_routes:
+        path = route.path.format(
+            case_number=READ_CASE, document_id=dossier.document_id, number=1,
+            form_id="prosecution_transfer", transfer_id=dossier.transfer_id, record_id=dossier.record_id,
+        )
+        headers = reviewer if route_action(route) == FORM_REVIEW else dossier.police
+        before = _last_seq(dossier.db)
+        response = dossier.client.get(path, headers=headers)
+        events = _events_since(dossier.db, before)
+        assert response.status_code < 500, f"{path}: {response.text[:200]}"
+        if response.status_code < 400:  # (a text document has no searchable PDF to make: 409)
+            answered += 1
+            assert events, f"GET {route.path} left no audit event"
+    assert answered >= 12
+
+
+# routes that answer no case content: the form templates, and search's own record is its query
+NOT_CASE_CONTENT = {"/api/forms"}
+
+
+def test_issue16_refused_cross_agency_reads_leave_an_event(dossier: Dossier) -> None:
+    for template in (
+        "/api/documents/{document_id}", "/api/documents/{document_id}/original",
+        "/api/documents/{document_id}/pages/1", "/api/transfers/{transfer_id}",
+        "/api/form-records/{record_id}", f"/api/cases/{READ_CASE}/documents",
+    ):
+        path = template.format(document_id=dossier.document_id, transfer_id=dossier.transfer_id,
+                               record_id=dossier.record_id)
+        before = _last_seq(dossier.db)
+        response = dossier.client.get(path, headers=dossier.stranger)
+        assert response.status_code == 404
+        [event] = _events_since(dossier.db, before)
+        assert (event.actor, event.agency, event.action) == ("stranger-clerk", STRANGER, "access.refused")
+        assert event.target == path and event.outcome == response.json()["code"]
+        assert event.detail == {"method": "GET"}
+
+
+def test_issue16_refused_role_leaves_an_event(dossier: Dossier) -> None:
+    before = _last_seq(dossier.db)
+    assert dossier.client.get("/api/admin/audit", headers=dossier.stranger).status_code == 403
+    [event] = _events_since(dossier.db, before)
+    assert (event.actor, event.action, event.outcome, event.target) == (
+        "stranger-clerk", "access.refused", "forbidden", "/api/admin/audit")
 
 
 def _actions(client: TestClient) -> list[str]:
