@@ -416,17 +416,47 @@ def users_add(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Verify the audit chain: any changed, deleted or inserted event is reported."""
-    from api.state import build_state
-    from models.audit import verify
+def audit_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="结果输出为一行 JSON")] = False,
+) -> None:
+    """Verify the audit log: the chain, every event's MAC, the head and the checkpoint file.
 
-    result = verify(build_state(_settings()).ctx.db)
-    if result.ok:
-        typer.echo(f"审计日志完整：共 {result.events} 条记录，哈希链校验通过。")
-        return
-    typer.echo(f"审计日志校验失败：{result.problem}（第 {result.seq} 条）", err=True)
-    raise typer.Exit(1)
+    Exit 1 at the first sign of tampering (what and where). Reads only: it creates no key, and
+    runs with the key the server uses (CASEFILE_AUDIT_KEY or the key file), never the database's.
+    """
+    from dataclasses import asdict
+
+    from models.audit import verify
+    from models.audit_seal import AuditSeal, read_key
+    from models.db import Database
+    from models.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    try:
+        key = read_key(settings.audit_key, settings.resolved_audit_key_file)
+    except CasefileError as error:
+        _fail_with(error)
+    seal = AuditSeal(key, settings.resolved_audit_checkpoint_file) if key else None
+    db = Database(settings.resolved_database_url)
+    try:
+        result = verify(db, seal)
+    finally:
+        db.dispose()
+    if as_json:
+        _emit(asdict(result))
+    elif result.ok:
+        sealed = (
+            f"第 {result.sealed_from} 条起每条记录的 MAC 校验通过，检查点 {result.checkpoints} 个"
+            f"（最近一个在第 {result.last_checkpoint} 条）" if result.sealed_from is not None else "未加密封"
+        )
+        typer.echo(f"审计日志完整：共 {result.events} 条记录，哈希链校验通过；{sealed}。")
+    for note in result.notes:
+        typer.echo(f"注意：{note}", err=True)
+    if not result.ok:
+        where = f"（第 {result.seq} 条）" if result.seq is not None else ""
+        typer.echo(f"审计日志校验失败：{result.problem}{where}", err=True)
+        raise typer.Exit(1)
 
 
 def _query_lines(path: Path | None) -> list[str]:

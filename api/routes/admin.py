@@ -96,4 +96,7 @@ def audit_log(
 @router.get("/audit/verify")
 def audit_verify(actor: AuditReader, state: StateDep) -> dict[str, Any]:
     result = verify(state.ctx.db)
-    return {"ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq}
+    return {"ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq,
+            "sealed_from": result.sealed_from, "unsealed": result.unsealed,
+            "checkpoints": result.checkpoints, "last_checkpoint": result.last_checkpoint,
+            "notes": list(result.notes)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,12 +18,15 @@ from sqlalchemy.exc import OperationalError
 
 from api.app import ROUTERS
 from api.policy import CASE_READ, FORM_REVIEW, api_routes, route_action
-from api.state import AppState
+from api.state import AppState, build_state
 from api.users import create_user
-from models.audit import Actor, Verification, mask_id_numbers, record, verify
+from core.errors import CasefileError
+from core.settings import Settings
+from models.audit import GENESIS, Actor, _digest, _fields, mask_id_numbers, record, verify
+from models.audit_seal import AuditSeal, is_append_only, open_seal, set_append_only
 from models.db import Database
 from models.migrate import upgrade
-from models.tables import AuditEvent, Case, FormRecord
+from models.tables import AuditEvent, AuditHead, Case, FormRecord
 from tests.conftest import bearer
 from tests.support.cli import casefile
 from tests.support.services import fresh_postgres
@@ -257,11 +264,13 @@ def test_concurrent_appends_share_commits_and_keep_the_chain(state: AppState) ->
 
 @pytest.mark.integration
 @pytest.mark.postgres
-def test_two_writers_on_postgres_keep_one_chain() -> None:
+def test_two_writers_on_postgres_keep_one_chain(tmp_path: Path) -> None:
     """Two processes' writers (two engines here) append to one chain through the head row's lock."""
     with fresh_postgres() as url:
         upgrade(url)
         databases = [Database(url), Database(url)]
+        for database in databases:  # one key and one checkpoint file, as two processes share
+            _seal(database, tmp_path, every_events=7)
         actor = Actor(username="clerk1", agency="某区公安分局", role="clerk")
 
         def append(n: int) -> list[int]:
@@ -271,10 +280,220 @@ def test_two_writers_on_postgres_keep_one_chain() -> None:
             with ThreadPoolExecutor(max_workers=8) as pool:
                 seqs = [seq for batch in pool.map(append, range(8)) for seq in batch]
             assert sorted(seqs) == list(range(1, 8 * 15 + 1))
-            assert verify(databases[0]) == Verification(True, 8 * 15)
+            result = verify(databases[0])
+            assert (result.ok, result.events, result.sealed_from, result.unsealed) == (True, 8 * 15, 1, 0)
+            assert result.checkpoints >= 2  # the opening line and at least one every 7 events
         finally:
             for database in databases:
                 database.dispose()
+
+
+# --- issue 16, item 18: tampering by whoever can write the tables, without the key -----------
+
+AUDIT_KEY = "k" * 40
+DATABASES = ["sqlite", pytest.param("postgres", marks=[pytest.mark.integration, pytest.mark.postgres])]
+
+
+def _seal(db: Database, folder: Path, *, key: str = AUDIT_KEY, every_events: int = 1000) -> AuditSeal:
+    return open_seal(db, key=key, key_file=folder / "audit.key", checkpoint_path=folder / "checkpoints.log",
+                     every_events=every_events)
+
+
+@pytest.fixture(params=DATABASES)
+def sealed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database of either kind with its seal, and five events checkpointed."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'casefile.db'}"
+        else:
+            url = stack.enter_context(fresh_postgres())
+        upgrade(url)
+        db = Database(url)
+        stack.callback(db.dispose)
+        _seal(db, tmp_path)
+        _record_five(db)
+        yield db
+
+
+def _record_five(db: Database) -> None:
+    actor = Actor(username="clerk1", agency="某区公安分局", role="clerk", client="10.0.0.5")
+    for n in range(5):
+        action = "page.view" if n % 2 else "document.upload"
+        record(db, actor, action, target=f"document:1/page:{n}")
+    assert db.audit_writer is not None
+    db.audit_writer.checkpoint()  # as the writer does every N events, T seconds, idle and at exit
+
+
+def _rows(db: Database) -> list[dict[str, Any]]:
+    with db.session() as session:
+        return [{c.name: getattr(e, c.name) for c in AuditEvent.__table__.columns}
+                for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+
+
+def _rewrite(db: Database, rows: list[dict[str, Any]], *, head_mac: str | None = "keep") -> None:
+    """What an attacker with write access does: store ``rows`` with the chain computed anew."""
+    prev = GENESIS
+    for seq, row in enumerate(rows, start=1):
+        row.update(seq=seq, prev_hash=prev)
+        row["hash"] = prev = _digest(prev, seq, _fields(row))
+    with db.session() as session:
+        session.execute(delete(AuditEvent))
+        if rows:
+            session.execute(insert(AuditEvent), rows)
+        values: dict[str, Any] = {"seq": len(rows), "hash": prev}
+        if head_mac != "keep":
+            values["mac"] = head_mac
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(**values))
+
+
+def _head_mac(db: Database) -> str | None:
+    with db.session() as session:
+        head = session.get(AuditHead, 1)
+        return head.mac if head else None
+
+
+def test_issue16_sealed_log_verifies(sealed: Database) -> None:
+    result = verify(sealed)
+    assert (result.ok, result.events, result.sealed_from, result.unsealed) == (True, 5, 1, 0)
+    assert result.last_checkpoint == 5
+
+
+def test_issue16_edit_and_recompute_detected(sealed: Database) -> None:
+    rows = _rows(sealed)
+    rows[2]["actor"] = "someone-else"
+    _rewrite(sealed, rows)
+    result = verify(sealed)
+    assert not result.ok and result.seq == 3 and "MAC" in (result.problem or "")
+
+
+def test_issue16_deleting_the_reads_and_recomputing_detected(sealed: Database) -> None:
+    _rewrite(sealed, [row for row in _rows(sealed) if row["action"] != "page.view"])
+    result = verify(sealed)
+    assert not result.ok and result.seq == 2
+
+
+def test_issue16_truncating_the_tail_and_fixing_the_head_detected(sealed: Database) -> None:
+    _rewrite(sealed, _rows(sealed)[:3])
+    result = verify(sealed)
+    assert not result.ok and "截断" in (result.problem or "")
+
+
+def test_issue16_truncation_detected_by_the_head_mac_alone(tmp_path: Path, state: AppState) -> None:
+    """No checkpoint after the cut events yet: the head's MAC still gives the cut away."""
+    db = state.ctx.db
+    _seal(db, tmp_path)
+    actor = Actor(username="clerk1", agency="某区公安分局", role="clerk")
+    for n in range(4):
+        record(db, actor, "page.view", target=f"document:1/page:{n}")
+    _rewrite(db, _rows(db)[:-2])
+    result = verify(db)
+    assert not result.ok and "链头" in (result.problem or "")
+
+
+def test_issue16_wiping_everything_detected(sealed: Database) -> None:
+    _rewrite(sealed, [], head_mac=None)
+    result = verify(sealed)
+    assert not result.ok and "清空" in (result.problem or "")
+
+
+def test_issue16_edited_checkpoint_file_detected(sealed: Database, tmp_path: Path) -> None:
+    path = tmp_path / "checkpoints.log"
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2  # the opening line and the checkpoint at event 5
+    edited = json.loads(lines[1])
+    edited["seq"] = 3  # as if only three events had been written: then truncate to three
+    path.write_text("\n".join([lines[0], json.dumps(edited)]) + "\n")
+    _rewrite(sealed, _rows(sealed)[:3])
+    result = verify(sealed)
+    assert not result.ok and "检查点文件第 2 行" in (result.problem or "")
+
+
+def test_issue16_removed_checkpoint_line_detected(sealed: Database, tmp_path: Path) -> None:
+    path = tmp_path / "checkpoints.log"
+    record(sealed, Actor(username="x", agency=None, role="clerk"), "login")
+    assert sealed.audit_writer is not None
+    sealed.audit_writer.checkpoint()
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], lines[2]]) + "\n")
+    result = verify(sealed)
+    assert not result.ok and "被删除" in (result.problem or "")
+
+
+def test_issue16_wrong_key_reported_clearly(sealed: Database, tmp_path: Path) -> None:
+    other = AuditSeal(b"o" * 40, tmp_path / "checkpoints.log")
+    result = verify(sealed, other)
+    assert not result.ok and "审计密钥不符" in (result.problem or "") and other.key_id in (result.problem or "")
+    with pytest.raises(CasefileError) as refused:  # and a server will not start with it
+        _seal(Database(sealed.url), tmp_path, key="o" * 40)
+    assert refused.value.code == "audit_key_mismatch"
+
+
+def test_issue16_events_before_the_key_are_reported_not_accepted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'casefile.db'}"
+    upgrade(url)
+    db = Database(url)
+    try:
+        db.audit_seal = AuditSeal(b"x" * 40, tmp_path / "unused.log")  # events as an old version wrote them
+        _record_five(db)
+        with db.session() as session:
+            session.execute(update(AuditEvent).values(mac=None))
+            session.execute(update(AuditHead).values(mac=None))
+        db.audit_writer = db.audit_seal = None
+        before = verify(db)
+        assert before.ok and before.unsealed == 5 and before.sealed_from is None
+        assert any("未加 MAC" in note for note in before.notes)
+        _seal(db, tmp_path)  # the first start with a key
+        record(db, Actor(username="x", agency=None, role="clerk"), "login")
+        after = verify(db)
+        assert (after.ok, after.events, after.sealed_from, after.unsealed) == (True, 6, 6, 5)
+        assert any("第 1–5 条记录写于审计密钥启用之前" in note for note in after.notes)
+        # an old event edited and the chain recomputed: the opening checkpoint holds event 5's hash
+        rows = _rows(db)
+        rows[1]["target"] = "document:99"
+        _rewrite(db, rows)
+        assert not verify(db).ok
+    finally:
+        db.dispose()
+
+
+def test_issue16_stripping_every_mac_detected(sealed: Database) -> None:
+    """Events passed off as written before the key: the checkpoint file says from when it sealed."""
+    rows = _rows(sealed)
+    for row in rows:
+        row["mac"] = None
+    _rewrite(sealed, rows, head_mac=None)
+    result = verify(sealed)
+    assert not result.ok and "缺少 MAC" in (result.problem or "")
+
+
+def test_issue16_key_file_created_private(settings: Settings) -> None:
+    state = build_state(settings)
+    try:
+        key_file = settings.resolved_audit_key_file
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert key_file.parent == settings.resolved_data_dir / "audit"
+        assert AUDIT_KEY not in key_file.read_text() and len(key_file.read_text().strip()) == 64
+        with state.ctx.db.session() as session:  # the key is nowhere in the database
+            dump = json.dumps([list(r) for r in session.execute(text("SELECT * FROM audit_head"))])
+        assert key_file.read_text().strip() not in dump
+    finally:
+        state.ctx.db.dispose()
+
+
+def test_issue16_checkpoint_file_append_only_where_possible(tmp_path: Path) -> None:
+    path = tmp_path / "checkpoints.log"
+    path.write_text("")
+    if not set_append_only(path):
+        assert is_append_only(path) in (False, None)
+        return  # not root, or a filesystem without the flag: verify says so (see notes)
+    try:
+        assert is_append_only(path)
+        with pytest.raises(PermissionError):
+            path.write_text("rewritten")
+        with path.open("a") as out:
+            out.write("appended\n")
+    finally:
+        set_append_only(path, on=False)
 
 
 def test_audit_failure_reaches_the_caller(state: AppState) -> None:
