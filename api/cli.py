@@ -437,7 +437,13 @@ def audit_verify(
         key = read_key(settings.audit_key, settings.resolved_audit_key_file)
     except CasefileError as error:
         _fail_with(error)
-    seal = AuditSeal(key, settings.resolved_audit_checkpoint_file) if key else None
+    checkpoints = settings.resolved_audit_checkpoint_file
+    if key is None and checkpoints.exists():
+        typer.echo(f"审计日志校验失败：审计密钥不存在（{settings.resolved_audit_key_file}，"
+                   f"或 CASEFILE_AUDIT_KEY），而检查点文件 {checkpoints} 表明日志已加封。"
+                   "请找回原密钥后再校验；不要启动服务生成新密钥。", err=True)
+        raise typer.Exit(1)
+    seal = AuditSeal(key, checkpoints) if key else None
     db = Database(settings.resolved_database_url)
     try:
         result = verify(db, seal)
@@ -485,6 +491,10 @@ def main() -> None:
     started = time.monotonic()
     try:
         app()
+    except CasefileError as error:  # e.g. at start-up (the audit key): what to do, not a traceback
+        log.error("%s", error.detail or error.code)
+        sys.stderr.write(f"{error.message}{error.hint}\n")
+        raise SystemExit(1) from error
     finally:
         log.debug("finished in %.1fs", time.monotonic() - started)
 

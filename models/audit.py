@@ -392,6 +392,8 @@ def _verify(db: Database, seal: AuditSeal | None) -> Verification:
             prev = event.hash
             if seal is not None:
                 _check_event_mac(seal, event, sealed_from)
+            elif event.mac is not None:
+                raise _Tampered(f"第 {seq} 条记录带有 MAC，却没有审计密钥可以校验：请找回原密钥", seq)
             if event.mac is None:
                 unsealed += 1
             expected = checkpoints.heads.get(seq)

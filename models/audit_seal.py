@@ -268,8 +268,10 @@ def open_seal(
     from models.tables import AuditHead
 
     existing = read_key(key, key_file)
-    seal = AuditSeal(existing or create_key_file(key_file), checkpoint_path, every_events, every_seconds)
     lines = read_checkpoints(checkpoint_path)
+    if existing is None and lines:  # the key was lost: a new one would seal what none can verify
+        raise CasefileError(AUDIT_KEY_MISMATCH, f"no key at {key_file}, but {checkpoint_path} is signed")
+    seal = AuditSeal(existing or create_key_file(key_file), checkpoint_path, every_events, every_seconds)
     if lines:
         check_key_matches(seal, lines)
     else:

@@ -516,3 +516,33 @@ def test_cli_audit_verify(tmp_path: Path) -> None:
         connection.execute("UPDATE audit_events SET target = 'user:other' WHERE seq = 1")
     broken = casefile("audit", "verify", data_dir=data)
     assert broken.returncode == 1 and "审计日志校验失败" in broken.stderr
+
+
+def test_issue16_cli_verify_names_a_wrong_key_and_reports_the_seal(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    added = casefile("users", "add", "clerk1", "--agency", "某区公安分局", "--role", "clerk",
+                     "--password", "long-enough-1", data_dir=data)
+    assert added.returncode == 0, added.stderr
+    checked = casefile("audit", "verify", "--json", data_dir=data)
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert (result["ok"], result["events"], result["sealed_from"], result["unsealed"]) == (True, 1, 1, 0)
+    wrong = casefile("audit", "verify", data_dir=data, env={"CASEFILE_AUDIT_KEY": "z" * 40})
+    assert wrong.returncode == 1 and "审计密钥不符" in wrong.stderr
+    (data / "audit" / "audit.key").unlink()  # the key lost: reported, never a fresh key made up
+    lost = casefile("audit", "verify", data_dir=data)
+    assert lost.returncode == 1 and "不存在" in lost.stderr, lost.stderr
+    assert not (data / "audit" / "audit.key").exists()
+
+
+def test_issue16_no_new_key_over_a_sealed_log(tmp_path: Path) -> None:
+    """A lost key file is not replaced by a fresh key: the server says what to do and stops."""
+    data = tmp_path / "data"
+    assert casefile("users", "add", "clerk1", "--agency", "某区公安分局", "--role", "clerk",
+                    "--password", "long-enough-1", data_dir=data).returncode == 0
+    (data / "audit" / "audit.key").unlink()
+    again = casefile("users", "add", "clerk2", "--agency", "某区公安分局", "--role", "clerk",
+                     "--password", "long-enough-1", data_dir=data)
+    assert again.returncode == 1 and "审计密钥与检查点文件的签署密钥不符" in again.stderr, again.stderr
+    assert "Traceback" not in again.stderr
+    assert not (data / "audit" / "audit.key").exists()
