@@ -124,7 +124,9 @@ async function showAudit(view, params) {
     fill(verifyBox, h("span", {}, "校验中…"));
     try {
       const r = await api("/api/admin/audit/verify");
-      fill(verifyBox, r.ok ? h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`)
+      // notes: events written before the key existed, a checkpoint file that is not append-only
+      fill(verifyBox, r.ok ? h("div", {}, h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`),
+        (r.notes || []).map((note) => h("p", { class: "hint" }, note)))
         : errorBox({ message: `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
     } catch (err) { fill(verifyBox, errorBox(err)); }
   } }, "校验审计链"));
