@@ -127,7 +127,7 @@ async function showAudit(view, params) {
       // notes: events written before the key existed, a checkpoint file that is not append-only
       fill(verifyBox, r.ok ? h("div", {}, h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`),
         (r.notes || []).map((note) => h("p", { class: "hint" }, note)))
-        : errorBox({ message: `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
+        : errorBox({ message: r.seq == null ? "审计日志校验失败。" : `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
     } catch (err) { fill(verifyBox, errorBox(err)); }
   } }, "校验审计链"));
   const last = events.length ? events[events.length - 1].seq : null;
