@@ -81,6 +81,7 @@ def serve(
     count = processes or settings.api_processes
     report_dependencies(settings)
     state = build_state(settings)
+    _report_audit_seal(state.ctx.db)
     if settings.load_demo:
         load_demo_if_empty(state)
     if settings.environment != "production":
@@ -104,6 +105,19 @@ def serve(
     finally:
         if worker is not None:
             stop_worker(worker)
+
+
+def _report_audit_seal(db: Any) -> None:
+    """Say at start-up where the audit log's checkpoints go, and whether the file is append-only."""
+    from models.audit_seal import is_append_only
+
+    seal = db.audit_seal
+    if seal is None:
+        return
+    line = f"审计日志：密钥指纹 {seal.key_id}，检查点文件 {seal.checkpoint_path}"
+    if not is_append_only(seal.checkpoint_path):
+        line += "（未设置只追加属性：请以 root 运行 chattr +a，并将其复制到另一台机器）"
+    typer.echo(line, err=True)
 
 
 @app.command()
