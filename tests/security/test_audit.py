@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +23,16 @@ from api.state import AppState, build_state
 from api.users import create_user
 from core.errors import CasefileError
 from core.settings import Settings
-from models.audit import GENESIS, Actor, _digest, _fields, mask_id_numbers, record, verify
+from models.audit import (
+    GENESIS,
+    Actor,
+    GroupWriter,
+    _digest,
+    _fields,
+    mask_id_numbers,
+    record,
+    verify,
+)
 from models.audit_seal import AuditSeal, is_append_only, open_seal, set_append_only
 from models.db import Database
 from models.migrate import upgrade
@@ -527,6 +537,7 @@ def test_issue16_cli_verify_names_a_wrong_key_and_reports_the_seal(tmp_path: Pat
     assert checked.returncode == 0, checked.stderr
     result = json.loads(checked.stdout)
     assert (result["ok"], result["events"], result["sealed_from"], result["unsealed"]) == (True, 1, 1, 0)
+    assert result["last_checkpoint"] == 1  # written as `users add` exited
     wrong = casefile("audit", "verify", data_dir=data, env={"CASEFILE_AUDIT_KEY": "z" * 40})
     assert wrong.returncode == 1 and "审计密钥不符" in wrong.stderr
     (data / "audit" / "audit.key").unlink()  # the key lost: reported, never a fresh key made up
@@ -546,3 +557,27 @@ def test_issue16_no_new_key_over_a_sealed_log(tmp_path: Path) -> None:
     assert again.returncode == 1 and "审计密钥与检查点文件的签署密钥不符" in again.stderr, again.stderr
     assert "Traceback" not in again.stderr
     assert not (data / "audit" / "audit.key").exists()
+
+
+def test_issue16_writer_checkpoints_every_n_events_and_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(GroupWriter, "IDLE_SECONDS", 0.2)
+    url = f"sqlite:///{tmp_path / 'casefile.db'}"
+    upgrade(url)
+    db = Database(url)
+    try:
+        seal = _seal(db, tmp_path, every_events=2)
+        actor = Actor(username="x", agency=None, role="clerk")
+        for _ in range(5):
+            record(db, actor, "login")
+        writer = db.audit_writer
+        assert writer is not None
+        deadline = time.monotonic() + 10
+        while writer.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        heads = [json.loads(line)["seq"] for line in seal.checkpoint_path.read_text().splitlines()]
+        assert heads == [0, 2, 4, 5]  # the opening, every two events, and the idle writer's last
+        assert verify(db).last_checkpoint == 5
+    finally:
+        db.dispose()
