@@ -362,8 +362,8 @@ def verify(db: Database, seal: AuditSeal | None = None) -> Verification:
     seal = seal or db.audit_seal
     try:
         return _verify(db, seal)
-    except _Tampered as tampered:
-        return Verification(False, 0, tampered.problem, tampered.seq)
+    except _Tampered as tampered:  # events: those that checked out before the problem
+        return Verification(False, max((tampered.seq or 1) - 1, 0), tampered.problem, tampered.seq)
 
 
 def _verify(db: Database, seal: AuditSeal | None) -> Verification:
