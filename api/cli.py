@@ -81,6 +81,7 @@ def serve(
     count = processes or settings.api_processes
     report_dependencies(settings)
     state = build_state(settings)
+    _report_audit_seal(state.ctx.db)
     if settings.load_demo:
         load_demo_if_empty(state)
     if settings.environment != "production":
@@ -110,6 +111,19 @@ def serve(
     finally:
         if worker is not None:
             stop_worker(worker)
+
+
+def _report_audit_seal(db: Any) -> None:
+    """Say at start-up where the audit log's checkpoints go, and whether the file is append-only."""
+    from models.audit_seal import is_append_only
+
+    seal = db.audit_seal
+    if seal is None:
+        return
+    line = f"审计日志：密钥指纹 {seal.key_id}，检查点文件 {seal.checkpoint_path}"
+    if not is_append_only(seal.checkpoint_path):
+        line += "（未设置只追加属性：请以 root 运行 chattr +a，并将其复制到另一台机器）"
+    typer.echo(line, err=True)
 
 
 @app.command()
@@ -484,17 +498,53 @@ def users_add(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Verify the audit chain: any changed, deleted or inserted event is reported."""
-    from api.state import build_state
-    from models.audit import verify
+def audit_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="结果输出为一行 JSON")] = False,
+) -> None:
+    """Verify the audit log: the chain, every event's MAC, the head and the checkpoint file.
 
-    result = verify(build_state(_settings()).ctx.db)
-    if result.ok:
-        typer.echo(f"审计日志完整：共 {result.events} 条记录，哈希链校验通过。")
-        return
-    typer.echo(f"审计日志校验失败：{result.problem}（第 {result.seq} 条）", err=True)
-    raise typer.Exit(1)
+    Exit 1 at the first sign of tampering (what and where). Reads only: it creates no key, and
+    runs with the key the server uses (CASEFILE_AUDIT_KEY or the key file), never the database's.
+    """
+    from dataclasses import asdict
+
+    from models.audit import verify
+    from models.audit_seal import AuditSeal, read_key
+    from models.db import Database
+    from models.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    try:
+        key = read_key(settings.audit_key, settings.resolved_audit_key_file)
+    except CasefileError as error:
+        _fail_with(error)
+    checkpoints = settings.resolved_audit_checkpoint_file
+    if key is None and checkpoints.exists():
+        typer.echo(f"审计日志校验失败：审计密钥不存在（{settings.resolved_audit_key_file}，"
+                   f"或 CASEFILE_AUDIT_KEY），而检查点文件 {checkpoints} 表明日志已加封。"
+                   "请找回原密钥后再校验；不要启动服务生成新密钥。", err=True)
+        raise typer.Exit(1)
+    seal = AuditSeal(key, checkpoints) if key else None
+    db = Database(settings.resolved_database_url)
+    try:
+        result = verify(db, seal)
+    finally:
+        db.dispose()
+    if as_json:
+        _emit(asdict(result))
+    elif result.ok:
+        sealed = (
+            f"第 {result.sealed_from} 条起每条记录的 MAC 校验通过，检查点 {result.checkpoints} 个"
+            f"（最近一个在第 {result.last_checkpoint} 条）" if result.sealed_from is not None else "未加密封"
+        )
+        typer.echo(f"审计日志完整：共 {result.events} 条记录，哈希链校验通过；{sealed}。")
+    for note in result.notes:
+        typer.echo(f"注意：{note}", err=True)
+    if not result.ok:
+        where = f"（第 {result.seq} 条）" if result.seq is not None else ""
+        typer.echo(f"审计日志校验失败：{result.problem}{where}", err=True)
+        raise typer.Exit(1)
 
 
 def _query_lines(path: Path | None) -> list[str]:
@@ -523,6 +573,10 @@ def main() -> None:
     started = time.monotonic()
     try:
         app()
+    except CasefileError as error:  # e.g. at start-up (the audit key): what to do, not a traceback
+        log.error("%s", error.detail or error.code)
+        sys.stderr.write(f"{error.message}{error.hint}\n")
+        raise SystemExit(1) from error
     finally:
         log.debug("finished in %.1fs", time.monotonic() - started)
 

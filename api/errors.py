@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import (
@@ -17,13 +17,35 @@ from core.errors import (
     PROCESSING_FAILED,
     CasefileError,
 )
+from models.audit import Actor, record_async
 
 log = logging.getLogger(__name__)
+
+# A signed-in actor refused (403) or told an object does not exist (404, which is also what an
+# object of another agency answers): each is an audit event, probes by guessed ids included.
+REFUSALS = (403, 404)
+
+
+async def record_refusal(request: Request, actor: Actor, error: CasefileError) -> None:
+    """Record that ``actor`` was refused ``request``: what was asked for and the answer's code."""
+    from api.state import AppState
+
+    state: AppState = request.app.state.casefile
+    await record_async(state.ctx.db, actor, "access.refused", target=request.url.path[:300],
+                       outcome=error.code, detail={"method": request.method})
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CasefileError)
-    async def casefile_error(_request: Request, error: CasefileError) -> JSONResponse:
+    async def casefile_error(request: Request, error: CasefileError) -> JSONResponse:
+        actor: Actor | None = getattr(request.state, "actor", None)
+        if actor is not None and error.status in REFUSALS:
+            try:
+                await record_refusal(request, actor, error)
+            except SQLAlchemyError as audit_error:  # the refusal must not go unrecorded in silence
+                log.error("could not record a refusal on %s %s: %s",
+                          request.method, request.url.path, audit_error)
+                return JSONResponse(CasefileError(DATABASE_UNAVAILABLE).to_dict(), status_code=503)
         return JSONResponse(error.to_dict(), status_code=error.status)
 
     @app.exception_handler(RequestValidationError)

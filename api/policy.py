@@ -54,6 +54,8 @@ def require(action: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency: the signed-in actor, who must hold ``action`` (403 otherwise)."""
 
     async def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:  # noqa: B008
+        # the error handler records a refusal of this request in the actor's name (api.errors)
+        request.state.actor = actor
         if not allowed(actor, action):
             raise CasefileError(FORBIDDEN, f"{actor.username} ({actor.role}) lacks {action}")
         return actor

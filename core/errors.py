@@ -144,6 +144,14 @@ FORM_RECORD_NOT_FOUND = _spec("form_record_not_found", 404, "找不到该表单�
 DATABASE_UNAVAILABLE = _spec(
     "database_unavailable", 503, "数据库暂时无法连接。", "请稍后重试；如持续出现，请联系管理员检查数据库服务。"
 )
+AUDIT_KEY_INVALID = _spec(
+    "audit_key_invalid", 500, "审计密钥无法使用。",
+    "CASEFILE_AUDIT_KEY 或审计密钥文件须至少 32 个字符且可读；请修正后重新启动。",
+)
+AUDIT_KEY_MISMATCH = _spec(
+    "audit_key_mismatch", 500, "审计密钥与检查点文件的签署密钥不符。",
+    "请换回签署检查点的原审计密钥（CASEFILE_AUDIT_KEY 或密钥文件）后重新启动，并运行 casefile audit verify。",
+)
 STORAGE_FULL = _spec(
     "storage_full", 507, "服务器存储空间已满，文件未保存。", "请联系管理员清理或扩充存储空间后重新上传。"
 )

@@ -100,6 +100,32 @@ class Settings(BaseSettings):
     deadline_warn_days: int = Field(
         default=3, ge=0, le=60, description="a running time limit this close to its due date is warned"
     )
+    audit_key: str = Field(
+        default="", repr=False,
+        description="HMAC key of the audit log, at least 32 characters; empty: the key file",
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="the audit key's file, created with mode 0600 at first start when "
+        "CASEFILE_AUDIT_KEY is empty (default <data_dir>/audit/audit.key)",
+    )
+    audit_checkpoint_file: Path | None = Field(
+        default=None,
+        description="append-only file of signed checkpoints of the audit chain's head, outside "
+        "the database (default <data_dir>/audit/checkpoints.log)",
+    )
+    audit_checkpoint_events: int = Field(
+        default=1000, ge=1, description="a checkpoint at least every this many audit events"
+    )
+    audit_checkpoint_seconds: int = Field(
+        default=60, ge=1,
+        description="a checkpoint at most this long after an event (also when idle and at exit)",
+    )
+    audit_append_only: bool = Field(
+        default=False,
+        description="set the filesystem's append-only flag (chattr +a) on the checkpoint file; "
+        "needs root or CAP_LINUX_IMMUTABLE, and the file then cannot be removed until root clears it",
+    )
 
     @model_validator(mode="after")
     def _check_backends(self) -> Settings:
@@ -107,6 +133,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CASEFILE_SEARCH_BACKEND=elasticsearch needs CASEFILE_ES_URL "
                 "(e.g. http://127.0.0.1:9200)"
+            )
+        if self.audit_key and len(self.audit_key.strip()) < 32:
+            raise ValueError(
+                "CASEFILE_AUDIT_KEY needs at least 32 characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
             )
         if self.environment == "production":
             if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
@@ -120,6 +151,15 @@ class Settings(BaseSettings):
                     "password, at least 12 characters and not the development default"
                 )
         return self
+
+    @property
+    def resolved_audit_key_file(self) -> Path:
+        return (self.audit_key_file or self.resolved_data_dir / "audit" / "audit.key").expanduser().resolve()
+
+    @property
+    def resolved_audit_checkpoint_file(self) -> Path:
+        path = self.audit_checkpoint_file or self.resolved_data_dir / "audit" / "checkpoints.log"
+        return path.expanduser().resolve()
 
     @property
     def resolved_data_dir(self) -> Path:

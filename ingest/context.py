@@ -55,9 +55,22 @@ class PipelineContext:
 
 
 def build_context(settings: Settings) -> PipelineContext:
+    """The context of one process; opens the audit log's seal (key, checkpoint file) for its db.
+
+    Call after the migrations (the seal reads the audit head). Raises what ``open_seal`` raises.
+    """
+    from models.audit_seal import open_seal
+
     settings.ensure_dirs()
+    db = Database(settings.resolved_database_url)
+    open_seal(
+        db, key=settings.audit_key, key_file=settings.resolved_audit_key_file,
+        checkpoint_path=settings.resolved_audit_checkpoint_file,
+        every_events=settings.audit_checkpoint_events, every_seconds=settings.audit_checkpoint_seconds,
+        append_only=settings.audit_append_only,
+    )
     return PipelineContext(
-        db=Database(settings.resolved_database_url),
+        db=db,
         store=OriginalStore(settings.originals_dir),
         pages_dir=settings.pages_dir,
         ocr_engine=settings.ocr_engine,

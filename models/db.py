@@ -19,6 +19,7 @@ from models.tables import Base
 
 if TYPE_CHECKING:
     from models.audit import GroupWriter
+    from models.audit_seal import AuditSeal
 
 # Connections kept open per process (more are opened when needed, then closed again).
 SQLITE_POOL_SIZE = 8
@@ -118,6 +119,8 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # the audit log's writer thread for this database, started by the first event
         self.audit_writer: GroupWriter | None = None
+        # the audit key and checkpoint file, set at start-up (models.audit_seal.open_seal)
+        self.audit_seal: AuditSeal | None = None
 
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:

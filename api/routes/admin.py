@@ -64,7 +64,7 @@ def list_agencies(actor: UserManager, session: SessionDep) -> list[dict[str, Any
 
 @router.get("/audit")
 def audit_log(
-    actor: AuditReader, session: SessionDep,
+    actor: AuditReader, state: StateDep, session: SessionDep,
     action: str | None = None, who: str | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
     before: int | None = Query(default=None, ge=1, le=2**31 - 1),
@@ -82,14 +82,21 @@ def audit_log(
         query = query.where(AuditEvent.actor == who)
     if before:
         query = query.where(AuditEvent.seq < before)
-    return [
+    events = [
         {"seq": e.seq, "at": e.at, "actor": e.actor, "agency": e.agency, "action": e.action,
          "target": e.target, "outcome": e.outcome, "client": e.client, "detail": e.detail}
         for e in session.scalars(query)
     ]
+    # the log names cases and holds search queries: reading it is itself a read worth recording
+    record(state.ctx.db, actor, "audit.view",
+           detail={"action": action, "who": who, "before": before, "events": len(events)})
+    return events
 
 
 @router.get("/audit/verify")
 def audit_verify(actor: AuditReader, state: StateDep) -> dict[str, Any]:
     result = verify(state.ctx.db)
-    return {"ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq}
+    return {"ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq,
+            "sealed_from": result.sealed_from, "unsealed": result.unsealed,
+            "checkpoints": result.checkpoints, "last_checkpoint": result.last_checkpoint,
+            "notes": list(result.notes)}

@@ -34,22 +34,30 @@ def create_case(body: CaseCreate, actor: CaseCreator, state: StateDep, session: 
 
 
 @router.get("")
-def list_cases(actor: Reader, session: SessionDep) -> list[CasePublic]:
+def list_cases(actor: Reader, state: StateDep, session: SessionDep) -> list[CasePublic]:
     cases = session.scalars(
         select(Case).where(visible_cases(actor)).order_by(Case.created_at.desc(), Case.id.desc())
     ).all()
+    record(state.ctx.db, actor, "case.list", detail={"cases": len(cases)})
     return [CasePublic.of(case) for case in cases]
 
 
 @router.get("/{case_number}")
-def show_case(case_number: str, actor: Reader, session: SessionDep) -> CasePublic:
-    return CasePublic.of(find_case(session, actor, case_number))
+def show_case(case_number: str, actor: Reader, state: StateDep, session: SessionDep) -> CasePublic:
+    case = find_case(session, actor, case_number)
+    record(state.ctx.db, actor, "case.view", target=f"case:{case.case_number}")
+    return CasePublic.of(case)
 
 
 @router.get("/{case_number}/documents")
-def list_documents(case_number: str, actor: Reader, session: SessionDep) -> list[DocumentPublic]:
+def list_documents(
+    case_number: str, actor: Reader, state: StateDep, session: SessionDep
+) -> list[DocumentPublic]:
     case = find_case(session, actor, case_number)
-    return [DocumentPublic.of(doc) for doc in case.documents]
+    documents = [DocumentPublic.of(doc) for doc in case.documents]
+    record(state.ctx.db, actor, "document.list", target=f"case:{case.case_number}",
+           detail={"documents": [doc.id for doc in documents]})
+    return documents
 
 
 @router.get("/{case_number}/facts")

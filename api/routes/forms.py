@@ -98,12 +98,16 @@ def list_forms(actor: Reader) -> list[dict[str, Any]]:
 
 
 @router.get("/api/cases/{case_number}/forms/{form_id}")
-def prefill_preview(case_number: str, form_id: str, actor: Reader, session: SessionDep) -> dict[str, Any]:
+def prefill_preview(
+    case_number: str, form_id: str, actor: Reader, state: StateDep, session: SessionDep
+) -> dict[str, Any]:
     """The pre-filled form (one per defendant) and its materials checklist, without sending it."""
     case = find_case(session, actor, case_number)
     template = get_form(form_id)
     forms = [f.to_dict() for f in prefill_all(template, case_facts(session, case))]
     checklist = [entry.to_dict() for entry in check_completeness(template, case_documents(case))]
+    record(state.ctx.db, actor, "form.prefill", target=f"case:{case.case_number}",
+           detail={"form": form_id, "forms": len(forms)})
     return {"case_number": case.case_number, "form": form_id, "title": template.title, "forms": forms,
             "checklist": checklist}
 
@@ -122,7 +126,10 @@ def send_transfer(
 
 
 @router.get("/api/cases/{case_number}/transfers")
-def case_transfers(case_number: str, actor: Reader, session: SessionDep) -> list[dict[str, Any]]:
+def case_transfers(
+    case_number: str, actor: Reader, state: StateDep, session: SessionDep
+) -> list[dict[str, Any]]:
+    """The case's transfers from or to the actor's agency, each with its full forms."""
     case = find_case(session, actor, case_number)
     transfers = session.scalars(
         select(Transfer).where(
@@ -130,17 +137,23 @@ def case_transfers(case_number: str, actor: Reader, session: SessionDep) -> list
             or_(Transfer.from_agency_id == actor.agency_id, Transfer.to_agency_id == actor.agency_id),
         ).order_by(Transfer.id.desc())
     ).all()
+    record(state.ctx.db, actor, "transfer.list", target=f"case:{case.case_number}",
+           detail={"transfers": [t.id for t in transfers]})
     return [transfer_public(t) for t in transfers]
 
 
 @router.get("/api/transfers/inbox")
-def inbox(actor: Reviewer, session: SessionDep, status_filter: str | None = None) -> list[dict[str, Any]]:
+def inbox(
+    actor: Reviewer, state: StateDep, session: SessionDep, status_filter: str | None = None
+) -> list[dict[str, Any]]:
     """Transfers received by the actor's agency, pending first."""
     query = select(Transfer).where(Transfer.to_agency_id == actor.agency_id)
     if status_filter:
         query = query.where(Transfer.status == status_filter)
     transfers = session.scalars(query.order_by(Transfer.id.desc())).all()
     transfers = sorted(transfers, key=lambda t: t.status != TransferStatus.PENDING)
+    # the inbox names each transfer's case and defendants
+    record(state.ctx.db, actor, "transfer.inbox", detail={"transfers": [t.id for t in transfers]})
     return [
         {k: v for k, v in transfer_public(t).items() if k != "forms"} | {"defendants": [f.get("defendant") for f in t.prefill]}
         for t in transfers
@@ -192,11 +205,16 @@ def send_back(
 
 
 @router.get("/api/cases/{case_number}/form-records")
-def case_records(case_number: str, actor: Reader, session: SessionDep) -> list[dict[str, Any]]:
+def case_records(
+    case_number: str, actor: Reader, state: StateDep, session: SessionDep
+) -> list[dict[str, Any]]:
+    """The case's accepted form records, with their values."""
     case = find_case(session, actor, case_number)
     records = session.scalars(
         select(FormRecord).where(FormRecord.case_id == case.id).order_by(FormRecord.id)
     ).all()
+    record(state.ctx.db, actor, "form_record.list", target=f"case:{case.case_number}",
+           detail={"records": [r.id for r in records]})
     return [record_public(r) for r in records]
 
 

@@ -21,17 +21,31 @@ const DETAIL_NAMES = {
   q: "检索词", case: "案号", total: "结果数", filename: "文件名", as: "格式", field: "字段", decision: "决定", reason: "理由",
   to_agency: "接收单位", from_agency: "移送单位", form: "表单", form_id: "表单", role: "角色", agency: "单位", username: "用户名",
   code: "错误代码", path: "地址", status: "状态", document_type: "文书类型", pages: "页数", count: "数量", version: "版本",
+  cases: "案件数", documents: "文件", transfers: "移送", records: "表单记录", forms: "表单数", method: "请求方式",
+  events: "记录数", who: "用户名", before: "序号之前", action: "操作",
 };
+// an outcome that is an error code (a refusal: access.refused), in words
+function outcomeText(outcome) {
+  if (OUTCOME_NAMES[outcome]) return OUTCOME_NAMES[outcome];
+  if (outcome === "forbidden") return "无权限";
+  if (outcome === "not_receiver") return "非接收单位";
+  if (outcome && outcome.endsWith("not_found")) return "未找到或无权查看";
+  return outcome;
+}
 const ACTION_NAMES = {
   login: "登录", "case.create": "新建案件", "document.upload": "上传文件", "document.view": "查看文件", "document.retry": "重试处理",
   "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
   "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
   "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
+  "case.list": "查看案件列表", "case.view": "查看案件", "document.list": "查看文件列表", "form.prefill": "预填表单",
+  "transfer.list": "查看移送记录", "transfer.inbox": "查看收件箱", "form_record.list": "查看表单记录",
+  "access.refused": "拒绝访问", "audit.view": "查看审计日志",
 };
 
 // "document:8/page:1" → "文件 8 第 1 页": every part of a target in words
 export function targetText(target) {
   if (!target) return "";
+  if (target.startsWith("/")) return target;  // a refused request: the address asked for
   return target.split("/").map((part) => {
     const [kind, ...rest] = part.split(":");
     const id = rest.join(":");
@@ -121,8 +135,10 @@ async function showAudit(view, params) {
     fill(verifyBox, h("span", {}, "校验中…"));
     try {
       const r = await api("/api/admin/audit/verify");
-      fill(verifyBox, r.ok ? h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`)
-        : errorBox({ message: `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
+      // notes: events written before the key existed, a checkpoint file that is not append-only
+      fill(verifyBox, r.ok ? h("div", {}, h("p", { class: "ok" }, `审计链完整：共 ${r.events} 条记录，未发现篡改。`),
+        (r.notes || []).map((note) => h("p", { class: "hint" }, note)))
+        : errorBox({ message: r.seq == null ? "审计日志校验失败。" : `审计链在第 ${r.seq} 条处断开。`, hint: r.problem || "请立即联系安全管理员。" }));
     } catch (err) { fill(verifyBox, errorBox(err)); }
   } }, "校验审计链"));
   const last = events.length ? events[events.length - 1].seq : null;
@@ -131,7 +147,7 @@ async function showAudit(view, params) {
   fill(view, tabs("audit"), h("section", { class: "card" }, h("h2", {}, "审计日志"), filters, verifyBox,
     h("table", { id: "audit" }, h("thead", {}, h("tr", {}, ["序号", "时间", "用户", "操作", "对象", "结果", "详情"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, events.map((e) => h("tr", {}, h("td", { class: "num" }, e.seq), h("td", {}, fmtTime(e.at)), h("td", {}, e.actor),
-        h("td", {}, ACTION_NAMES[e.action] || e.action), h("td", {}, targetText(e.target)), h("td", { class: e.outcome === "ok" ? "" : "error" }, OUTCOME_NAMES[e.outcome] || e.outcome),
+        h("td", {}, ACTION_NAMES[e.action] || e.action), h("td", {}, targetText(e.target)), h("td", { class: e.outcome === "ok" ? "" : "error" }, outcomeText(e.outcome)),
         h("td", { class: "detail" }, detailText(e.detail)))))),
     h("p", { class: "hint", id: "audit-note" }, "序号是全系统审计链中的编号；这里只列出本单位的记录，所以序号不连续。“校验审计链”校验的是全系统的整条链，条数因此多于本页所列。"),
     events.length === 50 ? h("nav", { class: "pager" }, h("a", { href: "#/admin/audit?" + older }, "更早的记录")) : null));
