@@ -184,6 +184,7 @@ async function showStats(view) {
       h("h3", {}, "按单位"), table(data.agencies, [["agency", "单位"]], "stats-agencies"),
       h("h3", {}, "本单位按人员"), data.people.length ? table(data.people, [["username", "用户"], ["agency", "单位"]], "stats-people") : h("p", {}, "暂无记录。"),
       h("h3", {}, "各环节用时（平均）"),
+      h("p", { class: "hint", id: "stages-note" }, "“上传文件”只计本单位人员在网页或接口上传的文件；“处理完成的文件”计本单位案件中处理完成的全部文件，也包括通过命令行（casefile ingest）导入的和演示数据，所以两者可以不同。"),
       (data.stages || []).length ? h("table", { id: "stats-stages" },
         h("thead", {}, h("tr", {}, ["单位", "处理完成的文件", "识别与提取（秒/件）", "办结的移送", "审核（分钟/件）"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, data.stages.map((r) => h("tr", {}, h("td", {}, r.agency),

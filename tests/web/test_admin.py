@@ -57,6 +57,7 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     # one chart per measure for agencies, and per person when the own agency has worked
     expected = (3 if agencies else 0) + (3 if page.locator("#stats-people").count() else 0)
     assert page.locator("svg.chart").count() == expected
+    assert "命令行" in page.locator("#stages-note").inner_text()  # why the two counts differ
     # no label is cut: each label's box starts inside the chart
     assert page.evaluate(
         "() => [...document.querySelectorAll('svg.chart text[text-anchor=end]')].every(t => t.getBBox().x >= 0)"
