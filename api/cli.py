@@ -204,24 +204,34 @@ def ingest(
     raise typer.Exit(0 if ok else 1)
 
 
+Jobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="同时读取页面的进程数（默认：每个 CPU 核一个）")]
+
+
 def _read_each(
     paths: list[Path], engine: str | None, as_json: bool,
     produce: Callable[[Path, list[Any]], dict[str, Any]],
     show: Callable[[dict[str, Any]], None],
+    jobs: int | None = None,
 ) -> None:
     """Read each file (text layer or OCR), turn its pages into one result and print it.
 
-    Exits 1 if any file could not be read, each failure printed with its reason.
+    Pages are read by ``jobs`` processes (default: one per core), models loaded once in each;
+    results are printed in the order of ``paths``. Exits 1 if any file could not be read, each
+    failure printed with its reason.
     """
-    from ingest.ocr.registry import get_engine
-    from ingest.reading.documents import read_file
+    from ingest.reading.pool import ReadOptions, default_jobs, read_files
 
     settings = _settings()
+    options = ReadOptions(engine=engine or settings.ocr_engine, threads=settings.ocr_threads,
+                          dpi=settings.render_dpi, max_pages=settings.max_pages,
+                          max_pixels=settings.max_image_pixels)
     failed = False
-    for path in paths:
+    for path, pages in read_files(paths, options, jobs=jobs or default_jobs()):
         try:
-            ocr_engine = get_engine(engine or settings.ocr_engine, threads=settings.ocr_threads)
-            result = produce(path, read_file(path, ocr_engine, dpi=settings.render_dpi))
+            if isinstance(pages, CasefileError):
+                raise pages
+            result = produce(path, pages)
         except CasefileError as error:
             failed = True
             _report_error(path, error, as_json)
@@ -238,6 +248,7 @@ def ocr(
     paths: Annotated[list[Path], typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Read pages (text layer or OCR) without storing anything."""
 
@@ -246,7 +257,7 @@ def ocr(
             typer.echo(f"== {result['path']} 第 {page['number']} 页（{page['source']}）==\n{page['text']}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: {"path": str(path), "pages": [p.to_dict() for p in pages]}, show)
+               lambda path, pages: {"path": str(path), "pages": [p.to_dict() for p in pages]}, show, jobs=jobs)
 
 
 @app.command()
@@ -254,13 +265,14 @@ def extract(
     paths: Annotated[list[Path], typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Read and extract the fact sheet without storing anything."""
     from nlp.factsheet import extract_facts
 
     _read_each(paths, engine, as_json,
                lambda path, pages: {"path": str(path), **extract_facts(pages)},
-               lambda result: typer.echo(json.dumps(result, ensure_ascii=False, indent=2)))
+               lambda result: typer.echo(json.dumps(result, ensure_ascii=False, indent=2)), jobs=jobs)
 
 
 def _parse_today(today: str | None) -> date | None:
@@ -283,6 +295,7 @@ def deadlines(
                                  help="距期满日不足几日时提醒（默认 CASEFILE_DEADLINE_WARN_DAYS）")
     ] = None,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
 ) -> None:
     """The statutory time limits (办案期限) the files' documents let one compute, without storing."""
     from nlp.deadlines.report import deadlines_report
@@ -302,7 +315,7 @@ def deadlines(
 
     _read_each(paths, engine, as_json,
                lambda path, pages: {"path": str(path),
-                                    **deadlines_report(pages, today=base, warn_days=warn)}, show)
+                                    **deadlines_report(pages, today=base, warn_days=warn)}, show, jobs=jobs)
 
 
 @app.command()
@@ -310,6 +323,7 @@ def triage(
     paths: Annotated[list[Path], typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Fast-track triage (繁简分流): is each file's case a 速裁 or 简易 candidate, and why."""
     from nlp.triage.triage import triage_report
@@ -322,7 +336,7 @@ def triage(
                 typer.echo(f"    {mark} {item['text']}{cited}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: {"path": str(path), **triage_report(pages)}, show)
+               lambda path, pages: {"path": str(path), **triage_report(pages)}, show, jobs=jobs)
 
 
 @app.command()
@@ -405,6 +419,7 @@ def prefill(
     form: Annotated[str, typer.Option("--form", help="表单模板编号（见 casefile forms list）")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Read, extract and pre-fill an intake form for each file, without storing anything."""
     from nlp.factsheet import extract_facts
@@ -422,7 +437,7 @@ def prefill(
             typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: prefill_json(form, extract_facts(pages), str(path)), show)
+               lambda path, pages: prefill_json(form, extract_facts(pages), str(path)), show, jobs=jobs)
 
 
 @app.command()
