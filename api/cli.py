@@ -73,11 +73,18 @@ def serve(
 
     from api.app import create_app
     from api.demo import load_demo_if_empty
-    from api.startup import report_dependencies
+    from api.startup import check_bind, report_dependencies
     from api.state import build_state
     from ingest.workers import spawn_worker, stop_worker
 
     settings = _settings()
+    try:
+        bind_notice = check_bind(settings, host)
+    except ValueError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from error
+    if bind_notice:
+        typer.echo(bind_notice)
     count = processes or settings.api_processes
     report_dependencies(settings)
     state = build_state(settings)
