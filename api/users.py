@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from api.auth import hash_password
 from api.policy import ROLES
 from api.sessions import revoke_user_sessions
-from core.errors import INVALID_ROLE, USER_EXISTS, WEAK_PASSWORD, CasefileError
+from core.errors import INVALID_ROLE, USER_EXISTS, USER_NOT_FOUND, WEAK_PASSWORD, CasefileError
 from core.settings import Settings
 from models.db import Database
 from models.tables import Agency, User
@@ -53,6 +53,13 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    return user
+
+
+def user_named(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise CasefileError(USER_NOT_FOUND, username)
     return user
 
 

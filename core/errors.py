@@ -119,6 +119,7 @@ SESSION_EXPIRED = _spec("session_expired", 401, "登录已过期。", "请重新
 FORBIDDEN = _spec("forbidden", 403, "您的角色无权执行此操作。", "如需此权限，请联系本单位管理员。")
 CSRF_FAILED = _spec("csrf_failed", 403, "页面已过期或请求来源不可信。", "请刷新页面后重试。")
 USER_EXISTS = _spec("user_exists", 409, "该用户名已存在。", "请换一个用户名。")
+USER_NOT_FOUND = _spec("user_not_found", 404, "找不到该用户。", "请检查用户名是否正确。")
 INVALID_ROLE = _spec("invalid_role", 422, "角色不正确。", "可选角色：clerk、investigator、prosecutor、judge、reviewer、admin。")
 WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 10 个字符的密码。")
 
