@@ -327,7 +327,7 @@ def test_issue16_password_checks_run_beside_not_in_the_request_threads(
     responses, took = asyncio.run(run())
     assert most[0] <= 2  # sign_in_threads, by default
     assert {r.status_code for r in responses} <= {401, 429}
-    assert took < 1.0, f"a signed-in request waited {took:.2f} s behind the sign-in flood"
+    assert took < 2.0, f"a signed-in request waited {took:.2f} s behind the sign-in flood"
 
 
 # item 7: the development secret
