@@ -8,7 +8,9 @@ Three keys are counted, each with its own limit (settings):
 
 - a user name from one address (``lockout_failures``): a person who mistypes, or a guesser;
 - one address, any names (``sign_in_address_failures``): one machine trying many names;
-- one user name, any address (``sign_in_account_failures``): guessing spread over machines.
+- one user name, any address (``sign_in_account_failures``): guessing spread over machines;
+  an address the name signed in from in the last 30 days is exempt from this one, so that
+  guesses from elsewhere cannot keep a person out at their own desk.
 
 Past a limit each further attempt waits: one minute, then twice as long after each further
 failure, up to ``lockout_minutes``; attempts while waiting are refused without being counted
@@ -36,6 +38,9 @@ from core.settings import Settings
 from models.tables import SignInThrottle
 
 FIRST_WAIT_SECONDS = 60.0
+# An address a name signed in from is exempt from that name's own limit (guesses spread over
+# other addresses) for this long after its last success.
+TRUST_SECONDS = 30 * 24 * 3600.0
 # Sign-in waits are told in the time of the people who use casefile (China Standard Time).
 CLERK_TIME = timezone(timedelta(hours=8))
 
@@ -129,6 +134,10 @@ def _upsert(connection: Connection, key: str, limit: int, limits: ThrottleLimits
     return connection.execute(statement).scalar()
 
 
+def _trusted_key(username: str, client: str | None) -> str:
+    return _digest("signed-in-from", f"{username}\x00{client or '-'}")
+
+
 def count_attempt(connection: Connection, limits: ThrottleLimits, username: str, client: str | None) -> None:
     """Count a sign-in attempt before its password is checked; raise 429 if it must wait.
 
@@ -137,12 +146,21 @@ def count_attempt(connection: Connection, limits: ThrottleLimits, username: str,
     """
     now = time.time()
     keys = _keys(limits, username, client)
+    trusted = _trusted_key(username, client)
     table = SignInThrottle
     # the refusal of a waiting attempt costs one indexed read and writes nothing
-    until = connection.execute(
-        select(func.max(table.blocked_until)).where(table.key.in_([key for key, _limit in keys]))
-    ).scalar()
-    if until is not None and until > now:
+    rows = {
+        key: (blocked_until, last_at)
+        for key, blocked_until, last_at in connection.execute(
+            select(table.key, table.blocked_until, table.last_at)
+            .where(table.key.in_([key for key, _limit in keys] + [trusted]))
+        )
+    }
+    if trusted in rows and rows[trusted][1] > now - TRUST_SECONDS:
+        # where this name signed in before, guesses at it from elsewhere do not make it wait
+        keys = keys[:2]
+    until = max(rows.get(key, (0.0, 0.0))[0] for key, _limit in keys)
+    if until > now:
         raise throttled_error(until, now)
     for key, limit in keys:
         if _upsert(connection, key, limit, limits, now) is None:  # a concurrent attempt won
@@ -151,8 +169,12 @@ def count_attempt(connection: Connection, limits: ThrottleLimits, username: str,
 
 
 def give_back(connection: Connection, limits: ThrottleLimits, username: str, client: str | None) -> None:
-    """After a successful sign-in: the name's counts start again, the address's loses this one."""
+    """After a successful sign-in: the name's counts start again, the address's loses this one.
+
+    The address is remembered as one this name signs in from (``TRUST_SECONDS``).
+    """
     table = SignInThrottle
+    now = time.time()
     name_and_address, address, name = _keys(limits, username, client)
     connection.execute(delete(table).where(table.key.in_([name_and_address[0], name[0]])))
     connection.execute(
@@ -163,3 +185,14 @@ def give_back(connection: Connection, limits: ThrottleLimits, username: str, cli
             blocked_until=case((table.attempts - 1 < address[1], 0.0), else_=table.blocked_until),
         )
     )
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(
+        insert(table)
+        .values(key=_trusted_key(username, client), attempts=0, last_at=now, blocked_until=0.0)
+        .on_conflict_do_update(index_elements=[table.key], set_={"last_at": now})
+    )
+    # counts gone quiet are as good as none (``_upsert`` would start them again), and trust ends
+    connection.execute(delete(table).where(
+        (table.last_at < now - TRUST_SECONDS)
+        | ((table.attempts > 0) & (table.last_at < now - limits.forget_after) & (table.blocked_until < now))
+    ))

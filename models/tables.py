@@ -127,7 +127,7 @@ class SignInThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer)
-    last_at: Mapped[float] = mapped_column(Float)
+    last_at: Mapped[float] = mapped_column(Float, index=True)
     blocked_until: Mapped[float] = mapped_column(Float)
 
 

@@ -253,6 +253,20 @@ def test_issue16_no_one_locks_the_administrator_out(state: AppState) -> None:
     assert own_desk[0].status_code == 200, own_desk[0].text
 
 
+def test_issue16_guesses_from_many_addresses_do_not_keep_a_person_from_their_desk(
+    state: AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state.settings, "sign_in_account_failures", 4)  # (each check takes a while)
+    password = state.settings.admin_password
+    assert _concurrent_sign_ins(state, [("admin", password)], client="10.9.9.9")[0].status_code == 200
+    for n in range(4):  # one guess each from many machines: the name's own limit
+        assert _concurrent_sign_ins(state, [("admin", "guess")], client=f"10.5.{n}.1")[0].status_code == 401
+    elsewhere = _concurrent_sign_ins(state, [("admin", password)], client="10.5.99.1")[0]
+    assert elsewhere.status_code == 429 and elsewhere.json()["code"] == "sign_in_throttled"
+    desk = _concurrent_sign_ins(state, [("admin", password)], client="10.9.9.9")[0]
+    assert desk.status_code == 200, desk.text
+
+
 def test_issue16_waits_grow_with_failures_and_end(state: AppState, monkeypatch: pytest.MonkeyPatch) -> None:
     import api.throttle
 

@@ -36,6 +36,8 @@ def upgrade() -> None:
     sa.Column('blocked_until', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_sign_in_throttle'))
     )
+    with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sign_in_throttle_last_at'), ['last_at'], unique=False)
     # the per-user hard lock, which anyone could set off for anyone, is replaced by the throttle
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
@@ -46,6 +48,8 @@ def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_throttle_last_at'))
     op.drop_table('sign_in_throttle')
     with op.batch_alter_table('sign_in_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_sessions_user_id'))
