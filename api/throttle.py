@@ -164,8 +164,8 @@ def count_attempt(connection: Connection, limits: ThrottleLimits, username: str,
         raise throttled_error(until, now)
     for key, limit in keys:
         if _upsert(connection, key, limit, limits, now) is None:  # a concurrent attempt won
-            until = connection.execute(select(table.blocked_until).where(table.key == key)).scalar()
-            raise throttled_error(until or now + 1, now)
+            won = connection.execute(select(table.blocked_until).where(table.key == key)).scalar()
+            raise throttled_error(won or now + 1, now)
 
 
 def give_back(connection: Connection, limits: ThrottleLimits, username: str, client: str | None) -> None:
