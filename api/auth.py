@@ -89,7 +89,7 @@ class _Account:
 
 @dataclass(frozen=True)
 class NewSession:
-    """A session just opened: its token, its CSRF token (web) and who signed in."""
+    """A session just opened: its token, its claims (the session id binds the CSRF token) and who."""
 
     token: str
     expires: datetime
