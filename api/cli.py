@@ -73,11 +73,18 @@ def serve(
 
     from api.app import create_app
     from api.demo import load_demo_if_empty
-    from api.startup import report_dependencies
+    from api.startup import check_bind, report_dependencies
     from api.state import build_state
     from ingest.workers import spawn_worker, stop_worker
 
     settings = _settings()
+    try:
+        bind_notice = check_bind(settings, host)
+    except ValueError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from error
+    if bind_notice:
+        typer.echo(bind_notice)
     count = processes or settings.api_processes
     report_dependencies(settings)
     state = build_state(settings)
@@ -510,6 +517,43 @@ def users_add(
     record(state.ctx.db, operator(), "user.create", target=f"user:{name}",
            detail={"agency": agency, "role": role})
     typer.echo(f"已创建用户 {name}（{agency}，{role}）")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    password: Annotated[str, typer.Option("--password", help="新密码，至少 10 个字符")],
+) -> None:
+    """Set a user's password (a forgotten one); every session of the user ends."""
+    from api.users import set_password
+
+    _change_user(name, "user.password", lambda session, user_id: set_password(session, user_id, password))
+    typer.echo(f"已重设用户 {name} 的密码，其所有登录会话均已失效。")
+
+
+@users_app.command("deactivate")
+def users_deactivate(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """Deactivate a user: they can no longer sign in, and every session of theirs ends."""
+    from api.users import deactivate_user
+
+    _change_user(name, "user.deactivate", deactivate_user)
+    typer.echo(f"已停用用户 {name}，其所有登录会话均已失效。")
+
+
+def _change_user(name: str, action: str, change: Callable[[Any, int], int]) -> None:
+    """Apply ``change`` (which returns the sessions it ended) to the user ``name``; audit it."""
+    from api.state import build_state
+    from api.users import user_named
+    from models.access import operator
+    from models.audit import record
+
+    state = build_state(_settings())
+    try:
+        with state.ctx.db.session() as session:
+            revoked = change(session, user_named(session, name).id)
+    except CasefileError as error:
+        _fail_with(error)
+    record(state.ctx.db, operator(), action, target=f"user:{name}", detail={"sessions_revoked": revoked})
 
 
 @audit_app.command("verify")

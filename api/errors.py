@@ -46,7 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 log.error("could not record a refusal on %s %s: %s",
                           request.method, request.url.path, audit_error)
                 return JSONResponse(CasefileError(DATABASE_UNAVAILABLE).to_dict(), status_code=503)
-        return JSONResponse(error.to_dict(), status_code=error.status)
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+        return JSONResponse(error.to_dict(), status_code=error.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,10 +1,11 @@
-"""Start-up checks: which OCR engines and page-turn models are usable, how to install the rest."""
+"""Start-up checks: usable OCR engines and models, and where the development secret may be served."""
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 
-from core.settings import Settings
+from core.settings import PLACEHOLDER_SECRET, Settings
 
 
 def report_dependencies(settings: Settings) -> list[str]:
@@ -35,3 +36,35 @@ def report_dependencies(settings: Settings) -> list[str]:
     else:
         print("扫描页方向判断: 可用", file=sys.stderr)
     return problems
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` binds only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name may resolve anywhere
+
+
+def check_bind(settings: Settings, host: str) -> str | None:
+    """Refuse to serve the published development secret beyond this machine.
+
+    With the placeholder secret anyone can sign tokens (sessions are checked against the
+    database too, but the secret is the first line). Returns the start-up notice to print for a
+    loopback-only development server; raises ValueError, whose text says how to fix it, for any
+    other address.
+    """
+    if settings.secret_key != PLACEHOLDER_SECRET:
+        return None
+    if not is_loopback(host):
+        raise ValueError(
+            f"开发模式使用源代码中公开的开发密钥签发登录令牌，只能监听本机地址 127.0.0.1，不能监听 {host}。"
+            "请设置 CASEFILE_SECRET_KEY（至少 32 个随机字符，例如 "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'），或去掉 --host 只供本机使用。"
+        )
+    return (
+        "开发模式：登录令牌用源代码中公开的开发密钥签名，因此只监听本机 "
+        f"{host}；如需供其他电脑访问，请设置 CASEFILE_SECRET_KEY。"
+    )

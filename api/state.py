@@ -24,6 +24,8 @@ class AppState:
     # uploads handled at once in this process (api.routes.documents); made on first use,
     # inside the event loop
     uploads: anyio.CapacityLimiter | None = None
+    # password checks run at once in this process (api.auth.sign_in_limiter); made on first use
+    sign_ins: anyio.CapacityLimiter | None = None
 
 
 def upload_limiter(state: AppState) -> anyio.CapacityLimiter:

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from api.auth import hash_password
 from api.policy import ROLES
-from core.errors import INVALID_ROLE, USER_EXISTS, WEAK_PASSWORD, CasefileError
+from api.sessions import revoke_user_sessions
+from core.errors import INVALID_ROLE, USER_EXISTS, USER_NOT_FOUND, WEAK_PASSWORD, CasefileError
 from core.settings import Settings
 from models.db import Database
 from models.tables import Agency, User
@@ -53,6 +54,28 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def user_named(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise CasefileError(USER_NOT_FOUND, username)
+    return user
+
+
+def set_password(session: Session, user_id: int, password: str) -> int:
+    """Give a user a new password and end all of their sessions; how many were ended."""
+    if len(password) < MIN_PASSWORD:
+        raise CasefileError(WEAK_PASSWORD)
+    user = session.get_one(User, user_id)
+    user.password_hash = hash_password(password)
+    return revoke_user_sessions(session, user_id)
+
+
+def deactivate_user(session: Session, user_id: int) -> int:
+    """Deactivate a user and end all of their sessions; how many were ended."""
+    session.get_one(User, user_id).active = False
+    return revoke_user_sessions(session, user_id)
 
 
 def ensure_first_admin(db: Database, settings: Settings) -> str | None:

@@ -114,14 +114,21 @@ SEARCH_MISCONFIGURED = _spec(
 NOT_AUTHENTICATED = _spec(
     "not_authenticated", 401, "请先登录。", "请使用本单位分配的账号登录后再操作。"
 )
-BAD_CREDENTIALS = _spec("bad_credentials", 401, "用户名或密码不正确。", "请检查后重新输入；连续多次输错会暂时锁定账号。")
-ACCOUNT_LOCKED = _spec(
-    "account_locked", 423, "账号因多次密码错误已被暂时锁定。", "请稍后再试，或联系管理员解锁。"
+BAD_CREDENTIALS = _spec("bad_credentials", 401, "用户名或密码不正确。", "请检查后重新输入；连续多次输错须等待一段时间才能再试。")
+# The message names the time to try again (``sign_in_throttled_message``); the same answer
+# whether or not the user name exists.
+SIGN_IN_THROTTLED = _spec(
+    "sign_in_throttled", 429, "尝试次数过多，请稍后再试。",
+    "如忘记密码，请联系本单位管理员重置。",
+)
+SIGN_IN_BUSY = _spec(
+    "sign_in_busy", 429, "同时登录的人太多，请稍后再试。", "请等几秒钟后重新登录。"
 )
 SESSION_EXPIRED = _spec("session_expired", 401, "登录已过期。", "请重新登录。")
 FORBIDDEN = _spec("forbidden", 403, "您的角色无权执行此操作。", "如需此权限，请联系本单位管理员。")
 CSRF_FAILED = _spec("csrf_failed", 403, "页面已过期或请求来源不可信。", "请刷新页面后重试。")
 USER_EXISTS = _spec("user_exists", 409, "该用户名已存在。", "请换一个用户名。")
+USER_NOT_FOUND = _spec("user_not_found", 404, "找不到该用户。", "请检查用户名是否正确。")
 INVALID_ROLE = _spec("invalid_role", 422, "角色不正确。", "可选角色：clerk、investigator、prosecutor、judge、reviewer、admin。")
 WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 10 个字符的密码。")
 
@@ -197,8 +204,11 @@ class CasefileError(Exception):
         *,
         message: str | None = None,
         hint: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         self.spec = spec
+        # seconds until trying again makes sense (sent as Retry-After), for 429 and 503 answers
+        self.retry_after = retry_after
         self.code = spec.code
         self.status = spec.status
         self.message = message or spec.message

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "development-only-not-secret"
+PLACEHOLDER_SECRET = "development-only-not-secret-published-in-the-source"
 PLACEHOLDER_PASSWORD = "casefile-demo"
 
 
@@ -91,9 +91,23 @@ class Settings(BaseSettings):
         default=PLACEHOLDER_PASSWORD, description="password of the first administrator"
     )
     default_agency: str = Field(default="本机构", description="agency of the first administrator")
-    token_minutes: int = Field(default=480, ge=5)
-    lockout_failures: int = Field(default=5, ge=1)
-    lockout_minutes: int = Field(default=15, ge=1)
+    token_minutes: int = Field(default=480, ge=5, description="a session ends this long after sign-in")
+    lockout_failures: int = Field(
+        default=5, ge=1,
+        description="sign-in attempts at one user name from one address before each further "
+        "attempt must wait (1 minute, doubling up to lockout_minutes)",
+    )
+    lockout_minutes: int = Field(default=15, ge=1, description="the longest wait between sign-in attempts")
+    sign_in_address_failures: int = Field(
+        default=30, ge=1, description="failed sign-ins from one address (any user names) before waits begin",
+    )
+    sign_in_account_failures: int = Field(
+        default=100, ge=1, description="failed sign-ins at one user name (from any address) before waits begin",
+    )
+    sign_in_threads: int = Field(
+        default=2, ge=1, le=16,
+        description="passwords checked at once per server process (argon2 is slow on purpose)",
+    )
     stall_seconds: int = Field(
         default=300, ge=2, description="an unfinished document idle this long is queued again"
     )

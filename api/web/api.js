@@ -34,6 +34,7 @@ const STATUS_WORDS = {
   413: { message: "文件太大。", hint: "请拆分文件或压缩后再上传。" },
   415: { message: "不支持的文件类型。", hint: "请上传 PDF、TIFF、JPEG、PNG、DOCX 或 TXT 文件。" },
   422: { message: "提交的内容不正确。", hint: "请检查填写的内容。" },
+  429: { message: "尝试次数过多，请稍后再试。", hint: "请等一会儿再操作。" },
 };
 
 /** Turn any failed response into {code, message, hint} in plain Chinese. */

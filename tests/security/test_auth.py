@@ -1,12 +1,15 @@
-"""Identity: tokens, lockout, web sessions with CSRF, production refuses placeholder secrets."""
+"""Identity: tokens, sign-in waits, web sessions with CSRF, production refuses placeholder secrets."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api.auth import issue_token, read_token
+from api.sessions import API, TokenClaims, issue_token, read_token
 from api.state import AppState
 from core.errors import CasefileError
 from core.settings import Settings
@@ -22,29 +25,36 @@ def test_every_api_route_needs_a_signed_in_user(anonymous: TestClient) -> None:
 
 
 def test_token_round_trip_and_tampering() -> None:
-    token = issue_token("k" * 40, 7, minutes=5)
-    assert read_token("k" * 40, token) == 7
+    claims = TokenClaims(user_id=7, session_id="s1", kind=API)
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    token = issue_token("k" * 40, claims, soon)
+    assert read_token("k" * 40, token) == claims
     with pytest.raises(CasefileError) as wrong_key:
         read_token("x" * 40, token)
     assert wrong_key.value.code == "not_authenticated"
-    forged = token.replace(token[0], "A" if token[0] != "A" else "B", 1)
+    header, payload, signature = token.split(".")
+    forged = ".".join((header, payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB"), signature))
     with pytest.raises(CasefileError):
         read_token("k" * 40, forged)
+    with pytest.raises(CasefileError) as unsigned:  # "alg": "none" is never accepted
+        read_token("k" * 40, jwt.encode({"sub": "7", "sid": "s1", "knd": API, "exp": soon}, None, algorithm="none"))
+    assert unsigned.value.code == "not_authenticated"
     with pytest.raises(CasefileError) as expired:
-        read_token("k" * 40, issue_token("k" * 40, 7, minutes=-1))
+        read_token("k" * 40, issue_token("k" * 40, claims, datetime.now(UTC) - timedelta(minutes=1)))
     assert expired.value.code == "session_expired"
 
 
-def test_wrong_password_then_lockout(anonymous: TestClient, state: AppState) -> None:
+def test_wrong_passwords_then_a_wait(anonymous: TestClient, state: AppState) -> None:
     bad = {"username": "admin", "password": "not-the-password"}
     for _ in range(state.settings.lockout_failures):
         response = anonymous.post("/api/auth/token", data=bad)
         assert response.status_code == 401
         assert response.json()["message"] == "用户名或密码不正确。"
-    locked = anonymous.post(
+    waiting = anonymous.post(
         "/api/auth/token", data={"username": "admin", "password": state.settings.admin_password}
     )
-    assert locked.status_code == 423 and locked.json()["code"] == "account_locked"
+    assert waiting.status_code == 429 and waiting.json()["code"] == "sign_in_throttled"
+    assert int(waiting.headers["retry-after"]) > 0
     # an unknown user gets the same answer as a wrong password: no user enumeration
     unknown = anonymous.post("/api/auth/token", data={"username": "nobody", "password": "x"})
     assert unknown.status_code == 401 and unknown.json()["code"] == "bad_credentials"

@@ -22,7 +22,7 @@ from tests.web.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def test_sign_in_errors_lockout_and_sign_out(server: Server, page: Any) -> None:
+def test_sign_in_errors_wait_and_sign_out(server: Server, page: Any) -> None:
     server.add_user("locked-clerk", POLICE, "clerk")
     page.goto(server.base + "/")
     page.locator("#dev-hint").wait_for(state="visible")  # development mode names the demo account
@@ -34,9 +34,9 @@ def test_sign_in_errors_lockout_and_sign_out(server: Server, page: Any) -> None:
         page.locator("#login-error .error").wait_for()
         assert "用户名或密码不正确" in page.locator("#login-error").inner_text()
     page.get_by_label("用户名").fill("locked-clerk")
-    page.get_by_label("密码").fill(PASSWORD)  # right password, but the account is locked now
+    page.get_by_label("密码").fill(PASSWORD)  # right password, but this name must wait now
     page.get_by_role("button", name="登录").click()
-    page.get_by_text("账号因多次密码错误已被暂时锁定").wait_for()
+    page.get_by_text("尝试次数过多，请于").wait_for()  # … HH:MM 后再试: told until when
     shot(page, "sign-in-locked")
 
     # by keyboard alone: the user name has the focus, Tab to the password, Enter signs in

@@ -1,6 +1,6 @@
 """audit seal: a keyed MAC on every audit event and on the chain's head (issue 16)
 
-Revision ID: 0004_audit_seal
+Revision ID: 0005_audit_seal
 Revises: 0004_transfer_pending_unique
 Create Date: 2026-12-06
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-06
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004_audit_seal'
+revision = '0005_audit_seal'
 down_revision = '0004_transfer_pending_unique'
 branch_labels = None
 depends_on = None
