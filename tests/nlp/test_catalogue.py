@@ -1,0 +1,84 @@
+"""Cataloguing (issue 17): standard types as data, and splitting a file's pages into documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.volumes.corpus import build_volumes
+from ingest.reading.types import PageContent
+from nlp.catalogue.split import catalogue_pages
+from nlp.catalogue.types import document_types, find_titles, get_type, type_names
+
+ISSUE_TYPES = ("受案登记表", "立案决定书", "拘留证", "拘留通知书", "提请批准逮捕书", "批准逮捕决定书",
+               "不批准逮捕决定书", "逮捕证", "逮捕通知书", "取保候审决定书", "监视居住决定书", "释放通知书",
+               "起诉意见书", "讯问笔录", "询问笔录", "辨认笔录", "现场勘验笔录", "扣押清单", "鉴定意见",
+               "到案经过", "常住人口登记表", "认罪认罚具结书", "起诉书", "刑事判决书", "换押证",
+               "社区矫正调查评估意见书", "其他")
+
+
+def _pages(texts: list[str]) -> list[PageContent]:
+    return [PageContent(i + 1, 0, 0, "text-layer", t) for i, t in enumerate(texts)]
+
+
+def _spans(texts: list[str]) -> list[tuple[str, int, int]]:
+    return [(d.type, d.first_page, d.last_page) for d in catalogue_pages(_pages(texts))]
+
+
+def test_issue17_every_standard_type_is_in_the_table() -> None:
+    assert set(ISSUE_TYPES) <= set(type_names())
+    assert all(t.extract for t in document_types())
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("鉴定书", "鉴定意见"), ("抓获经过", "到案经过"), ("户籍证明", "常住人口登记表"),
+    ("刑事附带民事判决书", "刑事判决书"), ("不批准逮捕决定书", "不批准逮捕决定书"),
+    ("批准逮捕决定书", "批准逮捕决定书"), ("拘留通知书", "拘留通知书"), ("起诉意见书", "起诉意见书"),
+])
+def test_issue17_aliases_name_the_standard_type(title: str, doc_type: str) -> None:
+    [match] = find_titles(title)
+    assert match.type.name == doc_type
+    assert get_type("no such type").name == "其他"
+
+
+def test_issue17_spaced_title_blank_backs_and_continuations() -> None:
+    texts = [
+        "某市公安局\n拘 留 证\n某公（刑）拘字〔2026〕7号\n兹决定对犯罪嫌疑人张三执行拘留。\n某市公安局（印）\n二〇二六年三月二日",
+        "",
+        "某市公安局\n起诉意见书\n某公（刑）诉字〔2026〕9号\n犯罪嫌疑人张三，男，1990年1月1日出生。",
+        "经依法侦查查明：张三盗窃财物。综上所述，现将此案随案移送起诉意见书。\n此致\n某区人民检察院\n某市公安局（印）\n二〇二六年四月一日",
+        "（此页无正文）",
+    ]
+    assert _spans(texts) == [("拘留证", 1, 2), ("起诉意见书", 3, 5)]
+    first, second = catalogue_pages(_pages(texts))
+    assert (first.title, first.number, first.agency, first.date) == ("拘留证", "某公（刑）拘字〔2026〕7号", "某市公安局", "2026-03-02")
+    assert second.date == "2026-04-01"
+    assert {"name": "张三", "role": "犯罪嫌疑人"} in second.persons
+
+
+def test_issue17_each_interrogation_session_is_a_document() -> None:
+    session = "讯问笔录\n（第{n}次）\n时间：2026年3月{n}日9时\n被讯问人：张三\n问：你叫什么？\n答：张三。"
+    texts = [session.format(n=1), "问：还有吗？\n答：没有。\n张三\n2026年3月1日", session.format(n=2)]
+    docs = catalogue_pages(_pages(texts))
+    assert [(d.title, d.first_page, d.last_page) for d in docs] == [
+        ("讯问笔录（第1次）", 1, 2), ("讯问笔录（第2次）", 3, 3)]
+    assert docs[1].date == "2026-03-02"
+
+
+def test_issue17_title_word_inside_a_sentence_or_running_header_starts_nothing() -> None:
+    texts = ["某市公安局\n起诉意见书\n正文第一页。", "现将此案连同起诉意见书、\n案卷材料移送审查起诉。",
+             "讯问笔录\n被讯问人：李四\n问：你叫什么？", "讯问笔录第2页\n答：李四。"]
+    assert _spans(texts) == [("起诉意见书", 1, 2), ("讯问笔录", 3, 4)]
+
+
+def test_issue17_title_misread_by_ocr_and_untitled_document_after_a_seal() -> None:
+    texts = ["某区人民检察院\n批准逮浦决定书\n某检批捕〔2026〕3号\n决定批准逮捕犯罪嫌疑人王五。\n二〇二六年三月九日",
+             "某市公安局\n某公（刑）字〔2026〕12号\n（标题不清）正文。"]
+    assert _spans(texts) == [("批准逮捕决定书", 1, 1), ("其他", 2, 2)]
+
+
+def test_issue17_fictional_volumes_split_as_written() -> None:
+    for volume in build_volumes():
+        docs = catalogue_pages(_pages(volume.pages))
+        got = [(d.type, d.first_page, d.last_page) for d in docs]
+        assert got == [(g["type"], g["first_page"], g["last_page"]) for g in volume.documents], volume.name
+        assert all(d.date for d in docs)
