@@ -150,8 +150,9 @@ def interrogation(c: Case, session: int) -> list[str]:
                  "问：你以前受过什么处罚？\n"
                  f"答：我{ar_date(c.prior_date)}因犯{c.prior_charge}被{c.prior_court}判处{c.prior_sentence}。\n")
         second = ("问：你把事情经过讲一下。\n"
-                  f"答：{c.deed}\n问：你对自己的行为怎么认识？\n答：我知道错了，我愿意认罪认罚。\n"
-                  "问：你以上所说是否属实？\n答：属实。\n"
+                  f"答：{c.deed}\n问：你对自己的行为怎么认识？\n"
+                  + ("答：我知道错了，我愿意认罪认罚。\n" if c.plea else "答：我没有骗她，钱是她借给我的。\n")
+                  + "问：你以上所说是否属实？\n答：属实。\n"
                   f"以上笔录我看过，和我说的相符。\n{c.suspect}（捺指印）\n{ar_date(date)}")
         return [first, second]
     return [head + "问：这是对你的第二次讯问，你还有什么补充的吗？\n"

@@ -22,6 +22,7 @@ from typing import Any
 from ingest.reading.types import PageContent
 from nlp.catalogue.types import OTHER, TitleMatch, find_titles, fuzzy_title, get_type
 from nlp.dates import scan_dates
+from nlp.surnames import has_surname
 
 _TOP_LINES = 4  # a title stands within the first lines of its first page
 _MAX_TITLE_LINE = 40
@@ -51,12 +52,12 @@ _RECORD_TIME_RE = re.compile(r"(?:时间|讯问时间|询问时间)[：:]?")
 _ROLE_RE = re.compile(
     r"(犯罪嫌疑人|被告人|被害人|证人|被讯问人|被询问人|被拘留人|被逮捕人|被取保候审人|被监视居住人|罪犯)"
     r"(?:姓名)?[：:]?([\u4e00-\u9fa5][\u4e00-\u9fa5某×Ｘ]{1,3}?)"
-    r"(?=[，,。；;：:（(、]|性别|男|女|曾用名|绰号|涉嫌|因|于|\n|$)"
+    r"(?=[，,。；;：:（(、]|性别|男|女|曾用名|绰号|涉嫌|因|于|的|在|到|等|从|报案|问[：:]|答[：:]|$)"
 )
 _ROLE_OF = {"犯罪嫌疑人": "犯罪嫌疑人", "被讯问人": "犯罪嫌疑人", "被拘留人": "犯罪嫌疑人",
             "被逮捕人": "犯罪嫌疑人", "被取保候审人": "犯罪嫌疑人", "被监视居住人": "犯罪嫌疑人",
             "被告人": "被告人", "罪犯": "被告人", "被害人": "被害人", "证人": "证人", "被询问人": "证人"}
-_FIELD_NAME_RE = re.compile(r"姓名[：:]?([\u4e00-\u9fa5]{2,4}?)(?=性别|[，,。；;：:（(]|曾用名|别名|$)")
+_FIELD_NAME_RE = re.compile(r"姓名[：:]?([\u4e00-\u9fa5]{2,4}?)(?=性别|[，,。；;：:（(]|曾用名|别名|问[：:]|$)")
 _NOT_NAMES = {"姓名", "性别", "本人", "自己", "其他", "签名", "某某"}
 
 
@@ -204,7 +205,7 @@ def _describe(seen: list[_Page], first: int, start: int, last: int, title: _Titl
         number=number_m.group(0) if number_m else None,
         agency=_agency(page, body, title),
         date=_date(body, doc_type),
-        persons=_persons("\n".join(p.text for p in body), doc_type),
+        persons=_persons("".join(p.text.replace("\n", "") for p in body), doc_type),
     )
 
 
@@ -250,8 +251,8 @@ def _persons(text: str, doc_type: str) -> list[dict[str, str]]:
     found: dict[str, str] = {}
     for m in _ROLE_RE.finditer(text):
         name = m.group(2)
-        if name in _NOT_NAMES or name.endswith(("的", "在", "是", "于", "等")):
-            continue
+        if name in _NOT_NAMES or not has_surname(name):
+            continue  # "犯罪嫌疑人涉嫌…", "被告人的…": a role word before no name
         found.setdefault(name, _ROLE_OF[m.group(1)])
     if get_type(doc_type).extract in ("form", "record") and doc_type != "询问笔录":
         field_m = _FIELD_NAME_RE.search(text)

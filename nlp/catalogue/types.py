@@ -24,6 +24,7 @@ class DocumentType:
     titles: tuple[str, ...]
     stage: str
     extract: str
+    charges: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def document_types() -> tuple[DocumentType, ...]:
     """The standard types in table order (``其他`` last)."""
     data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
     return tuple(
-        DocumentType(t["name"], tuple(t.get("titles", ())), t.get("stage", "any"), t.get("extract", "none"))
+        DocumentType(t["name"], tuple(t.get("titles", ())), t.get("stage", "any"), t.get("extract", "none"),
+                     bool(t.get("charges", False)))
         for t in data["type"]
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bench.volumes.corpus import build_volumes
@@ -82,3 +84,53 @@ def test_issue17_fictional_volumes_split_as_written() -> None:
         got = [(d.type, d.first_page, d.last_page) for d in docs]
         assert got == [(g["type"], g["first_page"], g["last_page"]) for g in volume.documents], volume.name
         assert all(d.date for d in docs)
+
+
+def _volume_sheet(index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    from nlp.catalogue.volume import extract_volume
+
+    volume = build_volumes()[index]
+    return extract_volume(_pages(volume.pages)), volume.facts
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_issue17_volume_facts_merged_per_person(index: int) -> None:
+    sheet, truth = _volume_sheet(index)
+    [person] = sheet["defendants"]
+    [want] = truth["defendants"]
+    for key in ("name", "gender", "birth_date", "ethnicity", "id_number", "charges", "custody_events"):
+        assert person[key] == want[key], key
+    assert [(p["charge"], p["date"][:4]) for p in person["prior_convictions"]] == [
+        (p["charge"], p["year"]) for p in want["prior_convictions"]]
+    assert sheet["guilty_plea_leniency"] is truth["guilty_plea_leniency"]
+    assert sheet["conflicts"] == []
+
+
+def test_issue17_prior_judgment_in_a_volume_is_no_court_of_the_case() -> None:
+    sheet, _ = _volume_sheet(0)
+    assert sheet["court"] is None and "刑初" not in str(sheet["case_number"])
+    [person] = sheet["defendants"]
+    assert person["sentence"] is None
+    assert person["prior_convictions"][0]["court"] == "北京市丰台区人民法院"
+    assert all(e["date"] >= "2026" for e in person["custody_events"])
+    judgment = [d for d in sheet["documents"] if d["type"] == "刑事判决书"]
+    assert [d["prior_judgment"] for d in judgment] == [True]
+
+
+def test_issue17_one_document_file_keeps_the_single_document_sheet() -> None:
+    from nlp.catalogue.volume import extract_volume
+    from nlp.factsheet import extract_facts
+    from tests.nlp.fixtures import DETENTION_WARRANT
+
+    pages = _pages([DETENTION_WARRANT])
+    assert extract_volume(pages) == extract_facts(pages)
+
+
+def test_issue17_interrogation_answers_give_identity_and_priors() -> None:
+    from nlp.factsheet import extract_text
+
+    text = ("讯问笔录\n被讯问人：赵六\n问：你的个人情况？\n答：我叫赵六，男，1991年2月3日出生，壮族，初中文化。\n"
+            "问：你以前受过什么处罚？\n答：我2018年4月5日因犯盗窃罪被某区人民法院判处拘役五个月。")
+    [d] = extract_text(text)["defendants"]
+    assert (d["name"], d["gender"], d["birth_date"], d["ethnicity"]) == ("赵六", "男", "1991-02-03", "壮族")
+    assert [(p["date"], p["charge"]) for p in d["prior_convictions"]] == [("2018-04-05", "盗窃罪")]
