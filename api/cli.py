@@ -346,8 +346,8 @@ def prefill(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
 ) -> None:
-    """Read, extract and pre-fill an intake form for each file, without storing anything."""
-    from nlp.factsheet import extract_facts
+    """Read, extract and pre-fill an intake form for each file (a volume: its merged facts), storing nothing."""
+    from nlp.catalogue.volume import extract_volume
     from nlp.forms import get_form, prefill_json
 
     try:
@@ -362,7 +362,7 @@ def prefill(
             typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: prefill_json(form, extract_facts(pages), str(path)), show)
+               lambda path, pages: prefill_json(form, extract_volume(pages), str(path)), show)
 
 
 @app.command()

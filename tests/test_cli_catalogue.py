@@ -36,6 +36,14 @@ def test_issue17_catalogue_and_extract_a_text_layer_volume(tmp_path: Path) -> No
     assert [p["court"] for p in person["prior_convictions"]] == ["北京市丰台区人民法院"]
     assert sheet["court"] is None
 
+    # the form is pre-filled from the volume's merged facts, each value with its own evidence
+    done = casefile("prefill", "--form", "arrest_request", str(pdf), "--json", "--engine", "null",
+                    data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    [filled] = json_lines(done.stdout)
+    fields = {f["name"]: f for f in filled["fields"]}
+    assert (fields["id_number"]["status"], fields["id_number"]["value"]) == ("filled", "110105199005120313")
+
 
 @pytest.mark.slow
 def test_issue17_catalogue_a_scanned_volume(tmp_path: Path) -> None:

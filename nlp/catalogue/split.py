@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.reading.types import PageContent
+from ingest.reading.types import Line, PageContent
 from nlp.catalogue.types import OTHER, TitleMatch, find_titles, fuzzy_title, get_type
 from nlp.dates import scan_dates
 from nlp.surnames import has_surname
 
 _TOP_LINES = 4  # a title stands within the first lines of its first page
+_TITLE_ZONE = 0.4  # …or, set apart (taller, centred), in the upper part of the page
+_TALLER = 1.3
 _MAX_TITLE_LINE = 40
 _BLANK_CHARS = 6
 _SPACE_RE = re.compile(r"\s+")
@@ -83,9 +85,15 @@ class CataloguedDocument:
 
 @dataclass(frozen=True)
 class _Page:
-    """What the splitter looks at on one page: its non-empty lines without spaces."""
+    """What the splitter looks at on one page: its non-empty lines without spaces.
+
+    ``prominent`` flags the lines set apart as a title is on a page image: in the upper part of
+    the page and taller than the page's usual line, or short and centred (text sources, which
+    have no boxes, flag none).
+    """
 
     lines: tuple[str, ...]
+    prominent: tuple[bool, ...] = ()
 
     @property
     def text(self) -> str:
@@ -98,8 +106,21 @@ class _Page:
 
 
 def _page_lines(page: PageContent) -> _Page:
-    raw = [line.text for line in page.lines] if page.lines else page.text.splitlines()
-    return _Page(tuple(c for c in (_SPACE_RE.sub("", r) for r in raw) if c))
+    if not page.lines:
+        return _Page(tuple(c for c in (_SPACE_RE.sub("", r) for r in page.text.splitlines()) if c))
+    kept = [(c, line) for line in page.lines if (c := _SPACE_RE.sub("", line.text))]
+    heights = sorted(line.bbox[3] - line.bbox[1] for _, line in kept if line.angle in (0, 180))
+    usual = heights[len(heights) // 2] if heights else 0.0
+    return _Page(tuple(c for c, _ in kept), tuple(_prominent(page, line, usual) for _, line in kept))
+
+
+def _prominent(page: PageContent, line: Line, usual: float) -> bool:
+    x0, y0, x1, y1 = line.bbox
+    if page.height <= 0 or page.width <= 0 or line.angle not in (0, 180) or y0 > page.height * _TITLE_ZONE:
+        return False
+    taller = usual > 0 and (y1 - y0) >= usual * _TALLER
+    centred = abs((x0 + x1) / 2 - page.width / 2) < page.width * 0.06 and (x1 - x0) < page.width * 0.5
+    return taller or centred
 
 
 @dataclass(frozen=True)
@@ -113,7 +134,10 @@ class _Title:
 
 def _find_title(page: _Page) -> _Title | None:
     """The title at the top of ``page``: a short line that ends with a standard title."""
-    for i, line in enumerate(page.lines[:_TOP_LINES]):
+    candidates = [i for i in range(len(page.lines)) if i < _TOP_LINES or (
+        i < len(page.prominent) and page.prominent[i])]
+    for i in candidates:
+        line = page.lines[i]
         if len(line) > _MAX_TITLE_LINE:
             continue
         tail = _TITLE_TAIL_RE.search(line)
@@ -121,7 +145,7 @@ def _find_title(page: _Page) -> _Title | None:
         suffix = tail.group(0) if tail else ""
         matches = [m for m in find_titles(core) if m.end == len(core)]
         match = max(matches, key=lambda m: m.end - m.start) if matches else None
-        if match is None and len(core) <= 14 and i <= 2:
+        if match is None and len(core) <= 14 and (i <= 2 or i >= _TOP_LINES):
             match = fuzzy_title(core)
         if match is None:
             continue

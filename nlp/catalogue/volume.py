@@ -47,7 +47,7 @@ def extract_volume(pages: Sequence[PageContent]) -> dict[str, Any]:
             sheets.append(sheet)
     merged = merge_factsheets(sheets)
     for person in merged["defendants"]:
-        person["prior_convictions"] = _distinct_priors(person["prior_convictions"])
+        _distinct_priors(person)
     merged["conflicts"] = [c for c in merged["conflicts"] if not _only_unstated(c)]
     merged["document_type"] = None
     merged["blood_alcohol_mg_100ml"] = next(
@@ -143,19 +143,27 @@ def _prior_key(prior: dict[str, Any]) -> tuple[str, str]:
     return charge, str(prior.get("date") or "")[:4]
 
 
-def _distinct_priors(priors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per prior (charge and year); what one source lacks another fills in."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for prior in priors:
+def _distinct_priors(person: dict[str, Any]) -> None:
+    """One entry per prior (charge and year), evidence kept beside; one source fills another's gaps."""
+    evidence = person.setdefault("evidence", {})
+    pairs = list(zip(person["prior_convictions"],
+                     evidence.get("prior_convictions") or [None] * len(person["prior_convictions"]),
+                     strict=False))
+    kept: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
+    for n, (prior, ev) in enumerate(pairs):
         key = _prior_key(prior)
-        if key not in out or not key[0]:
-            out[key if key[0] else (key[0], f"{key[1]}#{len(out)}")] = dict(prior)
+        if not key[0]:
+            key = ("", f"{key[1]}#{n}")  # a prior without its charge is never folded into another
+        if key not in kept:
+            kept[key] = (dict(prior), ev)
             continue
-        kept = out[key]
-        for field, value in prior.items():
-            if kept.get(field) in (None, "") or (field == "date" and len(str(value or "")) > len(str(kept[field]))):
-                kept[field] = value
-    return list(out.values())
+        item = kept[key][0]
+        for name, value in prior.items():
+            if item.get(name) in (None, "") or (name == "date" and len(str(value or "")) > len(str(item[name]))):
+                item[name] = value
+    person["prior_convictions"] = [item for item, _ in kept.values()]
+    if "prior_convictions" in evidence:
+        evidence["prior_convictions"] = [ev for _, ev in kept.values()]
 
 
 def _only_unstated(conflict: dict[str, Any]) -> bool:

@@ -134,3 +134,20 @@ def test_issue17_interrogation_answers_give_identity_and_priors() -> None:
     [d] = extract_text(text)["defendants"]
     assert (d["name"], d["gender"], d["birth_date"], d["ethnicity"]) == ("赵六", "男", "1991-02-03", "壮族")
     assert [(p["date"], p["charge"]) for p in d["prior_convictions"]] == [("2018-04-05", "盗窃罪")]
+
+
+def test_issue17_title_set_apart_below_the_first_lines_of_a_scan() -> None:
+    from ingest.reading.types import Line
+
+    texts = ["编号：0012", "共2页", "第1页", "附件三", "北京市公安局朝阳分局", "拘 留 证", "兹决定对犯罪嫌疑人张三执行拘留。"]
+    lines, pos = [], 0
+    for i, t in enumerate(texts):
+        tall = t == "拘 留 证"
+        box = [700.0, 300.0 + 60 * i, 950.0, 300.0 + 60 * i + (70 if tall else 40)] if tall else \
+            [150.0, 300.0 + 60 * i, 150.0 + 40 * len(t), 300.0 + 60 * i + 40]
+        lines.append(Line(t, box, 0.95, pos, pos + len(t)))
+        pos += len(t) + 1
+    scan = PageContent(1, 1654, 2339, "ocr", "\n".join(texts), lines)
+    prose = PageContent(2, 1654, 2339, "ocr", "问：你叫什么？", [Line("问：你叫什么？", [150, 300, 500, 340], 0.9, 0, 7)])
+    [doc] = catalogue_pages([scan, prose])
+    assert (doc.type, doc.first_page, doc.last_page) == ("拘留证", 1, 2)
