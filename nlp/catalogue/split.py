@@ -71,10 +71,14 @@ class CataloguedDocument:
     title: str
     first_page: int
     last_page: int
+    kind: str = ""  # the entry of types.toml that named it (搜查证 where ``type`` is 其他)
     number: str | None = None
     agency: str | None = None
     date: str | None = None
     persons: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.type
 
     def to_dict(self) -> dict[str, Any]:
         """The ``casefile catalogue --json`` shape of a document (``persons`` added)."""
@@ -213,9 +217,10 @@ def _last_content(seen: list[_Page], before: int) -> _Page:
 def _describe(seen: list[_Page], first: int, start: int, last: int, title: _Title | None) -> CataloguedDocument:
     page = seen[start]
     body = [p for p in seen[start: last + 1] if not p.blank] or [page]
-    doc_type = title.match.type.name if title else OTHER
+    kind = title.match.type.name if title else OTHER
+    doc_type = title.match.type.reported if title else OTHER
     written = title.written if title else (page.lines[0][:20] if page.lines else "")
-    if title and doc_type == "讯问笔录" and "次" not in written:
+    if title and kind == "讯问笔录" and "次" not in written:
         session = next((m for m in (_SESSION_RE.search(line) for line in page.lines[: title.line + 6]) if m), None)
         if session:
             written += f"（第{session.group(1) or session.group(2)}次）"
@@ -226,10 +231,11 @@ def _describe(seen: list[_Page], first: int, start: int, last: int, title: _Titl
         title=written if title else OTHER,
         first_page=first + 1,
         last_page=last + 1,
+        kind=kind,
         number=number_m.group(0) if number_m else None,
         agency=_agency(page, body, title),
-        date=_date(body, doc_type),
-        persons=_persons("".join(p.text.replace("\n", "") for p in body), doc_type),
+        date=_date(body, kind),
+        persons=_persons("".join(p.text.replace("\n", "") for p in body), kind),
     )
 
 

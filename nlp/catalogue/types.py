@@ -25,6 +25,12 @@ class DocumentType:
     stage: str
     extract: str
     charges: bool = False
+    report_as: str | None = None
+
+    @property
+    def reported(self) -> str:
+        """The standard type the catalogue reports (``其他`` for a known non-standard title)."""
+        return self.report_as or self.name
 
 
 @dataclass(frozen=True)
@@ -43,15 +49,15 @@ def document_types() -> tuple[DocumentType, ...]:
     data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
     return tuple(
         DocumentType(t["name"], tuple(t.get("titles", ())), t.get("stage", "any"), t.get("extract", "none"),
-                     bool(t.get("charges", False)))
+                     bool(t.get("charges", False)), t.get("report_as"))
         for t in data["type"]
     )
 
 
 @lru_cache(maxsize=1)
 def type_names() -> tuple[str, ...]:
-    """The names of the standard types."""
-    return tuple(t.name for t in document_types())
+    """The names of the standard types (those a catalogue reports)."""
+    return tuple(t.name for t in document_types() if t.report_as is None)
 
 
 def get_type(name: str) -> DocumentType:

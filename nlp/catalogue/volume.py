@@ -63,12 +63,12 @@ def extract_volume(pages: Sequence[PageContent]) -> dict[str, Any]:
 def _read_document(
     pages: Sequence[PageContent], docs: list[CataloguedDocument], index: int, doc: CataloguedDocument
 ) -> dict[str, Any] | None:
-    kind = get_type(doc.type)
+    kind = get_type(doc.kind)
     if kind.extract == "plea":
         return _sheet(index, doc.type, [], guilty_plea=True)
     if kind.extract == "decision":
         persons = [_bare_person(p["name"]) for p in doc.persons if p["role"] in ("犯罪嫌疑人", "被告人")]
-        measure = _DECISION_MEASURE.get(doc.type)
+        measure = _DECISION_MEASURE.get(doc.kind)
         if measure and doc.date:
             for person in persons:
                 person["custody_events"] = [{"measure": measure, "date": doc.date}]
@@ -88,9 +88,9 @@ def _read_document(
 
 def _is_prior_judgment(doc: CataloguedDocument, docs: list[CataloguedDocument]) -> bool:
     """A judgment is a prior one when a pre-trial document of the volume is dated after it."""
-    if get_type(doc.type).extract != "judgment":
+    if get_type(doc.kind).extract != "judgment":
         return False
-    later = [d for d in docs if d is not doc and get_type(d.type).stage in _PRE_TRIAL_STAGES]
+    later = [d for d in docs if d is not doc and get_type(d.kind).stage in _PRE_TRIAL_STAGES]
     if doc.date is None:
         return bool(later)
     return any(d.date and d.date > doc.date for d in later)

@@ -151,3 +151,14 @@ def test_issue17_title_set_apart_below_the_first_lines_of_a_scan() -> None:
     prose = PageContent(2, 1654, 2339, "ocr", "问：你叫什么？", [Line("问：你叫什么？", [150, 300, 500, 340], 0.9, 0, 7)])
     [doc] = catalogue_pages([scan, prose])
     assert (doc.type, doc.first_page, doc.last_page) == ("拘留证", 1, 2)
+
+
+def test_issue17_known_titles_outside_the_standard_types_start_a_document_typed_other() -> None:
+    texts = ["某市公安局\n搜 查 证\n某公（刑）搜字〔2026〕2号\n兹决定对张三住处进行搜查。",
+             "某市公安局\n鉴定意见通知书\n某公（刑）鉴通字〔2026〕3号\n将用作证据的鉴定意见告知如下。",
+             "某市中级人民法院\n刑事裁定书\n（2026）某01刑终5号\n驳回上诉，维持原判。"]
+    docs = catalogue_pages(_pages(texts))
+    assert [(d.type, d.title, d.first_page) for d in docs] == [
+        ("其他", "搜查证", 1), ("其他", "鉴定意见通知书", 2), ("其他", "刑事裁定书", 3)]
+    assert "刑事裁定书" not in type_names() and "搜查证" not in type_names()
+    assert all(d["type"] in type_names() for d in (doc.to_dict() for doc in docs))
