@@ -228,15 +228,49 @@ def transfer_opinion(c: Case) -> list[str]:
     plea = f"犯罪嫌疑人{c.suspect}自愿认罪认罚。" if c.plea else ""
     return [f"{c.police}\n起 诉 意 见 书\n{no}\n"
             f"犯罪嫌疑人{_ident(c)}。{ar_date(c.prior_date)}因犯{c.prior_charge}被{c.prior_court}判处{c.prior_sentence}。"
-            f"因涉嫌{c.charge}于{ar_date(c.detained)}被我局刑事拘留，经{c.procuratorate}批准，"
-            f"于{ar_date(c.arrested)}被我局执行逮捕，现羁押于{c.detention_centre}。\n"
-            f"犯罪嫌疑人{c.suspect}涉嫌{c.charge}一案，由被害人{c.victim}于{ar_date(c.accepted)}报案至我局，"
+            f"因涉嫌{c.charge}于{ar_date(c.detained)}被我局刑事拘留，"
+            + (f"经{c.procuratorate}批准，于{ar_date(c.arrested)}被我局执行逮捕，现羁押于{c.detention_centre}。\n"
+               if c.arrest_approved else f"{ar_date(c.arrested)}被我局取保候审。\n")
+            + f"犯罪嫌疑人{c.suspect}涉嫌{c.charge}一案，由被害人{c.victim}于{ar_date(c.accepted)}报案至我局，"
             f"我局于{ar_date(c.filed)}立案侦查。现已侦查终结。\n",
             f"经依法侦查查明：{c.deed}\n认定上述犯罪事实的证据如下：被害人{c.victim}的陈述，证人{c.witness}的证言等。\n"
             f"上述犯罪事实清楚，证据确实、充分，足以认定。{plea}\n"
             f"综上所述，犯罪嫌疑人{c.suspect}的行为已触犯《中华人民共和国刑法》之规定，涉嫌{c.charge}。"
             f"依照《中华人民共和国刑事诉讼法》第一百六十二条之规定，现将此案移送审查起诉。\n"
             f"此致\n{c.procuratorate}\n{c.police}（印）\n{cn_date(c.transferred)}"]
+
+
+def bail(c: Case) -> list[str]:
+    no = f"{c.police_short}（刑）取保字〔{c.arrested[:4]}〕{c.serial + 300}号"
+    return [f"{c.police}\n取保候审决定书\n{no}\n"
+            f"我局正在侦查{c.suspect}涉嫌{c.charge[:-1]}案，因犯罪嫌疑人{c.suspect}（性别{c.gender}，出生日期{ar_date(c.birth)}，"
+            f"住址{c.address}）可能判处管制、拘役或者独立适用附加刑，根据《中华人民共和国刑事诉讼法》第六十七条之规定，"
+            f"决定对其取保候审，期限从{ar_date(c.arrested)}起算。犯罪嫌疑人应当接受保证人的监督。\n"
+            f"{c.police}（印）\n{cn_date(c.arrested)}"]
+
+
+def release(c: Case) -> list[str]:
+    return [f"{c.police}释放通知书\n（副本）\n{c.detention_centre}：\n"
+            f"因犯罪嫌疑人{c.suspect}被取保候审，请将其立即释放，并发给释放证明书。\n{c.police}（印）\n{cn_date(c.arrested)}"]
+
+
+def expert_opinion(c: Case) -> list[str]:
+    return [f"{c.address[:3]}公安司法鉴定中心\n鉴 定 书\n{c.police_short}司鉴字〔{c.filed[:4]}〕{c.serial % 50 + 1}号\n"
+            f"委托单位：{c.police}\n送检材料：涉案手机一部。\n鉴定意见：送检手机价值人民币四千五百元。\n"
+            f"鉴定人：郑伟  主检法医师\n{c.address[:3]}公安司法鉴定中心（鉴定专用章）\n{cn_date(c.filed)}"]
+
+
+def seizure(c: Case) -> list[str]:
+    return [f"扣押物品、文件清单\n{c.police_short}（刑）扣字〔{c.filed[:4]}〕{c.serial % 40 + 2}号\n"
+            f"编号 名称 数量 特征\n1 手机 1部 黑色\n持有人：{c.suspect}  见证人：{c.witness}\n"
+            f"办案单位：{c.police}\n{ar_date(c.detained)}"]
+
+
+def plea_statement(c: Case) -> list[str]:
+    return [f"认罪认罚具结书\n一、犯罪嫌疑人身份信息\n本人姓名{c.suspect}，{c.gender}，{ar_date(c.birth)}出生，"
+            f"公民身份号码{c.id_number}。\n二、权利知悉\n本人已阅读《认罪认罚从宽制度告知书》，理解认罪认罚的性质和法律后果。\n"
+            f"三、认罪认罚内容\n本人知悉并认可{c.procuratorate}指控的犯罪事实，构成{c.charge}。同意检察机关的量刑建议。\n"
+            f"四、自愿签署声明\n本人自愿签署本具结书。\n具结人：{c.suspect}\n辩护人：郭律师\n{ar_date(c.transferred)}"]
 
 
 CASES = (
@@ -258,6 +292,12 @@ CASES = (
          "深圳市宝安区看守所", "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-26", "2026-03-04",
          "2026-03-05", ("2026-02-22", "2026-03-15"), "2026-04-20", "深圳市南山区人民法院",
          "（2017）粤0305刑初1203号", "诈骗罪", "2017-11-08", "有期徒刑一年六个月", 1203, plea=False),
+    Case("林志华", "男", "1996-07-19", "壮族", "450103", "南宁市青秀区民族大道88号", "盗窃罪",
+         "2026年3月8日，犯罪嫌疑人林志华在青秀区某商场内窃取被害人韦秋菊手机一部，价值人民币四千五百元。",
+         "韦秋菊", "黄志刚", "南宁市公安局青秀分局", "邕公青", "南宁市青秀区人民检察院", "邕青检",
+         "南宁市第一看守所", "2026-03-08", "2026-03-09", "2026-03-09", "", "",
+         "2026-03-15", ("2026-03-09", "2026-03-25"), "2026-04-30", "南宁市兴宁区人民法院",
+         "（2021）桂0102刑初310号", "盗窃罪", "2021-06-30", "拘役四个月", 408),
 )
 
 
@@ -274,7 +314,7 @@ def _truth(c: Case) -> dict[str, Any]:
 
 def build_volumes() -> list[Volume]:
     """Three volumes in different orders, with blank backs, a 此页无正文 back and a prior judgment."""
-    a, b, c = CASES
+    a, b, c = CASES[:3]
     v1 = Volume("volume-1-朝阳盗窃")
     v1.add("受案登记表", "受案登记表", acceptance(a), backs=1)
     v1.add("立案决定书", "立案决定书", filing(a))
@@ -317,4 +357,22 @@ def build_volumes() -> list[Volume]:
     v3.add("常住人口登记表", "户籍证明", residence_certificate(c))
     v3.add("刑事判决书", "刑事判决书", prior_judgment(c), no_text_back=True)
     v3.facts = _truth(c)
-    return [v1, v2, v3]
+
+    d = CASES[3]
+    v4 = Volume("volume-4-青秀取保")
+    v4.add("受案登记表", "受案登记表", acceptance(d))
+    v4.add("立案决定书", "立案决定书", filing(d))
+    v4.add("扣押清单", "扣押物品、文件清单", seizure(d))
+    v4.add("鉴定意见", "鉴定书", expert_opinion(d), backs=1)
+    v4.add("拘留证", "拘留证", warrant(d, "拘留证"))
+    v4.add("讯问笔录", "讯问笔录（第1次）", interrogation(d, 1))
+    v4.add("取保候审决定书", "取保候审决定书", bail(d))
+    v4.add("释放通知书", "释放通知书", release(d))
+    v4.add("讯问笔录", "讯问笔录（第2次）", interrogation(d, 2))
+    v4.add("常住人口登记表", "户籍证明", residence_certificate(d))
+    v4.add("刑事判决书", "刑事判决书", prior_judgment(d))
+    v4.add("起诉意见书", "起诉意见书", transfer_opinion(d))
+    v4.add("认罪认罚具结书", "认罪认罚具结书", plea_statement(d), no_text_back=True)
+    v4.facts = _truth(d)
+    v4.facts["defendants"][0]["custody_events"][1] = {"measure": "取保候审", "date": d.arrested}
+    return [v1, v2, v3, v4]

@@ -93,7 +93,7 @@ def _volume_sheet(index: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return extract_volume(_pages(volume.pages)), volume.facts
 
 
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_issue17_volume_facts_merged_per_person(index: int) -> None:
     sheet, truth = _volume_sheet(index)
     [person] = sheet["defendants"]
