@@ -27,6 +27,7 @@ from nlp.surnames import has_surname
 _TOP_LINES = 4  # a title stands within the first lines of its first page
 _TITLE_ZONE = 0.4  # …or, set apart (taller, centred), in the upper part of the page
 _TALLER = 1.3
+_HEAD_CHARS = 80
 _MAX_TITLE_LINE = 40
 _BLANK_CHARS = 6
 _SPACE_RE = re.compile(r"\s+")
@@ -166,6 +167,21 @@ def _find_title(page: _Page) -> _Title | None:
     return None
 
 
+_NOT_A_TITLE_AFTER = ("指控", "认定", "中", "的", "副本", "送达")
+
+
+def _title_in_head(page: _Page) -> _Title | None:
+    """The earliest title in the first words of a file's first document.
+
+    Its title may share a line with other text (a judgment pasted as one paragraph).
+    """
+    head = "".join(page.lines)[:_HEAD_CHARS]
+    for match in find_titles(head):
+        if not head.startswith(_NOT_A_TITLE_AFTER, match.end):
+            return _Title(match, 0, match.title, None, False)
+    return None
+
+
 def _closes(page: _Page) -> bool:
     """The page ends with a seal and date block (落款): a full date among its last lines."""
     tail = "\n".join(page.lines[-4:])
@@ -193,7 +209,7 @@ def catalogue_pages(pages: Sequence[PageContent]) -> list[CataloguedDocument]:
         if title is not None:
             starts.append((i, title))
         elif not starts:
-            starts.append((i, None))
+            starts.append((i, _title_in_head(page)))
         elif _opens_untitled(page) and _closes(_last_content(seen, i)):
             starts.append((i, None))
     if not starts:

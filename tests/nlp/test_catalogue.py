@@ -162,3 +162,11 @@ def test_issue17_known_titles_outside_the_standard_types_start_a_document_typed_
         ("其他", "搜查证", 1), ("其他", "鉴定意见通知书", 2), ("其他", "刑事裁定书", 3)]
     assert "刑事裁定书" not in type_names() and "搜查证" not in type_names()
     assert all(d["type"] in type_names() for d in (doc.to_dict() for doc in docs))
+
+
+def test_issue17_a_judgment_pasted_as_one_paragraph_is_one_typed_document() -> None:
+    text = ("被告人张某盗窃一案一审刑事判决书 某省某市某区人民法院 刑事判决书 （2017）某0102刑初21号 "
+            "公诉机关某市某区人民检察院。被告人张某，男，1990年1月1日出生。某区人民检察院以起诉书指控被告人张某犯盗窃罪。")
+    pages = _pages([text, "本院认为，被告人张某犯盗窃罪。判决如下：被告人张某犯盗窃罪，判处有期徒刑六个月。"])
+    [doc] = catalogue_pages(pages)
+    assert (doc.type, doc.first_page, doc.last_page) == ("刑事判决书", 1, 2)
