@@ -4,7 +4,8 @@ Run: ``.venv/bin/python -m bench.volumes.run [--scanned] [--engine ppocr] [--out
 
 Each volume is rendered as a PDF with a text layer (Song, uming) and, with ``--scanned``, as an
 image-only PDF the way a scanner or a fax delivers it (volume 1: uming, clean; volume 2: wqy
-Hei, 2% noise and a blur like a fax; volume 3: ukai, turned by 0.6°). Pages are read through
+Hei, 2% noise and a blur like a fax; volume 3: ukai, turned by 0.6°; volume 4: uming, 1% noise,
+turned by -0.8°, a light blur). Pages are read through
 ``ingest.reading.documents.read_file`` (text layer or OCR, as ``casefile catalogue`` reads them),
 catalogued by ``nlp.catalogue.split.catalogue_pages`` and read for facts by
 ``nlp.catalogue.volume.extract_volume``.
@@ -36,6 +37,7 @@ SCANS: tuple[dict[str, Any], ...] = (
     {"font": "uming"},
     {"font": "wqy", "noise": 0.02, "blur": 0.6},
     {"font": "ukai", "skew": 0.6},
+    {"font": "uming", "noise": 0.01, "skew": -0.8, "blur": 0.4},
 )
 
 
