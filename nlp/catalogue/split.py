@@ -182,6 +182,25 @@ def _title_in_head(page: _Page) -> _Title | None:
     return None
 
 
+_RECORD_HEAD_RE = re.compile(r"^(?:时间|地点|讯问人|询问人|记录人|被讯问人|被询问人|辨认人|侦查人员)")
+_LATER_PAGE_RE = re.compile(r"^第([0-9一二三四五六七八九十]+)页")
+
+
+def _record_continues(page: _Page, title: _Title) -> bool:
+    """A record's title repeated on its later sheets: no 时间/地点 head, or a page mark after it.
+
+    A new session opens with its head fields (时间, 地点, 讯问人 …) or its session mark (第2次).
+    """
+    if title.match.type.name not in _RECORD_TYPES:
+        return False
+    after = page.lines[title.line + 1: title.line + 8]
+    if any(_SESSION_RE.search(line) for line in after):
+        return False
+    if after and (m := _LATER_PAGE_RE.match(after[0])) and m.group(1) not in ("1", "一"):
+        return True
+    return not any(_RECORD_HEAD_RE.match(line) for line in after)
+
+
 def _closes(page: _Page) -> bool:
     """The page ends with a seal and date block (落款): a full date among its last lines."""
     tail = "\n".join(page.lines[-4:])
@@ -204,7 +223,8 @@ def catalogue_pages(pages: Sequence[PageContent]) -> list[CataloguedDocument]:
         title = _find_title(page)
         if title is not None and starts:
             prev_title = starts[-1][1]
-            if title.page_marked and prev_title and prev_title.match.type == title.match.type:
+            same = prev_title is not None and prev_title.match.type == title.match.type
+            if same and (title.page_marked or _record_continues(page, title)):
                 title = None  # "讯问笔录 第2页": the running header of the same record
         if title is not None:
             starts.append((i, title))

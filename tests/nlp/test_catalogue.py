@@ -170,3 +170,12 @@ def test_issue17_a_judgment_pasted_as_one_paragraph_is_one_typed_document() -> N
     pages = _pages([text, "本院认为，被告人张某犯盗窃罪。判决如下：被告人张某犯盗窃罪，判处有期徒刑六个月。"])
     [doc] = catalogue_pages(pages)
     assert (doc.type, doc.first_page, doc.last_page) == ("刑事判决书", 1, 2)
+
+
+def test_issue17_record_title_printed_on_every_sheet_is_one_session() -> None:
+    texts = ["讯问笔录\n时间：2026年3月1日9时\n地点：某派出所\n被讯问人：张三\n问：你叫什么？",
+             "讯问笔录\n第2页共3页\n答：张三。\n问：还有吗？",
+             "讯 问 笔 录\n答：没有了。\n以上笔录我看过。张三\n2026年3月1日",
+             "讯问笔录\n时间：2026年3月9日14时\n地点：某看守所\n被讯问人：张三\n问：你还有补充吗？"]
+    docs = catalogue_pages(_pages(texts))
+    assert [(d.type, d.first_page, d.last_page) for d in docs] == [("讯问笔录", 1, 3), ("讯问笔录", 4, 4)]
