@@ -274,11 +274,11 @@ def extract(
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
     jobs: Jobs = None,
 ) -> None:
-    """Read and extract the fact sheet without storing anything."""
-    from nlp.factsheet import extract_facts
+    """Read and extract the fact sheet without storing anything (a volume: merged per person)."""
+    from nlp.catalogue.volume import extract_volume
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: {"path": str(path), **extract_facts(pages)},
+               lambda path, pages: {"path": str(path), **extract_volume(pages)},
                lambda result: typer.echo(json.dumps(result, ensure_ascii=False, indent=2)), jobs=jobs)
 
 
@@ -344,6 +344,29 @@ def triage(
 
     _read_each(paths, engine, as_json,
                lambda path, pages: {"path": str(path), **triage_report(pages)}, show, jobs=jobs)
+
+
+@app.command()
+def catalogue(
+    paths: Annotated[list[Path], typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    jobs: Jobs = None,
+) -> None:
+    """Split each file into the documents it holds (卷内目录), without storing anything."""
+    from nlp.catalogue.split import catalogue_pages
+
+    def produce(path: Path, pages: list[Any]) -> dict[str, Any]:
+        return {"path": str(path), "pages": len(pages),
+                "documents": [d.to_dict() for d in catalogue_pages(pages)]}
+
+    def show(result: dict[str, Any]) -> None:
+        typer.echo(f"== {result['path']}（共 {result['pages']} 页）")
+        for i, d in enumerate(result["documents"], 1):
+            pages = f"{d['first_page']}-{d['last_page']}" if d["last_page"] > d["first_page"] else str(d["first_page"])
+            typer.echo(f"  {i}\t{d['title']}\t{d['number'] or ''}\t{d['agency'] or ''}\t{d['date'] or ''}\t{pages}")
+
+    _read_each(paths, engine, as_json, produce, show, jobs=jobs)
 
 
 @app.command()
@@ -428,8 +451,8 @@ def prefill(
     engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
     jobs: Jobs = None,
 ) -> None:
-    """Read, extract and pre-fill an intake form for each file, without storing anything."""
-    from nlp.factsheet import extract_facts
+    """Read, extract and pre-fill an intake form for each file (a volume: its merged facts), storing nothing."""
+    from nlp.catalogue.volume import extract_volume
     from nlp.forms import get_form, prefill_json
 
     try:
@@ -444,7 +467,7 @@ def prefill(
             typer.echo(f"  {field['name']}\t{field['status']}\t{field.get('value')}")
 
     _read_each(paths, engine, as_json,
-               lambda path, pages: prefill_json(form, extract_facts(pages), str(path)), show, jobs=jobs)
+               lambda path, pages: prefill_json(form, extract_volume(pages), str(path)), show, jobs=jobs)
 
 
 @app.command()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.charges import link_charge
-from nlp.form_documents import read_form_person, warrant_event
+from nlp.form_documents import read_form_person, read_record_priors, warrant_event
 from nlp.found import Found
 from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import (
@@ -32,7 +32,7 @@ _COUNSEL_RE = re.compile(
 _LOOSE_CHARGE_RE = re.compile(
     rf"(?:犯(?!罪)|以|构成|涉嫌|认定为?)({charge_name(40)}(?:[、和及]{charge_name(30, '，。；：:（()）“”、')})*)"
 )
-_FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表")
+_FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表", "常住人口登记表")
 _PRIOR_HINT_RE = re.compile(
     r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
 )
@@ -122,6 +122,8 @@ def _find_defendants(text: str, sec: Sections) -> list[Defendant]:
         event = warrant_event(text, text[: sec.title_end][-3:])
         if event is not None:
             d.person.custody_events = [event]
+        if sec.doc_type == "讯问笔录":
+            d.person.prior_convictions = read_record_priors(text)
         d.charge_source = "form"
         d.verdict.charges, d.verdict.charges_official = _charges_loose(text, 0, sec.body_end)
         defendants.append(d)

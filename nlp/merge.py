@@ -83,6 +83,9 @@ def _merge_defendant(
 ) -> dict[str, Any]:
     first = group[0][0]
     out: dict[str, Any] = dict(first)
+    # The evidence follows each value to the document it was taken from, not only the first one.
+    evidence: dict[str, Any] = dict(first.get("evidence") or {})
+    out["evidence"] = evidence
     name = first["name"]
     out["names"] = sorted({d["name"] for d, _ in group})
     if len(out["names"]) > 1:
@@ -92,6 +95,9 @@ def _merge_defendant(
         if stated:
             # The most precise value is kept; "1985-11" and "1985-11-05" do not disagree.
             out[key] = max((v for v, *_ in stated), key=lambda v: len(str(v)))
+            source = next(d for v, d, *_ in stated if v == out[key])
+            if (source.get("evidence") or {}).get(key) is not None:
+                evidence[key] = source["evidence"][key]
             values = [v for v, *_ in stated]
             if any(not _compatible(a, b) for a in values for b in values):
                 conflicts.append(_conflict(name, key, stated))
@@ -105,9 +111,16 @@ def _merge_defendant(
             conflicts.append(_conflict(name, key, stated))
     for key in ("prior_convictions", "administrative_penalties", "custody_events"):
         union_items: list[Any] = []
+        union_evidence: list[Any] = []
         for d, _ in group:
-            union_items.extend(i for i in d.get(key, []) if i not in union_items)
+            item_evidence = (d.get("evidence") or {}).get(key) or []
+            for n, item in enumerate(d.get(key, [])):
+                if item not in union_items:
+                    union_items.append(item)
+                    union_evidence.append(item_evidence[n] if n < len(item_evidence) else None)
         out[key] = union_items
+        if any(e is not None for e in union_evidence):
+            evidence[key] = union_evidence
     out["on_probation_at_offense"] = any(d.get("on_probation_at_offense") for d, _ in group)
     out["sources"] = [s.get("document_id") for _, s in group]
     return out

@@ -81,3 +81,19 @@ def test_an_appeal_courts_judgment_is_not_a_court_conflict() -> None:
         first["case_number"], "（2022）江01刑终12号")
     merged = merge_factsheets([first, extract_text(appeal, document_id=2)])
     assert not [c for c in merged["conflicts"] if c["field"] == "court"]
+
+
+def test_issue17_merged_value_keeps_the_evidence_of_its_own_document() -> None:
+    id_ev = {"document_id": 2, "page": 1, "start": 5, "end": 23, "text": "110105199005120313"}
+    event_ev = {"measure": {"document_id": 2}, "date": {"document_id": 2}}
+    warrant = {"document_id": 1, "defendants": [
+        {"name": "王建国", "id_number": None, "custody_events": [], "evidence": {"name": {"document_id": 1}}}]}
+    record = {"document_id": 2, "defendants": [
+        {"name": "王建国", "id_number": "110105199005120313",
+         "custody_events": [{"measure": "逮捕", "date": "2026-03-12"}],
+         "evidence": {"name": {"document_id": 2}, "id_number": id_ev, "custody_events": [event_ev]}}]}
+    [person] = merge_factsheets([warrant, record])["defendants"]
+    assert person["id_number"] == "110105199005120313"
+    assert person["evidence"]["id_number"] == id_ev
+    assert person["evidence"]["custody_events"] == [event_ev]
+    assert person["evidence"]["name"] == {"document_id": 1}
