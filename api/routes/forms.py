@@ -18,7 +18,7 @@ from api.deps import (
     TransferId,
     Transferrer,
 )
-from api.lookups import find_case
+from api.lookups import find_case, find_case_to_add
 from api.transfers import (
     accept_transfer,
     case_facts,
@@ -106,7 +106,7 @@ def prefill_preview(case_number: str, form_id: str, actor: Reader, session: Sess
 def send_transfer(
     case_number: str, body: TransferCreate, actor: Transferrer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
-    case = find_case(session, actor, case_number)
+    case = find_case_to_add(session, actor, case_number)  # only the stage's holder sends it
     transfer = create_transfer(session, actor, case, form_id=body.form_id,
                                to_agency=body.to_agency, note=body.note)
     session.commit()

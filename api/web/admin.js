@@ -1,5 +1,5 @@
 // Administrator screens: users and agencies, the audit log with its verification, workload statistics.
-import { ROLE_NAMES, api, can, errorBox, fill, fmtTime, h } from "./api.js";
+import { ROLE_NAMES, api, can, errorBox, fill, fmtTime, h, session } from "./api.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 function s(tag, attrs = {}, ...children) {
@@ -36,19 +36,20 @@ async function showUsers(view) {
   const username = h("input", { id: "u-name", required: true, pattern: "[A-Za-z0-9_.\\-]+", size: 14, title: "字母、数字、下划线、点或连字符" });
   const display = h("input", { id: "u-display", size: 10 });
   const password = h("input", { id: "u-pass", type: "password", required: true, minlength: 10, size: 14, autocomplete: "new-password" });
-  const agency = h("input", { id: "u-agency", list: "agency-names", required: true, size: 22 });
+  // an administrator manages their own agency's users only: the agency is shown, not chosen
+  const agency = h("input", { id: "u-agency", value: (session.me && session.me.agency) || "", readonly: true, size: 22 });
   const role = h("select", { id: "u-role" }, Object.entries(ROLE_NAMES).filter(([k]) => k !== "operator").map(([k, t]) => h("option", { value: k }, t)));
   const msg = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "inline", onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
     try {
-      const u = await api("/api/admin/users", { method: "POST", json: { username: username.value.trim(), password: password.value, agency: agency.value.trim(), role: role.value, display_name: display.value.trim() || null } });
+      const u = await api("/api/admin/users", { method: "POST", json: { username: username.value.trim(), password: password.value, role: role.value, display_name: display.value.trim() || null } });
       await showUsers(view);
       fill(view.querySelector("#user-msg"), h("p", { class: "ok", role: "status" }, `已创建用户 ${u.username}（${u.agency}）。`));
     } catch (err) { fill(msg, errorBox(err)); }
   } }, field("u-name", "用户名", username), field("u-display", "姓名", display), field("u-pass", "初始密码", password),
-  field("u-agency", "单位", agency), h("datalist", { id: "agency-names" }, agencies.map((a) => h("option", { value: a.name }))),
+  field("u-agency", "单位", agency),
   field("u-role", "角色", role), h("button", { type: "submit", class: "primary" }, "新建用户"));
   fill(view, tabs("users"),
     h("section", { class: "card" }, h("h2", {}, "新建用户"), form, msg, h("div", { id: "user-msg" })),

@@ -78,7 +78,7 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
     from api.searching import run_search
     from api.state import build_state
     from core.settings import Settings
-    from models.access import visible_case_numbers
+    from models.access import visible_case_ids
     from models.audit import Actor
     from models.tables import User
     from search.base import SearchQuery
@@ -90,12 +90,12 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
         actor = Actor(username=admin.username, agency=None, role=admin.role, user_id=admin.id,
                       agency_id=admin.agency_id)
     with db.reading() as connection:
-        allowed = visible_case_numbers(connection, actor)
+        allowed = visible_case_ids(connection, actor)
 
     def searches() -> None:
         for q in QUERIES:
             with db.reading() as connection:
-                run_search(index, connection, SearchQuery(text=q, allowed_cases=allowed))
+                run_search(index, connection, SearchQuery(text=q, allowed_case_ids=allowed))
 
     def sign_in() -> None:
         with db.reading() as connection:
@@ -103,7 +103,7 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
 
     def visible() -> None:
         with db.reading() as connection:
-            visible_case_numbers(connection, actor)
+            visible_case_ids(connection, actor)
 
     return {
         "search_ms": cpu_per_call(searches, rounds, repeats) / len(QUERIES),

@@ -120,7 +120,7 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
     elif method == "POST" and route.path.endswith("/documents"):
         kwargs["files"] = [("file", (f"{n}.txt", f"笔录{n}：{SECRET_NAME}".encode(), "text/plain"))]
     elif method == "POST" and route.path == "/api/admin/users":
-        kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "agency": OWN, "role": "clerk"}
+        kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "role": "clerk"}  # their own agency
     elif method == "GET" and route.path == "/api/search":
         kwargs["params"] = {"q": SECRET_NAME}
     elif route.path.endswith("/transfers") and method == "POST":
