@@ -21,6 +21,7 @@ class CasePublic(BaseModel):
     title: str | None
     created_at: datetime
     document_count: int = 0
+    agency: str | None = None  # the owning agency: two agencies may hold the same case number
 
     @classmethod
     def of(cls, case: Case) -> CasePublic:
@@ -29,6 +30,7 @@ class CasePublic(BaseModel):
             title=case.title,
             created_at=case.created_at,
             document_count=len(case.documents),
+            agency=case.agency.name if case.agency else None,
         )
 
 
