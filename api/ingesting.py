@@ -14,7 +14,6 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -25,6 +25,7 @@ from core.errors import (
     FIELD_NEEDS_VALUE,
     FORM_RECORD_NOT_FOUND,
     NOT_RECEIVER,
+    NOT_SENDER,
     REASON_REQUIRED,
     REVIEW_CONFLICT,
     REVIEW_INCOMPLETE,
@@ -263,11 +264,21 @@ def return_transfer(session: Session, actor: Actor, transfer: Transfer, reasons:
     end_transfer_access(session, transfer)
 
 
+def withdraw_transfer(session: Session, actor: Actor, transfer: Transfer) -> None:
+    """The sending agency takes back a transfer not yet decided; the receiver's access ends."""
+    if actor.role != "operator" and actor.agency_id != transfer.from_agency_id:
+        raise CasefileError(NOT_SENDER, str(transfer.id))
+    if transfer.status != TransferStatus.PENDING:
+        raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} is {transfer.status}")
+    _close(session, transfer, TransferStatus.WITHDRAWN, actor)
+    end_transfer_access(session, transfer)
+
+
 def end_transfer_access(session: Session, transfer: Transfer) -> None:
     """Remove the reading ``transfer`` granted, unless another live transfer grants it too.
 
-    A transfer grants its receiver the case while it is pending or accepted; once returned, the
-    receiver sees the case no more (nor can whoever it would have forwarded the case to).
+    A transfer grants its receiver the case while it is pending or accepted; once returned or
+    withdrawn, the receiver sees the case no more.
     """
     still = session.scalar(
         select(Transfer.id).where(

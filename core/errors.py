@@ -139,6 +139,7 @@ TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全�
 TRANSFER_NOT_FOUND = _spec("transfer_not_found", 404, "找不到该移送记录。", "请检查编号是否正确。")
 TRANSFER_CLOSED = _spec("transfer_closed", 409, "该移送已办结（已接收或已退回），不能再修改。", "如需更正，请由移送单位重新移送。")
 NOT_RECEIVER = _spec("not_receiver", 403, "只有接收单位可以审核该表单。", "请由接收单位的审核人员办理。")
+NOT_SENDER = _spec("not_sender", 403, "只有移送单位可以撤回移送。", "如需退回，请使用“退回”并说明理由。")
 FIELD_INVALID = _spec("field_invalid", 422, "填写的内容未通过校验。", "请按提示修改后重新提交。")
 FIELD_NEEDS_VALUE = _spec("field_needs_value", 422, "该字段没有可确认的预填内容。", "请填写正确的内容并说明理由（更正）。")
 REASON_REQUIRED = _spec("reason_required", 422, "请填写理由。", "更正字段或退回移送时必须说明理由。")

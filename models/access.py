@@ -45,8 +45,10 @@ def visible_case_ids(session: Session | Connection, actor: Actor) -> frozenset[i
 
 
 def stage_holder(session: Session, case: Case) -> int | None:
-    """The agency holding the case's current stage: the receiver of its latest accepted transfer,
-    else its owner. Only that agency adds documents to the case or sends it on."""
+    """The agency holding the case's current stage (its id), which alone adds to it or sends it on.
+
+    That is the receiver of the case's latest accepted transfer, else the case's owner.
+    """
     receiver = session.scalar(
         select(Transfer.to_agency_id)
         .where(Transfer.case_id == case.id, Transfer.status == TransferStatus.ACCEPTED)

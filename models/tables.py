@@ -248,6 +248,7 @@ class TransferStatus:
     PENDING = "pending"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # by the sender, while pending
 
 
 class Transfer(Base):

@@ -27,6 +27,7 @@ from api.transfers import (
     find_transfer,
     return_transfer,
     review_field,
+    withdraw_transfer,
 )
 from models.audit import record
 from models.tables import Case, FormRecord, Transfer, TransferStatus
@@ -182,6 +183,16 @@ def send_back(
     session.commit()
     record(state.ctx.db, actor, "transfer.return", target=f"transfer:{transfer_id}",
            detail={"reasons": body.reasons})
+    return transfer_public(transfer)
+
+
+@router.post("/api/transfers/{transfer_id}/withdraw")
+def withdraw(transfer_id: TransferId, actor: Transferrer, state: StateDep, session: SessionDep) -> dict[str, Any]:
+    """The sender takes back a pending transfer (sent by mistake, to the wrong agency)."""
+    transfer = find_transfer(session, actor, transfer_id)
+    withdraw_transfer(session, actor, transfer)
+    session.commit()
+    record(state.ctx.db, actor, "transfer.withdraw", target=f"transfer:{transfer_id}")
     return transfer_public(transfer)
 
 

@@ -14,7 +14,7 @@ const ACTION_NAMES = {
   login: "登录", "case.create": "新建案件", "document.upload": "上传文件", "document.view": "查看文件", "document.retry": "重试处理",
   "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
   "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
-  "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
+  "transfer.return": "退回", "transfer.withdraw": "撤回移送", "form.export": "导出表单", "user.create": "新建用户",
 };
 
 function tabs(current) {

@@ -13,7 +13,6 @@ from search.analysis import compact_term, normalize
 from search.base import OUTDATED_HINT, PageRecord, SearchIndex, SearchQuery, SearchResults
 from tests.search.conftest import BACKENDS, age_index, make_index, new_es_alias
 from tests.search.corpus import (
-    CASE_DRUNK,
     CASE_SECRET,
     CASE_THEFT,
     DRUNK_ID,

@@ -139,8 +139,10 @@ def test_issue16_two_agencies_may_hold_one_case_number_unseen(
 def test_issue16_a_received_case_of_the_own_number_is_reached_after_the_own(
     anonymous: TestClient, people: dict[str, dict[str, str]], state: AppState
 ) -> None:
-    """A receiver holding a case of the same number itself opens its own; the received one is
-    still searched by its id."""
+    """A receiver that holds a case of the same number opens its own by number.
+
+    The received one is still searched, by its id.
+    """
     client, a = anonymous, people["a-clerk"]
     _a_case_with_materials(client, people)
     p = people["p-prosecutor"]
@@ -272,3 +274,22 @@ def test_issue16_admin_manages_the_own_agency_only(
     listed = {u["username"] for u in client.get("/api/admin/users", headers=admin).json()}
     assert {f"own-{role}", f"own2-{role}"} <= listed
     assert f"own-{role}" not in {u["username"] for u in client.get("/api/admin/users", headers=people["b-admin"]).json()}
+
+
+def test_issue16_a_withdrawn_transfer_ends_the_receivers_access(
+    anonymous: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    client, a, p = anonymous, people["a-clerk"], people["p-prosecutor"]
+    _a_case_with_materials(client, people)
+    sent = _send(client, a, PROCURATORATE).json()
+    assert client.get(f"/api/cases/{CASE}", headers=p).status_code == 200
+    not_theirs = client.post(f"/api/transfers/{sent['id']}/withdraw", headers=p)
+    assert not_theirs.status_code == 403 and not_theirs.json()["code"] == "not_sender"
+    withdrawn = client.post(f"/api/transfers/{sent['id']}/withdraw", headers=a)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn", withdrawn.text
+    assert client.get(f"/api/cases/{CASE}", headers=p).status_code == 404
+    assert _sees_nothing(_search(client, p, SECRET_NAME))
+    late = client.post(f"/api/transfers/{sent['id']}/accept", headers=p)
+    assert late.status_code == 409 and late.json()["code"] == "transfer_closed"
+    again = client.post(f"/api/transfers/{sent['id']}/withdraw", headers=a)
+    assert again.status_code == 409
