@@ -293,3 +293,17 @@ def test_issue16_a_withdrawn_transfer_ends_the_receivers_access(
     assert late.status_code == 409 and late.json()["code"] == "transfer_closed"
     again = client.post(f"/api/transfers/{sent['id']}/withdraw", headers=a)
     assert again.status_code == 409
+
+
+def test_issue16_cli_ingest_names_the_agency_when_a_number_is_ambiguous(tmp_path: Path) -> None:
+    from tests.support.cli import casefile
+
+    data = tmp_path / "data"
+    note = tmp_path / "笔录.txt"
+    note.write_text("询问笔录\n证人作证。", encoding="utf-8")
+    for agency in (A_POLICE, B_POLICE):
+        made = casefile("ingest", str(note), "--case", CASE, "--agency", agency, "--no-wait", data_dir=data)
+        assert made.returncode == 0, made.stderr
+    ambiguous = casefile("ingest", str(note), "--case", CASE, "--no-wait", data_dir=data)
+    assert ambiguous.returncode != 0
+    assert A_POLICE in ambiguous.stderr and B_POLICE in ambiguous.stderr and "--agency" in ambiguous.stderr
