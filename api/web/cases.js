@@ -1,5 +1,5 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
-import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
+import { STAGE, STATUS, TRANSFER_STATUS, api, can, caseHref, errorBox, fill, fmtBytes, fmtTime, h, session, timers, uploadFile } from "./api.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
@@ -186,10 +186,22 @@ async function showTransfers(caseNumber, box, flash) {
     h("tbody", {}, transfers.map((t) => h("tr", {}, h("td", {}, t.title), h("td", {}, t.from_agency), h("td", {}, t.to_agency),
       h("td", { class: "transfer-" + t.status }, TRANSFER_STATUS[t.status] || t.status,
         t.return_reasons && t.return_reasons.length ? h("div", { class: "hint" }, "退回理由：", t.return_reasons.join("；")) : null),
-      h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"))))))
+      h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"),
+        withdrawable(t) ? [" ", h("button", { type: "button", class: "withdraw", onclick: async () => {
+          if (!window.confirm("撤回后接收单位将不能再查看本案。确定撤回？")) return;
+          try {
+            await api(`/api/transfers/${t.id}/withdraw`, { method: "POST" });
+            await showTransfers(caseNumber, box, `已撤回移送至${t.to_agency}。`);
+          } catch (err) { fill(box, errorBox(err)); }
+        } }, "撤回")] : null)))))
     : h("p", { class: "hint" }, "本案还没有移送记录。"));
   if (records.length) parts.push(h("h4", {}, "已接收表单"), h("ul", {}, records.map((r) => h("li", {}, `${r.form_id} ${r.defendant || ""} 第 ${r.version} 版 `, h("a", { href: r.pdf_url, download: "" }, "下载 PDF")))));
   fill(box, ...parts);
+}
+
+// the sending agency may take back a transfer the receiver has not decided yet
+function withdrawable(t) {
+  return t.status === "pending" && can("form.transfer") && session.me && t.from_agency === session.me.agency;
 }
 
 let agenciesCache = null;
