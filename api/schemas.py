@@ -68,6 +68,7 @@ class DocumentPublic(BaseModel):
     duplicate: bool = False
     created_at: datetime
     pages: list[PageSummary] = []
+    agency: str | None = None  # the agency that added it: only it deletes or retries it
 
     @classmethod
     def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
@@ -105,6 +106,7 @@ class DocumentPublic(BaseModel):
             created_at=document.created_at,
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
+            agency=document.agency.name if document.agency else None,
         )
 
 

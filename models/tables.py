@@ -188,6 +188,7 @@ class Document(Base):
     )
 
     case: Mapped[Case] = relationship(back_populates="documents")
+    agency: Mapped[Agency | None] = relationship()
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )

@@ -76,7 +76,8 @@ function stageText(d) {
 
 function documentRow(d, refresh) {
   const p = d.progress || {};
-  const retry = can("document.retry") && d.status === "failed"
+  // only the agency that added a document retries it (a received case's documents stay the sender's)
+  const retry = can("document.retry") && d.status === "failed" && (!d.agency || !session.me || d.agency === session.me.agency)
     ? h("button", { type: "button", class: "retry", onclick: async (e) => {
       e.target.disabled = true;
       try { await api(`/api/documents/${d.id}/retry`, { method: "POST" }); } catch (err) { e.target.after(errorBox(err)); }

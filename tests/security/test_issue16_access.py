@@ -197,6 +197,8 @@ def test_issue16_receiver_cannot_write_to_the_senders_case(
     _accept(state, sent.json()["id"])
     own = _upload(client, p, CASE, "审查报告.txt", "审查报告\n经审查，事实清楚。")
     assert own.status_code == 201, own.text
+    listed = {d["filename"]: d["agency"] for d in client.get(f"/api/cases/{CASE}/documents", headers=a).json()}
+    assert listed["审查报告.txt"] == PROCURATORATE and listed["到案经过.txt"] == A_POLICE
     deleted = client.delete(f"/api/documents/{documents[0]}", headers=p)
     assert deleted.status_code == 403 and deleted.json()["code"] == "document_not_own", deleted.text
     assert client.get(f"/api/documents/{documents[0]}", headers=a).status_code == 200
