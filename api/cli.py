@@ -202,12 +202,14 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")],
     case: Annotated[str, typer.Option("--case", help="案号（不存在则新建）")],
     no_wait: Annotated[bool, typer.Option("--no-wait", help="只上传排队，不等待处理完成")] = False,
+    agency: Annotated[str | None, typer.Option(
+        "--agency", help="案件所属单位（多个单位有同一案号时必填；不存在则新建）")] = None,
 ) -> None:
     """Files or folders into a case; waits until every document is processed."""
     from api.ingesting import ingest_paths
 
     settings = _settings()
-    ok = ingest_paths(settings, paths, case, wait=not no_wait)
+    ok = ingest_paths(settings, paths, case, wait=not no_wait, agency=agency)
     raise typer.Exit(0 if ok else 1)
 
 

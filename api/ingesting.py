@@ -14,15 +14,17 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.state import AppState, build_state
 from api.users import get_or_create_agency
-from core.errors import FILE_NOT_READABLE, CasefileError
+from core.errors import CASE_AMBIGUOUS, FILE_NOT_READABLE, CasefileError
 from core.settings import Settings
-from ingest.intake import add_document, get_or_create_case
+from ingest.intake import add_document, get_or_create_case, normalize_case_number
 from ingest.jobs import queue_document
 from ingest.workers import live_workers, spawn_worker, stop_worker
-from models.tables import Document, DocumentStatus
+from models.tables import Agency, Case, Document, DocumentStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
 POLL_SECONDS = 0.5
@@ -47,18 +49,46 @@ def collect_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def operator_case(
+    session: Session, case_number: str, title: str | None, *, agency: str | None, default_agency: str
+) -> Case:
+    """The case the operator means by ``case_number``, created if new.
+
+    With ``agency``: that agency's case (the agency created if new). Without: the one case of
+    that number whichever agency holds it, or a new case of ``default_agency``; several agencies
+    holding the number is ``CASE_AMBIGUOUS`` (naming them), never a silent pick.
+    """
+    if agency is not None:
+        return get_or_create_case(session, case_number, title,
+                                  agency_id=get_or_create_agency(session, agency.strip()).id)
+    number = normalize_case_number(case_number)
+    cases = session.scalars(select(Case).where(Case.case_number == number).order_by(Case.id)).all()
+    if len(cases) == 1:
+        return cases[0]
+    if len(cases) > 1:
+        names = [session.get(Agency, c.agency_id).name if c.agency_id else "（无单位）" for c in cases]  # type: ignore[union-attr]
+        raise CasefileError(
+            CASE_AMBIGUOUS, f"{number}: cases {[c.id for c in cases]}",
+            message=f"案号 {number} 在多个单位都有案件：{'、'.join(names)}。",
+            hint="请用 --agency 指定案件所属单位，例如 --agency " + names[0] + "。",
+        )
+    return get_or_create_case(session, number, title,
+                              agency_id=get_or_create_agency(session, default_agency).id)
+
+
 def ingest_paths(
-    settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None = None
+    settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None = None,
+    agency: str | None = None,
 ) -> bool:
-    """Ingest ``paths`` into the case; True when every file was accepted and processed."""
+    """Ingest ``paths`` into the case (see ``operator_case``); True when every file was accepted and processed."""
     console = Console(stderr=True, soft_wrap=True)
     state = build_state(settings)
     rejected: list[Rejected] = []
     documents: list[tuple[int, str, bool]] = []
     with state.ctx.db.session() as session:
         try:
-            agency = get_or_create_agency(session, settings.default_agency)
-            case = get_or_create_case(session, case_number, title, agency_id=agency.id)
+            case = operator_case(session, case_number, title, agency=agency,
+                                 default_agency=settings.default_agency)
         except CasefileError as error:
             console.print(f"[red]{error.message}[/] {error.hint}")
             return False

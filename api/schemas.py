@@ -22,6 +22,7 @@ class CasePublic(BaseModel):
     title: str | None
     created_at: datetime
     document_count: int = 0
+    agency: str | None = None  # the owning agency: two agencies may hold the same case number
 
     @classmethod
     def of(cls, case: Case) -> CasePublic:
@@ -30,6 +31,7 @@ class CasePublic(BaseModel):
             title=case.title,
             created_at=case.created_at,
             document_count=len(case.documents),
+            agency=case.agency.name if case.agency else None,
         )
 
 
@@ -67,6 +69,7 @@ class DocumentPublic(BaseModel):
     duplicate: bool = False
     created_at: datetime
     pages: list[PageSummary] = []
+    agency: str | None = None  # the agency that added it: only it deletes or retries it
 
     @classmethod
     def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
@@ -104,6 +107,7 @@ class DocumentPublic(BaseModel):
             created_at=document.created_at,
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
+            agency=document.agency.name if document.agency else None,
         )
 
 

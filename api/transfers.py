@@ -14,16 +14,18 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import (
     AGENCY_NOT_FOUND,
+    CASE_NOT_HELD,
     FIELD_INVALID,
     FIELD_NEEDS_VALUE,
     FORM_RECORD_NOT_FOUND,
     NOT_RECEIVER,
+    NOT_SENDER,
     REASON_REQUIRED,
     REVIEW_CONFLICT,
     REVIEW_INCOMPLETE,
@@ -35,6 +37,7 @@ from core.errors import (
     CasefileError,
 )
 from core.names import sanitize_filename
+from models.access import holds_stage
 from models.audit import Actor
 from models.tables import (
     Agency,
@@ -97,11 +100,14 @@ def case_documents(case: Case) -> list[dict[str, Any]]:
 def create_transfer(
     session: Session, actor: Actor, case: Case, *, form_id: str, to_agency: str, note: str | None
 ) -> Transfer:
-    """Send ``case`` with its pre-filled ``form_id`` to ``to_agency``; grants that agency access.
+    """Send ``case`` with its pre-filled ``form_id`` to ``to_agency``; grants that agency reading.
 
-    Refused (nothing written) when the agency is unknown, is the sender, is of the wrong kind for
-    the form, or when required materials are missing (the error names them).
+    Refused (nothing written) when the actor's agency does not hold the case's current stage
+    (a receiver cannot forward a case it only reads), when the agency is unknown, is the sender,
+    is of the wrong kind for the form, or when required materials are missing (the error names them).
     """
+    if not holds_stage(session, actor, case):
+        raise CasefileError(CASE_NOT_HELD, f"case {case.id} as {actor.username}")
     template = get_form(form_id)
     receiver = session.scalar(select(Agency).where(Agency.name == to_agency.strip()))
     if receiver is None:
@@ -286,6 +292,39 @@ def return_transfer(session: Session, actor: Actor, transfer: Transfer, reasons:
     if not reasons:
         raise CasefileError(REASON_REQUIRED, "return")
     _close(session, transfer, TransferStatus.RETURNED, actor, reasons=reasons)
+    end_transfer_access(session, transfer)
+
+
+def withdraw_transfer(session: Session, actor: Actor, transfer: Transfer) -> None:
+    """The sending agency takes back a transfer not yet decided; the receiver's access ends."""
+    if actor.role != "operator" and actor.agency_id != transfer.from_agency_id:
+        raise CasefileError(NOT_SENDER, str(transfer.id))
+    if transfer.status != TransferStatus.PENDING:
+        raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} is {transfer.status}")
+    _close(session, transfer, TransferStatus.WITHDRAWN, actor)
+    end_transfer_access(session, transfer)
+
+
+def end_transfer_access(session: Session, transfer: Transfer) -> None:
+    """Remove the reading ``transfer`` granted, unless another live transfer grants it too.
+
+    A transfer grants its receiver the case while it is pending or accepted; once returned or
+    withdrawn, the receiver sees the case no more.
+    """
+    still = session.scalar(
+        select(Transfer.id).where(
+            Transfer.case_id == transfer.case_id, Transfer.to_agency_id == transfer.to_agency_id,
+            Transfer.id != transfer.id,
+            Transfer.status.in_((TransferStatus.PENDING, TransferStatus.ACCEPTED)),
+        ).limit(1)
+    )
+    if still is None:
+        session.execute(
+            delete(CaseAccess).where(
+                CaseAccess.case_id == transfer.case_id, CaseAccess.agency_id == transfer.to_agency_id
+            )
+        )
+        session.flush()
 
 
 def _close(

@@ -94,7 +94,19 @@ PROCESSING_FAILED = _spec(
 CASE_NOT_FOUND = _spec("case_not_found", 404, "找不到该案件。", "请检查案号是否正确。")
 DOCUMENT_NOT_FOUND = _spec("document_not_found", 404, "找不到该文件。", "请检查文件编号是否正确。")
 PAGE_NOT_FOUND = _spec("page_not_found", 404, "找不到该页。", "请检查页码是否在文件的页数范围内。")
-CASE_EXISTS = _spec("case_exists", 409, "该案号已存在。", "请直接打开已有案件，或使用其他案号。")
+CASE_EXISTS = _spec("case_exists", 409, "本单位已有该案号的案件。", "请直接打开已有案件，或使用其他案号。")
+CASE_AMBIGUOUS = _spec(
+    "case_ambiguous", 409, "该案号对应多个单位的案件，无法确定要办理哪一个。",
+    "请联系移送单位核对案号；命令行可用 --agency 指定案件所属单位。",
+)
+CASE_NOT_HELD = _spec(
+    "case_not_held", 403, "本案当前不由本单位办理，不能添加或修改材料，也不能移送。",
+    "移送只授予阅卷和审核权限；接收移送后方可添加本单位的材料。如需补充，请联系当前办理单位。",
+)
+DOCUMENT_NOT_OWN = _spec(
+    "document_not_own", 403, "该文件由其他单位提交，本单位不能删除或重新处理。",
+    "请联系提交该文件的单位办理。",
+)
 INVALID_CASE_NUMBER = _spec("invalid_case_number", 422, "案号不能为空。", "请填写案号，例如（2024）京0105刑初123号。")
 INVALID_REQUEST = _spec("invalid_request", 422, "请求内容不正确。", "请检查填写的内容后重试。")
 NOT_FOUND = _spec("not_found", 404, "找不到该页面或资源。", "请检查地址是否正确。")
@@ -131,6 +143,10 @@ USER_EXISTS = _spec("user_exists", 409, "该用户名已存在。", "请换一�
 USER_NOT_FOUND = _spec("user_not_found", 404, "找不到该用户。", "请检查用户名是否正确。")
 INVALID_ROLE = _spec("invalid_role", 422, "角色不正确。", "可选角色：clerk、investigator、prosecutor、judge、reviewer、admin。")
 WEAK_PASSWORD = _spec("weak_password", 422, "密码太短。", "请使用至少 10 个字符的密码。")
+AGENCY_NOT_MANAGED = _spec(
+    "agency_not_managed", 403, "管理员只能管理本单位的用户。",
+    "请由该单位的管理员办理；新单位的第一个管理员请在服务器上用 casefile users add 创建。",
+)
 
 # Transfers and review
 AGENCY_NOT_FOUND = _spec("agency_not_found", 422, "找不到接收单位。", "请从单位列表中选择接收单位；如单位尚未登记，请联系管理员添加。")
@@ -140,6 +156,7 @@ TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全�
 TRANSFER_NOT_FOUND = _spec("transfer_not_found", 404, "找不到该移送记录。", "请检查编号是否正确。")
 TRANSFER_CLOSED = _spec("transfer_closed", 409, "该移送已办结（已接收或已退回），不能再修改。", "如需更正，请由移送单位重新移送。")
 NOT_RECEIVER = _spec("not_receiver", 403, "只有接收单位可以审核该表单。", "请由接收单位的审核人员办理。")
+NOT_SENDER = _spec("not_sender", 403, "只有移送单位可以撤回移送。", "如需退回，请使用“退回”并说明理由。")
 FIELD_INVALID = _spec("field_invalid", 422, "填写的内容未通过校验。", "请按提示修改后重新提交。")
 FIELD_NEEDS_VALUE = _spec("field_needs_value", 422, "该字段没有可确认的预填内容。", "请填写正确的内容并说明理由（更正）。")
 REASON_REQUIRED = _spec("reason_required", 422, "请填写理由。", "更正字段或退回移送时必须说明理由。")

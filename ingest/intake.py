@@ -34,9 +34,14 @@ def normalize_case_number(case_number: str) -> str:
 def get_or_create_case(
     session: Session, case_number: str, title: str | None = None, *, agency_id: int | None = None
 ) -> Case:
-    """The case with this number, created (owned by ``agency_id``) if new."""
+    """The case of ``agency_id`` with this number, created if new.
+
+    Case numbers are unique within an agency only: another agency's case of the same number is
+    another case, and is neither found nor revealed here.
+    """
     case_number = normalize_case_number(case_number)
-    case = session.scalar(select(Case).where(Case.case_number == case_number))
+    agency = Case.agency_id.is_(None) if agency_id is None else Case.agency_id == agency_id
+    case = session.scalar(select(Case).where(Case.case_number == case_number, agency))
     if case is None:
         case = Case(case_number=case_number, title=title, agency_id=agency_id)
         session.add(case)
@@ -60,8 +65,12 @@ def add_document(
     stream: BinaryIO,
     *,
     max_bytes: int,
+    agency_id: int | None = None,
 ) -> IntakeResult:
     """Store the original durably, decide its type by content, and record a queued document.
+
+    ``agency_id`` is the agency adding it (default: the case's owner): only it may delete or
+    retry the document later.
 
     Raises CasefileError (EMPTY_FILE, FILE_TOO_LARGE, UNSUPPORTED_TYPE, TYPE_MISMATCH) for input
     that cannot become a document; the caller reports it to the clerk.
@@ -81,6 +90,7 @@ def add_document(
     media_type = media_types[0]
     document = Document(
         case_id=case.id,
+        agency_id=case.agency_id if agency_id is None else agency_id,
         original_name=name,
         sha256=stored.sha256,
         media_type=media_type,

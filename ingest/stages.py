@@ -189,6 +189,7 @@ def page_records(document: Document) -> list[PageRecord]:
         PageRecord(
             document_id=document.id,
             case_number=case.case_number,
+            case_id=case.id,
             filename=document.original_name,
             page=page.number,
             text=page.text or "",

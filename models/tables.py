@@ -134,10 +134,13 @@ class SignInThrottle(Base):
 
 
 class Case(Base):
+    """A case file of one agency. Its identity is its ``id``: two agencies may hold the same number."""
+
     __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("agency_id", "case_number", name="uq_cases_agency_case_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(200), unique=True, index=True)
+    case_number: Mapped[str] = mapped_column(String(200), index=True)
     title: Mapped[str | None] = mapped_column(String(500))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -147,7 +150,11 @@ class Case(Base):
 
 
 class CaseAccess(Base):
-    """An agency other than the owner that may see a case (granted by a transfer or an admin)."""
+    """An agency other than the owner that may read a case, granted by a transfer.
+
+    The grant lasts while a transfer of the case to that agency is pending or accepted: returning
+    the transfer removes it (``api.transfers``).
+    """
 
     __tablename__ = "case_access"
     __table_args__ = (UniqueConstraint("case_id", "agency_id", name="uq_case_access_case_agency"),)
@@ -197,6 +204,9 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The agency that added it: only that agency may delete or retry it (a receiving agency
+    # that took over the case adds its own documents beside the sender's).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     original_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     media_type: Mapped[str] = mapped_column(String(200))
@@ -216,6 +226,7 @@ class Document(Base):
     )
 
     case: Mapped[Case] = relationship(back_populates="documents")
+    agency: Mapped[Agency | None] = relationship()
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
@@ -276,6 +287,7 @@ class TransferStatus:
     PENDING = "pending"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # by the sender, while pending
 
 
 class Transfer(Base):

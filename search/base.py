@@ -27,6 +27,9 @@ class PageRecord:
     charges: list[str] = field(default_factory=list)  # facet values from extracted facts
     defendants: list[str] = field(default_factory=list)
     date: str | None = None  # ISO date of the document if known (for range filter/sort)
+    # The case's database id: permissions filter on it, never on the (folded) case number, which
+    # two agencies may share. 0 = no case: such a page is found only by an unrestricted search.
+    case_id: int = 0
 
 
 @dataclass
@@ -34,8 +37,9 @@ class SearchQuery:
     """A full-text query with filters; filters are applied inside the engine's query."""
 
     text: str
-    case_number: str | None = None  # search within one case
-    allowed_cases: frozenset[str] | None = None  # permission filter; None = no restriction
+    case_number: str | None = None  # search within the cases of this number
+    # Permission filter: the database ids of the cases the user may see; None = no restriction.
+    allowed_case_ids: frozenset[int] | None = None
     document_type: str | None = None
     charge: str | None = None
     defendant: str | None = None

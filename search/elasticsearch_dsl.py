@@ -28,7 +28,8 @@ from search.prepare import PreparedPage
 from search.query_parser import Term
 from search.validation import MAX_RESULT_WINDOW, CheckedQuery
 
-SCHEMA_VERSION = 2  # 2: OCR-confusable characters folded in body
+# 2: OCR-confusable characters folded in body; 3: each page's case id, the permission filter
+SCHEMA_VERSION = 3
 FACET_FIELDS = {"charge": "charge", "document_type": "document_type", "case_number": "case_key", "year": "year"}
 SOURCE_FIELDS = ["document_id", "case_number", "filename", "page", "text"]
 
@@ -67,6 +68,7 @@ def index_mappings() -> dict[str, Any]:
             "page": {"type": "integer"},
             "case_number": {"type": "keyword", "index": False},
             "case_key": keyword,
+            "case_id": {"type": "long"},
             "filename": {"type": "keyword", "index": False},
             "text": {"type": "text", "index": False},  # the original page, for snippets and spans
             "body": {
@@ -104,6 +106,7 @@ def to_document(prepared: PreparedPage) -> dict[str, Any]:
         "page": r.page,
         "case_number": r.case_number,
         "case_key": prepared.case_key,
+        "case_id": r.case_id,
         "filename": r.filename,
         "text": r.text,
         "body": joined_units(prepared.uni.split(" ")) if prepared.uni else "",
@@ -163,8 +166,8 @@ def build_query(checked: CheckedQuery, *, tolerant: bool = False) -> dict[str, A
                          ("charge", checked.charge), ("defendant", checked.defendant)):
         if value is not None:
             filters.append({"term": {field: value}})
-    if checked.allowed_keys is not None:
-        filters.append({"terms": {"case_key": sorted(checked.allowed_keys)}})
+    if checked.allowed_ids is not None:
+        filters.append({"terms": {"case_id": sorted(checked.allowed_ids)}})
     if checked.date_from is not None or checked.date_to is not None:
         rng: dict[str, int] = {"gte": checked.date_from if checked.date_from is not None else 1}
         if checked.date_to is not None:

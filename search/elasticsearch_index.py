@@ -262,7 +262,7 @@ class ElasticsearchIndex:
         started = time.perf_counter()
         self._ready()
         checked = check_query(query)
-        if checked.allowed_keys is not None and not checked.allowed_keys:
+        if checked.allowed_ids is not None and not checked.allowed_ids:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
         terms = checked.parsed.positive_terms()
         with self._translate_errors("search"):

@@ -64,8 +64,9 @@ from search.validation import CheckedQuery, check_query
 
 log = logging.getLogger(__name__)
 
-# 3: OCR-confusable characters folded in the token streams; 4: each page's analysis stored
-SCHEMA_VERSION = 4
+# 3: OCR-confusable characters folded in the token streams; 4: each page's analysis stored;
+# 5: each page's case id, the permission filter (issue 16: never the folded case number)
+SCHEMA_VERSION = 5
 _VERSION_FILE = "casefile-search.json"
 _CURRENT = "current"  # symbolic link to the generation in use
 _GENERATION = "gen-"
@@ -86,6 +87,7 @@ def _schema() -> Any:
     sb.add_integer_field("page", stored=True)
     sb.add_text_field("case_number", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("case_key", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("case_id", indexed=True, fast=True)
     sb.add_text_field("filename", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_bytes_field("text", stored=True, indexed=False)
     sb.add_bytes_field("analysis", stored=True, indexed=False)
@@ -366,6 +368,7 @@ class TantivyIndex:
         doc.add_integer("page", r.page)
         doc.add_text("case_number", r.case_number)
         doc.add_text("case_key", prepared.case_key)
+        doc.add_integer("case_id", r.case_id)
         doc.add_text("filename", r.filename)
         doc.add_bytes("text", r.text.encode("utf-8"))
         doc.add_bytes("analysis", prepared.analysis)
@@ -542,9 +545,9 @@ class TantivyIndex:
         for field, value in exact.items():
             if value is not None:
                 clauses.append((occur.Must, self._filter(q.term_query(self._schema, field, value))))
-        if checked.allowed_keys is not None:
+        if checked.allowed_ids is not None:
             clauses.append(
-                (occur.Must, self._filter(q.term_set_query(self._schema, "case_key", sorted(checked.allowed_keys))))
+                (occur.Must, self._filter(q.term_set_query(self._schema, "case_id", sorted(checked.allowed_ids))))
             )
         if checked.date_from is not None or checked.date_to is not None:
             rng = q.range_query(
@@ -569,7 +572,7 @@ class TantivyIndex:
         """Run ``query``; see ``SearchIndex.search``."""
         started = time.perf_counter()
         checked = check_query(query)
-        if checked.allowed_keys is not None and not checked.allowed_keys:
+        if checked.allowed_ids is not None and not checked.allowed_ids:
             return SearchResults(0, _ms(started), [], {name: {} for name in FACET_NAMES})
         self._refresh()
         searcher = self._live().searcher()

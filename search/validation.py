@@ -34,7 +34,7 @@ class CheckedQuery:
 
     parsed: ParsedQuery
     case_key: str | None
-    allowed_keys: frozenset[str] | None
+    allowed_ids: frozenset[int] | None  # case ids; None = no restriction
     document_type: str | None
     charge: str | None
     defendant: str | None
@@ -64,11 +64,13 @@ def check_query(query: SearchQuery) -> CheckedQuery:
                             hint="请选择按相关度（relevance）或按日期（date）排序。")
     date_from = date_ordinal(query.date_from) if query.date_from else None
     date_to = date_ordinal(query.date_to) if query.date_to else None
-    allowed = query.allowed_cases
+    allowed = query.allowed_case_ids
+    if allowed is not None and not all(isinstance(i, int) and not isinstance(i, bool) for i in allowed):
+        raise CasefileError(INVALID_QUERY, f"allowed_case_ids must be ints: {sorted(map(repr, allowed))[:5]}")
     return CheckedQuery(
         parsed=parsed,
         case_key=canonical_case_number(query.case_number) if query.case_number else None,
-        allowed_keys=None if allowed is None else frozenset(canonical_case_number(c) for c in allowed),
+        allowed_ids=None if allowed is None else frozenset(allowed),
         document_type=canonical_value(query.document_type) if query.document_type else None,
         charge=canonical_value(query.charge) if query.charge else None,
         defendant=canonical_value(query.defendant) if query.defendant else None,
@@ -89,6 +91,8 @@ def check_record(record: PageRecord) -> None:
         problems.append(f"page={record.page!r}")
     if not isinstance(record.case_number, str) or not record.case_number.strip():
         problems.append(f"case_number={record.case_number!r}")
+    if not isinstance(record.case_id, int) or isinstance(record.case_id, bool) or record.case_id < 0:
+        problems.append(f"case_id={record.case_id!r}")
     if not isinstance(record.text, str):
         problems.append("text is not str")
     if problems:

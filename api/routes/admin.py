@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from api.deps import AuditReader, SessionDep, StateDep, UserManager
 from api.users import create_user
-from models.audit import record, verify
+from core.errors import AGENCY_NOT_MANAGED, CasefileError
+from models.audit import Actor, record, verify
 from models.tables import Agency, AuditEvent, User
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
@@ -20,7 +21,8 @@ router = APIRouter(prefix="/api/admin", tags=["admin"])
 class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = Field(min_length=1, max_length=200)
-    agency: str = Field(min_length=1, max_length=200)
+    # The administrator's own agency; another agency's name is refused (it is theirs to manage).
+    agency: str | None = Field(default=None, min_length=1, max_length=200)
     role: str
     display_name: str | None = Field(default=None, max_length=200)
 
@@ -44,13 +46,31 @@ def list_users(actor: UserManager, session: SessionDep) -> list[UserPublic]:
                        role=u.role, active=u.active, created_at=u.created_at) for u in users]
 
 
+def _managed_agency(actor: Actor, session: SessionDep, named: str | None) -> Agency:
+    """The actor's own agency, the only one an administrator manages (``AGENCY_NOT_MANAGED`` else).
+
+    An agency's first administrator is created on the server (``casefile users add``), never
+    by another agency's administrator.
+    """
+    own = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
+    if own is None or (named is not None and named.strip() != own.name):
+        raise CasefileError(AGENCY_NOT_MANAGED, f"{actor.username} of {actor.agency} named {named!r}")
+    return own
+
+
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def add_user(body: UserCreate, actor: UserManager, state: StateDep, session: SessionDep) -> UserPublic:
-    user = create_user(session, body.username, body.password, agency=body.agency, role=body.role,
+    try:
+        agency = _managed_agency(actor, session, body.agency)
+    except CasefileError as error:
+        record(state.ctx.db, actor, "user.create", target=f"user:{body.username}", outcome="refused",
+               detail={"agency": body.agency, "role": body.role, "error": error.spec.code})
+        raise
+    user = create_user(session, body.username, body.password, agency=agency.name, role=body.role,
                        display_name=body.display_name)
     session.commit()
     record(state.ctx.db, actor, "user.create", target=f"user:{user.username}",
-           detail={"agency": body.agency, "role": body.role})
+           detail={"agency": agency.name, "role": body.role})
     return UserPublic(username=user.username, display_name=user.display_name,
                       agency=user.agency.name, role=user.role, active=user.active,
                       created_at=user.created_at)

@@ -24,8 +24,11 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_case(body: CaseCreate, actor: CaseCreator, state: StateDep, session: SessionDep) -> CasePublic:
     number = normalize_case_number(body.case_number)
-    if session.scalar(select(Case).where(Case.case_number == number)) is not None:
-        # the same answer whether or not the actor may see the existing case: it exists
+    # Numbers are unique within an agency only: another agency's case of the same number is
+    # another case, and creating this one answers exactly as for a number nobody holds.
+    if session.scalar(
+        select(Case).where(Case.case_number == number, Case.agency_id == actor.agency_id)
+    ) is not None:
         raise CasefileError(CASE_EXISTS, number)
     case = get_or_create_case(session, number, body.title, agency_id=actor.agency_id)
     session.commit()

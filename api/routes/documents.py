@@ -20,7 +20,7 @@ from api.deps import (
     StateDep,
     Uploader,
 )
-from api.lookups import find_case, find_document, find_page
+from api.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from api.state import AppState, upload_limiter
 from core.errors import DOCUMENT_NOT_READY, NO_FILES, NOT_SCANNED, CasefileError, lookup
@@ -68,12 +68,12 @@ def _store_and_queue(
     rejected: list[dict[str, object]] = []
     queued: list[int] = []
     with state.ctx.db.session() as session:
-        case = find_case(session, actor, case_number)
+        case = find_case_to_add(session, actor, case_number)
         for upload in files:
             try:
                 result = add_document(
                     session, state.ctx.store, case, upload.filename or "", upload.file,
-                    max_bytes=state.settings.max_upload_bytes,
+                    max_bytes=state.settings.max_upload_bytes, agency_id=actor.agency_id,
                 )
             except CasefileError as error:
                 rejected.append({"filename": sanitize_filename(upload.filename or ""), "error": error.to_dict()})
@@ -119,7 +119,7 @@ def show_document(document_id: DocumentId, actor: Reader, state: StateDep, sessi
 
 @router.post("/api/documents/{document_id}/retry")
 def retry_document(document_id: DocumentId, actor: Retrier, state: StateDep, session: SessionDep) -> DocumentPublic:
-    document = find_document(session, actor, document_id)
+    document = find_own_document(session, actor, document_id)
     session.commit()
     if reset_for_retry(state.ctx, document.id):
         record(state.ctx.db, actor, "document.retry", target=f"document:{document_id}")
@@ -156,8 +156,11 @@ def download_original(document_id: DocumentId, actor: Reader, state: StateDep, s
 
 @router.delete("/api/documents/{document_id}")
 def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
-    """Remove a document from its case and from the index; its original stays in the store."""
-    document = find_document(session, actor, document_id)
+    """Remove a document from its case and from the index; its original stays in the store.
+
+    Only the agency that added it may, while it holds the case's stage.
+    """
+    document = find_own_document(session, actor, document_id)
     detail = {"case": document.case.case_number, "filename": document.original_name,
               "sha256": document.sha256}
     state.ctx.index().delete_document(document_id)

@@ -20,7 +20,7 @@ from api.deps import (
     TransferId,
     Transferrer,
 )
-from api.lookups import find_case
+from api.lookups import find_case, find_case_to_add
 from api.transfers import (
     accept_transfer,
     case_documents,
@@ -30,6 +30,7 @@ from api.transfers import (
     find_transfer,
     return_transfer,
     review_field,
+    withdraw_transfer,
 )
 from models.audit import record
 from models.tables import Agency, Case, FormRecord, Transfer, TransferStatus
@@ -116,7 +117,7 @@ def prefill_preview(
 def send_transfer(
     case_number: str, body: TransferCreate, actor: Transferrer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
-    case = find_case(session, actor, case_number)
+    case = find_case_to_add(session, actor, case_number)  # only the stage's holder sends it
     transfer = create_transfer(session, actor, case, form_id=body.form_id,
                                to_agency=body.to_agency, note=body.note)
     session.commit()
@@ -201,6 +202,16 @@ def send_back(
     session.commit()
     record(state.ctx.db, actor, "transfer.return", target=f"transfer:{transfer_id}",
            detail={"reasons": body.reasons})
+    return transfer_public(transfer)
+
+
+@router.post("/api/transfers/{transfer_id}/withdraw")
+def withdraw(transfer_id: TransferId, actor: Transferrer, state: StateDep, session: SessionDep) -> dict[str, Any]:
+    """The sender takes back a pending transfer (sent by mistake, to the wrong agency)."""
+    transfer = find_transfer(session, actor, transfer_id)
+    withdraw_transfer(session, actor, transfer)
+    session.commit()
+    record(state.ctx.db, actor, "transfer.withdraw", target=f"transfer:{transfer_id}")
     return transfer_public(transfer)
 
 

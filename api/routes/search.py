@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import Searcher, StateDep
 from api.searching import run_search
 from api.state import AppState
-from models.access import visible_case_numbers
+from models.access import visible_case_ids
 from models.audit import record_async
 from search.base import SearchIndex, SearchQuery
 
@@ -40,11 +40,11 @@ async def search(
     # up the loop. The audit commit is awaited, so the answer still leaves only once its event
     # is stored. Connections are returned before awaiting: a waiting request holds none.
     with state.ctx.db.reading() as connection:
-        allowed = visible_case_numbers(connection, actor)
+        allowed = visible_case_ids(connection, actor)  # by identity: never by a (folded) number
     query = SearchQuery(
         text=q, case_number=case, document_type=document_type, charge=charge,
         defendant=defendant, date_from=date_from, date_to=date_to, sort=sort,
-        limit=limit, offset=offset, allowed_cases=allowed,
+        limit=limit, offset=offset, allowed_case_ids=allowed,
     )
     try:
         index = state.ctx.index()  # raises while the index cannot be opened: recorded as an error

@@ -1,5 +1,5 @@
 // Administrator screens: users and agencies, the audit log with its verification, workload statistics.
-import { ROLE_NAMES, api, can, errorBox, fill, fmtTime, h } from "./api.js";
+import { ROLE_NAMES, api, can, errorBox, fill, fmtTime, h, session } from "./api.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 function s(tag, attrs = {}, ...children) {
@@ -36,7 +36,7 @@ const ACTION_NAMES = {
   login: "登录", "case.create": "新建案件", "document.upload": "上传文件", "document.view": "查看文件", "document.retry": "重试处理",
   "document.delete": "删除文件", "document.download": "下载原件", "page.view": "查看页面", "page.image": "查看页面图像", search: "检索",
   "facts.view": "查看事实", "transfer.create": "移送", "transfer.view": "查看移送", "form.review": "审核字段", "transfer.accept": "接收表单",
-  "transfer.return": "退回", "form.export": "导出表单", "user.create": "新建用户",
+  "transfer.return": "退回", "transfer.withdraw": "撤回移送", "form.export": "导出表单", "user.create": "新建用户",
   "case.list": "查看案件列表", "case.view": "查看案件", "document.list": "查看文件列表", "form.prefill": "预填表单",
   "transfer.list": "查看移送记录", "transfer.inbox": "查看收件箱", "form_record.list": "查看表单记录",
   "access.refused": "拒绝访问", "audit.view": "查看审计日志",
@@ -90,19 +90,20 @@ async function showUsers(view) {
   const username = h("input", { id: "u-name", required: true, pattern: "[A-Za-z0-9_.\\-]+", size: 14, title: "字母、数字、下划线、点或连字符" });
   const display = h("input", { id: "u-display", size: 10 });
   const password = h("input", { id: "u-pass", type: "password", required: true, minlength: 10, size: 14, autocomplete: "new-password", "aria-describedby": "u-pass-rule" });
-  const agency = h("input", { id: "u-agency", list: "agency-names", required: true, size: 22 });
+  // an administrator manages their own agency's users only: the agency is shown, not chosen
+  const agency = h("input", { id: "u-agency", value: (session.me && session.me.agency) || "", readonly: true, size: 22 });
   const role = h("select", { id: "u-role" }, Object.entries(ROLE_NAMES).filter(([k]) => k !== "operator").map(([k, t]) => h("option", { value: k }, t)));
   const msg = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "inline", onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
     try {
-      const u = await api("/api/admin/users", { method: "POST", json: { username: username.value.trim(), password: password.value, agency: agency.value.trim(), role: role.value, display_name: display.value.trim() || null } });
+      const u = await api("/api/admin/users", { method: "POST", json: { username: username.value.trim(), password: password.value, role: role.value, display_name: display.value.trim() || null } });
       await showUsers(view);
       fill(view.querySelector("#user-msg"), h("p", { class: "ok", role: "status" }, `已创建用户 ${u.username}（${u.agency}）。`));
     } catch (err) { fill(msg, errorBox(err)); }
   } }, field("u-name", "用户名", username), field("u-display", "姓名", display), field("u-pass", "初始密码", password), h("span", { id: "u-pass-rule", class: "hint" }, "至少 10 个字符"),
-  field("u-agency", "单位", agency), h("datalist", { id: "agency-names" }, agencies.map((a) => h("option", { value: a.name }))),
+  field("u-agency", "单位", agency),
   field("u-role", "角色", role), h("button", { type: "submit", class: "primary" }, "新建用户"));
   fill(view, tabs("users"),
     h("section", { class: "card" }, h("h2", {}, "新建用户"), form, msg, h("div", { id: "user-msg" })),

@@ -115,7 +115,7 @@ export function fmtBytes(n) {
 export const ROLE_NAMES = { clerk: "书记员/内勤", investigator: "侦查员", prosecutor: "检察官", judge: "法官", reviewer: "审核人员", admin: "管理员", operator: "运维" };
 export const STATUS = { queued: "排队中", processing: "处理中", done: "完成", failed: "失败" };
 export const STAGE = { queued: "排队中", reading: "识别页面", extracting: "提取事实", indexing: "建立索引", done: "完成" };
-export const TRANSFER_STATUS = { pending: "待审核", accepted: "已接收", returned: "已退回" };
+export const TRANSFER_STATUS = { pending: "待审核", accepted: "已接收", returned: "已退回", withdrawn: "已撤回" };
 
 /** Replace an element's children, leaving out null/undefined/false (which replaceChildren would print). */
 export function fill(el, ...kids) {

@@ -78,7 +78,8 @@ function stageText(d) {
 
 function documentRow(d, refresh) {
   const p = d.progress || {};
-  const retry = can("document.retry") && d.status === "failed"
+  // only the agency that added a document retries it (a received case's documents stay the sender's)
+  const retry = can("document.retry") && d.status === "failed" && (!d.agency || !session.me || d.agency === session.me.agency)
     ? h("button", { type: "button", class: "retry", onclick: async (e) => {
       e.target.disabled = true;
       try { await api(`/api/documents/${d.id}/retry`, { method: "POST" }); } catch (err) { e.target.after(errorBox(err)); }
@@ -228,7 +229,14 @@ async function showTransfers(caseNumber, box, flash) {
     h("tbody", {}, transfers.map((t) => h("tr", {}, h("td", {}, t.title), h("td", {}, t.from_agency), h("td", {}, t.to_agency),
       h("td", { class: "transfer-" + t.status }, TRANSFER_STATUS[t.status] || t.status,
         t.return_reasons && t.return_reasons.length ? h("div", { class: "hint" }, "退回理由：", t.return_reasons.join("；")) : null),
-      h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"))))))
+      h("td", {}, fmtTime(t.created_at)), h("td", {}, h("a", { href: `#/transfer/${t.id}` }, "查看"),
+        withdrawable(t) ? [" ", h("button", { type: "button", class: "withdraw", onclick: async () => {
+          if (!window.confirm("撤回后接收单位将不能再查看本案。确定撤回？")) return;
+          try {
+            await api(`/api/transfers/${t.id}/withdraw`, { method: "POST" });
+            await showTransfers(caseNumber, box, `已撤回移送至${t.to_agency}。`);
+          } catch (err) { fill(box, errorBox(err)); }
+        } }, "撤回")] : null)))))
     : h("p", { class: "hint" }, "本案还没有移送记录。"));
   if (records.length) parts.push(h("h4", {}, "已接收表单"), h("ul", {}, records.map((r) => h("li", {}, `${formTitles[r.form_id] || "表单"}${r.defendant ? `（${r.defendant}）` : ""} 第 ${r.version} 版 `, h("a", { href: r.pdf_url, download: "" }, "下载 PDF")))));
   fill(box, ...parts);
@@ -246,6 +254,11 @@ export function defaultForm(forms, facts) {
     "prosecution_transfer", "indictment", suspended ? "community_correction" : "custody_transfer",
   ];
   return wanted.find((id) => id && ids.has(id)) || (forms[0] && forms[0].id);
+}
+
+// the sending agency may take back a transfer the receiver has not decided yet
+function withdrawable(t) {
+  return t.status === "pending" && can("form.transfer") && session.me && t.from_agency === session.me.agency;
 }
 
 let agenciesCache = null;

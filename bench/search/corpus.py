@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import random
 import re
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from search.analysis import canonical_case_number
 from search.base import PageRecord
 
 PAGE_CHARS = 450
@@ -48,6 +50,11 @@ def load_chunks(data_dir: Path) -> list[str]:
 def _charges_in(text: str, rng: random.Random) -> list[str]:
     found = [c for c in CHARGES if c[:-1].split("、")[0] in text]
     return found[:2] or [rng.choice(CHARGES)]
+
+
+def case_id_of(case_key: str) -> int:
+    """The generated case's id (the permission filter's value), from its canonical number."""
+    return zlib.crc32(case_key.encode()) & 0x7FFFFFFF
 
 
 def generate_pages(
@@ -84,5 +91,6 @@ def generate_pages(
                 charges=_charges_in(text, rng),
                 defendants=[name.group(1)] if name else [],
                 date=date,
+                case_id=case_id_of(canonical_case_number(case_number)),
             )
             produced += 1

@@ -79,7 +79,7 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
     from api.sessions import API, open_session
     from api.state import build_state
     from core.settings import Settings
-    from models.access import visible_case_numbers
+    from models.access import visible_case_ids
     from models.audit import Actor
     from models.tables import User
     from search.base import SearchQuery
@@ -92,12 +92,12 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
                       agency_id=admin.agency_id)
         signed_in, _expires = open_session(session, admin.id, API, client=None, minutes=60)
     with db.reading() as connection:
-        allowed = visible_case_numbers(connection, actor)
+        allowed = visible_case_ids(connection, actor)
 
     def searches() -> None:
         for q in QUERIES:
             with db.reading() as connection:
-                run_search(index, connection, SearchQuery(text=q, allowed_cases=allowed))
+                run_search(index, connection, SearchQuery(text=q, allowed_case_ids=allowed))
 
     def sign_in() -> None:
         with db.reading() as connection:
@@ -105,7 +105,7 @@ def measure(data: Path, rounds: int, repeats: int) -> dict[str, float]:
 
     def visible() -> None:
         with db.reading() as connection:
-            visible_case_numbers(connection, actor)
+            visible_case_ids(connection, actor)
 
     return {
         "search_ms": cpu_per_call(searches, rounds, repeats) / len(QUERIES),

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bench.search import ocr_pages
-from bench.search.corpus import CHARGES, generate_pages, load_chunks
+from bench.search.corpus import CHARGES, case_id_of, generate_pages, load_chunks
 from bench.search.fts5 import Fts5Baseline
 from search.analysis import (
     ALNUM,
@@ -298,6 +298,7 @@ def run(args: argparse.Namespace) -> str:
 
     cases = sorted({m.case_key for m in metas})
     allowed = frozenset(rng.sample(cases, min(200, len(cases))))
+    allowed_ids = frozenset(case_id_of(key) for key in allowed)  # tantivy filters by case id
     nq = args.queries
     kinds: dict[str, list[dict[str, object]]] = {
         "term": [{"terms": [rng.choice(TERMS)]} for _ in range(nq)],
@@ -309,7 +310,7 @@ def run(args: argparse.Namespace) -> str:
         year = rng.randint(2015, 2022)
         kinds["filtered"].append({"terms": [rng.choice(TERMS)], "filters": {
             "charge": rng.choice(CHARGES), "date_from": year * 10000 + 101, "date_to": (year + 2) * 10000 + 1231,
-            "cases": allowed}})
+            "cases": allowed, "case_ids": allowed_ids}})
     # The default path for what someone types from a page: exact first, near matches if none.
     kinds["long"] = [{"terms": [p]} for p in _sample_phrases(metas, nq, rng, longest=12)]
 
@@ -318,7 +319,7 @@ def run(args: argparse.Namespace) -> str:
         text = " ".join(f'"{t}"' if q.get("quoted") else t for t in terms)
         fd = cast(dict[str, Any] | None, q.get("filters"))
         if fd:
-            sq = SearchQuery(text, charge=fd["charge"], allowed_cases=fd["cases"],
+            sq = SearchQuery(text, charge=fd["charge"], allowed_case_ids=fd["case_ids"],
                              date_from=_iso(fd["date_from"]), date_to=_iso(fd["date_to"]))
         else:
             sq = SearchQuery(text)

@@ -7,6 +7,8 @@ from search.base import PageRecord
 CASE_THEFT = "（2020）粤1973刑初123号"
 CASE_DRUNK = "(2021)京0105刑初7号"
 CASE_SECRET = "（2019）沪0115刑初88号"
+# the cases' database ids: the permission filter's values
+THEFT_ID, DRUNK_ID, SECRET_ID = 101, 102, 103
 
 ID_NUMBER = "44060219850312271X"
 
@@ -32,18 +34,18 @@ def corpus() -> list[PageRecord]:
     return [
         PageRecord(
             1, CASE_THEFT, "qisushu.pdf", 1, THEFT_P1, document_type="起诉书", agency="顺德区检察院",
-            charges=["盗窃罪"], defendants=["王志勤"], date="2020-06-01",
+            charges=["盗窃罪"], defendants=["王志勤"], date="2020-06-01", case_id=THEFT_ID,
         ),
         PageRecord(
             1, CASE_THEFT, "qisushu.pdf", 2, THEFT_P2, document_type="起诉书", agency="顺德区检察院",
-            charges=["盗窃罪"], defendants=["王志勤"], date="2020-06-01",
+            charges=["盗窃罪"], defendants=["王志勤"], date="2020-06-01", case_id=THEFT_ID,
         ),
         PageRecord(
             2, CASE_DRUNK, "panjueshu.pdf", 1, DRUNK_P1, document_type="判决书", agency="朝阳区法院",
-            charges=["危险驾驶罪"], defendants=["张某"], date="2021-03-15",
+            charges=["危险驾驶罪"], defendants=["张某"], date="2021-03-15", case_id=DRUNK_ID,
         ),
         PageRecord(
             3, CASE_SECRET, "secret.pdf", 1, SECRET_P1, document_type="判决书", agency="浦东新区法院",
-            charges=["诈骗罪", "盗窃罪"], defendants=["李某某"], date="2019-11-20",
+            charges=["诈骗罪", "盗窃罪"], defendants=["李某某"], date="2019-11-20", case_id=SECRET_ID,
         ),
     ]

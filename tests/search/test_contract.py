@@ -13,11 +13,13 @@ from search.analysis import compact_term, normalize
 from search.base import OUTDATED_HINT, PageRecord, SearchIndex, SearchQuery, SearchResults
 from tests.search.conftest import BACKENDS, age_index, make_index, new_es_alias
 from tests.search.corpus import (
-    CASE_DRUNK,
     CASE_SECRET,
     CASE_THEFT,
+    DRUNK_ID,
     DRUNK_P1,
+    SECRET_ID,
     SECRET_P1,
+    THEFT_ID,
     THEFT_P1,
     THEFT_P2,
     corpus,
@@ -186,9 +188,9 @@ def test_relevance_scores_descend(index: SearchIndex) -> None:
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
 
 
-# -- permissions: a case outside allowed_cases must never leak --------------------------------------
+# -- permissions: a case outside allowed_case_ids must never leak -----------------------------------
 
-ALLOWED = frozenset({CASE_THEFT, CASE_DRUNK})
+ALLOWED = frozenset({THEFT_ID, DRUNK_ID})
 
 
 @pytest.mark.parametrize(
@@ -196,9 +198,9 @@ ALLOWED = frozenset({CASE_THEFT, CASE_DRUNK})
     ["盗窃", "被告人", "赵明远", "诈骗 OR 醉酒", "李某某", CASE_SECRET, "盗窃 -电动车", '"机密证人"'],
 )
 def test_permission_filter_never_leaks(index: SearchIndex, text: str) -> None:
-    r = run(index, text, allowed_cases=ALLOWED)
+    r = run(index, text, allowed_case_ids=ALLOWED)
     assert all(h.document_id != 3 for h in r.hits)
-    assert r.total == len(run(index, text, allowed_cases=ALLOWED, limit=100).hits)
+    assert r.total == len(run(index, text, allowed_case_ids=ALLOWED, limit=100).hits)
     assert CASE_SECRET not in r.facets["case_number"]
     assert "（2019）沪0115刑初88号" not in r.facets["case_number"]
     assert "诈骗罪" not in r.facets["charge"]
@@ -206,31 +208,46 @@ def test_permission_filter_never_leaks(index: SearchIndex, text: str) -> None:
 
 
 def test_permission_filter_wins_over_case_filter(index: SearchIndex) -> None:
-    r = run(index, "被告人", case_number=CASE_SECRET, allowed_cases=ALLOWED)
+    r = run(index, "被告人", case_number=CASE_SECRET, allowed_case_ids=ALLOWED)
     assert r.total == 0 and r.hits == [] and all(not v for v in r.facets.values())
 
 
 def test_permission_filter_with_other_filters_sort_and_deep_pages(index: SearchIndex) -> None:
-    r = run(index, "被告人", allowed_cases=ALLOWED, charge="诈骗罪")
+    r = run(index, "被告人", allowed_case_ids=ALLOWED, charge="诈骗罪")
     assert r.total == 0
-    r = run(index, "被告人", allowed_cases=ALLOWED, sort="date", limit=10)
+    r = run(index, "被告人", allowed_case_ids=ALLOWED, sort="date", limit=10)
     assert {h.document_id for h in r.hits} == {1, 2}
-    r = run(index, "被告人", allowed_cases=ALLOWED, offset=2, limit=5)
+    r = run(index, "被告人", allowed_case_ids=ALLOWED, offset=2, limit=5)
     assert r.total == 3 and [h.document_id for h in r.hits] != [3]
 
 
-def test_empty_allowed_cases_sees_nothing(index: SearchIndex) -> None:
-    r = run(index, "被告人", allowed_cases=frozenset())
+def test_empty_allowed_case_ids_sees_nothing(index: SearchIndex) -> None:
+    r = run(index, "被告人", allowed_case_ids=frozenset())
     assert r.total == 0 and r.hits == [] and all(not v for v in r.facets.values())
 
 
-def test_allowed_cases_match_whatever_their_formatting(index: SearchIndex) -> None:
-    r = run(index, "盗窃", allowed_cases=frozenset({"(2020) 粤1973刑初123号"}))
-    assert pages(r) == {(1, 1), (1, 2)}
+def test_issue16_permission_is_the_case_id_not_a_look_alike_number(index: SearchIndex) -> None:
+    """Another agency's case whose number folds to the same key is a different case."""
+    look_alike = "(2020)粤1973刑初123号"  # half-width brackets: folds to CASE_THEFT
+    other_case = 201
+    index.add_pages([PageRecord(9, look_alike, "other.txt", 1, "被告人王志勤另案笔录，乙单位。",
+                                case_id=other_case)])
+    mine = run(index, "王志勤", allowed_case_ids=frozenset({THEFT_ID}), limit=100)
+    assert pages(mine) == {(1, 1), (1, 2)} and mine.total == 2
+    assert sum(mine.facets["case_number"].values()) == 2
+    theirs = run(index, "王志勤", allowed_case_ids=frozenset({other_case}), limit=100)
+    assert pages(theirs) == {(9, 1)} and theirs.total == 1
+    # the case-number filter narrows within what the user may see, never beyond it
+    assert pages(run(index, "被告人", case_number=CASE_THEFT, allowed_case_ids=frozenset({other_case}))) == {(9, 1)}
+    assert pages(run(index, "王志勤", allowed_case_ids=frozenset({SECRET_ID}))) == set()
+    # a page indexed without a case id is seen only by an unrestricted search
+    index.add_pages([PageRecord(10, CASE_THEFT, "orphan.txt", 1, "王志勤孤页")])
+    assert (10, 1) not in pages(run(index, "王志勤", allowed_case_ids=frozenset({THEFT_ID}), limit=100))
+    assert (10, 1) in pages(run(index, "王志勤", limit=100))
 
 
-def test_no_restriction_when_allowed_cases_is_none(index: SearchIndex) -> None:
-    assert run(index, "被告人", allowed_cases=None).total == 4
+def test_no_restriction_when_allowed_case_ids_is_none(index: SearchIndex) -> None:
+    assert run(index, "被告人", allowed_case_ids=None).total == 4
 
 
 # -- pagination ------------------------------------------------------------------------------------

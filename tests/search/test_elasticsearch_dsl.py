@@ -43,6 +43,7 @@ def test_mappings_are_strict_and_complete() -> None:
     assert props["text"]["index"] is False
     for keyword in ("case_key", "charge", "defendant", "document_type", "year", "ids"):
         assert props[keyword]["type"] == "keyword"
+    assert props["case_id"]["type"] == "long"  # the permission filter (issue 16)
     template = index_template("casefile-pages")
     assert template["index_patterns"] == ["casefile-pages-v*"]
     assert template["template"]["mappings"] == m
@@ -50,12 +51,13 @@ def test_mappings_are_strict_and_complete() -> None:
 
 def test_document_carries_normalised_joined_body_and_original_text() -> None:
     text = "被告人王志勤，男。（２０２０）粤1973刑初123号 身份证 440602 19850312 271X 駕駛"
-    record = PageRecord(7, "(2020)粤1973刑初123号", "a.pdf", 3, text, charges=["盗窃罪"], date="2020-06-01")
+    record = PageRecord(7, "(2020)粤1973刑初123号", "a.pdf", 3, text, charges=["盗窃罪"], date="2020-06-01",
+                        case_id=41)
     doc = to_document(prepare_page(record))
     assert doc["text"] == text
     assert doc["body"] == "被告人王志勤男 2020 粤 1973 刑初 123 号身份证 440602 19850312 271x 驾驶"
     assert doc["ids"] == ["44060219850312271x"]
-    assert doc["case_key"] == "（2020）粤1973刑初123号"
+    assert doc["case_key"] == "（2020）粤1973刑初123号" and doc["case_id"] == 41
     assert doc["charge"] == ["盗窃罪"] and doc["year"] == "2020" and doc["date_ord"] == 20200601
     assert set(doc) <= set(index_mappings()["properties"])
 
@@ -95,14 +97,14 @@ def test_long_unquoted_term_also_matches_its_one_error_variants() -> None:
     assert "should" not in json.dumps(term_clause(quoted, tolerant=True))
 
 
-def test_filters_are_unscored_and_permission_filter_is_canonical() -> None:
+def test_filters_are_unscored_and_permission_filter_is_the_case_ids() -> None:
     checked = check_query(SearchQuery(
-        "盗窃 OR 诈骗 -电动车", allowed_cases=frozenset({"(2020) 粤1973刑初123号", "（2019）沪0115刑初88号"}),
+        "盗窃 OR 诈骗 -电动车", allowed_case_ids=frozenset({12, 3}),
         charge="盗窃罪", date_from="2020-01-01"))
     q = build_query(checked)["bool"]
     assert len(q["must"]) == 1 and len(q["must"][0]["bool"]["should"]) == 2
     assert len(q["must_not"]) == 1
-    assert {"terms": {"case_key": ["（2019）沪0115刑初88号", "（2020）粤1973刑初123号"]}} in q["filter"]
+    assert {"terms": {"case_id": [3, 12]}} in q["filter"]
     assert {"term": {"charge": "盗窃罪"}} in q["filter"]
     assert {"range": {"date_ord": {"gte": 20200101}}} in q["filter"]
 

@@ -82,7 +82,7 @@ def test_cookie_session_needs_csrf_header_for_changes(anonymous: TestClient, sta
 
 def test_role_without_the_action_gets_403(client: TestClient, anonymous: TestClient) -> None:
     created = client.post("/api/admin/users", json={
-        "username": "judge1", "password": "a-long-password", "agency": "某某区人民法院", "role": "judge",
+        "username": "judge1", "password": "a-long-password", "role": "judge",  # of the admin's agency
     })
     assert created.status_code == 201, created.text
     judge = bearer(anonymous, "judge1", "a-long-password")

@@ -110,9 +110,15 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
             files=[("file", (f"del{n}.txt", f"待删除{n}：{SECRET_NAME}".encode(), "text/plain"))],
         )
         document_id = upload.json()["documents"][0]["id"]
+    transfer_id = world.transfer_id
+    if route.path.endswith("/withdraw"):
+        # withdraw a transfer of its own, so that the shared one stays pending
+        sent = world.client.post(f"/api/cases/{CASE}/transfers", headers=world.headers[(OWN, "clerk")],
+                                 json={"form_id": "prosecution_transfer", "to_agency": THIRD})
+        transfer_id = sent.json()["id"]
     path = route.path.format(
         case_number=CASE, document_id=document_id, number=1, form_id="prosecution_transfer",
-        transfer_id=world.transfer_id, record_id=world.record_id,
+        transfer_id=transfer_id, record_id=world.record_id,
     )
     if "{" in path:
         pytest.fail(f"no recipe for the path parameters of {route.path}: add one to this test")
@@ -122,7 +128,7 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
     elif method == "POST" and route.path.endswith("/documents"):
         kwargs["files"] = [("file", (f"{n}.txt", f"笔录{n}：{SECRET_NAME}".encode(), "text/plain"))]
     elif method == "POST" and route.path == "/api/admin/users":
-        kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "agency": OWN, "role": "clerk"}
+        kwargs["json"] = {"username": f"new{n}", "password": PASSWORD, "role": "clerk"}  # their own agency
     elif method == "GET" and route.path == "/api/search":
         kwargs["params"] = {"q": SECRET_NAME}
     elif route.path.endswith("/transfers") and method == "POST":
@@ -151,7 +157,8 @@ def test_route_policy(world: World, route: APIRoute, method: str, role: str) -> 
     touches_case = any(
         p in route.path for p in ("{case_number}", "{document_id}", "{transfer_id}", "{record_id}")
     )
-    receiver_only = route.path.startswith("/api/transfers/{transfer_id}/")
+    # the sender withdraws its own transfer; everything else under a transfer is the receiver's
+    receiver_only = route.path.startswith("/api/transfers/{transfer_id}/") and not route.path.endswith("/withdraw")
     for agency in (OWN, FOREIGN):
         actor = Actor(username="x", agency=agency, role=role)
         response = _call(world, route, method, world.headers[(agency, role)])

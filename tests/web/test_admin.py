@@ -17,7 +17,9 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     page.get_by_label("用户名").fill("new-reviewer")
     assert "至少 10 个字符" in page.locator("#u-pass-rule").inner_text()  # the rule before a failed try
     page.get_by_label("初始密码").fill("short")
-    page.get_by_label("单位").fill("本机构")
+    # the administrator's own agency, shown and not chosen (issue 16: own agency only)
+    assert page.get_by_label("单位").input_value() == "本机构"
+    assert page.get_by_label("单位").get_attribute("readonly") is not None
     page.get_by_label("角色").select_option("reviewer")
     page.get_by_role("button", name="新建用户").click()
     # the browser's own check (minlength) stops a short password before the server sees it
