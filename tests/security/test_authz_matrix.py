@@ -29,6 +29,7 @@ from tests.support.render import render_text_pdf
 
 OWN, FOREIGN = "甲市公安局东城分局", "乙市人民检察院"
 THIRD = "丙市人民检察院"  # receives the transfer, so that FOREIGN stays a stranger to the case
+FOURTH = "丁市人民检察院"  # receives the transfers that the withdraw route takes back
 CASE = "（2026）甲公刑立字第77号"
 SECRET_NAME = "欧阳秘密"
 PASSWORD = "matrix-password-1"
@@ -77,6 +78,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                         files=[("file", (name, f"{name}：{SECRET_NAME}".encode(), "text/plain"))])
         with state.ctx.db.session() as session:
             create_user(session, "third-prosecutor", PASSWORD, agency=THIRD, role="prosecutor")
+            create_user(session, "fourth-prosecutor", PASSWORD, agency=FOURTH, role="prosecutor")
         sent = client.post(f"/api/cases/{CASE}/transfers", headers=clerk,
                            json={"form_id": "prosecution_transfer", "to_agency": THIRD})
         assert sent.status_code == 201, sent.text
@@ -113,9 +115,16 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
     transfer_id = world.transfer_id
     if route.path.endswith("/withdraw"):
         # withdraw a transfer of its own, so that the shared one stays pending
-        sent = world.client.post(f"/api/cases/{CASE}/transfers", headers=world.headers[(OWN, "clerk")],
-                                 json={"form_id": "prosecution_transfer", "to_agency": THIRD})
-        transfer_id = sent.json()["id"]
+        # (to a fourth agency: one pending transfer of a form per receiver; a withdrawal the role
+        # may not make leaves its transfer pending, and the next role withdraws that one)
+        clerk = world.headers[(OWN, "clerk")]
+        sent = world.client.post(f"/api/cases/{CASE}/transfers", headers=clerk,
+                                 json={"form_id": "prosecution_transfer", "to_agency": FOURTH})
+        if sent.status_code == 409:
+            transfer_id = next(t["id"] for t in world.client.get(f"/api/cases/{CASE}/transfers", headers=clerk).json()
+                               if t["status"] == "pending" and t["to_agency"] == FOURTH)
+        else:
+            transfer_id = sent.json()["id"]
     path = route.path.format(
         case_number=CASE, document_id=document_id, number=1, form_id="prosecution_transfer",
         transfer_id=transfer_id, record_id=world.record_id,
