@@ -33,6 +33,7 @@ from core.errors import (
     TRANSFER_INCOMPLETE,
     TRANSFER_NOT_ALLOWED,
     TRANSFER_NOT_FOUND,
+    TRANSFER_OPENED,
     TRANSFER_PENDING,
     CasefileError,
 )
@@ -169,6 +170,8 @@ def _require_open_receiver(actor: Actor, transfer: Transfer) -> None:
         raise CasefileError(NOT_RECEIVER, str(transfer.id))
     if transfer.status != TransferStatus.PENDING:
         raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} is {transfer.status}")
+    if transfer.opened_at is None:  # a reviewer through the API, who never opened it first
+        transfer.opened_at = datetime.now(UTC)
 
 
 def _prefilled_field(transfer: Transfer, form_index: int, field: str) -> dict[str, Any]:
@@ -295,12 +298,21 @@ def return_transfer(session: Session, actor: Actor, transfer: Transfer, reasons:
     end_transfer_access(session, transfer)
 
 
+def mark_opened(session: Session, actor: Actor, transfer: Transfer) -> None:
+    """Note the receiving agency's first look at ``transfer`` (from then on it cannot be withdrawn)."""
+    if transfer.opened_at is None and actor.agency_id == transfer.to_agency_id:
+        transfer.opened_at = datetime.now(UTC)
+        session.commit()
+
+
 def withdraw_transfer(session: Session, actor: Actor, transfer: Transfer) -> None:
-    """The sending agency takes back a transfer not yet decided; the receiver's access ends."""
+    """The sending agency takes back a transfer the receiver has not opened; its access ends."""
     if actor.role != "operator" and actor.agency_id != transfer.from_agency_id:
         raise CasefileError(NOT_SENDER, str(transfer.id))
     if transfer.status != TransferStatus.PENDING:
         raise CasefileError(TRANSFER_CLOSED, f"{transfer.id} is {transfer.status}")
+    if transfer.opened_at is not None:
+        raise CasefileError(TRANSFER_OPENED, f"{transfer.id} opened {transfer.opened_at}")
     _close(session, transfer, TransferStatus.WITHDRAWN, actor)
     end_transfer_access(session, transfer)
 

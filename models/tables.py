@@ -313,6 +313,8 @@ class Transfer(Base):
     checklist: Mapped[list[Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # when the receiving agency first opened it: the sender may withdraw only before
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     return_reasons: Mapped[list[Any] | None] = mapped_column(JSON)

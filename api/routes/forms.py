@@ -28,6 +28,7 @@ from api.transfers import (
     create_transfer,
     find_record,
     find_transfer,
+    mark_opened,
     return_transfer,
     review_field,
     withdraw_transfer,
@@ -76,6 +77,7 @@ def transfer_public(transfer: Transfer) -> dict[str, Any]:
         "from_agency": transfer.from_agency.name, "to_agency": transfer.to_agency.name,
         "status": transfer.status, "note": transfer.note, "checklist": transfer.checklist,
         "created_by": transfer.created_by, "created_at": transfer.created_at.isoformat(),
+        "opened_at": transfer.opened_at.isoformat() if transfer.opened_at else None,
         "decided_by": transfer.decided_by,
         "decided_at": transfer.decided_at.isoformat() if transfer.decided_at else None,
         "return_reasons": transfer.return_reasons, "forms": forms,
@@ -164,6 +166,7 @@ def inbox(
 @router.get("/api/transfers/{transfer_id}")
 def show_transfer(transfer_id: TransferId, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
+    mark_opened(session, actor, transfer)
     record(state.ctx.db, actor, "transfer.view", target=f"transfer:{transfer_id}")
     return transfer_public(transfer)
 

@@ -258,7 +258,7 @@ export function defaultForm(forms, facts) {
 
 // the sending agency may take back a transfer the receiver has not decided yet
 function withdrawable(t) {
-  return t.status === "pending" && can("form.transfer") && session.me && t.from_agency === session.me.agency;
+  return t.status === "pending" && !t.opened_at && can("form.transfer") && session.me && t.from_agency === session.me.agency;
 }
 
 let agenciesCache = null;
@@ -304,7 +304,7 @@ async function transferForm(caseNumber, done) {
           h("table", {}, h("tbody", {}, form.fields.map((f) => h("tr", {}, h("th", { scope: "row" }, f.label),
             h("td", {}, f.status === "filled" ? showValue(f.value) ?? "" : h("span", { class: "error" }, f.status === "conflict" ? "材料之间不一致，待对方核对" : "缺失，待对方补填")))))),
           empty.length ? h("p", { class: "hint" }, `${empty.length} 个字段未能预填，接收单位审核时补充。`) : null);
-      })],
+      }), h("p", { class: "hint" }, "接收单位打开之前，可以在移送记录中撤回。")],
     });
     if (!ok) return;
     try {

@@ -297,6 +297,20 @@ def test_issue16_a_withdrawn_transfer_ends_the_receivers_access(
     assert again.status_code == 409
 
 
+def test_issue18_no_withdrawal_once_the_receiver_opened_it(
+    anonymous: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    client, a, p = anonymous, people["a-clerk"], people["p-prosecutor"]
+    _a_case_with_materials(client, people)
+    sent = _send(client, a, PROCURATORATE).json()
+    assert client.get(f"/api/transfers/{sent['id']}", headers=a).status_code == 200  # the sender looking
+    assert client.get(f"/api/transfers/{sent['id']}", headers=p).status_code == 200  # the receiver opens it
+    late = client.post(f"/api/transfers/{sent['id']}/withdraw", headers=a)
+    assert late.status_code == 409 and late.json()["code"] == "transfer_opened"
+    assert "不能再撤回" in late.json()["message"] and late.json()["hint"]
+    assert client.get(f"/api/cases/{CASE}", headers=p).status_code == 200  # still theirs to review
+
+
 def test_issue16_cli_ingest_names_the_agency_when_a_number_is_ambiguous(tmp_path: Path) -> None:
     from tests.support.cli import casefile
 
