@@ -70,6 +70,9 @@ class DocumentPublic(BaseModel):
     created_at: datetime
     pages: list[PageSummary] = []
     agency: str | None = None  # the agency that added it: only it deletes or retries it
+    # the documents the file holds (卷内目录): type, title, number, agency, date, first/last page
+    catalogue: list[dict[str, Any]] = []
+    type_corrected: bool = False  # a clerk set document_type; it outlives reprocessing
 
     @classmethod
     def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
@@ -108,6 +111,8 @@ class DocumentPublic(BaseModel):
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
             agency=document.agency.name if document.agency else None,
+            catalogue=[{k: v for k, v in entry.items() if k != "persons"} for entry in document.catalogue or []],
+            type_corrected=bool(document.type_corrected),
         )
 
 

@@ -91,11 +91,27 @@ def case_pages_and_facts(
 
 
 def case_documents(case: Case) -> list[dict[str, Any]]:
-    return [
-        {"document_id": d.id, "document_type": d.document_type, "filename": sanitize_filename(d.original_name)}
-        for d in case.documents
-        if d.status == DocumentStatus.DONE
-    ]
+    """Every document of the case as the catalogue found it, typed.
+
+    One entry per document inside each processed file (a volume holds many); a clerk's
+    correction of a file's type wins.
+    """
+    entries: list[dict[str, Any]] = []
+    for d in case.documents:
+        if d.status != DocumentStatus.DONE:
+            continue
+        name = sanitize_filename(d.original_name)
+        found = [] if d.type_corrected else (d.catalogue or [])
+        if not found:
+            entries.append({"document_id": d.id, "document_type": d.document_type, "title": None,
+                            "label": f"{name}（{d.document_type or '其他'}）"})
+            continue
+        for entry in found:
+            first, last = entry.get("first_page"), entry.get("last_page")
+            pages = f"第 {first} 页" if first == last else f"第 {first}–{last} 页"
+            entries.append({"document_id": d.id, "document_type": entry.get("type"), "title": entry.get("title"),
+                            "label": f"{name} {pages}（{entry.get('title') or entry.get('type')}）"})
+    return entries
 
 
 def create_transfer(

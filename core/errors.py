@@ -151,6 +151,7 @@ AGENCY_NOT_MANAGED = _spec(
 # Transfers and review
 AGENCY_NOT_FOUND = _spec("agency_not_found", 422, "找不到接收单位。", "请从单位列表中选择接收单位；如单位尚未登记，请联系管理员添加。")
 TRANSFER_NOT_ALLOWED = _spec("transfer_not_allowed", 422, "不能向该单位移送此表单。", "请核对表单类型与接收单位是否对应。")
+DOCUMENT_TYPE_UNKNOWN = _spec("document_type_unknown", 422, "文书类型不在标准类型表中。", "请从列表中选择文书类型。")
 TRANSFER_OPENED = _spec("transfer_opened", 409, "接收单位已打开此移送，不能再撤回。", "如需更改，请联系接收单位退回后重新移送。")
 TRANSFER_PENDING = _spec("transfer_pending", 409, "这份表单已移送给该单位，正在等待审核。", "无需重复移送；如需更改，请先撤回原移送，再重新移送。")
 TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全。", "请先上传缺少的材料，再办理移送。")

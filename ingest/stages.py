@@ -155,14 +155,22 @@ def page_content(page: Page | Row[Any]) -> PageContent:
 
 def extract_document(ctx: PipelineContext, document_id: int) -> dict[str, Any]:
     """Extract the fact sheet from the stored pages and store it (replacing any earlier one)."""
+    from nlp.catalogue.split import catalogue_pages
+    from nlp.catalogue.volume import extract_volume
     from nlp.factsheet import extract_facts
 
     pages = load_pages(ctx, document_id)
-    sheet = extract_facts(pages, document_id=document_id)
+    found = catalogue_pages(pages)
+    if len(found) > 1:  # a volume: its documents' facts merged per person
+        sheet = _with_document_id(extract_volume(pages), document_id)
+    else:
+        sheet = extract_facts(pages, document_id=document_id)
     with ctx.db.session() as session:
         document = session.get(Document, document_id)
         assert document is not None
-        document.document_type = sheet.get("document_type")
+        document.catalogue = [entry.to_dict() for entry in found]
+        if not document.type_corrected:  # a clerk's correction outlives reprocessing
+            document.document_type = file_type(found)
         row = session.scalar(select(FactSheetRow).where(FactSheetRow.document_id == document_id))
         if row is None:
             session.add(FactSheetRow(document_id=document_id, data=sheet))
@@ -170,6 +178,38 @@ def extract_document(ctx: PipelineContext, document_id: int) -> dict[str, Any]:
             row.data = sheet
         document.stage = DocumentStage.INDEXING
     return sheet
+
+
+def file_type(found: list[Any]) -> str:
+    """A file's type: that of the one document it holds, else 卷宗 (a volume), else 其他."""
+    if len(found) == 1:
+        return str(found[0].type)
+    return "卷宗" if found else "其他"
+
+
+def _with_document_id(value: Any, document_id: int) -> Any:
+    """A volume's sheet with its evidence pointing at the stored file.
+
+    The volume numbers the documents inside it; a page number is the file's already.
+    """
+    if isinstance(value, dict):
+        out = {k: _with_document_id(v, document_id) for k, v in value.items()}
+        if "document_id" in out and ("page" in out or "start" in out or "documents" in value):
+            out["document_id"] = document_id
+        return out
+    if isinstance(value, list):
+        return [_with_document_id(v, document_id) for v in value]
+    return value
+
+
+def page_type(document: Document, number: int) -> str | None:
+    """The type of the document inside ``document`` that page ``number`` belongs to."""
+    if document.type_corrected or not document.catalogue:
+        return document.document_type
+    for entry in document.catalogue:
+        if entry.get("first_page", 0) <= number <= entry.get("last_page", 0):
+            return str(entry.get("type"))
+    return document.document_type
 
 
 def page_records(document: Document) -> list[PageRecord]:
@@ -193,7 +233,7 @@ def page_records(document: Document) -> list[PageRecord]:
             filename=document.original_name,
             page=page.number,
             text=page.text or "",
-            document_type=document.document_type,
+            document_type=page_type(document, page.number),
             agency=case.agency.name if case.agency else None,
             charges=_charges(sheet),
             defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],

@@ -215,6 +215,9 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.QUEUED, index=True)
     stage: Mapped[str] = mapped_column(String(20), default=DocumentStage.QUEUED)
     document_type: Mapped[str | None] = mapped_column(String(50))
+    # the documents this file holds (卷内目录 entries: type, title, number, agency, date, pages)
+    catalogue: Mapped[list[Any] | None] = mapped_column(JSON)
+    type_corrected: Mapped[bool] = mapped_column(Boolean, default=False)  # kept across reprocessing
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_hint: Mapped[str | None] = mapped_column(Text)

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import anyio
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.routing import compile_path
 from starlette.types import Scope
 
@@ -23,12 +24,19 @@ from api.deps import (
 from api.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from api.state import AppState, upload_limiter
-from core.errors import DOCUMENT_NOT_READY, NO_FILES, NOT_SCANNED, CasefileError, lookup
+from core.errors import (
+    DOCUMENT_NOT_READY,
+    DOCUMENT_TYPE_UNKNOWN,
+    NO_FILES,
+    NOT_SCANNED,
+    CasefileError,
+    lookup,
+)
 from core.names import sanitize_filename
 from ingest.intake import add_document
 from ingest.jobs import queue_document
 from ingest.page_images import page_image_path
-from ingest.stages import page_content, reset_for_retry
+from ingest.stages import page_content, page_records, reset_for_retry
 from models.audit import Actor, record
 
 router = APIRouter(tags=["documents"])
@@ -115,6 +123,35 @@ def show_document(document_id: DocumentId, actor: Reader, state: StateDep, sessi
     document = find_document(session, actor, document_id)
     record(state.ctx.db, actor, "document.view", target=f"document:{document_id}")
     return DocumentPublic.of(document, with_pages=True)
+
+
+class DocumentCorrection(BaseModel):
+    document_type: str = Field(min_length=1, max_length=50, description="one of the standard document types")
+
+
+@router.patch("/api/documents/{document_id}")
+def correct_document(
+    document_id: DocumentId, body: DocumentCorrection, actor: Uploader, state: StateDep, session: SessionDep
+) -> DocumentPublic:
+    """A clerk corrects the type casefile gave a file (kept across reprocessing, audited).
+
+    Only the agency that added it may, while it holds the case's stage; the checklist of a
+    transfer and the search facet follow the corrected type.
+    """
+    from nlp.catalogue.types import type_names
+
+    document = find_own_document(session, actor, document_id)
+    if body.document_type not in type_names():
+        raise CasefileError(DOCUMENT_TYPE_UNKNOWN, body.document_type,
+                            hint=f"可选的文书类型：{'、'.join(type_names())}。")
+    before = document.document_type
+    document.document_type, document.type_corrected = body.document_type, True
+    session.commit()
+    if document.status == "done":  # the facet of its pages follows
+        state.ctx.index().add_pages(page_records(document))
+    record(state.ctx.db, actor, "document.retype", target=f"document:{document_id}",
+           detail={"case": document.case.case_number, "from": before, "to": body.document_type})
+    return DocumentPublic.of(document)
 
 
 @router.post("/api/documents/{document_id}/retry")

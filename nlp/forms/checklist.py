@@ -17,10 +17,11 @@ from nlp.forms.template import ChecklistItem, FormTemplate
 
 @dataclass(frozen=True)
 class ChecklistEntry:
-    """One checklist item and the documents (their ids, or titles) that satisfy it."""
+    """One checklist item and the documents (their ids) that satisfy it, with their labels."""
 
     item: ChecklistItem
     matched: tuple[Any, ...]
+    labels: tuple[str, ...] = ()
 
     @property
     def present(self) -> bool:
@@ -31,13 +32,13 @@ class ChecklistEntry:
         """JSON form."""
         return {"name": self.item.name, "label": self.item.label,
                 "required": self.item.required, "present": self.present,
-                "documents": list(self.matched)}
+                "documents": list(self.matched), "names": list(self.labels)}
 
 
 def _matches(item: ChecklistItem, doc: Mapping[str, Any]) -> bool:
     if doc.get("document_type") in item.document_types:
         return True
-    title = f"{doc.get('title') or ''} {doc.get('filename') or ''}"
+    title = doc.get("title") or ""
     return any(k in title for k in item.keywords)
 
 
@@ -46,12 +47,14 @@ def check_completeness(
 ) -> list[ChecklistEntry]:
     """The template's checklist against ``documents`` (see module doc)."""
     docs = list(documents)
-    return [
-        ChecklistEntry(item, tuple(
-            d.get("document_id", d.get("title") or d.get("filename")) for d in docs if _matches(item, d)
+    entries = []
+    for item in template.checklist:
+        found = [d for d in docs if _matches(item, d)]
+        entries.append(ChecklistEntry(
+            item, tuple(dict.fromkeys(d.get("document_id", d.get("title")) for d in found)),
+            tuple(str(d.get("label") or d.get("title") or d.get("document_type") or "") for d in found),
         ))
-        for item in template.checklist
-    ]
+    return entries
 
 
 def missing_documents(template: FormTemplate, documents: Iterable[Mapping[str, Any]]) -> list[str]:

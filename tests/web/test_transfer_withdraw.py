@@ -28,6 +28,7 @@ def test_issue16_sender_withdraws_a_pending_transfer(server: Server, page: Any) 
     page.get_by_label("表单").select_option("prosecution_transfer")
     page.get_by_label("接收单位").fill(PROCURATORATE)
     page.get_by_role("button", name="一键流转").click()
+    page.locator("#transfer-preview-ok").click()  # the preview before sending (issue #18)
     page.locator("#transfer-sent").wait_for()
 
     page.once("dialog", lambda dialog: dialog.accept())
