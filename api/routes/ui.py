@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from api.deps import AuditReader, Public, SessionDep, StateDep, Transferrer
+from api.deps import AuditReader, Public, SessionDep, SignedIn, StateDep, Transferrer
 from models.tables import Agency, AuditEvent, Case, Document, Transfer
 
 router = APIRouter(prefix="/api/ui", tags=["ui"])
@@ -22,6 +22,14 @@ _REVIEW_ACTIONS = ("form.review", "transfer.accept", "transfer.return")
 def mode(state: StateDep) -> dict[str, bool]:
     """Whether the server runs in development mode (the sign-in page shows the demo account)."""
     return {"development": state.settings.environment != "production"}
+
+
+@router.get("/document-types")
+def document_types(actor: SignedIn) -> list[str]:
+    """The standard document types a clerk may give a file (the catalogue's type table)."""
+    from nlp.catalogue.types import type_names
+
+    return list(type_names())
 
 
 @router.get("/agencies")

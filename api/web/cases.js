@@ -76,7 +76,40 @@ function stageText(d) {
   return STAGE[p.stage] || STATUS[d.status] || d.status;
 }
 
-function documentRow(d, refresh) {
+let typesCache = null;
+async function documentTypes() {
+  if (!typesCache) typesCache = api("/api/ui/document-types").catch(() => []);
+  return typesCache;
+}
+
+/** A file's type: a choice for the agency that added it (while it holds the case), else text. */
+function typeCell(d, refresh, types) {
+  const mine = can("document.upload") && session.me && (!d.agency || d.agency === session.me.agency);
+  const shown = d.document_type === "other" ? "其他" : d.document_type || "";
+  if (!mine || d.status !== "done" || !types.length) return h("td", {}, shown, d.type_corrected ? h("span", { class: "hint" }, "（已更正）") : null);
+  const options = d.document_type && !types.includes(d.document_type) ? [d.document_type, ...types] : types;
+  const select = h("select", { class: "retype", "aria-label": `${d.filename} 的文书类型`, onchange: async (e) => {
+    e.target.disabled = true;
+    try { await api(`/api/documents/${d.id}`, { method: "PATCH", json: { document_type: e.target.value } }); }
+    catch (err) { e.target.after(errorBox(err)); }
+    refresh();
+  } }, options.map((t) => h("option", { value: t, selected: t === d.document_type, disabled: !types.includes(t) }, t)));
+  return h("td", {}, select, d.type_corrected ? h("span", { class: "hint" }, "（已更正）") : null);
+}
+
+function deleteButton(d, refresh) {
+  const mine = can("document.delete") && session.me && (!d.agency || d.agency === session.me.agency);
+  if (!mine || !["done", "failed"].includes(d.status)) return null;
+  return h("button", { type: "button", class: "delete-document", onclick: (e) => busy(e.currentTarget, async () => {
+    const ok = await confirmDialog({ id: "delete-confirm", title: "删除文件", ok: "删除", cancel: "取消",
+      body: h("p", {}, `从本案中删除“${d.filename}”？删除后它不再参与检索、事实提取和移送材料核对；原件仍保存在系统中，删除操作记入审计日志。`) });
+    if (!ok) return;
+    try { await api(`/api/documents/${d.id}`, { method: "DELETE" }); } catch (err) { e.target.after(errorBox(err)); }
+    refresh();
+  }) }, "删除");
+}
+
+function documentRow(d, refresh, types = []) {
   const p = d.progress || {};
   // only the agency that added a document retries it (a received case's documents stay the sender's)
   const retry = can("document.retry") && d.status === "failed" && (!d.agency || !session.me || d.agency === session.me.agency)
@@ -87,11 +120,11 @@ function documentRow(d, refresh) {
     } }, "重试") : null;
   return h("tr", { "data-document": d.id, "data-status": d.status },
     h("td", {}, d.status === "done" && d.page_count ? h("a", { href: `#/page/${d.id}/1` }, d.filename) : d.filename),
-    h("td", {}, d.document_type === "other" ? "其他" : d.document_type || ""), h("td", { class: "num" }, d.page_count ?? ""),
+    typeCell(d, refresh, types), h("td", { class: "num" }, d.page_count ?? ""),
     h("td", { class: "status-" + d.status }, STATUS[d.status] || d.status),
     h("td", {}, h("progress", { max: 100, value: p.percent || 0, "aria-label": `${d.filename} 处理进度` }),
       h("div", { class: "hint stage" }, stageText(d))),
-    h("td", {}, d.error ? errorBox(d.error) : null, retry));
+    h("td", {}, d.error ? errorBox(d.error) : null, retry, deleteButton(d, refresh)));
 }
 
 export async function showCase(view, caseNumber) {
@@ -99,12 +132,19 @@ export async function showCase(view, caseNumber) {
   const docsBody = h("tbody");
   const factsBox = h("div", { id: "facts" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   const summary = h("p", { class: "hint", id: "doc-summary" });
+  const catalogueBox = h("div", { id: "catalogue" });
   let lastDone = -1;
+  let lastSignature = "";
   let timer = null;
   async function refresh() {
     let docs;
     try { docs = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/documents"); } catch (_) { return; }
-    fill(docsBody, ...docs.map((d) => documentRow(d, refresh)));
+    const types = await documentTypes();
+    fill(docsBody, ...docs.map((d) => documentRow(d, refresh, types)));
+    fill(catalogueBox, catalogueTable(docs));
+    // the materials check follows uploads, corrections and deletions
+    const signature = docs.map((d) => `${d.id}:${d.status}:${d.document_type}`).join(",");
+    if (signature !== lastSignature) { lastSignature = signature; window.dispatchEvent(new Event("casefile:documents-changed")); }
     // the upload list follows each uploaded file through processing, as the table does
     for (const d of docs) {
       const state = document.querySelector(`#uploads li[data-document="${d.id}"]:not(.duplicate) .upload-state`);
@@ -127,12 +167,39 @@ export async function showCase(view, caseNumber) {
   if (can("document.upload")) sections.push(h("section", { class: "card" }, h("h3", {}, "上传材料"), uploader(caseNumber, refresh)));
   sections.push(h("section", { class: "card" }, h("h3", {}, "文件"), summary,
     h("table", { id: "documents" }, h("thead", {}, h("tr", {}, ["文件", "类型", "页数", "状态", "进度", "说明"].map((t) => h("th", { scope: "col" }, t)))), docsBody)));
+  sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录"), catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
   const transfersBox = h("div", { id: "transfers" });
   sections.push(h("section", { class: "card" }, h("h3", {}, "移送与表单"), transfersBox));
   fill(view, ...sections);
   await refresh();
   showTransfers(caseNumber, transfersBox).catch((err) => fill(transfersBox, errorBox(err)));
+}
+
+/**
+ * 卷内目录: every document of the case, file by file in upload order, as the catalogue found it:
+ * 序号, 文书名称, 文号, 责任者, 日期, 页号 (in its file, and in the case counting files in order).
+ */
+export function catalogueTable(docs) {
+  const rows = [];
+  let before = 0;
+  for (const d of docs.filter((x) => x.status === "done")) {
+    const entries = d.type_corrected || !(d.catalogue || []).length
+      ? [{ type: d.document_type, title: d.document_type, number: null, agency: null, date: null, first_page: 1, last_page: d.page_count || 1 }]
+      : d.catalogue;
+    for (const e of entries) {
+      const span = (a, b) => (a === b ? `${a}` : `${a}–${b}`);
+      rows.push(h("tr", { "data-document": d.id },
+        h("td", { class: "num" }, rows.length + 1),
+        h("td", {}, h("a", { href: `#/page/${d.id}/${e.first_page}` }, e.title || e.type || "其他"), e.type && e.title && !e.title.includes(e.type) ? h("span", { class: "hint" }, `（${e.type}）`) : null),
+        h("td", {}, e.number || ""), h("td", {}, e.agency || ""), h("td", {}, e.date || ""),
+        h("td", {}, `${d.filename} 第 ${span(e.first_page, e.last_page)} 页`, h("div", { class: "hint" }, `全案第 ${span(before + e.first_page, before + e.last_page)} 页`))));
+    }
+    before += d.page_count || 0;
+  }
+  return rows.length ? h("table", { id: "catalogue-table" },
+    h("thead", {}, h("tr", {}, ["序号", "文书名称", "文号", "责任者", "日期", "页号"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, rows)) : h("p", { class: "hint" }, "文件处理完成后，在这里列出卷内的每一份文书。");
 }
 
 export function evidenceHref(ev) {
@@ -275,12 +342,21 @@ async function transferForm(caseNumber, done) {
   const datalist = h("datalist", { id: "agency-list" }, agenciesCache.map((a) => h("option", { value: a.name })));
   const note = h("input", { id: "transfer-note", size: 30, placeholder: "可不填" });
   const msg = h("div", { id: "transfer-msg", "aria-live": "polite" });
-  const checklist = h("div", { class: "hint" });
-  const showChecklist = () => {
-    const f = forms.find((x) => x.id === formSelect.value);
-    checklist.textContent = f && f.checklist ? "应附材料：" + f.checklist.filter((c) => c.required).map((c) => c.label).join("、") : "";
+  // ✓/✗ per required material, with the document that meets it (by type, never by file name)
+  const checklist = h("div", { id: "checklist-box" });
+  const showChecklist = async () => {
+    fill(checklist, h("p", { class: "hint" }, "正在核对移送材料…"));
+    let preview;
+    try { preview = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/forms/" + encodeURIComponent(formSelect.value)); }
+    catch (err) { fill(checklist, errorBox(err)); return; }
+    fill(checklist, h("h4", {}, "移送材料"), h("ul", { class: "checklist", id: "checklist" }, (preview.checklist || []).map((c) =>
+      h("li", { class: c.present ? "present" : c.required ? "absent" : "optional", "data-item": c.name },
+        h("span", { class: "mark", "aria-hidden": "true" }, c.present ? "✓" : "✗"), " ", c.label, c.required ? "" : "（可不附）",
+        h("span", { class: "hint" }, c.present ? "：" + (c.names || []).join("；") : c.required ? "：缺少。请上传，或在上方文件列表中更正文书类型。" : "")))));
   };
   formSelect.addEventListener("change", showChecklist);
+  const onDocuments = () => { if (checklist.isConnected) showChecklist(); else window.removeEventListener("casefile:documents-changed", onDocuments); };
+  window.addEventListener("casefile:documents-changed", onDocuments);
   showChecklist();
   const sendButton = h("button", { type: "submit", class: "primary", id: "transfer-send" }, "一键流转");
   // Sending cannot be undone once the receiver opens it: the clerk sees the pre-filled form and
