@@ -26,6 +26,10 @@ class AppState:
     uploads: anyio.CapacityLimiter | None = None
     # password checks run at once in this process (api.auth.sign_in_limiter); made on first use
     sign_ins: anyio.CapacityLimiter | None = None
+    # render children running at once (api.rendering); made on first use, inside the event loop
+    renders: anyio.CapacityLimiter | None = None
+    # searches in progress per user (api.routes.search): beyond the limit a search answers 429
+    searches: dict[str, int] = field(default_factory=dict)
 
 
 def upload_limiter(state: AppState) -> anyio.CapacityLimiter:
