@@ -28,14 +28,23 @@ class AppState:
     sign_ins: anyio.CapacityLimiter | None = None
     # render children running at once (api.rendering); made on first use, inside the event loop
     renders: anyio.CapacityLimiter | None = None
-    # searches in progress per user (api.routes.search): beyond the limit a search answers 429
+    # searches off the event loop in progress per user (api.routes.search): beyond the limit a
+    # search answers 429; and the threads long searches of the embedded index run in
     searches: dict[str, int] = field(default_factory=dict)
+    long_searches: anyio.CapacityLimiter | None = None
 
 
 def upload_limiter(state: AppState) -> anyio.CapacityLimiter:
     if state.uploads is None:
         state.uploads = anyio.CapacityLimiter(state.settings.api_upload_threads)
     return state.uploads
+
+
+def long_search_limiter(state: AppState) -> anyio.CapacityLimiter:
+    """Threads for long searches of the embedded index: two, so the event loop keeps its share."""
+    if state.long_searches is None:
+        state.long_searches = anyio.CapacityLimiter(2)
+    return state.long_searches
 
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:
