@@ -34,6 +34,8 @@ from ingest.page_images import page_image_file, searchable_pdf_file
 
 log = logging.getLogger(__name__)
 
+# pages rendered by one child: the one asked for and the next ones (see page_image)
+PREFETCH_PAGES = 3
 # where `ingest` is imported from here: the child runs the same code whatever its working folder
 _CODE_ROOT = str(Path(__file__).resolve().parent.parent)
 
@@ -45,6 +47,7 @@ class Original:
     sha256: str
     media_type: str
     path: Path
+    page_count: int
 
 
 def render_limiter(state: AppState) -> anyio.CapacityLimiter:
@@ -55,10 +58,36 @@ def render_limiter(state: AppState) -> anyio.CapacityLimiter:
 
 
 async def page_image(state: AppState, original: Original, number: int) -> Path:
-    """The cached PNG of page ``number``, rendered by a limited child first if missing."""
+    """The cached PNG of page ``number``, rendered by a limited child first if missing.
+
+    A child started for a page also renders the next few (``PREFETCH_PAGES``) that no other
+    child is rendering: a viewer or the review screen's thumbnails ask for them next, and a
+    request for a page being rendered waits for that child instead of starting its own.
+    """
     path = page_image_file(state.ctx.pages_dir, original.sha256, number)
-    if not path.exists():
-        await _run(state, original, {"job": "page", "numbers": [number]}, lambda: path.exists())
+    if path.exists():
+        return path
+    key = (original.sha256, number)
+    pending = state.rendering.get(key)
+    if pending is not None:
+        with anyio.move_on_after(state.settings.render_timeout):
+            await pending.wait()
+        if path.exists():
+            return path  # else its child failed on another page: render it alone, with its error
+    prefetch = [n for n in range(number + 1, min(number + PREFETCH_PAGES, original.page_count) + 1)
+                if (original.sha256, n) not in state.rendering
+                and not page_image_file(state.ctx.pages_dir, original.sha256, n).exists()]
+    events = {k: anyio.Event() for k in [key] + [(original.sha256, n) for n in prefetch]}
+    for k, event in events.items():
+        state.rendering.setdefault(k, event)
+    try:
+        await _run(state, original, {"job": "page", "numbers": [number], "prefetch": prefetch},
+                   lambda: path.exists())
+    finally:
+        for k, event in events.items():
+            if state.rendering.get(k) is event:
+                del state.rendering[k]
+            event.set()
     return path
 
 

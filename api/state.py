@@ -28,6 +28,8 @@ class AppState:
     sign_ins: anyio.CapacityLimiter | None = None
     # render children running at once (api.rendering); made on first use, inside the event loop
     renders: anyio.CapacityLimiter | None = None
+    # pages a render child of this process is rendering: (sha256, number) -> set when it ends
+    rendering: dict[tuple[str, int], anyio.Event] = field(default_factory=dict)
     # searches off the event loop in progress per user (api.routes.search): beyond the limit a
     # search answers 429; and the threads long searches of the embedded index run in
     searches: dict[str, int] = field(default_factory=dict)

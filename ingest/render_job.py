@@ -7,7 +7,8 @@ content stream, six 64-megapixel frames) then costs this process, under the same
 pixel limits as a worker reading the page, and PDFium, which is not thread-safe, never runs in a
 threaded server. Jobs:
 
-- ``{"job": "page", "numbers": [...], ...}``: the PNG of each page not cached yet.
+- ``{"job": "page", "numbers": [...], "prefetch": [...], ...}``: the PNG of each page not
+  cached yet; then, as far as the limits allow, those of ``prefetch``.
 - ``{"job": "searchable", "pages": [...], ...}``: the page images it needs, then the PDF.
 
 Common fields: ``original``, ``media_type``, ``sha256``, ``pages_dir``, ``dpi``, ``max_pages``,
@@ -21,7 +22,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,19 +47,36 @@ def _open(job: dict[str, Any]) -> DocumentReader:
     )
 
 
-def render_pages(job: dict[str, Any], numbers: list[int]) -> None:
-    """Write the cached PNG of each of ``numbers`` that is not there yet."""
+def render_pages(job: dict[str, Any], numbers: Sequence[int], prefetch: Sequence[int] = ()) -> None:
+    """Write the cached PNG of each of ``numbers`` not there yet, then of ``prefetch``.
+
+    ``prefetch``: pages a viewer is likely to ask for next (a child costs ~0.5 s to start),
+    rendered while the limits allow; the first failure among them ends the job quietly, since
+    nobody asked for them yet.
+    """
+    from core.errors import CasefileError
     from ingest.page_images import page_image_file, save_page_image
 
     pages_dir = Path(job["pages_dir"])
-    missing = [n for n in numbers if not page_image_file(pages_dir, job["sha256"], n).exists()]
-    if not missing:
+
+    def missing(wanted: Sequence[int]) -> list[int]:
+        return [n for n in wanted if not page_image_file(pages_dir, job["sha256"], n).exists()]
+
+    needed, extra = missing(numbers), missing(prefetch)
+    if not needed and not extra:
         return
     with _open(job) as reader:
-        for number in missing:
+        for number in needed:
             image = reader.page_image(number)
             save_page_image(image, page_image_file(pages_dir, job["sha256"], number))
             del image  # one page's pixels at a time
+        for number in extra:
+            try:
+                image = reader.page_image(number)
+                save_page_image(image, page_image_file(pages_dir, job["sha256"], number))
+                del image
+            except (CasefileError, MemoryError):
+                return  # asked for, it will be rendered alone and report its own error
 
 
 def _page_content(stored: dict[str, Any]) -> PageContent:
@@ -96,7 +114,7 @@ def build_searchable(job: dict[str, Any]) -> None:
 def run(job: dict[str, Any]) -> None:
     """Do ``job`` (already inside the limits)."""
     if job["job"] == "page":
-        render_pages(job, [int(n) for n in job["numbers"]])
+        render_pages(job, [int(n) for n in job["numbers"]], [int(n) for n in job.get("prefetch", [])])
     elif job["job"] == "searchable":
         build_searchable(job)
     else:

@@ -153,7 +153,8 @@ def _page_original(state: AppState, actor: Actor, document_id: int, number: int)
 
 
 def _original(state: AppState, document: Document) -> rendering.Original:
-    return rendering.Original(document.sha256, document.media_type, state.ctx.store.path_for(document.sha256))
+    return rendering.Original(document.sha256, document.media_type,
+                              state.ctx.store.path_for(document.sha256), document.page_count or 0)
 
 
 @router.get("/api/documents/{document_id}/original")
