@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ async def page_image(state: AppState, original: Original, number: int) -> Path:
         state.rendering.setdefault(k, event)
     try:
         await _run(state, original, {"job": "page", "numbers": [number], "prefetch": prefetch},
-                   lambda: path.exists())
+                   lambda: path.exists(), state.settings.render_timeout)
     finally:
         for k, event in events.items():
             if state.rendering.get(k) is event:
@@ -92,14 +93,20 @@ async def page_image(state: AppState, original: Original, number: int) -> Path:
 
 
 async def searchable_pdf(state: AppState, original: Original, pages: list[dict[str, Any]]) -> Path:
-    """The cached searchable PDF of ``pages`` (stored page rows), built by a limited child if missing."""
+    """The cached searchable PDF of ``pages`` (stored page rows), built by a limited child if missing.
+
+    It may render every page first, so it has a worker task's time (``CASEFILE_TASK_TIME_LIMIT``).
+    """
     path = searchable_pdf_file(state.ctx.pages_dir, original.sha256)
     if not path.exists():
-        await _run(state, original, {"job": "searchable", "pages": pages}, lambda: path.exists())
+        timeout = max(state.settings.render_timeout, state.settings.task_time_limit)
+        await _run(state, original, {"job": "searchable", "pages": pages}, lambda: path.exists(), timeout)
     return path
 
 
-async def _run(state: AppState, original: Original, job: dict[str, Any], done: Any) -> None:
+async def _run(
+    state: AppState, original: Original, job: dict[str, Any], done: Callable[[], bool], timeout: float
+) -> None:
     settings = state.settings
     job = {
         **job,
@@ -112,7 +119,7 @@ async def _run(state: AppState, original: Original, job: dict[str, Any], done: A
            "PYTHONPATH": os.pathsep.join(filter(None, (_CODE_ROOT, os.environ.get("PYTHONPATH"))))}
     started = False
     try:
-        with anyio.fail_after(settings.render_timeout):
+        with anyio.fail_after(timeout):
             async with render_limiter(state):
                 if done():  # another request rendered it while this one waited
                     return
@@ -123,15 +130,14 @@ async def _run(state: AppState, original: Original, job: dict[str, Any], done: A
                 )
     except TimeoutError as error:
         if not started:
-            raise CasefileError(RENDER_BUSY, f"waited {settings.render_timeout} s") from error
-        raise CasefileError(
-            RENDER_LIMIT_EXCEEDED, f"{original.sha256}: over {settings.render_timeout} s"
-        ) from error
+            raise CasefileError(RENDER_BUSY, f"waited {timeout} s") from error
+        raise CasefileError(RENDER_LIMIT_EXCEEDED, f"{original.sha256}: over {timeout} s") from error
     if result.returncode == 0:
         return
-    reported: dict[str, str] = {}
-    try:
-        reported = json.loads(result.stdout.decode(errors="replace").strip().splitlines()[-1])
+    reported: dict[str, Any] = {}
+    try:  # the child's last line; a library may have printed before it
+        last = json.loads(result.stdout.decode(errors="replace").strip().splitlines()[-1])
+        reported = last if isinstance(last, dict) else {}
     except (ValueError, IndexError):
         pass
     spec = lookup(str(reported.get("code", "")))
