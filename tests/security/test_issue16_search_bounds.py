@@ -120,8 +120,9 @@ def test_issue16_healthz_stays_fast_while_long_searches_run(tmp_path: Path) -> N
 
         admin = sign_in("admin", "casefile-demo")
         assert httpx.post(f"{base}/api/cases", json={"case_number": CASE}, headers=admin).status_code == 201
-        # the page holds the terms, so that every variant finds postings to walk
-        text = "\n".join(chinese(100, seed) for seed in range(6)).encode()
+        # forty pages hold the terms, so that every variant finds postings to walk
+        blocks = [chinese(100, seed) for seed in range(6)]
+        text = "\f".join("\n".join(random.Random(n).sample(blocks, len(blocks))) for n in range(40)).encode()
         uploaded = httpx.post(f"{base}/api/cases/{CASE}/documents", headers=admin,
                               files=[("file", ("长文.txt", text))], timeout=60)
         assert uploaded.status_code == 201, uploaded.text
