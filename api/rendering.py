@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 # pages rendered by one child: the one asked for and the next ones (see page_image)
 PREFETCH_PAGES = 3
-# where `ingest` is imported from here: the child runs the same code whatever its working folder
+# where `ingest` is imported from here: the child of a checkout runs the same code whatever its
+# working folder (an installed package is found as it is; its folder must not shadow the stdlib)
 _CODE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -115,8 +116,9 @@ async def _run(
         "dpi": state.ctx.dpi, "max_pages": state.ctx.max_pages, "max_pixels": state.ctx.max_pixels,
         "memory_mb": settings.worker_memory_mb,
     }
-    env = {**os.environ, PARENT_PID_ENV: str(os.getpid()),
-           "PYTHONPATH": os.pathsep.join(filter(None, (_CODE_ROOT, os.environ.get("PYTHONPATH"))))}
+    env = {**os.environ, PARENT_PID_ENV: str(os.getpid())}
+    if Path(_CODE_ROOT).name not in ("site-packages", "dist-packages"):  # a checkout, not a wheel
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (_CODE_ROOT, os.environ.get("PYTHONPATH"))))
     started = False
     try:
         with anyio.fail_after(timeout):
