@@ -58,7 +58,13 @@ def app_from_environment() -> FastAPI:
     """The app for settings from the environment: each process of `casefile serve --processes`.
 
     The parent process has migrated the database already; here that is a quick no-op check.
+    A server process ends with the `casefile serve` that started it, even one killed outright.
     """
+    import signal
+
+    from ingest.lifetime import die_with_parent
+
+    die_with_parent(signal.SIGTERM)
     return create_app(Settings(), serving=True)
 
 

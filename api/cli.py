@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -141,6 +142,7 @@ def worker(
     ] = None,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
+    from ingest.lifetime import die_with_parent_from_environment
     from ingest.supervise import (
         exit_within,
         is_child,
@@ -150,6 +152,8 @@ def worker(
     )
     from ingest.workers import lower_priority
 
+    # started by `casefile serve`/`ingest` (or by the supervisor): end when the starter ends
+    die_with_parent_from_environment(signal.SIGTERM)
     settings = _settings()
     # First, before any thread, pool child or supervised child exists: Linux applies nice per
     # thread, and threads and forked children inherit it from the one that creates them.

@@ -26,12 +26,27 @@ class AppState:
     uploads: anyio.CapacityLimiter | None = None
     # password checks run at once in this process (api.auth.sign_in_limiter); made on first use
     sign_ins: anyio.CapacityLimiter | None = None
+    # render children running at once (api.rendering); made on first use, inside the event loop
+    renders: anyio.CapacityLimiter | None = None
+    # pages a render child of this process is rendering: (sha256, number) -> set when it ends
+    rendering: dict[tuple[str, int], anyio.Event] = field(default_factory=dict)
+    # searches off the event loop in progress per user (api.routes.search): beyond the limit a
+    # search answers 429; and the threads long searches of the embedded index run in
+    searches: dict[str, int] = field(default_factory=dict)
+    long_searches: anyio.CapacityLimiter | None = None
 
 
 def upload_limiter(state: AppState) -> anyio.CapacityLimiter:
     if state.uploads is None:
         state.uploads = anyio.CapacityLimiter(state.settings.api_upload_threads)
     return state.uploads
+
+
+def long_search_limiter(state: AppState) -> anyio.CapacityLimiter:
+    """Threads for long searches of the embedded index: two, so the event loop keeps its share."""
+    if state.long_searches is None:
+        state.long_searches = anyio.CapacityLimiter(2)
+    return state.long_searches
 
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:

@@ -196,6 +196,21 @@ DOCUMENT_NOT_READY = _spec(
     "document_not_ready", 409, "该文件尚未处理完成。", "请等文件状态变为“完成”后再试。"
 )
 
+# Rendering for the viewer and the searchable PDF (a limited process: ingest.render_job)
+RENDER_LIMIT_EXCEEDED = _spec(
+    "render_limit_exceeded", 422, "该页面过大或过于复杂，超出了安全处理的限度，无法生成图像。",
+    "请下载原件查看；如需可检索 PDF，请以 300 DPI 以下的分辨率重新扫描后上传。",
+)
+RENDER_FAILED = _spec(
+    "render_failed", 500, "生成页面图像失败。", "请稍后重试；如仍失败，请下载原件查看，并联系管理员。"
+)
+RENDER_BUSY = _spec(
+    "render_busy", 503, "服务器正忙于生成其他页面图像。", "请稍后几秒再试。"
+)
+TOO_MANY_SEARCHES = _spec(
+    "too_many_searches", 429, "您同时进行的检索过多。", "请等待正在进行的检索完成后再试。"
+)
+
 NO_FILES = _spec("no_files", 422, "没有选择要上传的文件。", "请选择一个或多个文件后再上传。")
 
 # Intake forms

@@ -70,6 +70,18 @@ class Settings(BaseSettings):
         "have passed waiting for it (0: no minimum)",
     )
     render_dpi: int = Field(default=200, ge=72, le=600)
+    render_processes: int = Field(
+        default=2, ge=1, le=16,
+        description="page images and searchable PDFs rendered at once per server process, each in "
+        "a child limited like a worker (CASEFILE_WORKER_MEMORY_MB, CASEFILE_MAX_IMAGE_PIXELS)",
+    )
+    render_timeout: int = Field(
+        default=120, ge=5, description="seconds a page image or searchable PDF may take, waiting included"
+    )
+    searches_per_user: int = Field(
+        default=4, ge=1, le=64,
+        description="searches one user may run at once per server process; more answer 429",
+    )
     max_upload_bytes: int = Field(
         default=200 * 1024 * 1024, ge=1,
         description="largest file one upload request may carry (the request is cut off beyond)",

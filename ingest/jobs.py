@@ -132,16 +132,20 @@ def _queue_file_connection(path: str) -> sqlite3.Connection:
 
 
 def _limit_memory_per_process(megabytes: int) -> None:
-    """Cap each worker child's address space: a decompression bomb fails with MemoryError."""
+    """Cap each pool process's address space and have it die with the worker that forked it.
+
+    A decompression bomb fails with MemoryError; a pool process whose Celery worker was killed
+    is killed too (its task, acknowledged late, is redelivered).
+    """
     from celery.signals import worker_process_init
 
     def limit(**_kwargs: object) -> None:
-        import resource
+        import signal
 
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = megabytes * 1024 * 1024
-        soft = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        from ingest.lifetime import die_with_parent, limit_address_space
+
+        limit_address_space(megabytes)
+        die_with_parent(signal.SIGKILL)
 
     worker_process_init.connect(limit, weak=False, dispatch_uid="casefile-memory-limit")
 

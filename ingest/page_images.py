@@ -1,29 +1,53 @@
-"""Page images for the viewer: rendered from the original once, then served from a cache."""
+"""The page-image cache: the PNG each page's line boxes refer to, and the searchable PDF.
+
+Both are derived from the original and kept under ``pages_dir/<sha256>/``: by content, as the
+originals are, so a document deleted and a later one given the same database id can never be
+shown each other's pages. They are written by the processes that render (the worker while it
+reads a page for OCR, ``ingest.render_job`` for the rest); the API only serves them (issue #16).
+Every file is written to a temporary name and renamed, so a reader never sees half a file.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ingest.context import PipelineContext
-from ingest.reading.documents import open_document
-from models.tables import Document
+if TYPE_CHECKING:
+    from PIL import Image
 
 
-def page_image_path(ctx: PipelineContext, document: Document, number: int) -> Path:
-    """Path of the PNG of page ``number`` (the image that line boxes refer to)."""
-    cache = ctx.pages_dir / str(document.id) / f"{number}.png"
-    if cache.exists():
-        return cache
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with open_document(
-        ctx.store.path_for(document.sha256), document.media_type,
-        dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels,
-    ) as reader:
-        image = reader.page_image(number)
-    fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".png")
+def document_cache_dir(pages_dir: Path, sha256: str) -> Path:
+    """The folder of one original's derived files."""
+    return pages_dir / sha256
+
+
+def page_image_file(pages_dir: Path, sha256: str, number: int) -> Path:
+    """Where the PNG of page ``number`` is (or will be) kept."""
+    return document_cache_dir(pages_dir, sha256) / f"{number}.png"
+
+
+def searchable_pdf_file(pages_dir: Path, sha256: str) -> Path:
+    """Where the searchable PDF of a scanned document is (or will be) kept."""
+    return document_cache_dir(pages_dir, sha256) / "searchable.pdf"
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix)
     os.close(fd)
-    image.save(tmp, format="PNG")
-    os.replace(tmp, cache)
-    return cache
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_page_image(image: Image.Image, path: Path) -> Path:
+    """Store ``image`` as the cached PNG at ``path`` (fast compression: it is a cache)."""
+    return write_atomically(path, lambda tmp: image.save(tmp, format="PNG", compress_level=1))

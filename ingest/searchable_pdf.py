@@ -1,7 +1,8 @@
 """Searchable PDF: each page is the original scan with an invisible text layer over its lines.
 
 ``make_searchable_pdf(page_images, pages, *, dpi, font_paths=FONT_CANDIDATES) -> bytes``.
-``page_images[i]`` is the image the boxes of ``pages[i]`` refer to (``PageContent.bbox`` is in
+``page_images`` yields, in order, the image the boxes of each of ``pages`` refer to (an iterator
+that opens one at a time keeps one page's pixels in memory, not the document's) (``PageContent.bbox`` is in
 its pixels, origin top-left). The text is drawn in render mode 3 (invisible), as OCRmyPDF does,
 with a CJK TrueType font embedded as a subset (with its ToUnicode map, so copying yields the
 characters), each line's font size set to its box's thickness and its horizontal scaling to its
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,8 +114,8 @@ def shown_turn(page: PageContent) -> int:
 
 
 def make_searchable_pdf(
-    page_images: list[Image.Image],
-    pages: list[PageContent],
+    page_images: Iterable[Image.Image],
+    pages: Sequence[PageContent],
     *,
     dpi: int,
     font_paths: Sequence[Path] = FONT_CANDIDATES,
@@ -123,14 +124,16 @@ def make_searchable_pdf(
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas as pdfcanvas
 
-    if len(page_images) != len(pages):
-        raise ValueError(f"{len(page_images)} page images for {len(pages)} pages")
     if dpi <= 0:
         raise ValueError(f"dpi must be positive, got {dpi}")
     font = _register_font(font_paths)
     out = io.BytesIO()
     pdf = pdfcanvas.Canvas(out, invariant=1)
-    for image, page in zip(page_images, pages, strict=True):
+    images = iter(page_images)
+    for page in pages:
+        image = next(images, None)
+        if image is None:
+            raise ValueError(f"fewer page images than the {len(pages)} pages")
         page_w, page_h = image.width * 72.0 / dpi, image.height * 72.0 / dpi
         pdf.setPageSize((page_w, page_h))
         pdf.drawImage(ImageReader(image), 0, 0, width=page_w, height=page_h)
@@ -145,5 +148,7 @@ def make_searchable_pdf(
             # swaps it for the MediaBox: give it swapped, so the MediaBox is the scan's
             pdf.setPageSize((page_h, page_w))
         pdf.showPage()
+    if next(images, None) is not None:
+        raise ValueError(f"more page images than the {len(pages)} pages")
     pdf.save()
     return out.getvalue()

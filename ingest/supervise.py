@@ -29,6 +29,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ingest.lifetime import PARENT_PID_ENV
+
 log = logging.getLogger("casefile.worker")
 
 CHILD_ENV = "CASEFILE_WORKER_CHILD"
@@ -118,9 +120,11 @@ def _kill_tree(child: subprocess.Popen[bytes], grace: float) -> None:
 def child_environment(parent: Mapping[str, str]) -> dict[str, str]:
     """The worker child's environment: the parent's, marked as the child, arenas limited.
 
-    A ``MALLOC_ARENA_MAX`` the operator set is kept.
+    A ``MALLOC_ARENA_MAX`` the operator set is kept. The child dies with this supervisor
+    (``ingest.lifetime``): a supervisor killed outright leaves no Celery worker behind.
     """
-    return {"MALLOC_ARENA_MAX": MALLOC_ARENA_MAX, **parent, CHILD_ENV: "1"}
+    return {"MALLOC_ARENA_MAX": MALLOC_ARENA_MAX, **parent, CHILD_ENV: "1",
+            PARENT_PID_ENV: str(os.getpid())}
 
 
 class UnrecoverableWatch(logging.Handler):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from ingest.lifetime import PARENT_PID_ENV
 from models.db import Database
 from models.tables import WorkerHeartbeat, as_utc
 
@@ -109,7 +110,9 @@ def spawn_worker(
     """Start ``casefile worker`` as a child process with the same settings (``nice``: priority).
 
     Its output goes to ``<data_dir>/logs/worker.log`` so that it does not mix with the
-    progress display of the command that started it.
+    progress display of the command that started it. It dies with this process, even one
+    killed outright (``ingest.lifetime``): an orphaned worker tree kept reading after its
+    `casefile serve` had crashed (issue #16).
     """
     argv = [sys.executable, "-m", "api.cli", "--data-dir", data_dir, "worker"]
     if concurrency:
@@ -120,7 +123,8 @@ def spawn_worker(
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "worker.log").open("ab") as log:
         # its own process group, so that stopping it can never leave its pool children behind
-        return subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        env = {**os.environ, PARENT_PID_ENV: str(os.getpid())}
+        return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
 

@@ -16,7 +16,8 @@ matches higher. Streams are whitespace-joined strings, so tantivy tokenises them
 OCR tolerance, for scanned pages: characters that OCR reads as one another (``CONFUSABLES``, e.g.
 己/已) are folded to one form in units and compact text, at index and query time alike, so such a
 misreading costs nothing. For any other single misread, dropped or extra unit, an unquoted query
-term of ``TOLERANT_MIN_CHARS`` or more characters also matches through ``one_error_variants``.
+term of ``TOLERANT_MIN_CHARS`` or more characters (and at most ``TOLERANT_MAX_UNITS`` units) also
+matches through ``one_error_variants``.
 
 Everything loads lazily (OpenCC tables, jieba dictionary) on first use.
 """
@@ -53,6 +54,11 @@ _FOLD_CHARS = {ch: group[0] for group in CONFUSABLES for ch in group[1:]}
 # (names such as 张某, legal terms such as 取保候审) would match too much.
 TOLERANT_MIN_CHARS = 6
 TOLERANT_MIN_UNITS = 5  # 挣了300元钱: 7 characters, 5 units; 2020年3月: 4 units, too loose
+# ... and a term longer than this matches exactly. A term of n units has about 3n variants of
+# about n tokens each: the work grows with n², and one pasted 500-character term held the event
+# loop for seconds (issue #16, item 9). 32 units cost a few milliseconds; a sentence pasted from
+# the original is long enough to be found exactly.
+TOLERANT_MAX_UNITS = 32
 
 _CLASS: dict[str, int] = {}
 _lock = threading.Lock()
@@ -306,7 +312,8 @@ Variant = tuple[tuple[int, tuple[str, ...]], ...]
 def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
     """Ways the term can appear on a page where OCR misread, dropped or added one unit.
 
-    Only for terms of ``TOLERANT_MIN_CHARS`` characters and ``TOLERANT_MIN_UNITS`` units or more.
+    Only for terms of ``TOLERANT_MIN_CHARS`` characters and ``TOLERANT_MIN_UNITS`` units or more,
+    and ``TOLERANT_MAX_UNITS`` units or fewer.
     A misread unit *j* splits the term into the units before and after *j*, with *j*'s slot kept;
     a dropped unit closes the slot, an added one opens a slot between two units. Pieces keep their
     relative offsets, so a backend that can express offsets matches nothing looser than edit
@@ -314,7 +321,7 @@ def one_error_variants(plan: QueryPlan) -> tuple[Variant, ...]:
     """
     us = plan.units
     n = len(us)
-    if n < TOLERANT_MIN_UNITS or sum(map(len, us)) < TOLERANT_MIN_CHARS:
+    if n < TOLERANT_MIN_UNITS or n > TOLERANT_MAX_UNITS or sum(map(len, us)) < TOLERANT_MIN_CHARS:
         return ()
     out: dict[Variant, None] = {}
 

@@ -4,14 +4,16 @@ Grammar (deliberately small): words and ``"exact phrases"`` are ANDed; ``OR`` jo
 before it with the term after it (``a b OR c`` = a AND (b OR c)); ``NOT x`` and ``-x`` exclude.
 Operators are upper-case Latin words. An unbalanced quote runs to the end of the query. A word
 without spaces is matched as a contiguous sequence (Chinese has no spaces), so quoting only
-matters for phrases containing spaces, and for long words: an unquoted word of six or more units
+matters for phrases containing spaces, and for long words: an unquoted word of six to 32 units
 also matches a page where OCR misread, dropped or added one unit (``one_error_variants``); a
 quoted one matches exactly. Case numbers and ID numbers are recognised whatever their spacing and
 quoted automatically.
 
 Raises ``CasefileError(INVALID_QUERY)`` for empty queries, queries with nothing searchable (``*``),
-only exclusions, control characters, more than ``MAX_QUERY_CHARS`` characters or ``MAX_TERMS``
-terms. Limits are checked before any analysis so a huge query costs nothing.
+only exclusions, control characters, more than ``MAX_QUERY_CHARS`` characters, a term of more
+than ``MAX_TERM_CHARS``, more than ``MAX_TERMS`` terms, or more than ``MAX_EXPANSION_TOKENS``
+tokens in all the terms' OCR-tolerant variants. Limits are checked before the costly step each
+one bounds, so a huge query costs little: the work a query may cause is bounded (issue #16).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from search.analysis import (
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+MAX_TERM_CHARS = 100
+# Tokens in the phrases of every tolerant variant of a query: two terms of 32 units, or thirty
+# of ten units; a few tens of milliseconds of the engine's time at most.
+MAX_EXPANSION_TOKENS = 8000
 
 _QUOTES = frozenset('"“”「」『』')
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
@@ -130,6 +136,12 @@ def _lex(text: str) -> list[tuple[str, str, bool]]:
 
 
 def _make_term(raw: str, quoted: bool) -> Term | None:
+    if len(raw) > MAX_TERM_CHARS:
+        raise _invalid(
+            f"a term has {len(raw)} characters (max {MAX_TERM_CHARS})",
+            message=f"单个检索词过长（最多 {MAX_TERM_CHARS} 个字符）。",
+            hint="请只保留最能区分的一段原文，或拆成几个关键词（用空格分开）。",
+        )
     norm = normalize(raw)
     plan = query_plan(norm)
     if plan is None:
@@ -149,6 +161,7 @@ def parse_query(text: str) -> ParsedQuery:
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     pending_or = pending_not = last_positive = False
+    expansion = 0
     for kind, value, negated in _lex(_quote_identifiers(text)):
         if kind == "op":
             pending_or = value == "OR"
@@ -173,6 +186,13 @@ def parse_query(text: str) -> ParsedQuery:
                 f"more than {MAX_TERMS} terms",
                 message=f"检索词过多（最多 {MAX_TERMS} 个）。",
                 hint="请减少关键词数量。",
+            )
+        expansion += sum(len(piece) for variant in term.variants for _offset, piece in variant)
+        if expansion > MAX_EXPANSION_TOKENS:
+            raise _invalid(
+                f"OCR-tolerant variants need more than {MAX_EXPANSION_TOKENS} tokens",
+                message="检索条件过于复杂。",
+                hint="请减少较长的关键词，或给长词加上引号（\"…\"）按原文精确查找。",
             )
     if not groups:
         if excluded:

@@ -192,4 +192,5 @@ def test_child_runs_with_two_malloc_arenas_issue_9(tmp_path: Path, monkeypatch: 
 
 def test_an_operators_malloc_arena_max_is_kept() -> None:
     env = sup.child_environment({"MALLOC_ARENA_MAX": "8", "PATH": "/bin"})
-    assert env == {"MALLOC_ARENA_MAX": "8", "PATH": "/bin", sup.CHILD_ENV: "1"}
+    assert env == {"MALLOC_ARENA_MAX": "8", "PATH": "/bin", sup.CHILD_ENV: "1",
+                   sup.PARENT_PID_ENV: str(os.getpid())}  # the child dies with its supervisor

@@ -6,11 +6,12 @@ from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, File, UploadFile, status
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.routing import compile_path
 from starlette.types import Scope
 
+from api import rendering
 from api.deps import (
     Deleter,
     DocumentId,
@@ -35,9 +36,9 @@ from core.errors import (
 from core.names import sanitize_filename
 from ingest.intake import add_document
 from ingest.jobs import queue_document
-from ingest.page_images import page_image_path
-from ingest.stages import page_content, page_records, reset_for_retry
+from ingest.stages import page_records, reset_for_retry
 from models.audit import Actor, record
+from models.tables import Document
 
 router = APIRouter(tags=["documents"])
 
@@ -173,11 +174,24 @@ def show_page(document_id: DocumentId, number: PageNumber, actor: Reader, state:
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/image")
-def page_image(document_id: DocumentId, number: PageNumber, actor: Reader, state: StateDep, session: SessionDep) -> FileResponse:
-    page = find_page(session, actor, document_id, number)
-    path = page_image_path(state.ctx, page.document, number)
-    record(state.ctx.db, actor, "page.image", target=f"document:{document_id}/page:{number}")
+async def page_image(document_id: DocumentId, number: PageNumber, actor: Reader, state: StateDep) -> FileResponse:
+    """The page as an image, from the cache; a page not rendered yet is rendered by a limited child."""
+    original = await anyio.to_thread.run_sync(_page_original, state, actor, document_id, number)
+    path = await rendering.page_image(state, original, number)
     return FileResponse(path, media_type="image/png")
+
+
+def _page_original(state: AppState, actor: Actor, document_id: int, number: int) -> rendering.Original:
+    with state.ctx.db.session() as session:
+        page = find_page(session, actor, document_id, number)
+        original = _original(state, page.document)
+    record(state.ctx.db, actor, "page.image", target=f"document:{document_id}/page:{number}")
+    return original
+
+
+def _original(state: AppState, document: Document) -> rendering.Original:
+    return rendering.Original(document.sha256, document.media_type,
+                              state.ctx.store.path_for(document.sha256), document.page_count or 0)
 
 
 @router.get("/api/documents/{document_id}/original")
@@ -208,24 +222,32 @@ def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, se
 
 
 @router.get("/api/documents/{document_id}/searchable.pdf")
-def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep, session: SessionDep) -> Response:
-    """The scans with an invisible text layer over every line, searchable in any PDF viewer."""
-    from PIL import Image
+async def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep) -> FileResponse:
+    """The scans with an invisible text layer over every line, searchable in any PDF viewer.
 
-    from ingest.searchable_pdf import make_searchable_pdf
-
-    document = find_document(session, actor, document_id)
-    if document.status != "done":
-        raise CasefileError(DOCUMENT_NOT_READY, str(document_id))
-    if not any(page.source == "ocr" for page in document.pages):
-        raise CasefileError(NOT_SCANNED, str(document_id))
-    images = []
-    for page in document.pages:
-        with Image.open(page_image_path(state.ctx, document, page.number)) as image:
-            images.append(image.copy())
-    pdf = make_searchable_pdf(images, [page_content(p) for p in document.pages], dpi=state.ctx.dpi)
-    record(state.ctx.db, actor, "document.download", target=f"document:{document_id}",
-           detail={"as": "searchable_pdf"})
-    stem = sanitize_filename(document.original_name).rsplit(".", 1)[0]
-    return Response(pdf, media_type="application/pdf", headers={
+    Built once by a limited child (``ingest.render_job``) and kept beside the page images.
+    """
+    original, pages, stem = await anyio.to_thread.run_sync(_searchable_source, state, actor, document_id)
+    path = await rendering.searchable_pdf(state, original, pages)
+    await anyio.to_thread.run_sync(lambda: record(
+        state.ctx.db, actor, "document.download", target=f"document:{document_id}",
+        detail={"as": "searchable_pdf"}))
+    return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-searchable.pdf"})
+
+
+def _searchable_source(
+    state: AppState, actor: Actor, document_id: int
+) -> tuple[rendering.Original, list[dict[str, object]], str]:
+    with state.ctx.db.session() as session:
+        document = find_document(session, actor, document_id)
+        if document.status != "done":
+            raise CasefileError(DOCUMENT_NOT_READY, str(document_id))
+        if not any(page.source == "ocr" for page in document.pages):
+            raise CasefileError(NOT_SCANNED, str(document_id))
+        pages: list[dict[str, object]] = [
+            {"number": p.number, "width": p.width, "height": p.height, "source": p.source,
+             "text": p.text, "lines": p.lines or []}
+            for p in document.pages
+        ]
+        return _original(state, document), pages, sanitize_filename(document.original_name).rsplit(".", 1)[0]

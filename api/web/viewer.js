@@ -1,5 +1,5 @@
 // Page viewer: the scanned page image with hit/evidence boxes drawn over it, and the page's text.
-import { api, caseHref, fill, h } from "./api.js";
+import { api, caseHref, errorBox, fill, h } from "./api.js";
 import { highlighted } from "./search.js";
 
 function parseJSON(text, fallback) {
@@ -30,7 +30,12 @@ const placed = (page, x0, y0, x1, y1) => ({
 /** An image of the page with boxes placed in percent of the page size (so it scales with the image). */
 export function pageFigure(page, boxes, alt) {
   const wrap = h("div", { class: "page-wrap" });
-  wrap.append(h("img", { src: page.image_url, alt, id: "page-image" }));
+  const img = h("img", { src: page.image_url, alt, id: "page-image" });
+  // a page the server would not render (render_limit_exceeded, render_busy): say why in words
+  img.addEventListener("error", () => {
+    api(page.image_url).catch((err) => wrap.prepend(errorBox(err)));
+  }, { once: true });
+  wrap.append(img);
   for (const box of boxes) {
     // numbers only: the boxes may come from the address bar
     const [x0, y0, x1, y1] = Array.isArray(box) ? box.map(Number) : [];

@@ -22,6 +22,7 @@ from core.errors import (
 from ingest.reading.base import ReaderBase
 from ingest.reading.layout import lay_out_page
 from ingest.reading.ocrpage import ocr_page
+from ingest.reading.pdfium_lock import PDFIUM_LOCK
 from ingest.reading.textlayer import char_fragments, text_layer_problem
 from ingest.reading.types import PageContent
 
@@ -46,12 +47,13 @@ class PdfReader(ReaderBase):
         self.max_pixels = max_pixels
         self.scale = dpi / 72
         try:
-            self._pdf = pdfium.PdfDocument(str(path))
+            with PDFIUM_LOCK:
+                self._pdf = pdfium.PdfDocument(str(path))
+                self.page_count = len(self._pdf)
         except pdfium.PdfiumError as exc:
             if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
                 raise CasefileError(PDF_ENCRYPTED, f"{path.name}: {exc}") from exc
             raise CasefileError(PDF_DAMAGED, f"{path.name}: {exc}") from exc
-        self.page_count = len(self._pdf)
         if self.page_count == 0:
             self.close()
             raise CasefileError(PDF_DAMAGED, f"{path.name}: no pages (broken page tree)")
@@ -63,21 +65,23 @@ class PdfReader(ReaderBase):
         """Close the pdfium document."""
         pdf = getattr(self, "_pdf", None)
         if pdf is not None:
-            pdf.close()
+            with PDFIUM_LOCK:
+                pdf.close()
             self._pdf = None
 
     def _page_size(self, index: int) -> tuple[int, int]:
         """Pixel size of the rendering, computed as pypdfium2 does (so no rendering needed)."""
         import pypdfium2 as pdfium
 
-        try:
-            page = self._pdf[index]
-        except pdfium.PdfiumError as exc:
-            raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: {exc}") from exc
-        try:
-            w, h = page.get_size()
-        finally:
-            page.close()
+        with PDFIUM_LOCK:
+            try:
+                page = self._pdf[index]
+            except pdfium.PdfiumError as exc:
+                raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: {exc}") from exc
+            try:
+                w, h = page.get_size()
+            finally:
+                page.close()
         width, height = math.ceil(w * self.scale), math.ceil(h * self.scale)
         if width <= 0 or height <= 0:
             raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: empty page box")
@@ -94,11 +98,17 @@ class PdfReader(ReaderBase):
         index = self._check_number(number)
         self._page_size(index)  # refuses oversized pages before allocating the bitmap
         try:
-            page = self._pdf[index]
-            try:
-                return page.render(scale=self.scale).to_pil()
-            finally:
-                page.close()
+            with PDFIUM_LOCK:
+                page = self._pdf[index]
+                try:
+                    bitmap = page.render(scale=self.scale)
+                    try:
+                        # a copy: to_pil() shares the bitmap's buffer, freed when it is closed
+                        return bitmap.to_pil().copy()
+                    finally:
+                        bitmap.close()
+                finally:
+                    page.close()
         except pdfium.PdfiumError as exc:
             raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {number}: {exc}") from exc
 

@@ -18,7 +18,7 @@ from search.analysis import (
     unpack_analysis,
 )
 from search.highlight import find_spans, make_snippet
-from search.query_parser import MAX_QUERY_CHARS, MAX_TERMS, parse_query
+from search.query_parser import MAX_QUERY_CHARS, MAX_TERM_CHARS, MAX_TERMS, parse_query
 
 # -- normalisation ---------------------------------------------------------------------------------
 
@@ -152,9 +152,14 @@ def test_invalid_queries(text: str) -> None:
 
 
 def test_limits() -> None:
-    parse_query("盗" * MAX_QUERY_CHARS)
+    longest = " ".join(["盗" * 99] * 5)  # the longest query is several long terms (issue #16)
+    assert len(longest) == MAX_QUERY_CHARS - 1
+    parse_query(longest + "盗")
     with pytest.raises(CasefileError):
-        parse_query("盗" * (MAX_QUERY_CHARS + 1))
+        parse_query(longest + "盗盗")
+    parse_query("盗" * MAX_TERM_CHARS)
+    with pytest.raises(CasefileError):
+        parse_query("盗" * (MAX_TERM_CHARS + 1))
     parse_query(" ".join(["盗窃"] * MAX_TERMS))
     with pytest.raises(CasefileError):
         parse_query(" ".join(["盗窃"] * (MAX_TERMS + 1)))
