@@ -29,6 +29,18 @@ export function hitHref(hit, q, back) {
   return `#/page/${hit.document_id}/${hit.page}?${p}`;
 }
 
+let typesCache = null;
+// 文书类型 is a choice among the standard types, not free text (issue #18)
+function typeChoice(current) {
+  const select = h("select", { id: "f-document_type", name: "document_type" }, h("option", { value: "" }, "全部"),
+    current ? h("option", { value: current, selected: true }, current) : null);
+  if (!typesCache) typesCache = api("/api/ui/document-types").catch(() => []);
+  typesCache.then((types) => {
+    for (const t of types) if (t !== current) select.append(h("option", { value: t }, t));
+  });
+  return [h("label", { for: "f-document_type" }, "文书类型"), select];
+}
+
 export async function showSearch(view, params) {
   const q = params.get("q") || "";
   const offset = Number(params.get("offset") || 0);
@@ -44,7 +56,7 @@ export async function showSearch(view, params) {
     h("input", { id: "f-q", name: "q", type: "search", value: q, size: 50, placeholder: "输入人名、身份证号、罪名或原文片段" }),
     h("button", { type: "submit", class: "primary" }, "检索")),
   h("div", { class: "inline filters" },
-    input("case", "案号", { size: 24 }), input("document_type", "文书类型", { size: 10 }), input("charge", "罪名", { size: 10 }),
+    input("case", "案号", { size: 24 }), typeChoice(params.get("document_type") || ""), input("charge", "罪名", { size: 10 }),
     input("date_from", "日期自", { type: "date" }), input("date_to", "至", { type: "date" }),
     h("button", { type: "button", onclick: () => go(new URLSearchParams({ q })) }, "清除筛选")));
   const results = h("div", { id: "results" });

@@ -150,3 +150,17 @@ def test_issue18_viewer_pages_keep_the_query_zoom_rotate_and_focus(server: Serve
     back.click()
     page.locator(".hit").first.wait_for()
     assert page.get_by_label("检索词").input_value() == "王晓丽"
+
+
+def test_issue18_document_type_filter_is_a_choice(server: Server, page: Any) -> None:
+    search_as_admin(server, page, "王晓丽")
+    choice = page.locator("#f-document_type")
+    assert choice.evaluate("el => el.tagName") == "SELECT"
+    page.wait_for_function("() => document.querySelectorAll('#f-document_type option').length > 20")
+    choice.select_option("讯问笔录")
+    page.get_by_role("button", name="检索", exact=True).click()
+    page.wait_for_function("() => location.hash.includes('document_type=')")
+    page.locator(".hit").first.wait_for()
+    assert page.locator("#f-document_type").input_value() == "讯问笔录"
+    for name in page.locator(".hit-link").all_inner_texts():
+        assert "讯问笔录" in name
