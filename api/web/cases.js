@@ -166,7 +166,7 @@ export async function showCase(view, caseNumber) {
   ];
   if (can("document.upload")) sections.push(h("section", { class: "card" }, h("h3", {}, "上传材料"), uploader(caseNumber, refresh)));
   sections.push(h("section", { class: "card" }, h("h3", {}, "文件"), summary,
-    h("table", { id: "documents" }, h("thead", {}, h("tr", {}, ["文件", "类型", "页数", "状态", "进度", "说明"].map((t) => h("th", { scope: "col" }, t)))), docsBody)));
+    h("div", { id: "documents-wrap" }, h("table", { id: "documents" }, h("thead", {}, h("tr", {}, ["文件", "类型", "页数", "状态", "进度", "说明"].map((t) => h("th", { scope: "col" }, t)))), docsBody))));
   sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录"), catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
   const transfersBox = h("div", { id: "transfers" });

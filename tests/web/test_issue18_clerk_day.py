@@ -61,3 +61,18 @@ def test_issue18_upload_list_follows_processing_and_facts_link_each_item(server:
     prior.first.locator("a").click()
     page.locator("#page-text mark").first.wait_for()
     assert "2024年8月" in page.locator("#page-text mark").first.inner_text()
+
+
+def test_issue18_document_columns_stay_still_while_files_are_read(server: Server, page: Any) -> None:
+    server.add_user("columns-clerk", POLICE, "clerk")
+    sign_in(page, server.base, "columns-clerk")
+    page.get_by_label("案号").fill("京公朝刑立字〔2026〕0319号")
+    page.get_by_role("button", name="新建案件").click()
+    page.locator("#file-picker").set_input_files([
+        {"name": f"IMG_00{i}.txt", "mimeType": "text/plain", "buffer": (OPINION * (i + 1)).encode()} for i in range(3)])
+    widths = []
+    for _ in range(6):  # while they are read and after, the column edges do not move
+        page.locator("#documents tbody tr").first.wait_for()
+        widths.append(page.evaluate("() => [...document.querySelectorAll('#documents thead th')].map(th => Math.round(th.getBoundingClientRect().width))"))
+        page.wait_for_timeout(400)
+    assert all(w == widths[0] for w in widths), widths
