@@ -193,3 +193,25 @@ def test_issue17_bookmarks_keep_their_order_and_must_point_at_a_page() -> None:
     assert _outline(make_searchable_pdf(images, pages, dpi=DPI)) == []
     with pytest.raises(ValueError, match="not among"):
         make_searchable_pdf(images, pages, dpi=DPI, outline=[("逮捕证", 4)])
+
+
+@pytest.mark.slow
+def test_issue17_scanned_volume_opens_with_its_catalogue_as_bookmarks(tmp_path: Path) -> None:
+    """The whole chain: a scanned volume, read by OCR and catalogued, downloads with bookmarks."""
+    from tests.support.render import render_scanned_pdf
+
+    state = build_state(Settings(data_dir=tmp_path / "data", load_demo=False), eager_jobs=True)
+    try:
+        with TestClient(create_app(state=state)) as client:
+            client.headers.update(bearer(client, "admin", state.settings.admin_password))
+            client.post("/api/cases", json={"case_number": CASE})
+            scan = render_scanned_pdf(VOLUME, tmp_path / "卷三.pdf", dpi=150).read_bytes()
+            response = client.post(f"/api/cases/{CASE}/documents", files=[("file", ("卷三.pdf", scan))])
+            [document] = response.json()["documents"]
+            shown = client.get(f"/api/cases/{CASE}/documents").json()[0]
+            assert [(e["title"], e["first_page"]) for e in shown["catalogue"]] == [("受案登记表", 1), ("拘留证", 2)]
+            searchable = client.get(f"/api/documents/{document['id']}/searchable.pdf")
+            assert searchable.status_code == 200, searchable.text
+            assert _outline(searchable.content) == [("受案登记表", 1), ("拘留证", 2)]
+    finally:
+        state.ctx.db.dispose()
