@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,15 +93,19 @@ async def page_image(state: AppState, original: Original, number: int) -> Path:
     return path
 
 
-async def searchable_pdf(state: AppState, original: Original, pages: list[dict[str, Any]]) -> Path:
+async def searchable_pdf(
+    state: AppState, original: Original, pages: list[dict[str, Any]], outline: Sequence[tuple[str, int]] = (),
+) -> Path:
     """The cached searchable PDF of ``pages`` (stored page rows), built by a limited child if missing.
 
+    ``outline``: its bookmarks, (title, page number) each; the cache keeps one file per outline.
     It may render every page first, so it has a worker task's time (``CASEFILE_TASK_TIME_LIMIT``).
     """
-    path = searchable_pdf_file(state.ctx.pages_dir, original.sha256)
+    path = searchable_pdf_file(state.ctx.pages_dir, original.sha256, outline)
     if not path.exists():
         timeout = max(state.settings.render_timeout, state.settings.task_time_limit)
-        await _run(state, original, {"job": "searchable", "pages": pages}, lambda: path.exists(), timeout)
+        job = {"job": "searchable", "pages": pages, "outline": [list(entry) for entry in outline]}
+        await _run(state, original, job, lambda: path.exists(), timeout)
     return path
 
 

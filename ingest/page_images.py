@@ -9,11 +9,13 @@ Every file is written to a temporary name and renamed, so a reader never sees ha
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -29,9 +31,17 @@ def page_image_file(pages_dir: Path, sha256: str, number: int) -> Path:
     return document_cache_dir(pages_dir, sha256) / f"{number}.png"
 
 
-def searchable_pdf_file(pages_dir: Path, sha256: str) -> Path:
-    """Where the searchable PDF of a scanned document is (or will be) kept."""
-    return document_cache_dir(pages_dir, sha256) / "searchable.pdf"
+def searchable_pdf_file(pages_dir: Path, sha256: str, outline: Sequence[Sequence[Any]] = ()) -> Path:
+    """Where the searchable PDF of a scanned document is (or will be) kept.
+
+    With bookmarks (``outline``: (title, page) pairs), the name carries a digest of them: a
+    clerk's correction of the catalogue gives a new file, never the old bookmarks.
+    """
+    if not outline:
+        return document_cache_dir(pages_dir, sha256) / "searchable.pdf"
+    listed = json.dumps([[str(title), int(page)] for title, page in outline], ensure_ascii=False)
+    digest = hashlib.sha256(listed.encode()).hexdigest()[:16]
+    return document_cache_dir(pages_dir, sha256) / f"searchable-{digest}.pdf"
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:

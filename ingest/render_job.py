@@ -9,7 +9,8 @@ threaded server. Jobs:
 
 - ``{"job": "page", "numbers": [...], "prefetch": [...], ...}``: the PNG of each page not
   cached yet; then, as far as the limits allow, those of ``prefetch``.
-- ``{"job": "searchable", "pages": [...], ...}``: the page images it needs, then the PDF.
+- ``{"job": "searchable", "pages": [...], "outline": [[title, page], ...], ...}``: the page
+  images it needs, then the PDF, with a bookmark per (title, page) of ``outline`` (optional).
 
 Common fields: ``original``, ``media_type``, ``sha256``, ``pages_dir``, ``dpi``, ``max_pages``,
 ``max_pixels``, ``memory_mb``. Exit status 0: done. Otherwise stdout holds one JSON object
@@ -107,8 +108,9 @@ def build_searchable(job: dict[str, Any]) -> None:
                 image.load()
                 yield image
 
-    pdf = make_searchable_pdf(images(), pages, dpi=int(job["dpi"]))
-    write_atomically(searchable_pdf_file(pages_dir, job["sha256"]), lambda tmp: tmp.write_bytes(pdf))
+    outline = [(str(title), int(page)) for title, page in job.get("outline") or []]
+    pdf = make_searchable_pdf(images(), pages, dpi=int(job["dpi"]), outline=outline)
+    write_atomically(searchable_pdf_file(pages_dir, job["sha256"], outline), lambda tmp: tmp.write_bytes(pdf))
 
 
 def run(job: dict[str, Any]) -> None:

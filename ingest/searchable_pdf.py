@@ -1,6 +1,6 @@
 """Searchable PDF: each page is the original scan with an invisible text layer over its lines.
 
-``make_searchable_pdf(page_images, pages, *, dpi, font_paths=FONT_CANDIDATES) -> bytes``.
+``make_searchable_pdf(page_images, pages, *, dpi, outline=(), font_paths=FONT_CANDIDATES) -> bytes``.
 ``page_images`` yields, in order, the image the boxes of each of ``pages`` refer to (an iterator
 that opens one at a time keeps one page's pixels in memory, not the document's) (``PageContent.bbox`` is in
 its pixels, origin top-left). The text is drawn in render mode 3 (invisible), as OCRmyPDF does,
@@ -13,10 +13,13 @@ OCRmyPDF's --rotate-pages does. The scan itself is stored as it came; only the d
 Readers also take the order of the lines from the upright page: without /Rotate, pdfminer read
 every turned page's lines in the wrong order, and pdfium a page turned by 270°, so a phrase that
 wrapped from one line to the next was not found by a viewer's search.
+``outline`` gives the PDF its bookmarks: one (title, page number) per document the file holds
+(issue #17, the 卷内目录), in order, each opening the page of ``pages`` with that ``number``;
+the viewer opens with the bookmarks shown.
 
 Raises ``CasefileError(FONT_MISSING)`` when no CJK font is installed (the hint names the package)
-and ``ValueError`` when the images and pages do not pair up or a line's angle is not a multiple
-of 90 degrees.
+and ``ValueError`` when the images and pages do not pair up, a line's angle is not a multiple
+of 90 degrees or a bookmark points at a page not among ``pages``.
 """
 
 from __future__ import annotations
@@ -118,14 +121,25 @@ def make_searchable_pdf(
     pages: Sequence[PageContent],
     *,
     dpi: int,
+    outline: Sequence[tuple[str, int]] = (),
     font_paths: Sequence[Path] = FONT_CANDIDATES,
 ) -> bytes:
-    """Build a PDF of ``page_images`` (at ``dpi``) with the lines of ``pages`` as invisible text."""
+    """Build a PDF of ``page_images`` (at ``dpi``) with the lines of ``pages`` as invisible text.
+
+    ``outline``: bookmarks, (title, page number) each, in the order they are listed.
+    """
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas as pdfcanvas
 
     if dpi <= 0:
         raise ValueError(f"dpi must be positive, got {dpi}")
+    numbers = {page.number for page in pages}
+    strays = [number for _, number in outline if number not in numbers]
+    if strays:
+        raise ValueError(f"bookmarks point at pages {strays} not among the {len(pages)} pages")
+    starting: dict[int, list[int]] = {}  # page number -> indexes of the bookmarks opening it
+    for index, (_, number) in enumerate(outline):
+        starting.setdefault(number, []).append(index)
     font = _register_font(font_paths)
     out = io.BytesIO()
     pdf = pdfcanvas.Canvas(out, invariant=1)
@@ -141,6 +155,8 @@ def make_searchable_pdf(
         scale = 72.0 / dpi * (image.width / page.width if page.width else 1.0)
         for line in page.lines:
             _draw_line(pdf, line, font, scale, page_h)
+        for index in starting.get(page.number, []):
+            pdf.bookmarkPage(f"document-{index}")
         turn = shown_turn(page)
         pdf.setPageRotation(turn)
         if turn in (90, 270):
@@ -150,5 +166,11 @@ def make_searchable_pdf(
         pdf.showPage()
     if next(images, None) is not None:
         raise ValueError(f"more page images than the {len(pages)} pages")
+    # entries are added once every page is bookmarked, so they keep the catalogue's order even
+    # where two documents start on one page
+    for index, (title, _) in enumerate(outline):
+        pdf.addOutlineEntry(title, f"document-{index}", level=0)
+    if outline:
+        pdf.showOutline()
     pdf.save()
     return out.getvalue()

@@ -1,12 +1,15 @@
-"""Cases: create, list, show, the merged fact sheet of a case, and its time limits."""
+"""Cases: create, list, show, the merged fact sheet of a case, its time limits and its 卷内目录."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import quote
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
+from api.catalogue import case_catalogue
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
@@ -16,7 +19,7 @@ from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases
 from models.audit import record
-from models.tables import Case
+from models.tables import Case, DocumentStatus
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -91,3 +94,25 @@ def case_deadlines(
     return DeadlinesPublic(
         case_number=case.case_number, documents=[doc_id for doc_id, _, _ in stored], **report
     )
+
+
+@router.get("/{case_number}/catalogue.pdf")
+def catalogue_pdf(case_number: str, actor: Reader, state: StateDep, session: SessionDep) -> Response:
+    """The case's 卷内目录 as a printable A4 PDF: every document of its processed files, in order.
+
+    Pages are counted across the files as the case page counts them; files still being
+    processed are left out, and a line under the table says how many.
+    """
+    from nlp.catalogue.export import render_catalogue_pdf
+
+    case = find_case(session, actor, case_number)
+    rows = case_catalogue(case)
+    pending = sum(1 for d in case.documents if d.status != DocumentStatus.DONE)
+    footer = f"另有 {pending} 个文件尚未处理完成或处理失败，未列入本目录。" if pending else ""
+    pdf = render_catalogue_pdf(rows, case_number=case.case_number, case_title=case.title, footer=footer)
+    record(state.ctx.db, actor, "catalogue.export", target=f"case:{case.case_number}",
+           detail={"as": "pdf", "documents": len(rows)})
+    # 案号_卷内目录.pdf, as a clerk files it; an ASCII fallback for old clients
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", f"{case.case_number}_卷内目录") + ".pdf"
+    disposition = f"attachment; filename=\"case-{case.id}-catalogue.pdf\"; filename*=UTF-8''{quote(name)}"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

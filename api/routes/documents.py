@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 import anyio
@@ -12,6 +13,7 @@ from starlette.routing import compile_path
 from starlette.types import Scope
 
 from api import rendering
+from api.catalogue import bookmarks
 from api.deps import (
     Deleter,
     DocumentId,
@@ -40,6 +42,7 @@ from ingest.stages import page_records, reset_for_retry
 from models.audit import Actor, record
 from models.tables import Document
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["documents"])
 
 UPLOAD_PATH = "/api/cases/{case_number}/documents"
@@ -225,10 +228,11 @@ def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, se
 async def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep) -> FileResponse:
     """The scans with an invisible text layer over every line, searchable in any PDF viewer.
 
+    Its bookmarks list the documents the file holds (the 卷内目录: title → first page).
     Built once by a limited child (``ingest.render_job``) and kept beside the page images.
     """
-    original, pages, stem = await anyio.to_thread.run_sync(_searchable_source, state, actor, document_id)
-    path = await rendering.searchable_pdf(state, original, pages)
+    original, pages, outline, stem = await anyio.to_thread.run_sync(_searchable_source, state, actor, document_id)
+    path = await rendering.searchable_pdf(state, original, pages, outline)
     await anyio.to_thread.run_sync(lambda: record(
         state.ctx.db, actor, "document.download", target=f"document:{document_id}",
         detail={"as": "searchable_pdf"}))
@@ -238,7 +242,7 @@ async def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep
 
 def _searchable_source(
     state: AppState, actor: Actor, document_id: int
-) -> tuple[rendering.Original, list[dict[str, object]], str]:
+) -> tuple[rendering.Original, list[dict[str, object]], list[tuple[str, int]], str]:
     with state.ctx.db.session() as session:
         document = find_document(session, actor, document_id)
         if document.status != "done":
@@ -250,4 +254,11 @@ def _searchable_source(
              "text": p.text, "lines": p.lines or []}
             for p in document.pages
         ]
-        return _original(state, document), pages, sanitize_filename(document.original_name).rsplit(".", 1)[0]
+        numbers = {page.number for page in document.pages}
+        outline = bookmarks(document)
+        if any(first not in numbers for _, first in outline):
+            # a catalogue out of step with the stored pages: the scans still download, unmarked
+            log.warning("document %s: bookmarks %s outside its pages; left out", document_id, outline)
+            outline = [(title, first) for title, first in outline if first in numbers]
+        stem = sanitize_filename(document.original_name).rsplit(".", 1)[0]
+        return _original(state, document), pages, outline, stem

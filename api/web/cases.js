@@ -167,7 +167,10 @@ export async function showCase(view, caseNumber) {
   if (can("document.upload")) sections.push(h("section", { class: "card" }, h("h3", {}, "上传材料"), uploader(caseNumber, refresh)));
   sections.push(h("section", { class: "card" }, h("h3", {}, "文件"), summary,
     h("div", { id: "documents-wrap" }, h("table", { id: "documents" }, h("thead", {}, h("tr", {}, ["文件", "类型", "页数", "状态", "进度", "说明"].map((t) => h("th", { scope: "col" }, t)))), docsBody))));
-  sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录"), catalogueBox));
+  // the printable 卷内目录 (A4 PDF), pages counted across the files as the table counts them
+  const cataloguePdf = h("a", { id: "catalogue-pdf", class: "heading-link", download: "",
+    href: `/api/cases/${encodeURIComponent(caseNumber)}/catalogue.pdf` }, "打印卷内目录（PDF）");
+  sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录 ", cataloguePdf), catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
   const transfersBox = h("div", { id: "transfers" });
   sections.push(h("section", { class: "card" }, h("h3", {}, "移送与表单"), transfersBox));

@@ -32,7 +32,7 @@ _FONT_NAME = "CasefileCJK"
 _registered: Path | None = None
 
 
-def _register_font(candidates: Sequence[Path]) -> str:
+def register_font(candidates: Sequence[Path]) -> str:
     """Register the first existing font under one name (once per process) and return it."""
     global _registered
     from reportlab.pdfbase import pdfmetrics
@@ -118,7 +118,7 @@ def render_form_pdf(
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _register_font(tuple(font_paths) if font_paths is not None else FONT_CANDIDATES)
+    font = register_font(tuple(font_paths) if font_paths is not None else FONT_CANDIDATES)
     base = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER)
     small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=12,

@@ -1,7 +1,7 @@
 """Issues #17/#18 in the browser: the materials check by type, corrections, the 卷内目录.
 
 ✓/✗ per material with the document meeting it, a clerk correcting a type and deleting a
-document, and the case's table of contents.
+document, and the case's table of contents with its printable PDF.
 """
 
 from __future__ import annotations
@@ -56,3 +56,10 @@ def test_issue18_checklist_by_type_retype_delete_and_catalogue(server: Server, p
     page.wait_for_function("() => document.querySelector('#checklist li[data-item=\"evidence\"]')?.textContent.includes('✗')")
     assert page.locator("#catalogue-table tbody tr").count() == len(files) - 1
     shot(page, "issue18-catalogue")
+
+    # the printable 卷内目录 beside the table's heading, as the same signed-in clerk downloads it
+    link = page.locator("#catalogue-pdf")
+    assert link.inner_text() == "打印卷内目录（PDF）"
+    pdf = page.request.get(server.base + link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    assert "_%E5%8D%B7%E5%86%85%E7%9B%AE%E5%BD%95.pdf" in pdf.headers["content-disposition"]  # _卷内目录.pdf
