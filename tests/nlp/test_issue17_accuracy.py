@@ -1,0 +1,67 @@
+"""Issue 17 item 7: prior-conviction charges and names in fact sections, fixed by class.
+
+Every text here is fictional. Each test names the class of error it guards against.
+"""
+
+from typing import Any
+
+from nlp.factsheet import extract_text
+from nlp.person import trim_charge
+
+_HEAD = ("青石省河东县人民法院\n刑事判决书\n（2025）青0102刑初88号\n"
+         "公诉机关青石省河东县人民检察院。\n")
+_PARTY = "被告人钱小满，男，1985年3月2日出生，汉族，住青石省河东县北街5号。"
+_CUSTODY = "2024年6月1日因涉嫌犯盗窃罪被刑事拘留。\n"
+_TAIL = ("河东县人民检察院以河检刑诉〔2025〕1号起诉书指控被告人钱小满犯盗窃罪。经审理查明，2024年5月，"
+         "被告人钱小满在河东县某超市窃取香烟十条。本院认为，被告人钱小满以非法占有为目的，秘密窃取"
+         "他人财物，其行为已构成盗窃罪。判决如下：\n被告人钱小满犯盗窃罪，判处有期徒刑一年。\n")
+
+
+def _priors(history: str, tail: str = _TAIL) -> list[tuple[Any, Any, Any]]:
+    sheet = extract_text(_HEAD + _PARTY + history + _CUSTODY + tail)
+    (defendant,) = sheet["defendants"]
+    return [(p["date"], p["charge"], p["sentence"]) for p in defendant["prior_convictions"]]
+
+
+def test_issue17_prior_charge_does_not_absorb_the_word_before_it() -> None:
+    # "犯有盗窃罪": 有 is read with the charge unless the name is linked and its prefix trimmed.
+    assert _priors("2012年5月6日因犯有盗窃罪被河东县人民法院判处有期徒刑一年。") == [
+        ("2012-05-06", "盗窃罪", "有期徒刑一年")]
+
+
+def test_issue17_prior_charge_after_an_account_of_the_act() -> None:
+    # "因<what was done>犯X罪": the match starts at 因 and runs over the act; the charge is the tail.
+    assert _priors("2012年5月6日因在集市上扒窃犯盗窃罪被河东县人民法院判处有期徒刑一年。") == [
+        ("2012-05-06", "盗窃罪", "有期徒刑一年")]
+
+
+def test_issue17_trim_charge_keeps_linked_names_and_cuts_fragments() -> None:
+    assert trim_charge("因盗窃罪") == "盗窃罪"
+    assert trim_charge("有抢劫罪") == "抢劫罪"
+    assert trim_charge("故意伤害罪") == "故意伤害罪"
+    assert trim_charge("贩卖毒品罪") == "贩卖毒品罪"
+    assert trim_charge("流氓罪") == "流氓罪"
+
+
+def test_issue17_prior_sentenced_without_the_word_chu_is_not_missed() -> None:
+    # "被判有期徒刑三年" (no 处): the prior was missed and only the reasoning's hint was left.
+    tail = _TAIL.replace("判决如下", "被告人钱小满曾因犯抢劫罪被判处有期徒刑，系累犯。判决如下")
+    assert _priors("2012年5月6日因犯抢劫罪被判有期徒刑三年，2014年刑满释放。", tail) == [
+        ("2012-05-06", "抢劫罪", "有期徒刑三年")]
+
+
+def test_issue17_prior_sentenced_written_as_pan_xing() -> None:
+    assert _priors("2015年3月因犯诈骗罪被判刑，2016年刑满释放。") == [("2015-03", "诈骗罪", None)]
+
+
+def test_issue17_prior_stated_twice_is_counted_once() -> None:
+    history = ("2012年5月6日因犯抢劫罪被河东县人民法院判处有期徒刑三年，2014年刑满释放。"
+               "又查明其于2012年5月6日因犯抢劫罪被判处有期徒刑三年。")
+    assert _priors(history) == [("2012-05-06", "抢劫罪", "有期徒刑三年")]
+
+
+def test_issue17_two_priors_for_the_same_charge_stay_two() -> None:
+    history = ("2010年2月1日因犯盗窃罪被判处有期徒刑六个月；"
+               "2013年4月2日因犯盗窃罪被判处有期徒刑一年。")
+    assert _priors(history) == [("2010-02-01", "盗窃罪", "有期徒刑六个月"),
+                                ("2013-04-02", "盗窃罪", "有期徒刑一年")]
