@@ -65,3 +65,51 @@ def test_issue17_two_priors_for_the_same_charge_stay_two() -> None:
                "2013年4月2日因犯盗窃罪被判处有期徒刑一年。")
     assert _priors(history) == [("2010-02-01", "盗窃罪", "有期徒刑六个月"),
                                 ("2013-04-02", "盗窃罪", "有期徒刑一年")]
+
+
+def _names(text: str) -> list[str]:
+    return [d["name"] for d in extract_text(text)["defendants"]]
+
+
+def test_issue17_victim_reached_through_a_list_is_not_accused() -> None:
+    text = ("经审理查明：2023年4月2日，被告人韩某和罗某在青石市东街饭店饮酒，席间韩某与被害人"
+            "罗某发生争执，韩某持酒瓶击打罗某头部，致罗某轻伤。证人罗某的陈述证实上述事实。")
+    assert _names(text) == ["韩某"]
+
+
+def test_issue17_witness_list_does_not_lend_names_to_the_accused() -> None:
+    text = ("公诉机关指控：2022年9月，被告人邵某和蒲某甲在河东县集市盗窃手机两部。上述事实，有证人"
+            "蒲某乙、蒲某甲的证言，被告人邵某的供述等证据证实。")
+    assert _names(text) == ["邵某"]
+
+
+def test_issue17_name_given_the_victims_role_as_often_as_the_accused_role() -> None:
+    # The writer once slipped ("被告人龙某某"); twice the text calls 龙某某 the victim.
+    text = ("经审理查明：2021年7月3日，被告人柯某驾驶货车与被害人龙某某驾驶的电动车相撞，致被害人"
+            "龙某某受伤。案发后，被告人柯某与被告人龙某某的家属达成赔偿协议。")
+    assert _names(text) == ["柯某"]
+
+
+def test_issue17_accused_listed_first_stays_when_the_others_are_dealt_with_elsewhere() -> None:
+    # "被告人甲和乙、丙（均另案处理）": 均 covers those listed after the one the role word names.
+    text = ("经审理查明：2020年3月，被告人苗某和晏某、谷某（均另案处理）在河东县某村盗伐林木十株。"
+            "苗某到案后如实供述。")
+    assert _names(text) == ["苗某"]
+
+
+def test_issue17_accused_named_by_another_role_word_when_no_defendant_is_named() -> None:
+    text = ("公诉机关指控，2019年8月5日，犯罪嫌疑人费某在青石市南街某药店向被害人鲍某出售假药。"
+            "费某到案后如实供述。")
+    assert _names(text) == ["费某"]
+
+
+def test_issue17_subject_of_the_acts_when_no_role_word_names_anyone() -> None:
+    text = ("公诉机关指控，2018年5月，农民屈某在河东县某林场盗伐林木十二株。同年6月，屈某又将盗伐的"
+            "林木出售给购买人卜某。经鉴定，屈某盗伐的林木蓄积为六立方米。")
+    assert _names(text) == ["屈某"]
+
+
+def test_issue17_mask_followed_by_a_verb_keeps_the_verb_out_of_the_name() -> None:
+    text = ("经审理查明：2022年1月至3月，被告人戚某谎称能办理入学，骗取被害人钱款。被告人戚某谎称"
+            "其认识学校领导。")
+    assert _names(text) == ["戚某"]
