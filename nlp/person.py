@@ -372,19 +372,24 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         window_start = s_end
 
 
-def trim_charge(written: str) -> str:
-    """``written`` without a word read together with the charge ("因盗窃罪", "有抢劫罪" → the charge).
+# Words read together with a charge name: "因盗窃罪", "犯有抢劫罪", "因扒窃犯盗窃罪".
+_CHARGE_PREFIX_END = set("因有犯以系曾又再被其了")
 
-    A form that links to the lexicon as it stands is kept; otherwise the longest tail that does
-    (an official, historical or selective name) is the charge. A form with no such tail is kept
-    as written (pre-1997 names, miswritten names the caller corrects or drops).
+
+def trim_charge(written: str) -> str:
+    """``written`` without the words read together with the charge ("因盗窃罪" → "盗窃罪").
+
+    A form that links to the lexicon as it stands is kept. Otherwise the charge is the longest
+    tail that links (an official, historical or selective name) and starts right after one of
+    the words that lead into a charge (因, 有, 犯, 以 …), so a miswritten name is never cut down
+    to a different offence ("组织非法偷越国境罪" stays as written). Without such a tail the form
+    is kept as written (pre-1997 names, miswritten names the caller corrects or drops).
     """
     if link_charge(written) is not None:
         return written
     for i in range(1, len(written) - 2):
-        tail = written[i:]
-        if link_charge(tail) is not None:
-            return tail
+        if written[i - 1] in _CHARGE_PREFIX_END and link_charge(written[i:]) is not None:
+            return written[i:]
     return written
 
 

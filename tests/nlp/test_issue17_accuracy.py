@@ -41,6 +41,8 @@ def test_issue17_trim_charge_keeps_linked_names_and_cuts_fragments() -> None:
     assert trim_charge("故意伤害罪") == "故意伤害罪"
     assert trim_charge("贩卖毒品罪") == "贩卖毒品罪"
     assert trim_charge("流氓罪") == "流氓罪"
+    # A miswritten name is not cut down to another offence that happens to end it.
+    assert trim_charge("组织非法偷越国境罪") == "组织非法偷越国境罪"
 
 
 def test_issue17_prior_sentenced_without_the_word_chu_is_not_missed() -> None:
