@@ -132,6 +132,17 @@ def _name_at(text: str, pos: int) -> str | None:
                 and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0
                 and not _always_opens_word(text, longer)):
             return longer
+        # 董某庆来到…, 董某庆抓获: never followed by a boundary, but the mask never occurs
+        # without that character, and the character starts no word with what follows it.
+        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and longer[-1] not in _STOP_AFTER
+                and text.count(longer) >= 2
+                and text.count(longer) == _mask_uses(text, mask.group(0))
+                and not _always_opens_word(text, longer)
+                and not any(_word_frequency(text[m.end() - 1: m.end() + 1]) >= 30
+                            for m in re.finditer(re.escape(longer), text))):
+            return longer
         return mask.group(0)
     base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
     cand = text[pos: pos + base]
@@ -158,6 +169,12 @@ def _name_at(text: str, pos: int) -> str | None:
     if not surname and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
         return None
     return cand
+
+
+def _mask_uses(text: str, mask: str) -> int:
+    """How often ``mask`` occurs as a name of its own length or longer (not 王某某, 王某1)."""
+    return sum(1 for m in re.finditer(re.escape(mask), text)
+               if not re.fullmatch(r"[某0-9０-９甲乙丙丁戊己庚辛]", text[m.end(): m.end() + 1] or "。"))
 
 
 def _always_opens_word(text: str, longer: str) -> bool:

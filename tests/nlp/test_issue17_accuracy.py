@@ -115,3 +115,10 @@ def test_issue17_mask_followed_by_a_verb_keeps_the_verb_out_of_the_name() -> Non
     text = ("经审理查明：2022年1月至3月，被告人戚某谎称能办理入学，骗取被害人钱款。被告人戚某谎称"
             "其认识学校领导。")
     assert _names(text) == ["戚某"]
+
+
+def test_issue17_mask_keeping_a_given_name_character_never_followed_by_punctuation() -> None:
+    # 单某霖 is always written whole, never followed by punctuation; the mask is never alone.
+    text = ("经审理查明：2023年2月9日，被告人单某霖来到河东县某小区盗窃电瓶车一辆。次日，被告人"
+            "单某霖返回该小区。民警将被告人单某霖抓获。")
+    assert _names(text) == ["单某霖"]
