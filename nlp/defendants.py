@@ -18,10 +18,12 @@ from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import (
     PersonFacts,
     charge_name,
+    distinct_priors,
     find_probation_offence,
     read_person,
     read_priors_in,
     split_charge_list,
+    trim_charge,
 )
 from nlp.sections import Sections
 from nlp.verdict import VerdictFacts, name_matches, read_joint_items, read_verdict, split_verdict
@@ -160,6 +162,7 @@ def _read_outcomes(text: str, sec: Sections, defendants: list[Defendant]) -> Non
                 d.verdict.charges, d.verdict.charges_official = _charges_for_name(text, sec, name)
         _prior_hint(text, sec, d, reasoning_parts.get(name) or (
             sec.reasoning if len(defendants) == 1 else None))
+        d.person.prior_convictions = distinct_priors(d.person.prior_convictions)
         d.on_probation = d.person.on_probation or d.verdict.revokes_probation
         if d.on_probation is None and sec.reasoning:
             rp = reasoning_parts.get(name) or (sec.reasoning if len(defendants) == 1 else None)
@@ -237,10 +240,12 @@ def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | N
             return
     for m in hints:
         charge = _PRIOR_CHARGE_RE.match(text, m.start())
-        if charge and link_charge(charge.group(1)):
+        written = trim_charge(charge.group(1)) if charge else ""
+        if charge and link_charge(written):
+            start = charge.end(1) - len(written)
             d.person.prior_convictions.append({
                 "date": None,
-                "charge": Found(charge.group(1), charge.start(1), charge.end(1), 0.6),
+                "charge": Found(written, start, charge.end(1), 0.6),
                 "sentence": _hint_sentence(hints[0]),
             })
             return

@@ -94,11 +94,22 @@ _MASK_RE = re.compile(
     r"(?:[0-9]|[甲乙丙丁戊己庚辛](?![\u4e00-\u9fa5]{0,0}某))?"
 )
 _OUT_OF_CASE_RE = re.compile(
-    r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判)"
+    r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判"
+    r"|未查找到|未查获|未到案|未归案|未抓获|潜逃)"
 )
 # "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
 _ROLE_MENTION_RE = re.compile(
-    r"(?<!民事诉讼)(?<!附带民事)(?<![名两二三四五六七八九十各诸述该他体数])被告人(?:自报)?"
+    r"(?<!民事诉讼)(?<!附带民事)(?<![名两二三四五六七八九十各诸述该他体数])被告人[）)]?(?:自报)?"
+)
+# Where no 被告人 names anyone (an appeal's facts, a police account), these roles name the accused.
+_OTHER_ACCUSED_RE = re.compile(
+    r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?"
+)
+# Roles of people who are not accused: a name they introduce is a victim, witness, buyer….
+_NOT_ACCUSED_RE = re.compile(
+    r"(?:被害人|受害人|被害者|被侵害人|被骗人|证人|报案人|报警人|举报人|控告人|购买人|购毒人员?|吸毒人员|"
+    r"买家|买主|卖家|失主|死者|伤者|民警|辅警|警察|被害单位|同案人?|同案犯|被告人的?(?:妻子|丈夫|父亲|母亲|"
+    r"儿子|女儿|亲属|家属)|介绍人|中间人|被询问人|询问人|讯问人|记录人|见证人|鉴定人)[：:]?"
 )
 
 
@@ -118,7 +129,19 @@ def _name_at(text: str, pos: int) -> str | None:
                 and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
                 and (longer[-1] not in _STOP_AFTER
                      or (longer[-1] in _GIVEN_NAME_STOPS and text.count(longer) >= 2))
-                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0):
+                and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0
+                and not _always_opens_word(text, longer)):
+            return longer
+        # 董某庆来到…, 董某庆抓获: never followed by a boundary, but the mask never occurs
+        # without that character, and the character starts no word with what follows it.
+        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and longer[-1] not in _STOP_AFTER
+                and text.count(longer) >= 2
+                and text.count(longer) == _mask_uses(text, mask.group(0))
+                and not _always_opens_word(text, longer)
+                and not any(_word_frequency(text[m.end() - 1: m.end() + 1]) >= 30
+                            for m in re.finditer(re.escape(longer), text))):
             return longer
         return mask.group(0)
     base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
@@ -146,6 +169,24 @@ def _name_at(text: str, pos: int) -> str | None:
     if not surname and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
         return None
     return cand
+
+
+def _mask_uses(text: str, mask: str) -> int:
+    """How often ``mask`` occurs as a name of its own length or longer (not 王某某, 王某1)."""
+    return sum(1 for m in re.finditer(re.escape(mask), text)
+               if not re.fullmatch(r"[某0-9０-９甲乙丙丁戊己庚辛]", text[m.end(): m.end() + 1] or "。"))
+
+
+def _always_opens_word(text: str, longer: str) -> bool:
+    """Tell whether the character after a mask always starts a word with what follows it.
+
+    "刘某指使", "李某谎称", "陈某醉酒": the character is the verb's first, not a kept given-name
+    character (仇某刚在…, 仇某刚。), so the mask ends before it.
+    """
+    for m in re.finditer(re.escape(longer), text):
+        if _word_frequency(text[m.end() - 1: m.end() + 1]) < 30:
+            return False
+    return True
 
 
 def _word_frequency(word: str) -> int:
@@ -187,11 +228,46 @@ def names_from_mentions(text: str) -> list[Found]:
     """Defendant names from every "被告人…" mention, in order of first mention.
 
     Lists ("被告人黄爽、彭林和龚万云") are followed through 、 and 和; a name marked as dealt with
-    elsewhere ("（另案处理）", "（均已判决）") is not a defendant of this case.
+    elsewhere ("（另案处理）", "（均已判决）") is not a defendant of this case, nor is a name only
+    reached through a list that the text introduces as a victim or witness ("被害人/证人X").
+    Without any 被告人 naming someone, 上诉人/犯罪嫌疑人/罪犯 are read the same way, and failing
+    those the person the text makes the subject of the acts (:func:`_subject_of_acts`).
     """
-    chosen: dict[str, int] = {}
+    others = {n: _role_count(text, _NOT_ACCUSED_RE, n) for n in _role_chains(text, _NOT_ACCUSED_RE)[0]}
+    for role in (_ROLE_MENTION_RE, _OTHER_ACCUSED_RE):
+        chosen, excluded = _role_chains(text, role)
+        chained = {n for n, (_, direct) in chosen.items() if not direct}
+        excluded |= chained & set(others)
+        names = {n: p for n, (p, _) in chosen.items() if n not in excluded}
+        names = _drop_prefixes(names)
+        # "被害人赵某…被告人赵某" (a slip of the writer): a name the text gives a victim's or
+        # witness's role at least as often as the accused's is not accused, unless alone.
+        victims = {n for n in names if 0 < others.get(n, 0) >= _role_count(text, role, n)}
+        if victims and len(victims) < len(names):
+            names = {n: p for n, p in names.items() if n not in victims}
+        if names:
+            return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
+    subject = _subject_of_acts(text, set(others))
+    return [subject] if subject else []
+
+
+def _role_count(text: str, role: re.Pattern[str], name: str) -> int:
+    """How often ``name`` (itself, not a longer name) follows ``role`` directly."""
+    ends_with_role = re.compile(f"(?:{role.pattern})$")
+    return sum(1 for m in re.finditer(re.escape(name), text)
+               if ends_with_role.search(text, max(0, m.start() - 12), m.start())
+               and _name_at(text, m.start()) == name)
+
+
+def _role_chains(text: str, role: re.Pattern[str]) -> tuple[dict[str, tuple[int, bool]], set[str]]:
+    """Names after each ``role`` match, lists followed through 、 and 和.
+
+    Returns name → (first position, ever named right after the role word), and the names marked
+    as dealt with elsewhere.
+    """
+    chosen: dict[str, tuple[int, bool]] = {}
     excluded: set[str] = set()
-    for m in _ROLE_MENTION_RE.finditer(text):
+    for m in role.finditer(text):
         pos = m.end()
         chain: list[tuple[str, int]] = []
         for _ in range(8):
@@ -202,26 +278,54 @@ def names_from_mentions(text: str) -> list[Found]:
             after = pos + len(name)
             out = _OUT_OF_CASE_RE.match(text, after)
             if out:
-                # "（均另案处理）" closes a list: everyone listed after the first is elsewhere.
+                # "（均另案处理）" closes a list: everyone listed after the first is elsewhere
+                # (the first is the one the role word names: "被告人甲和乙、丙（均另案处理）").
                 group = re.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
-                gone = chain if group else chain[-1:]
+                gone = chain[1:] if group and len(chain) > 1 else chain[-1:]
                 excluded.update(n for n, _ in gone)
                 break
             if after < len(text) and text[after] in "、和":
                 pos = after + 1
                 continue
             break
-        for name, p in chain:
-            chosen.setdefault(name, p)
+        for k, (name, p) in enumerate(chain):
+            first, direct = chosen.get(name, (p, False))
+            chosen[name] = (min(first, p), direct or k == 0)
     # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here.
-    for name in list(chosen):
+    for name in chosen:
         for m in re.finditer(re.escape(name), text):
             if _OUT_OF_CASE_RE.match(text, m.end()):
                 excluded.add(name)
                 break
-    names = {n: p for n, p in chosen.items() if n not in excluded}
-    names = _drop_prefixes(names)
-    return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
+    return chosen, excluded
+
+
+# A clause a person's act opens: after a sentence or clause break, a date, or a post held.
+_SUBJECT_BEFORE_RE = re.compile(
+    r"(?:^|[，,。；;：:、]|[日月年]|许|间|后|农民|村民|站长|所长|局长|队长|经理|法定代表人|负责人|会计|出纳|"
+    r"司机|职工|员工|身为|系)$"
+)
+
+
+def _subject_of_acts(text: str, others: set[str]) -> Found | None:
+    """The one person a role-less fact section is about, or ``None``.
+
+    It is the masked name (张某, 王某甲) that most often opens a clause, never introduced as a
+    victim, witness or in another non-accused role.
+    """
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for m in _MASK_RE.finditer(text):
+        name = _name_at(text, m.start())
+        if name is None or name in others or name[0] in _NOT_PARTY_START:
+            continue
+        if _SUBJECT_BEFORE_RE.search(text[max(0, m.start() - 5): m.start()]):
+            counts[name] = counts.get(name, 0) + 1
+            first.setdefault(name, m.start())
+    if not counts:
+        return None
+    best = max(counts, key=lambda n: (counts[n], -first[n]))
+    return Found(best, first[best], first[best] + len(best), 0.6)
 
 
 def _drop_prefixes(chosen: dict[str, int]) -> dict[str, int]:

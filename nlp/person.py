@@ -121,7 +121,11 @@ _CUSTODY = (
 _ADMIN_RE = re.compile(
     r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
 )
-_PRIOR_TRIGGER_RE = re.compile(r"判处|判决|免予刑事处罚|免于刑事处罚|决定执行|单处罚金|被处罚金")
+# "被判有期徒刑一年", "被判刑": a judgment without 处 is a prior all the same.
+_SHORT_SENTENCE = r"被?判刑|被判(?=有期徒刑|拘役|管制|无期徒刑|死刑|死缓)"
+_PRIOR_TRIGGER_RE = re.compile(
+    rf"判处|判决|免予刑事处罚|免于刑事处罚|决定执行|单处罚金|被处罚金|{_SHORT_SENTENCE}"
+)
 _SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
 _THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
 _PRIOR_CHARGE_RE = re.compile(
@@ -182,6 +186,7 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
     facts.address = both or _place(_ADDRESS_RE, text, name_end, place_hi)
     facts.registered_residence = both or _place(_RESIDENCE_RE, text, name_end, place_hi)
     _read_history(text, name_end, hi, dates, facts)
+    facts.prior_convictions = distinct_priors(facts.prior_convictions)
     facts.on_probation = find_probation_offence(text, lo, hi)
     return facts
 
@@ -313,7 +318,9 @@ def read_priors_in(text: str, lo: int, hi: int) -> list[dict[str, Found | None]]
 
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     sentence = text[lo:hi]
-    triggers = list(re.finditer(r"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金", sentence))
+    triggers = list(re.finditer(
+        rf"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金|{_SHORT_SENTENCE}", sentence
+    ))
     window_start = lo
     for t in triggers:
         t_abs = lo + t.start()
@@ -321,9 +328,10 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         charges: list[tuple[str, int]] = []
         for cm in _PRIOR_CHARGE_RE.finditer(window):
             # "因毒品犯罪被判处刑罚" names no charge; pre-1997 names (流氓罪) are kept as written.
+            trimmed = (trim_charge(c) for c in split_charge_list(cm.group(1)))
             charges.extend(
                 (c, window_start + cm.start(1) + cm.group(1).find(c))
-                for c in split_charge_list(cm.group(1))
+                for c in trimmed
                 if link_charge(c) or nearest_charge(c) or ("犯罪" not in c and len(c) <= 8)
             )
         if not charges:
@@ -334,7 +342,10 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
         date = _date_before(dates, window_start, t_abs)
         # The sentence as written: after 判处 ("有期徒刑六个月，并处罚金…"), or the whole
         # penalty when it has no 判处 ("单处罚金人民币三千元", "免予刑事处罚").
-        s_start = t_abs + 2 if t.group(0) == "判处" else t_abs + (1 if t.group(0) == "被处罚金" else 0)
+        word = t.group(0)
+        s_start = t_abs + (
+            len(word) if word in ("判处", "判刑", "被判刑", "被判") else (1 if word == "被处罚金" else 0)
+        )
         s_end = s_start
         for c_lo, c_hi in _clauses(text, s_start, hi):
             if c_lo != s_start and not _SENT_CONT_RE.match(text[c_lo:c_hi]):
@@ -359,3 +370,65 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
             )
         facts.prior_convictions.append(entry)
         window_start = s_end
+
+
+# Words read together with a charge name: "因盗窃罪", "犯有抢劫罪", "因扒窃犯盗窃罪".
+_CHARGE_PREFIX_END = set("因有犯以系曾又再被其了")
+
+
+def trim_charge(written: str) -> str:
+    """``written`` without the words read together with the charge ("因盗窃罪" → "盗窃罪").
+
+    A form that links to the lexicon as it stands is kept. Otherwise the charge is the longest
+    tail that links (an official, historical or selective name) and starts right after one of
+    the words that lead into a charge (因, 有, 犯, 以 …), so a miswritten name is never cut down
+    to a different offence ("组织非法偷越国境罪" stays as written). Without such a tail the form
+    is kept as written (pre-1997 names, miswritten names the caller corrects or drops).
+    """
+    if link_charge(written) is not None:
+        return written
+    for i in range(1, len(written) - 2):
+        if written[i - 1] in _CHARGE_PREFIX_END and link_charge(written[i:]) is not None:
+            return written[i:]
+    return written
+
+
+def _same_prior(a: dict[str, Found | None], b: dict[str, Found | None]) -> bool:
+    ca, cb = a.get("charge"), b.get("charge")
+    if ca is None or cb is None:
+        return False  # a prior without its charge is never folded into another
+    if (link_charge(ca.value) or ca.value) != (link_charge(cb.value) or cb.value):
+        return False
+    da, db = a.get("date"), b.get("date")
+    if da is not None and db is not None and not (
+        str(da.value).startswith(str(db.value)) or str(db.value).startswith(str(da.value))
+    ):
+        return False
+    sa, sb = a.get("sentence"), b.get("sentence")
+    if da is None or db is None:
+        # Undated: the same prior only when it carries the same sentence (or none).
+        return sa is None or sb is None or sa.value == sb.value
+    return True
+
+
+def _detail(prior: dict[str, Found | None]) -> int:
+    date = prior.get("date")
+    return (len(str(date.value)) if date else 0) + (1 if prior.get("sentence") else 0)
+
+
+def distinct_priors(priors: list[dict[str, Found | None]]) -> list[dict[str, Found | None]]:
+    """One entry per earlier judgment: a prior stated twice (same charge, same date) is kept once.
+
+    A document often tells a prior in the party paragraph and again in the reasoning; the
+    statement with more detail (full date, sentence) is kept, at the place of the first.
+    """
+    out: list[dict[str, Found | None]] = []
+    for prior in priors:
+        for i, kept in enumerate(out):
+            if _same_prior(kept, prior):
+                if _detail(prior) > _detail(kept):
+                    out[i] = prior
+                break
+        else:
+            out.append(prior)
+    return out
