@@ -103,13 +103,13 @@ _ROLE_MENTION_RE = re.compile(
 )
 # Where no 被告人 names anyone (an appeal's facts, a police account), these roles name the accused.
 _OTHER_ACCUSED_RE = re.compile(
-    r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?"
+    r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?[：:]?"
 )
 # Roles of people who are not accused: a name they introduce is a victim, witness, buyer….
 _NOT_ACCUSED_RE = re.compile(
     r"(?:被害人|受害人|被害者|被侵害人|被骗人|证人|报案人|报警人|举报人|控告人|购买人|购毒人员?|吸毒人员|"
     r"买家|买主|卖家|失主|死者|伤者|民警|辅警|警察|被害单位|同案人?|同案犯|被告人的?(?:妻子|丈夫|父亲|母亲|"
-    r"儿子|女儿|亲属|家属)|介绍人|中间人|被询问人|询问人|讯问人|记录人|见证人|鉴定人)[：:]?"
+    r"儿子|女儿|亲属|家属)|介绍人|中间人|被询问人|询问人|讯问人|记录人|见证人|鉴定人|侦查员|侦查人员|办案人员?|承办人|翻译人员?)[：:]?"
 )
 
 

@@ -122,3 +122,12 @@ def test_issue17_mask_keeping_a_given_name_character_never_followed_by_punctuati
     text = ("经审理查明：2023年2月9日，被告人单某霖来到河东县某小区盗窃电瓶车一辆。次日，被告人"
             "单某霖返回该小区。民警将被告人单某霖抓获。")
     assert _names(text) == ["单某霖"]
+
+
+def test_issue17_record_names_the_suspect_not_the_investigators() -> None:
+    # an interrogation record heads with who asked (侦查员) before whom (犯罪嫌疑人：…)
+    from nlp.factsheet import extract_text
+
+    record = ("讯问笔录\n时间：2026年3月2日10时15分至11时40分\n侦查员：赵某、钱某\n犯罪嫌疑人：孙立新\n"
+              "问：你因为什么事被带到派出所？\n答：因为我拿了别人的手机。")
+    assert [d["name"] for d in extract_text(record)["defendants"]] == ["孙立新"]
