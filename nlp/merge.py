@@ -107,8 +107,10 @@ def _merge_defendant(
         for values, *_ in stated:
             union.extend(v for v in values if v not in union)
         out[key] = union
-        if len({tuple(sorted(v)) for v, *_ in stated}) > 1:
-            conflicts.append(_conflict(name, key, stated))
+        # a document that names no charge (a 讯问笔录, a 到案经过) does not disagree with one that does
+        said = [st for st in stated if st[0]]
+        if len({tuple(sorted(v)) for v, *_ in said}) > 1:
+            conflicts.append(_conflict(name, key, said))
     for key in ("prior_convictions", "administrative_penalties", "custody_events"):
         union_items: list[Any] = []
         union_evidence: list[Any] = []

@@ -97,3 +97,18 @@ def test_issue17_merged_value_keeps_the_evidence_of_its_own_document() -> None:
     assert person["evidence"]["id_number"] == id_ev
     assert person["evidence"]["custody_events"] == [event_ev]
     assert person["evidence"]["name"] == {"document_id": 1}
+
+
+def test_issue18_a_document_silent_on_charges_is_no_conflict() -> None:
+    from nlp.merge import merge_factsheets
+
+    def sheet(doc: int, charges: list[str]) -> dict:  # type: ignore[type-arg]
+        return {"document_id": doc, "case_number": None, "court": None, "procuratorate": None, "procedure": None,
+                "guilty_plea_leniency": False, "evidence": {},
+                "defendants": [{"name": "李明远", "charges": charges, "evidence": {}}]}
+
+    merged = merge_factsheets([sheet(1, ["盗窃罪"]), sheet(2, []), sheet(3, ["盗窃罪"])])
+    assert merged["defendants"][0]["charges"] == ["盗窃罪"] and merged["conflicts"] == []
+    differing = merge_factsheets([sheet(1, ["盗窃罪"]), sheet(2, ["诈骗罪"]), sheet(3, [])])
+    assert [c["field"] for c in differing["conflicts"]] == ["charges"]
+    assert len(differing["conflicts"][0]["values"]) == 2  # the silent document is not a side
