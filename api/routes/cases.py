@@ -87,7 +87,8 @@ def case_deadlines(
     stored = case_pages_and_facts(session, case)
     record(state.ctx.db, actor, "deadlines.view", target=f"case:{case.case_number}")
     report = compute([(pages, facts) for _, pages, facts in stored], today=today or dt.date.today(),
-                     warn_days=state.settings.deadline_warn_days)
+                     warn_days=state.settings.deadline_warn_days,
+                     document_ids=[doc_id for doc_id, _, _ in stored])
     return DeadlinesPublic(
         case_number=case.case_number, documents=[doc_id for doc_id, _, _ in stored], **report
     )
