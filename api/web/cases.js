@@ -1,6 +1,6 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
 import { STAGE, STATUS, TRANSFER_STATUS, api, busy, session, can, caseHref, confirmDialog, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
-import { showDeadlines } from "./deadlines.js";
+import { dueThisWeek, showDeadlines, showTriage } from "./deadlines.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
@@ -22,6 +22,7 @@ export async function showCases(view) {
       h("label", { for: "new-case-title" }, "案件名称"), title,
       h("button", { type: "submit", class: "primary" }, "新建案件")), msg));
   }
+  if (cases.length) parts.push(dueThisWeek());
   const rows = cases.map((c) => h("tr", {},
     h("td", {}, h("a", { href: caseHref(c.case_number) }, c.case_number)),
     h("td", {}, c.title || ""), h("td", { class: "num" }, c.document_count), h("td", {}, fmtTime(c.created_at))));
@@ -135,6 +136,7 @@ export async function showCase(view, caseNumber) {
   const summary = h("p", { class: "hint", id: "doc-summary" });
   const catalogueBox = h("div", { id: "catalogue" });
   const deadlinesBox = h("div", { id: "deadlines" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
+  const triageBox = h("div", { id: "triage" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   let lastDone = -1;
   let lastSignature = "";
   let timer = null;
@@ -159,6 +161,7 @@ export async function showCase(view, caseNumber) {
       lastDone = counts.done;
       showFacts(caseNumber, factsBox).catch((err) => fill(factsBox, errorBox(err)));
       showDeadlines(caseNumber, deadlinesBox).catch((err) => fill(deadlinesBox, errorBox(err)));
+      showTriage(caseNumber, triageBox).catch((err) => fill(triageBox, errorBox(err)));
     }
     if (counts.busy && !timer) { timer = setInterval(refresh, 1000); timers.add(timer); }
     if (!counts.busy && timer) { clearInterval(timer); timers.delete(timer); timer = null; }
@@ -176,6 +179,7 @@ export async function showCase(view, caseNumber) {
   sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录"), catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
   sections.push(h("section", { class: "card", "aria-labelledby": "deadlines-title" }, h("h3", { id: "deadlines-title" }, "办案期限"), deadlinesBox));
+  sections.push(h("section", { class: "card", "aria-labelledby": "triage-title" }, h("h3", { id: "triage-title" }, "繁简分流"), triageBox));
   const transfersBox = h("div", { id: "transfers" });
   sections.push(h("section", { class: "card" }, h("h3", {}, "移送与表单"), transfersBox));
   fill(view, ...sections);

@@ -1,6 +1,6 @@
 // 办案期限 on the case page: per person, every event (linked to its page) and every limit, the one
 // due next highlighted, overdue in red, due-soon warned (CASEFILE_DEADLINE_WARN_DAYS, on the server).
-import { api, fill, h } from "./api.js";
+import { api, busy, can, caseHref, errorBox, fill, fmtTime, h } from "./api.js";
 import { evidenceHref } from "./cases.js";
 
 export const LIMIT_STATUS = { running: "进行中", overdue: "已超期", met: "已按期办理", late: "超期办理", unclear: "请核对" };
@@ -75,4 +75,66 @@ export async function showDeadlines(caseNumber, box) {
   fill(box, head, overdue.length ? h("p", { id: "deadline-overdue", class: "overdue", role: "alert" }, `已超期 ${overdue.length} 项：${overdue.join("；")}`) : null,
     (data.warnings || []).map((w) => h("p", { class: "hint" }, w)),
     persons.map((p) => personBlock(p, next && next.limit)));
+}
+
+/** 本周到期: every open limit due within 7 days (and every overdue one) across the user's cases. */
+export function dueThisWeek() {
+  const box = h("div", { id: "due-list" }, h("p", { class: "loading" }, "正在计算……"));
+  api("/api/deadlines/due?days=7").then((data) => {
+    const rows = data.limits.map((l) => h("tr", { class: limitClass(l, null), "data-case": l.case_number, "data-person": l.person, "data-rule": l.rule },
+      // the case number as text: a second link named by it would shadow the case list's
+      h("td", {}, l.case_number), h("td", {}, l.person),
+      h("td", {}, h("a", { href: caseHref(l.case_number), title: "打开案件" }, l.title)), h("td", {}, l.article), h("td", {}, l.due),
+      h("td", { class: "num days-left" }, daysLeftText(l)), h("td", {}, LIMIT_STATUS[l.status] || l.status)));
+    fill(box, rows.length ? h("table", { id: "due-table" },
+      h("thead", {}, h("tr", {}, ["案号", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows)) : h("p", { class: "hint" }, "七日内没有到期的办案期限。"));
+  }).catch((err) => fill(box, errorBox(err)));
+  return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box);
+}
+
+const DECISION = { confirmed: "确认适用", rejected: "否定适用" };
+
+function triageItem(item, cls) {
+  const href = eventHref(item.evidence);
+  const text = item.article ? `${item.text}（${item.article}）` : item.text;
+  const blocks = item.blocks && item.blocks.length ? h("span", { class: "hint" }, ` 不适用：${item.blocks.map((b) => b + "程序").join("、")}`) : null;
+  return h("li", { class: cls, "data-id": item.id }, href ? h("a", { href, title: "查看原文出处" }, text) : text, blocks);
+}
+
+function decisionText(d) {
+  return `${DECISION[d.decision] || d.decision}${d.procedure}程序：${d.reason}（${d.decided_by}${d.agency ? "，" + d.agency : ""}，${fmtTime(d.decided_at)}）`;
+}
+
+function decisionForm(caseNumber, box, candidate) {
+  const procedure = h("select", { id: "triage-procedure" }, ["速裁", "简易"].map((p) => h("option", { value: p, selected: p === (candidate || "速裁") }, p + "程序")));
+  const reason = h("textarea", { id: "triage-reason", rows: 2, cols: 50, maxlength: 1000, required: true, placeholder: "例如：认罪认罚，事实清楚，证据充分" });
+  const msg = h("div", { role: "status" });
+  const send = (decision) => async (e) => busy(e.currentTarget, async () => {
+    fill(msg);
+    if (!reason.value.trim()) { fill(msg, errorBox({ message: "请填写理由。", hint: "确认或否定繁简分流建议时必须说明理由。" })); reason.focus(); return; }
+    try {
+      await api("/api/cases/" + encodeURIComponent(caseNumber) + "/triage/decisions", { method: "POST", json: { decision, procedure: procedure.value, reason: reason.value.trim() } });
+      await showTriage(caseNumber, box);
+    } catch (err) { fill(msg, errorBox(err)); }
+  });
+  return h("form", { class: "triage-decide", onsubmit: (e) => e.preventDefault() },
+    h("div", { class: "inline" }, h("label", { for: "triage-procedure" }, "程序"), procedure,
+      h("label", { for: "triage-reason" }, "理由"), reason),
+    h("div", { class: "inline" },
+      h("button", { type: "button", class: "primary", id: "triage-confirm", onclick: send("confirmed") }, "确认适用"),
+      h("button", { type: "button", id: "triage-reject", onclick: send("rejected") }, "否定适用")), msg);
+}
+
+/** 繁简分流: the case's candidate with every reason and block (linked to its page), and the decisions. */
+export async function showTriage(caseNumber, box) {
+  const t = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/triage");
+  const head = h("p", { id: "triage-candidate", class: t.candidate ? "ok" : null },
+    t.candidate ? `可适用${t.candidate}程序（待办案人确认）` : t.documents.length ? "不符合速裁或简易程序的适用条件，或材料未载明。" : "文件处理完成后显示。");
+  fill(box, head,
+    t.reasons.length ? [h("h4", {}, "依据"), h("ul", { id: "triage-reasons" }, t.reasons.map((r) => triageItem(r, "reason")))] : null,
+    t.blocking.length ? [h("h4", {}, "不适用的情形"), h("ul", { id: "triage-blocking" }, t.blocking.map((b) => triageItem(b, "blocking")))] : null,
+    t.decision ? h("p", { id: "triage-decision", class: t.decision.decision === "confirmed" ? "ok" : "overdue" }, decisionText(t.decision)) : h("p", { id: "triage-decision", class: "hint" }, "办案人尚未确认。"),
+    t.decisions.length > 1 ? h("details", {}, h("summary", {}, `历次决定（${t.decisions.length}）`), h("ul", { id: "triage-history" }, t.decisions.map((d) => h("li", {}, decisionText(d))))) : null,
+    can("triage.decide") && t.documents.length ? decisionForm(caseNumber, box, t.candidate) : null);
 }
