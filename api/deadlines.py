@@ -47,7 +47,8 @@ def due_within(
     cases = session.scalars(
         select(Case).where(visible_cases(actor), Case.id.in_(processed)).order_by(Case.id)
     ).all()
-    last = today + dt.timedelta(days=days)
+    # the last day of the window; a ``today`` near the calendar's end is no server error
+    last = today + dt.timedelta(days=days) if (dt.date.max - today).days >= days else dt.date.max
     out = []
     for case in cases:
         _, report = case_report(session, case, today=today, warn_days=warn_days)

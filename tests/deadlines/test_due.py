@@ -66,3 +66,9 @@ def test_issue21_due_days_out_of_range_is_422(client: TestClient) -> None:
     response = client.get("/api/deadlines/due", params={"days": 400})
     assert response.status_code == 422
     assert set(response.json()) >= {"code", "message", "hint"}
+
+
+def test_issue21_due_at_the_end_of_the_calendar_is_no_server_error(client: TestClient) -> None:
+    response = client.get("/api/deadlines/due", params={"days": 7, "today": "9999-12-30"})
+    assert response.status_code == 200, response.text
+    assert response.json()["limits"] == []
