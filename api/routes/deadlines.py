@@ -23,12 +23,14 @@ def due_limits(
     """Every running limit due within ``days`` (and every overdue one), soonest first.
 
     Computed from the processed documents of each case the user may see; ``today`` (default:
-    today) is the day counted from. One audit event names the cases read.
+    today) is the day counted from. One audit event names the cases listed.
     """
     day = today or dt.date.today()
     cases, limits = due_within(session, actor, days=days, today=day,
                                warn_days=state.settings.deadline_warn_days)
+    # what the user was shown: the cases listed (by number), and how many were read to find them
+    shown = list(dict.fromkeys(item["case_number"] for item in limits))
     record(state.ctx.db, actor, "deadlines.due",
-           detail={"days": days, "cases": [case.case_number for case in cases], "limits": len(limits)})
+           detail={"days": days, "cases_read": len(cases), "cases": shown, "limits": len(limits)})
     return DuePublic(today=day.isoformat(), days=days,
                      limits=[DueLimitPublic.model_validate(item) for item in limits])

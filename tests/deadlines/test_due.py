@@ -54,6 +54,7 @@ def test_issue21_due_list_is_audited_and_scoped(client: TestClient, state: AppSt
     client.get("/api/deadlines/due", params={"today": "2026-04-08"})
     events = client.get("/api/admin/audit", params={"action": "deadlines.due"}).json()
     assert events and events[0]["detail"]["cases"] == [CASE_A] and events[0]["detail"]["limits"] == 2
+    assert events[0]["detail"]["cases_read"] == 1
     with state.ctx.db.session() as session:
         create_user(session, "due-stranger", PASSWORD, agency="乙市人民检察院", role="prosecutor")
     stranger = bearer(client, "due-stranger", PASSWORD)
