@@ -108,7 +108,7 @@ function decisionText(d) {
 
 function decisionForm(caseNumber, box, candidate) {
   const procedure = h("select", { id: "triage-procedure" }, ["速裁", "简易"].map((p) => h("option", { value: p, selected: p === (candidate || "速裁") }, p + "程序")));
-  const reason = h("textarea", { id: "triage-reason", rows: 2, cols: 50, maxlength: 1000, required: true, placeholder: "例如：认罪认罚，事实清楚，证据充分" });
+  const reason = h("textarea", { id: "triage-reason", rows: 2, maxlength: 1000, required: true, placeholder: "例如：认罪认罚，事实清楚，证据充分" });
   const msg = h("div", { role: "status" });
   const send = (decision) => async (e) => busy(e.currentTarget, async () => {
     fill(msg);
