@@ -92,3 +92,26 @@ def test_issue21_triage_decision_is_stored_audited_and_shown(client: TestClient,
     assert [e["detail"]["decision"] for e in events if e["outcome"] == "ok"] == ["rejected", "confirmed"]
     assert events[0]["target"] == f"case:{CASE}" and events[0]["detail"]["reason"] == "被害人提起附带民事诉讼"
     assert client.get("/api/admin/audit", params={"action": "triage.view"}).json()
+
+
+def test_issue21_triage_decision_only_by_the_agency_holding_the_case(client: TestClient, state: AppState) -> None:
+    """An agency that only reads the case (a transfer not yet accepted) sees triage but does not decide."""
+    from sqlalchemy import select
+
+    from models.tables import Agency, Case, CaseAccess
+
+    assert client.post("/api/cases", json={"case_number": CASE}).status_code == 201
+    _upload(client, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    with state.ctx.db.session() as session:
+        create_user(session, "triage-reader", PASSWORD, agency="乙市人民检察院", role="prosecutor")
+        agency = session.scalar(select(Agency).where(Agency.name == "乙市人民检察院"))
+        case = session.scalar(select(Case).where(Case.case_number == CASE))
+        assert agency is not None and case is not None
+        session.add(CaseAccess(case_id=case.id, agency_id=agency.id, reason="transfer"))
+        session.commit()
+    reader = bearer(client, "triage-reader", PASSWORD)
+    assert client.get(f"/api/cases/{CASE}/triage", headers=reader).json()["candidate"] == "速裁"
+    refused = client.post(f"/api/cases/{CASE}/triage/decisions", headers=reader,
+                          json={"decision": "confirmed", "procedure": "速裁", "reason": "认罪认罚"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "case_not_held")
+    assert client.get(f"/api/cases/{CASE}/triage").json()["decisions"] == []
