@@ -13,7 +13,19 @@ from api.auth import current_actor
 from api.errors import install_error_handlers
 from api.policy import check_route_policies
 from api.request_body import BodyLimits, RequestBodyGuard
-from api.routes import admin, auth, cases, documents, forms, health, search, ui, web
+from api.routes import (
+    admin,
+    auth,
+    cases,
+    deadlines,
+    documents,
+    forms,
+    health,
+    search,
+    triage,
+    ui,
+    web,
+)
 from api.searching import warm_up
 from api.security_headers import SecurityHeaders
 from api.state import AppState, build_state
@@ -23,7 +35,7 @@ API_THREADS = 20
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
-    m.router for m in (health, auth, cases, documents, search, forms, admin, ui, web)
+    m.router for m in (health, auth, cases, deadlines, triage, documents, search, forms, admin, ui, web)
 )
 
 

@@ -37,6 +37,7 @@ UserManager = Annotated[Actor, Depends(policy.require(policy.USER_MANAGE))]
 AuditReader = Annotated[Actor, Depends(policy.require(policy.AUDIT_READ))]
 Transferrer = Annotated[Actor, Depends(policy.require(policy.FORM_TRANSFER))]
 Reviewer = Annotated[Actor, Depends(policy.require(policy.FORM_REVIEW))]
+TriageDecider = Annotated[Actor, Depends(policy.require(policy.TRIAGE_DECIDE))]
 SignedIn = Annotated[Actor, Depends(policy.require(policy.SIGNED_IN))]
 Public = [Depends(policy.public)]
 

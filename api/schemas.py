@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -169,3 +169,58 @@ class DeadlinesPublic(BaseModel):
     procedure: str | None
     persons: list[dict[str, Any]]
     warnings: list[str]
+
+
+class DueLimitPublic(BaseModel):
+    """One open time limit due soon (or overdue) in one case, for the list of what is due."""
+
+    case_number: str
+    case_title: str | None
+    person: str
+    rule: str
+    title: str
+    article: str
+    from_: str = Field(validation_alias="from", serialization_alias="from")
+    due: str
+    days_left: int | None
+    status: str
+    due_soon: bool
+
+
+class DuePublic(BaseModel):
+    """The open limits due within ``days`` of ``today`` in every case the user may see."""
+
+    today: str
+    days: int
+    limits: list[DueLimitPublic]
+
+
+class TriageDecisionCreate(BaseModel):
+    """A handler's word on the fast-track candidate: confirmed or rejected, with the reason."""
+
+    decision: Literal["confirmed", "rejected"]
+    procedure: Literal["速裁", "简易"]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class TriageDecisionPublic(BaseModel):
+    id: int
+    procedure: str
+    decision: str
+    computed: str | None
+    reason: str
+    decided_by: str
+    agency: str | None
+    decided_at: datetime
+
+
+class TriagePublic(BaseModel):
+    """A case's triage (as ``casefile triage --json``, over all its documents) and the decisions on it."""
+
+    case_number: str
+    documents: list[int]
+    candidate: str | None
+    reasons: list[dict[str, Any]]
+    blocking: list[dict[str, Any]]
+    decision: TriageDecisionPublic | None  # the latest, which stands
+    decisions: list[TriageDecisionPublic]  # newest first

@@ -165,6 +165,7 @@ REASON_REQUIRED = _spec("reason_required", 422, "请填写理由。", "更正字
 REVIEW_INCOMPLETE = _spec("review_incomplete", 422, "还有必填字段未确认或未更正。", "请逐项确认或更正后再接收。")
 REVIEW_CONFLICT = _spec("review_conflict", 409, "另一位审核人员刚刚修改了同一字段。", "请刷新页面查看最新内容后再操作。")
 FORM_RECORD_NOT_FOUND = _spec("form_record_not_found", 404, "找不到该表单记录。", "请检查编号是否正确。")
+TRIAGE_REASON_REQUIRED = _spec("triage_reason_required", 422, "请填写理由。", "确认或否定繁简分流建议时必须说明理由。")
 
 # Infrastructure
 DATABASE_UNAVAILABLE = _spec(

@@ -375,3 +375,25 @@ class FormRecord(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     accepted_by: Mapped[str] = mapped_column(String(100))
     accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TriageDecision(Base):
+    """A handler's decision on a case's fast-track (繁简分流) candidate: confirmed or rejected, why.
+
+    Append-only: a later decision is a new row, and the latest one stands. ``computed`` is the
+    candidate triage gave when the handler decided (``None``: none), kept beside their word.
+    """
+
+    __tablename__ = "triage_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    procedure: Mapped[str] = mapped_column(String(10))  # 速裁 | 简易
+    decision: Mapped[str] = mapped_column(String(10))  # confirmed | rejected
+    computed: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()

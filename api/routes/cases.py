@@ -10,11 +10,11 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from api.catalogue import case_catalogue
+from api.deadlines import case_report
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
 from api.transfers import case_facts as merged_case_facts
-from api.transfers import case_pages_and_facts
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases
@@ -84,16 +84,11 @@ def case_deadlines(
 
     ``today`` (default: today) is the day ``days_left`` and ``overdue`` are counted against.
     """
-    from nlp.deadlines.report import case_deadlines as compute
-
     case = find_case(session, actor, case_number)
-    stored = case_pages_and_facts(session, case)
     record(state.ctx.db, actor, "deadlines.view", target=f"case:{case.case_number}")
-    report = compute([(pages, facts) for _, pages, facts in stored], today=today or dt.date.today(),
-                     warn_days=state.settings.deadline_warn_days)
-    return DeadlinesPublic(
-        case_number=case.case_number, documents=[doc_id for doc_id, _, _ in stored], **report
-    )
+    documents, report = case_report(session, case, today=today or dt.date.today(),
+                                    warn_days=state.settings.deadline_warn_days)
+    return DeadlinesPublic(case_number=case.case_number, documents=documents, **report)
 
 
 @router.get("/{case_number}/catalogue.pdf")

@@ -1,5 +1,6 @@
 // Clerk screens: case list and creation; a case with uploads, live progress, documents, facts, transfers.
 import { STAGE, STATUS, TRANSFER_STATUS, api, busy, session, can, caseHref, confirmDialog, errorBox, fill, fmtBytes, fmtTime, h, timers, uploadFile } from "./api.js";
+import { dueThisWeek, showDeadlines, showTriage } from "./deadlines.js";
 
 export async function showCases(view) {
   const cases = await api("/api/cases");
@@ -21,6 +22,7 @@ export async function showCases(view) {
       h("label", { for: "new-case-title" }, "案件名称"), title,
       h("button", { type: "submit", class: "primary" }, "新建案件")), msg));
   }
+  if (cases.length) parts.push(dueThisWeek());
   const rows = cases.map((c) => h("tr", {},
     h("td", {}, h("a", { href: caseHref(c.case_number) }, c.case_number)),
     h("td", {}, c.title || ""), h("td", { class: "num" }, c.document_count), h("td", {}, fmtTime(c.created_at))));
@@ -133,6 +135,8 @@ export async function showCase(view, caseNumber) {
   const factsBox = h("div", { id: "facts" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   const summary = h("p", { class: "hint", id: "doc-summary" });
   const catalogueBox = h("div", { id: "catalogue" });
+  const deadlinesBox = h("div", { id: "deadlines" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
+  const triageBox = h("div", { id: "triage" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   let lastDone = -1;
   let lastSignature = "";
   let timer = null;
@@ -153,7 +157,12 @@ export async function showCase(view, caseNumber) {
     const counts = { done: 0, failed: 0, busy: 0 };
     for (const d of docs) counts[d.status === "done" ? "done" : d.status === "failed" ? "failed" : "busy"] += 1;
     summary.textContent = `共 ${docs.length} 个文件：完成 ${counts.done}，处理中 ${counts.busy}，失败 ${counts.failed}`;
-    if (counts.done !== lastDone && counts.done > 0) { lastDone = counts.done; showFacts(caseNumber, factsBox).catch((err) => fill(factsBox, errorBox(err))); }
+    if (counts.done !== lastDone && counts.done > 0) {
+      lastDone = counts.done;
+      showFacts(caseNumber, factsBox).catch((err) => fill(factsBox, errorBox(err)));
+      showDeadlines(caseNumber, deadlinesBox).catch((err) => fill(deadlinesBox, errorBox(err)));
+      showTriage(caseNumber, triageBox).catch((err) => fill(triageBox, errorBox(err)));
+    }
     if (counts.busy && !timer) { timer = setInterval(refresh, 1000); timers.add(timer); }
     if (!counts.busy && timer) { clearInterval(timer); timers.delete(timer); timer = null; }
   }
@@ -172,6 +181,8 @@ export async function showCase(view, caseNumber) {
     href: `/api/cases/${encodeURIComponent(caseNumber)}/catalogue.pdf` }, "打印卷内目录（PDF）");
   sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录 ", cataloguePdf), catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
+  sections.push(h("section", { class: "card", "aria-labelledby": "deadlines-title" }, h("h3", { id: "deadlines-title" }, "办案期限"), deadlinesBox));
+  sections.push(h("section", { class: "card", "aria-labelledby": "triage-title" }, h("h3", { id: "triage-title" }, "繁简分流"), triageBox));
   const transfersBox = h("div", { id: "transfers" });
   sections.push(h("section", { class: "card" }, h("h3", {}, "移送与表单"), transfersBox));
   fill(view, ...sections);

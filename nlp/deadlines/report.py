@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ingest.reading.types import PageContent
@@ -43,13 +44,28 @@ def deadlines_from_sheet(
     return {"procedure": procedure, "persons": persons, "warnings": document_warnings(text, sheet)}
 
 
+def _on_document(evidence: Any, document_id: int) -> Any:
+    """A copy of ``evidence`` whose every part names ``document_id`` (so a page can link to it)."""
+    if isinstance(evidence, list):
+        return [_on_document(item, document_id) for item in evidence]
+    if not isinstance(evidence, dict):
+        return evidence
+    out = {k: _on_document(v, document_id) if isinstance(v, (dict, list)) else v
+           for k, v in evidence.items()}
+    if ("page" in out or "document_type" in out) and out.get("document_id") is None:
+        out["document_id"] = document_id
+    return out
+
+
 def case_deadlines(
     documents: Sequence[tuple[Sequence[tuple[int, str]], dict[str, Any]]], *,
-    today: dt.date | None = None, warn_days: int = 3,
+    today: dt.date | None = None, warn_days: int = 3, document_ids: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """The report of a whole case from its documents' ``(pages, fact sheet)``, in order.
 
-    ``pages`` are ``(number, text)`` of each page of the document.
+    ``pages`` are ``(number, text)`` of each page of the document. ``document_ids`` (one per
+    document) are written into the evidence of each event read from that document, so that the
+    timeline links each event to its page.
 
     A person (by name as written) gets the events of every document naming them, each event once;
     the procedure is the last one a document states.
@@ -57,11 +73,13 @@ def case_deadlines(
     procedure = None
     warnings: list[str] = []
     merged: dict[str, list[Event]] = {}
-    for pages, sheet in documents:
+    for index, (pages, sheet) in enumerate(documents):
         text = "\n".join(page_text for _, page_text in pages)
         procedure = procedure_of(text, sheet) or procedure
         warnings += document_warnings(text, sheet)
-        for name, events in person_events(text, sheet, pages):
+        for name, read in person_events(text, sheet, pages):
+            events = read if document_ids is None else [
+                replace(e, evidence=_on_document(e.evidence, document_ids[index])) for e in read]
             known = merged.setdefault(name, [])
             seen = {(e.measure, e.date, e.extension) for e in known}
             known.extend(e for e in events if (e.measure, e.date, e.extension) not in seen)

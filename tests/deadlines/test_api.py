@@ -45,3 +45,20 @@ def test_issue21_case_deadlines_bad_date_is_422_json(client: TestClient) -> None
     assert client.post("/api/cases", json={"case_number": CASE}).status_code == 201
     response = client.get(f"/api/cases/{CASE}/deadlines", params={"today": "4/8"})
     assert response.status_code == 422
+
+
+def test_issue21_case_deadlines_events_name_their_document(client: TestClient) -> None:
+    """The timeline links each event to its page: its evidence names the stored document."""
+    assert client.post("/api/cases", json={"case_number": CASE}).status_code == 201
+    _upload(client, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    body = client.get(f"/api/cases/{CASE}/deadlines").json()
+    document_id = body["documents"][0]
+    li = next(p for p in body["persons"] if p["name"] == "李某某")
+    extension = next(e for e in li["events"] if e["measure"] == "延长")
+    assert extension["evidence"]["measure"]["document_id"] == document_id
+    assert extension["evidence"]["measure"]["page"] == 1
+    detention = next(e for e in li["events"] if e["measure"] == "刑事拘留")
+    assert any(part.get("document_id") == document_id for part in detention["evidence"].values()
+               if isinstance(part, dict))
+    signed = next(e for e in li["events"] if e["measure"] == "提请批准逮捕")
+    assert signed["evidence"]["document_id"] == document_id

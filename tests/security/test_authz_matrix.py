@@ -146,6 +146,8 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = {"field": "name", "decision": "accept"}
     elif route.path.endswith("/return"):
         kwargs["json"] = {"reasons": ["补充证据"]}
+    elif route.path.endswith("/triage/decisions"):
+        kwargs["json"] = {"decision": "rejected", "procedure": "速裁", "reason": "矩阵测试"}
     elif method == "PATCH" and route.path == "/api/documents/{document_id}":
         kwargs["json"] = {"document_type": "起诉意见书"}
     return world.client.request(method, path, **kwargs)

@@ -1,0 +1,40 @@
+"""繁简分流 on the case page: the case's fast-track candidate, and a handler's decision on it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from api.deps import Reader, SessionDep, StateDep, TriageDecider
+from api.lookups import find_case, find_case_to_add
+from api.schemas import TriageDecisionCreate, TriageDecisionPublic, TriagePublic
+from api.triage import case_decisions, case_triage_report, decide, decision_public
+from models.audit import record
+
+router = APIRouter(prefix="/api/cases", tags=["triage"])
+
+
+@router.get("/{case_number}/triage")
+def case_triage(case_number: str, actor: Reader, state: StateDep, session: SessionDep) -> TriagePublic:
+    """Candidate 速裁 / 简易 or none, each reason and block with its article and evidence."""
+    case = find_case(session, actor, case_number)
+    record(state.ctx.db, actor, "triage.view", target=f"case:{case.case_number}")
+    documents, report = case_triage_report(session, case)
+    decisions = [decision_public(row) for row in case_decisions(session, case)]
+    return TriagePublic(case_number=case.case_number, documents=documents, **report,
+                        decision=decisions[0] if decisions else None, decisions=decisions)
+
+
+@router.post("/{case_number}/triage/decisions", status_code=status.HTTP_201_CREATED)
+def decide_triage(
+    case_number: str, body: TriageDecisionCreate, actor: TriageDecider, state: StateDep,
+    session: SessionDep,
+) -> TriageDecisionPublic:
+    """A handler of the agency holding the case confirms or rejects its fast-track candidate."""
+    case = find_case_to_add(session, actor, case_number)
+    _, report = case_triage_report(session, case)
+    row = decide(session, actor, case, body, report["candidate"])
+    session.commit()
+    record(state.ctx.db, actor, "triage.decide", target=f"case:{case.case_number}",
+           detail={"decision": row.decision, "procedure": row.procedure, "computed": row.computed,
+                   "reason": row.reason})
+    return decision_public(row)
