@@ -127,13 +127,14 @@ function fieldRow(transfer, formIndex, field, rerender, open) {
       decide({ decision: "correct", value, reason: reason.value.trim() });
     } }, h("label", { for: id + "-value" }, "更正为"), corrected, h("label", { for: id + "-reason" }, "理由"), reason,
     h("button", { type: "submit", class: "primary" }, "保存更正"));
-    actions.append(
+    // append() writes a null as the text "null": only nodes go in
+    actions.append(...[
       field.status === "filled" ? h("button", { type: "button", class: "accept-field", onclick: () => decide({ decision: "accept" }) }, "确认") : null,
       h("button", { type: "button", class: "correct-field", "aria-expanded": "false", onclick: (e) => {
         correctForm.hidden = !correctForm.hidden;
         e.target.setAttribute("aria-expanded", String(!correctForm.hidden));
         if (!correctForm.hidden) corrected.focus();
-      } }, "更正"), correctForm, msg);
+      } }, "更正"), correctForm, msg].filter(Boolean));
   }
   return h("tr", { "data-field": field.name, "data-source": field.source || "", "data-form": formIndex, class: "field-" + (decision || field.status) },
     h("th", { scope: "row" }, field.label || field.name, field.required ? h("span", { class: "req", title: "必填" }, "*") : null),

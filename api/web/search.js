@@ -91,6 +91,10 @@ export async function showSearch(view, params) {
     queryError(err);
     return;
   }
+  // The 案件 facet counts by the case number's one spelling for filters (round brackets); it is
+  // shown as the hits spell it (〔2026〕), the filter keeps the folded value (issue #18)
+  const canon = (s) => String(s).normalize("NFKC").replace(/\s+/g, "").replace(/[(\[〔【［]/g, "（").replace(/[)\]〕】］]/g, "）");
+  const spelled = new Map(res.hits.map((hit) => [canon(hit.case_number), hit.case_number]));
   const facets = Object.entries(res.facets || {}).filter(([, counts]) => counts && Object.keys(counts).length).map(([name, counts]) =>
     h("div", { class: "facet" }, h("h4", {}, FACET_NAMES[name] || name),
       h("ul", {}, Object.entries(counts).map(([value, n]) => {
@@ -108,7 +112,7 @@ export async function showSearch(view, params) {
           if (active) next.delete(param); else next.set(param, value);
         }
         return h("li", {}, h("a", { href: "#/search?" + next, class: active ? "facet-on" : "", "aria-pressed": active ? "true" : "false" },
-          value, " ", h("span", { class: "count" }, n)));
+          name === "case_number" ? spelled.get(value) || value : value, " ", h("span", { class: "count" }, n)));
       }))));
   const hits = res.hits.map((hit) => h("article", { class: "hit" },
     h("a", { class: "hit-link", href: hitHref(hit, q, params.toString()) }, `${hit.filename} 第 ${hit.page} 页`),

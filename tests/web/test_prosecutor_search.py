@@ -164,3 +164,13 @@ def test_issue18_document_type_filter_is_a_choice(server: Server, page: Any) -> 
     assert page.locator("#f-document_type").input_value() == "讯问笔录"
     for name in page.locator(".hit-link").all_inner_texts():
         assert "讯问笔录" in name
+
+
+def test_issue18_case_facet_spells_the_number_as_the_case_does(server: Server, page: Any) -> None:
+    search_as_admin(server, page, "王晓丽")
+    facet = page.locator(".facet", has=page.locator("h4", has_text="案件"))
+    assert DEMO_CASE in facet.inner_text()  # 〔2026〕 as written, not the filter's （2026）
+    facet.locator("a").first.click()
+    page.wait_for_function("() => location.hash.includes('case=')")
+    page.locator(".hit").first.wait_for()
+    assert page.locator(".facet a.facet-on").inner_text().startswith(DEMO_CASE)

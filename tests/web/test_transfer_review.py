@@ -104,6 +104,9 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     page.locator("table.review").first.wait_for()
     sheets = page.locator(".form-sheet")
     assert sheets.count() == 2  # one form per defendant
+    shown = page.locator("main").inner_text()
+    for word in ("null", "undefined", "prosecution_transfer", "other", "{\""):  # issue #18: words only
+        assert word not in shown, word
     # every filled field shows a thumbnail of its evidence on the page image
     filled = page.locator("tr.field-filled")
     assert filled.count() > 0
