@@ -183,6 +183,9 @@ def worker(
     start_reconciler(
         lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
     )
+    from ingest.warmup import warm_text_pipeline
+
+    warm_text_pipeline()  # once here, shared by the pool processes forked from this one
     code = 1  # if running Celery raised
     try:
         code = run_worker(jobs, [

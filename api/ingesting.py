@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.state import AppState, build_state
@@ -24,7 +24,7 @@ from core.settings import Settings
 from ingest.intake import add_document, get_or_create_case, normalize_case_number
 from ingest.jobs import queue_document
 from ingest.workers import live_workers, spawn_worker, stop_worker
-from models.tables import Agency, Case, Document, DocumentStatus
+from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
 POLL_SECONDS = 0.5
@@ -152,9 +152,16 @@ def _watch(
         while True:
             with state.ctx.db.session() as session:
                 documents = [session.get(Document, i) for i in document_ids]
+                # counted in the database: loading every page's text and lines twice a second
+                # took a core's worth of time from the worker on a large upload (issue #19)
+                done_pages = dict(session.execute(
+                    select(Page.document_id, func.count(Page.id))
+                    .where(Page.document_id.in_(document_ids), Page.status == PageStatus.DONE)
+                    .group_by(Page.document_id)
+                ).tuples().all())
                 for document in documents:
                     assert document is not None
-                    done = sum(1 for p in document.pages if p.status == "done")
+                    done = done_pages.get(document.id, 0)
                     total = document.page_count or 1
                     if document.id not in bars:
                         bars[document.id] = progress.add_task(
