@@ -148,6 +148,9 @@ def _watch(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
         console=console, transient=not sys.stderr.isatty(),
+        # drawn as often as the state is read: at rich's default of 10 a second, drawing the
+        # bars of a large upload took more CPU than the command's whole wait (issue #19)
+        refresh_per_second=1 / POLL_SECONDS,
     ) as progress:
         while True:
             with state.ctx.db.session() as session:
