@@ -6,6 +6,7 @@ duration of the command.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from core.errors import CASE_AMBIGUOUS, FILE_NOT_READABLE, CasefileError
 from core.settings import Settings
 from ingest.intake import add_document, get_or_create_case, normalize_case_number
 from ingest.jobs import queue_document
+from ingest.recovery import requeue_unfinished
 from ingest.workers import live_workers, spawn_worker, stop_worker
 from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
@@ -85,6 +87,47 @@ def ingest_paths(
     state = build_state(settings)
     rejected: list[Rejected] = []
     documents: list[tuple[int, str, bool]] = []
+    # With no worker alive, the embedded one starts now, while the files are stored (its start
+    # takes seconds, issue #19); this command then re-queues every unfinished document once
+    # they are, as a worker starting alone does (so each is queued once, whenever it starts).
+    worker = None
+    if wait and not live_workers(state.ctx.db):
+        worker = spawn_worker(str(settings.resolved_data_dir), starter_recovers=True)
+    try:
+        accepted = _store_files(state, paths, case_number, title, agency, console, rejected, documents)
+        if worker is not None:
+            requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
+        elif accepted:
+            for document_id, _name, duplicate in documents:
+                if not duplicate:
+                    queue_document(state.jobs, document_id)
+    except BaseException:
+        if worker is not None:
+            stop_worker(worker)
+        raise
+    if not accepted:
+        if worker is not None:
+            stop_worker(worker)
+        return False
+    for item in rejected:
+        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
+    if not wait:
+        if not live_workers(state.ctx.db):
+            console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
+        return not rejected
+    failed = _wait_for(state, [d[0] for d in documents], console, worker)
+    return not rejected and not failed
+
+
+def _store_files(
+    state: AppState, paths: list[Path], case_number: str, title: str | None, agency: str | None,
+    console: Console, rejected: list[Rejected], documents: list[tuple[int, str, bool]],
+) -> bool:
+    """Store the files in the case, filling ``rejected`` and ``documents``; committed on return.
+
+    False when the case cannot be told (``operator_case``'s error, printed).
+    """
+    settings = state.settings
     with state.ctx.db.session() as session:
         try:
             case = operator_case(session, case_number, title, agency=agency,
@@ -110,23 +153,12 @@ def ingest_paths(
             documents.append((result.document.id, path.name, result.duplicate))
             if result.duplicate:
                 console.print(f"{path.name}：该文件已在本案中（文件编号 {result.document.id}），未重复处理。")
-    for document_id, _name, duplicate in documents:
-        if not duplicate:
-            queue_document(state.jobs, document_id)
-    for item in rejected:
-        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
-    if not wait:
-        if not live_workers(state.ctx.db):
-            console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
-        return not rejected
-    failed = _wait_for(state, [d[0] for d in documents], console)
-    return not rejected and not failed
+    return True
 
 
-def _wait_for(state: AppState, document_ids: list[int], console: Console) -> list[Document]:
-    worker = None
-    if _unfinished(state, document_ids) and not live_workers(state.ctx.db):
-        worker = spawn_worker(str(state.settings.resolved_data_dir))
+def _wait_for(
+    state: AppState, document_ids: list[int], console: Console, worker: subprocess.Popen[bytes] | None
+) -> list[Document]:
     try:
         finished = _watch(state, document_ids, console, worker)
     finally:
@@ -181,15 +213,6 @@ def _watch(
                 console.print("[red]处理进程意外退出。[/] 请查看日志后重新运行 casefile ingest。")
                 return [d for d in documents if d is not None]
             time.sleep(POLL_SECONDS)
-
-
-def _unfinished(state: AppState, document_ids: list[int]) -> bool:
-    with state.ctx.db.session() as session:
-        return any(
-            (d := session.get(Document, i)) is not None
-            and d.status not in (DocumentStatus.DONE, DocumentStatus.FAILED)
-            for i in document_ids
-        )
 
 
 def _status_label(document: Document) -> str:
