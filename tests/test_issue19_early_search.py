@@ -92,3 +92,26 @@ def test_issue19_page_searchable_before_its_document_is_done(
     done = state.ctx.index().search(SearchQuery(text=f'"{SPY_TEXT}"'))
     assert sorted(h.page for h in done.hits) == [2, 3]
     assert done.facets["document_type"] == {"其他": 2}  # indexed early without a type
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_issue19_ingest_starts_its_worker_early_and_queues_each_document_once(tmp_path: Path) -> None:
+    """`casefile ingest` starts the embedded worker before storing the files; each is processed once.
+
+    The worker skips its start-up recovery and the command re-queues once its files are stored:
+    a document queued twice would be prepared twice (``attempts`` 2).
+    """
+    import sqlite3
+
+    from tests.support.cli import casefile
+
+    pdfs = [render_text_pdf([f"第{d}号文书。{FIRST}"] * 2, tmp_path / f"文书{d}.pdf") for d in range(1, 4)]
+    data = tmp_path / "data"
+    result = casefile("ingest", *map(str, pdfs), "--case", "（2026）测试刑初19号", data_dir=data,
+                      env={"CASEFILE_LOAD_DEMO": "false"})
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(data / "casefile.db") as connection:
+        rows = connection.execute("SELECT status, attempts FROM documents ORDER BY id").fetchall()
+    assert rows == [("done", 1)] * 3
+    assert "re-queued" not in result.stderr  # the command's own uploads, not a recovery to report
