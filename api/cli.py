@@ -140,6 +140,9 @@ def worker(
     nice: Annotated[
         int | None, typer.Option("--nice", min=0, max=19, help="CPU 优先级（nice，默认 CASEFILE_WORKER_NICE）")
     ] = None,
+    starter_recovers: Annotated[bool, typer.Option(
+        "--starter-recovers", hidden=True,
+        help="the command that started this worker re-queues unfinished documents itself")] = False,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
     from ingest.lifetime import die_with_parent_from_environment
@@ -172,9 +175,10 @@ def worker(
     alone = not live_workers(state.ctx.db)
     stop = threading.Event()
     start_heartbeat(state.ctx.db, stop)
-    if alone:
+    if alone and not starter_recovers:
         # Nobody else is working: whatever the queue lost (a killed worker's pages) is queued
-        # again from the database, the source of truth.
+        # again from the database, the source of truth. `casefile ingest` does it itself once
+        # its documents are stored (it starts this worker first, so that both start together).
         try:
             requeue_unfinished(state.ctx, jobs, purge=settings.embedded_broker)
         except CasefileError as error:
@@ -183,6 +187,9 @@ def worker(
     start_reconciler(
         lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
     )
+    from ingest.warmup import warm_text_pipeline
+
+    warm_text_pipeline()  # once here, shared by the pool processes forked from this one
     code = 1  # if running Celery raised
     try:
         code = run_worker(jobs, [

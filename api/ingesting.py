@@ -6,6 +6,7 @@ duration of the command.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.state import AppState, build_state
@@ -23,8 +24,9 @@ from core.errors import CASE_AMBIGUOUS, FILE_NOT_READABLE, CasefileError
 from core.settings import Settings
 from ingest.intake import add_document, get_or_create_case, normalize_case_number
 from ingest.jobs import queue_document
+from ingest.recovery import requeue_unfinished
 from ingest.workers import live_workers, spawn_worker, stop_worker
-from models.tables import Agency, Case, Document, DocumentStatus
+from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
 POLL_SECONDS = 0.5
@@ -85,6 +87,47 @@ def ingest_paths(
     state = build_state(settings)
     rejected: list[Rejected] = []
     documents: list[tuple[int, str, bool]] = []
+    # With no worker alive, the embedded one starts now, while the files are stored (its start
+    # takes seconds, issue #19); this command then re-queues every unfinished document once
+    # they are, as a worker starting alone does (so each is queued once, whenever it starts).
+    worker = None
+    if wait and not live_workers(state.ctx.db):
+        worker = spawn_worker(str(settings.resolved_data_dir), starter_recovers=True)
+    try:
+        accepted = _store_files(state, paths, case_number, title, agency, console, rejected, documents)
+        if worker is not None:
+            requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
+        elif accepted:
+            for document_id, _name, duplicate in documents:
+                if not duplicate:
+                    queue_document(state.jobs, document_id)
+    except BaseException:
+        if worker is not None:
+            stop_worker(worker)
+        raise
+    if not accepted:
+        if worker is not None:
+            stop_worker(worker)
+        return False
+    for item in rejected:
+        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
+    if not wait:
+        if not live_workers(state.ctx.db):
+            console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
+        return not rejected
+    failed = _wait_for(state, [d[0] for d in documents], console, worker)
+    return not rejected and not failed
+
+
+def _store_files(
+    state: AppState, paths: list[Path], case_number: str, title: str | None, agency: str | None,
+    console: Console, rejected: list[Rejected], documents: list[tuple[int, str, bool]],
+) -> bool:
+    """Store the files in the case, filling ``rejected`` and ``documents``; committed on return.
+
+    False when the case cannot be told (``operator_case``'s error, printed).
+    """
+    settings = state.settings
     with state.ctx.db.session() as session:
         try:
             case = operator_case(session, case_number, title, agency=agency,
@@ -110,23 +153,12 @@ def ingest_paths(
             documents.append((result.document.id, path.name, result.duplicate))
             if result.duplicate:
                 console.print(f"{path.name}：该文件已在本案中（文件编号 {result.document.id}），未重复处理。")
-    for document_id, _name, duplicate in documents:
-        if not duplicate:
-            queue_document(state.jobs, document_id)
-    for item in rejected:
-        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
-    if not wait:
-        if not live_workers(state.ctx.db):
-            console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
-        return not rejected
-    failed = _wait_for(state, [d[0] for d in documents], console)
-    return not rejected and not failed
+    return True
 
 
-def _wait_for(state: AppState, document_ids: list[int], console: Console) -> list[Document]:
-    worker = None
-    if _unfinished(state, document_ids) and not live_workers(state.ctx.db):
-        worker = spawn_worker(str(state.settings.resolved_data_dir))
+def _wait_for(
+    state: AppState, document_ids: list[int], console: Console, worker: subprocess.Popen[bytes] | None
+) -> list[Document]:
     try:
         finished = _watch(state, document_ids, console, worker)
     finally:
@@ -148,13 +180,23 @@ def _watch(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
         console=console, transient=not sys.stderr.isatty(),
+        # drawn as often as the state is read: at rich's default of 10 a second, drawing the
+        # bars of a large upload took more CPU than the command's whole wait (issue #19)
+        refresh_per_second=1 / POLL_SECONDS,
     ) as progress:
         while True:
             with state.ctx.db.session() as session:
                 documents = [session.get(Document, i) for i in document_ids]
+                # counted in the database: loading every page's text and lines twice a second
+                # took a core's worth of time from the worker on a large upload (issue #19)
+                done_pages = dict(session.execute(
+                    select(Page.document_id, func.count(Page.id))
+                    .where(Page.document_id.in_(document_ids), Page.status == PageStatus.DONE)
+                    .group_by(Page.document_id)
+                ).tuples().all())
                 for document in documents:
                     assert document is not None
-                    done = sum(1 for p in document.pages if p.status == "done")
+                    done = done_pages.get(document.id, 0)
                     total = document.page_count or 1
                     if document.id not in bars:
                         bars[document.id] = progress.add_task(
@@ -171,15 +213,6 @@ def _watch(
                 console.print("[red]处理进程意外退出。[/] 请查看日志后重新运行 casefile ingest。")
                 return [d for d in documents if d is not None]
             time.sleep(POLL_SECONDS)
-
-
-def _unfinished(state: AppState, document_ids: list[int]) -> bool:
-    with state.ctx.db.session() as session:
-        return any(
-            (d := session.get(Document, i)) is not None
-            and d.status not in (DocumentStatus.DONE, DocumentStatus.FAILED)
-            for i in document_ids
-        )
 
 
 def _status_label(document: Document) -> str:

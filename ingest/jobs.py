@@ -1,7 +1,9 @@
 """The Celery app and its tasks: a thin sequence over the stages in ``ingest.stages``.
 
-read pages (one task per page, in parallel) → extract facts → index. A task holds no logic of its
-own: it calls a stage, records a failure on the document if the stage raises, and queues the
+prepare and read the pages that need no OCR (one task per document: text layers, text files) →
+read each page that needs OCR (one task per page, in parallel) → extract facts and index (one
+task). Pages are indexed as they are read and again, with their facets, once the facts are
+extracted (``ingest.stages``). A task holds no logic of its own: it calls a stage, records a failure on the document if the stage raises, and queues the
 next stage. The embedded default uses kombu's SQLAlchemy transport on SQLite (no server);
 production uses Redis or RabbitMQ by URL.
 
@@ -64,7 +66,10 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         # broker_transport_options is passed on to create_engine and crashes it.
         from kombu.transport import sqlalchemy as kombu_sqla
 
-        kombu_sqla.Transport.polling_interval = 0.2
+        # An idle worker looks for work this often: each look is a few indexed SELECTs on the
+        # queue file, and at 0.2 s a text-layer document waited longer in the queue than it
+        # took to read (issue #19).
+        kombu_sqla.Transport.polling_interval = 0.05
     app = CasefileCelery("casefile", broker=broker, set_as_current=False)
     app.settings = settings
     app.conf.update(
@@ -156,20 +161,25 @@ def _register_tasks(app: CasefileCelery) -> None:
         ctx = app.pipeline_context()
         try:
             pending = stages.prepare_document(ctx, document_id)
+            # a page lost with a killed worker is read again: this task is redelivered (or the
+            # document re-queued) and reads what is not stored yet
+            for_ocr = stages.read_pages_without_ocr(
+                ctx, document_id, pending, max_seconds=app.settings.task_time_limit / 2
+            )
         except Exception as error:  # recorded on the document; the worker moves on
             _fail(ctx, document_id, error)
             return
-        if not pending:
+        if not for_ocr:
             _after_reading(document_id)
             return
-        for number in pending:
+        for number in for_ocr:
             app.tasks[READ_PAGE].delay(document_id, number)
 
     @app.task(name=READ_PAGE, shared=False)
     def read_page(document_id: int, number: int) -> None:
         ctx = app.pipeline_context()
         try:
-            stages.read_page(ctx, document_id, number)
+            stages.read_page(ctx, document_id, number, index_early=True)
         except Exception as error:
             _fail(ctx, document_id, error)
             return
@@ -177,14 +187,16 @@ def _register_tasks(app: CasefileCelery) -> None:
 
     @app.task(name=EXTRACT_FACTS, shared=False)
     def extract_facts(document_id: int) -> None:
+        # extraction and indexing in one task: a second trip through the queue cost more than
+        # indexing a short document (issue #19)
         ctx = app.pipeline_context()
         try:
             stages.extract_document(ctx, document_id)
+            stages.index_document(ctx, document_id)
         except Exception as error:
             _fail(ctx, document_id, error)
-            return
-        app.tasks[INDEX_DOCUMENT].delay(document_id)
 
+    # Kept for a message queued by an earlier version, which indexed in a task of its own.
     @app.task(name=INDEX_DOCUMENT, shared=False)
     def index_document(document_id: int) -> None:
         ctx = app.pipeline_context()

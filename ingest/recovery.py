@@ -35,10 +35,13 @@ def unfinished_documents(ctx: PipelineContext) -> list[int]:
         )
 
 
-def requeue_unfinished(ctx: PipelineContext, app: Celery, *, purge: bool) -> list[int]:
+def requeue_unfinished(
+    ctx: PipelineContext, app: Celery, *, purge: bool, level: int = logging.WARNING
+) -> list[int]:
     """Queue every unfinished document again; with ``purge``, empty the queue first.
 
     Purge only when no other worker is alive (their queued tasks would be dropped otherwise).
+    ``level``: of the log line naming them (`casefile ingest` queues its own uploads this way).
     """
     if purge:
         with app.connection_for_write() as connection:
@@ -49,7 +52,7 @@ def requeue_unfinished(ctx: PipelineContext, app: Celery, *, purge: bool) -> lis
     for document_id in documents:
         queue_document(app, document_id)
     if documents:
-        log.warning("re-queued %d unfinished documents: %s", len(documents), documents)
+        log.log(level, "re-queued %d unfinished documents: %s", len(documents), documents)
     return documents
 
 

@@ -3,11 +3,19 @@
 Every stage is idempotent: running it twice (a redelivered task, a retry) leaves the same rows.
 Stage transitions use conditional updates so that, when pages are read in parallel by several
 processes, exactly one of them moves the document on to extraction.
+
+A page is indexed as soon as it is read, before the document is complete (issue #19 item 5),
+without the facets its document's fact sheet gives; ``index_document`` indexes every page
+again with them once the facts are extracted. A page is indexed early *before* it is stored as
+done: extraction starts only when every page is done, so the final indexing always comes after
+every early one and is never overwritten by an entry without facets.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, func, select, update
@@ -29,6 +37,13 @@ if TYPE_CHECKING:
     from search.base import PageRecord
 
 log = logging.getLogger(__name__)
+
+# Pages read without OCR in one pass are stored (and indexed) in batches of at most this many
+# pages or this long: a commit per page, and an index commit per page (~85 ms, mostly fsync),
+# were a large part of a text-layer page's cost; a long volume's first pages are still
+# searchable within a few seconds, and a short document is indexed once, whole.
+BATCH_PAGES = 64
+BATCH_SECONDS = 2.0
 
 
 def prepare_document(ctx: PipelineContext, document_id: int) -> list[int]:
@@ -69,42 +84,155 @@ def prepare_document(ctx: PipelineContext, document_id: int) -> list[int]:
     return list(pending)
 
 
-def read_page(ctx: PipelineContext, document_id: int, number: int) -> PageContent | None:
-    """Read one page (text layer or OCR) and store its text and lines; skip if already done."""
+def read_pages_without_ocr(
+    ctx: PipelineContext, document_id: int, numbers: list[int], *, max_seconds: float,
+    index_last: bool = False,
+) -> list[int]:
+    """Read in one pass the pages of ``numbers`` that need no OCR; return the others.
+
+    The others are those that need OCR and, once ``max_seconds`` have passed (a task's time
+    limit is not for a whole 5,000-page volume), those not tried yet.
+
+    Text layers and text files are read with the document opened once, and stored in batches
+    (``BATCH_PAGES``, ``BATCH_SECONDS``), each indexed first (see the module's docstring). The
+    last batch is indexed early only when pages are left for OCR or ``index_last``: otherwise
+    the document is complete and ``index_document`` follows at once. Pages read before an
+    error are stored; the error is raised (the caller records it on the document).
+    """
+    source = _readable_source(ctx, document_id)
+    if source is None or not numbers:
+        return []
+    path, media_type = source
+    left: list[int] = []
+    batch: list[PageContent] = []
+    started = time.monotonic()
+    give_up_at = started + max_seconds
+    with open_document(
+        path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
+    ) as reader:
+        try:
+            for position, number in enumerate(numbers):
+                if time.monotonic() > give_up_at:
+                    left.extend(numbers[position:])
+                    break
+                content = reader.read_without_ocr(number)
+                if content is None:
+                    left.append(number)
+                    continue
+                batch.append(content)
+                if len(batch) >= BATCH_PAGES or time.monotonic() - started >= BATCH_SECONDS:
+                    index_pages_early(ctx, document_id, batch)
+                    store_pages(ctx, document_id, batch, engine_name=None)
+                    batch, started = [], time.monotonic()
+        except BaseException:
+            store_pages(ctx, document_id, batch, engine_name=None)  # not read again on retry
+            raise
+    if batch and (left or index_last):
+        index_pages_early(ctx, document_id, batch)
+    store_pages(ctx, document_id, batch, engine_name=None)
+    return left
+
+
+def read_page(
+    ctx: PipelineContext, document_id: int, number: int, *, index_early: bool = False
+) -> PageContent | None:
+    """Read one page (text layer or OCR) and store its text and lines; skip if already done.
+
+    ``index_early``: index the page (without facets) before storing it, so that it is
+    searchable before its document is complete; not when it was the last page left to read
+    (its document is indexed whole next).
+    """
     from ingest.ocr.registry import get_engine
 
     with ctx.db.session() as session:
         page = session.scalar(
             select(Page).where(Page.document_id == document_id, Page.number == number)
         )
-        document = session.get(Document, document_id)
-        if page is None or document is None or document.status == DocumentStatus.FAILED:
+        if page is None or page.status == PageStatus.DONE:
             return None
-        if page.status == PageStatus.DONE:
-            return None
-        path = ctx.store.path_for(document.sha256)
-        media_type = document.media_type
+        others_unread = session.scalar(
+            select(func.count(Page.id)).where(
+                Page.document_id == document_id, Page.number != number, Page.status != PageStatus.DONE
+            )
+        )
+    source = _readable_source(ctx, document_id)
+    if source is None:
+        return None
+    path, media_type = source
     engine = get_engine(ctx.ocr_engine, threads=ctx.ocr_threads)
     with open_document(
         path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
     ) as reader:
         content = reader.read_page(number, engine)
-    with ctx.db.session() as session:
-        session.execute(
-            update(Page)
-            .where(Page.document_id == document_id, Page.number == number)
-            .values(
-                status=PageStatus.DONE,
-                source=content.source,
-                width=content.width,
-                height=content.height,
-                text=content.text,
-                lines=[_line_dict(line) for line in content.lines],
-                ocr_engine=engine.name if content.source == "ocr" else None,
-                error_code=None,
-            )
-        )
+    if index_early and others_unread:
+        index_pages_early(ctx, document_id, [content])
+    store_pages(ctx, document_id, [content], engine_name=engine.name)
     return content
+
+
+def _readable_source(ctx: PipelineContext, document_id: int) -> tuple[Path, str] | None:
+    """The original's path and media type; ``None`` if the document is gone or failed."""
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        if document is None or document.status == DocumentStatus.FAILED:
+            return None
+        return ctx.store.path_for(document.sha256), document.media_type
+
+
+def store_pages(
+    ctx: PipelineContext, document_id: int, contents: list[PageContent], *, engine_name: str | None
+) -> None:
+    """Store pages as read (text, lines, source) and mark them done, in one transaction."""
+    if not contents:
+        return
+    with ctx.db.session() as session:
+        for content in contents:
+            session.execute(
+                update(Page)
+                .where(Page.document_id == document_id, Page.number == content.number)
+                .values(
+                    status=PageStatus.DONE,
+                    source=content.source,
+                    width=content.width,
+                    height=content.height,
+                    text=content.text,
+                    lines=[_line_dict(line) for line in content.lines],
+                    ocr_engine=engine_name if content.source == "ocr" else None,
+                    error_code=None,
+                )
+            )
+
+
+def index_pages_early(ctx: PipelineContext, document_id: int, contents: list[PageContent]) -> int:
+    """Index pages just read, before their document is complete: text, case and file, no facets.
+
+    The facets (type, charges, defendants, date) come with ``index_document``. A document
+    that is gone or failed meanwhile is not indexed.
+    """
+    from search.base import PageRecord
+
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        if document is None or document.status == DocumentStatus.FAILED or not contents:
+            return 0
+        case = document.case
+        records = [
+            PageRecord(
+                document_id=document.id,
+                case_number=case.case_number,
+                case_id=case.id,
+                filename=document.original_name,
+                page=content.number,
+                text=content.text,
+                document_type=document.document_type if document.type_corrected else None,
+                agency=case.agency.name if case.agency else None,
+                charges=[],
+                defendants=[],
+                date=None,
+            )
+            for content in contents
+        ]
+    return ctx.index().add_pages(records)
 
 
 def claim_extraction(ctx: PipelineContext, document_id: int) -> bool:

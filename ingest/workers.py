@@ -105,9 +105,13 @@ def lower_priority(nice: int) -> None:
 
 
 def spawn_worker(
-    data_dir: str, *, concurrency: int | None = None, nice: int | None = None
+    data_dir: str, *, concurrency: int | None = None, nice: int | None = None,
+    starter_recovers: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start ``casefile worker`` as a child process with the same settings (``nice``: priority).
+
+    ``starter_recovers``: the caller re-queues the unfinished documents itself
+    (``ingest.recovery.requeue_unfinished``) instead of the worker at its start.
 
     Its output goes to ``<data_dir>/logs/worker.log`` so that it does not mix with the
     progress display of the command that started it. It dies with this process, even one
@@ -119,6 +123,8 @@ def spawn_worker(
         argv += ["--concurrency", str(concurrency)]
     if nice is not None:
         argv += ["--nice", str(nice)]
+    if starter_recovers:
+        argv.append("--starter-recovers")
     logs = Path(data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "worker.log").open("ab") as log:

@@ -27,7 +27,9 @@ from tests.support.render import render_text_pdf
 from tests.support.services import fresh_postgres, fresh_rabbitmq, fresh_redis
 
 CASE = "（2026）测试刑初9号"
-PAGE_COUNT = 50
+# Text-layer pages are read in one task per document and stored in batches of up to two seconds
+# (issue #19): enough pages that the worker is killed after a batch, long before the last.
+PAGE_COUNT = 200
 # Each page carries its own phrase, so a search shows which pages the index holds, and how often.
 PAGES = [f"第{n}页。被告人赵某{n}号在仓库内窃取铜线若干，价值人民币{n}千元。" * 4 for n in range(1, PAGE_COUNT + 1)]
 

@@ -26,6 +26,10 @@ class DocumentReader(Protocol):
         """Page ``number`` (1-based) as read: its text layer, its OCR, or its plain text."""
         ...
 
+    def read_without_ocr(self, number: int) -> PageContent | None:
+        """Page ``number`` if it reads without OCR (a text layer, known text), else ``None``."""
+        ...
+
     def page_image(self, number: int) -> Image.Image:
         """Return the image page ``number``'s boxes refer to (raises for text-only documents)."""
         ...
@@ -52,6 +56,11 @@ class ReaderBase:
 
     def close(self) -> None:
         """Nothing to release by default."""
+
+    def read_without_ocr(self, number: int) -> PageContent | None:
+        """Page ``number`` if it reads without OCR (a text layer), else ``None`` (by default)."""
+        self._check_number(number)
+        return None
 
     def _check_number(self, number: int) -> int:
         """0-based index of page ``number``; ``PAGE_NOT_FOUND`` when out of range."""

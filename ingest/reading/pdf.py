@@ -2,7 +2,9 @@
 
 Decided page by page, so a dossier mixing digital and scanned pages reads right. pypdfium2 opens
 the document (cheap; it reads the cross-reference table, not the pages) and renders; pdfplumber
-is opened for the one page being read.
+is opened once per reader, at the first text layer read, and each page's parsed objects are
+dropped once read (opening pdfplumber for one page walks the whole page tree: reading every page
+of a volume that way cost time in the square of its pages).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.errors import (
     IMAGE_TOO_LARGE,
@@ -61,13 +63,18 @@ class PdfReader(ReaderBase):
             self.close()
             raise CasefileError(TOO_MANY_PAGES, f"{path.name}: {self.page_count} > {max_pages}")
 
+    _plumber: Any = None
+
     def close(self) -> None:
-        """Close the pdfium document."""
+        """Close the pdfium document and pdfplumber's."""
         pdf = getattr(self, "_pdf", None)
         if pdf is not None:
             with PDFIUM_LOCK:
                 pdf.close()
             self._pdf = None
+        if self._plumber is not None:
+            self._plumber.close()
+            self._plumber = None
 
     def _page_size(self, index: int) -> tuple[int, int]:
         """Pixel size of the rendering, computed as pypdfium2 does (so no rendering needed)."""
@@ -114,17 +121,24 @@ class PdfReader(ReaderBase):
 
     def read_page(self, number: int, engine: OcrEngine) -> PageContent:
         """Read page ``number`` from its text layer if that reads as real text, else by OCR."""
+        content = self.read_without_ocr(number)
+        if content is not None:
+            return content
+        return ocr_page(self.page_image(number), engine, number=number)
+
+    def read_without_ocr(self, number: int) -> PageContent | None:
+        """Page ``number`` from its text layer if that reads as real text, else ``None``."""
         index = self._check_number(number)
         width, height = self._page_size(index)
         fragments, turn, problem = self._text_layer(index)
-        if problem is None:
-            # text printed sideways runs at the turn back, clockwise (Line.angle)
-            return lay_out_page(
-                fragments, number=number, width=width, height=height, source="text-layer",
-                angle=(-turn) % 360,
-            )
-        log.info("%s page %d: OCR (%s)", self.path.name, number, problem)
-        return ocr_page(self.page_image(number), engine, number=number)
+        if problem is not None:
+            log.info("%s page %d: OCR (%s)", self.path.name, number, problem)
+            return None
+        # text printed sideways runs at the turn back, clockwise (Line.angle)
+        return lay_out_page(
+            fragments, number=number, width=width, height=height, source="text-layer",
+            angle=(-turn) % 360,
+        )
 
     def _text_layer(self, index: int) -> tuple[list[Fragment], int, str | None]:
         """The page's text-layer fragments, their frame's turn, why unusable (``None``: usable)."""
@@ -134,14 +148,18 @@ class PdfReader(ReaderBase):
         from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
         try:
-            with pdfplumber.open(self.path, pages=[index + 1]) as pdf:
-                page = pdf.pages[0]
+            if self._plumber is None:
+                self._plumber = pdfplumber.open(self.path)
+            page = self._plumber.pages[index]
+            try:
                 fragments, turn = char_fragments(page, self.scale)
                 area = float(page.width * page.height) or 1.0
                 covered = sum(
                     max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
                     for im in page.images
                 )
+            finally:
+                page.close()  # its parsed objects: a volume's pages are not all kept in memory
         except (
             PDFException, PSException, MalformedPDFException, PdfminerException,
             ValueError, KeyError, TypeError,

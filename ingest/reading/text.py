@@ -64,6 +64,10 @@ class _KnownTextReader(ReaderBase):
         """Return the page's text as it is in the file (``engine`` is not used)."""
         return plain_text_page(self._pages[self._check_number(number)], number=number)
 
+    def read_without_ocr(self, number: int) -> PageContent:
+        """The page's text: a text document never needs OCR."""
+        return plain_text_page(self._pages[self._check_number(number)], number=number)
+
     def page_image(self, number: int) -> NoReturn:
         """Text documents have no page images."""
         self._check_number(number)
