@@ -39,8 +39,8 @@ from models.audit_seal import (
     read_checkpoints,
 )
 from models.db import Database
+from models.idmask import mask_id_numbers
 from models.tables import AuditEvent, AuditHead
-from nlp.idcard import mask_id_numbers
 
 __all__ = ["Actor", "mask_id_numbers", "record", "record_async", "verify"]
 
