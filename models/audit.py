@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 
 from models.audit_seal import (
+    GENESIS,
     AuditSeal,
     CheckpointLine,
     append_checkpoint,
@@ -46,7 +47,6 @@ __all__ = ["Actor", "mask_id_numbers", "record", "record_async", "verify"]
 
 log = logging.getLogger(__name__)
 
-GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import AUDIT_KEY_INVALID, AUDIT_KEY_MISMATCH, CasefileError
 
+GENESIS = "0" * 64  # the hash before the first event of the chain
+
 if TYPE_CHECKING:
     from models.db import Database
 
@@ -264,7 +266,6 @@ def open_seal(
     """
     from sqlalchemy import select, update
 
-    from models.audit import GENESIS
     from models.tables import AuditHead
 
     existing = read_key(key, key_file)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.reading.types import PageContent
+from models.page import PageContent
 from nlp.dates import signed_date
 from nlp.defendants import Defendant
 from nlp.found import Found

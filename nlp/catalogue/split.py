@@ -1,6 +1,6 @@
 """Split a file's pages into the documents it holds (编目), as a clerk would.
 
-``catalogue_pages(pages)`` takes the pages of one file (``ingest.reading.types.PageContent``, in
+``catalogue_pages(pages)`` takes the pages of one file (``models.page.PageContent``, in
 file order) and returns one :class:`CataloguedDocument` per document: standard type, title,
 文号, issuing agency, date signed, the persons it names with their role, first and last page
 (1-based within the file).
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.reading.types import Line, PageContent
+from models.page import Line, PageContent
 from nlp.catalogue.types import OTHER, TitleMatch, find_titles, fuzzy_title, get_type
 from nlp.dates import scan_dates
 from nlp.surnames import has_surname

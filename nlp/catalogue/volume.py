@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.reading.types import PageContent
+from models.page import PageContent
 from nlp.catalogue.split import CataloguedDocument, catalogue_pages
 from nlp.catalogue.types import get_type
 from nlp.factsheet import extract_facts

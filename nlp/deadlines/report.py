@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ingest.reading.types import PageContent
+from models.page import PageContent
 from nlp.deadlines.compute import EXTENSION, Event, limits_json
 from nlp.deadlines.events import document_warnings, person_events, procedure_of
 from nlp.factsheet import extract_facts

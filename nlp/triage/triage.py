@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.reading.types import PageContent
+from models.page import PageContent
 from nlp.deadlines.events import body_end, signature_date
 from nlp.factsheet import extract_facts
 from nlp.normalize import normalize
