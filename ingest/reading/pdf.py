@@ -73,8 +73,11 @@ class PdfReader(ReaderBase):
                 pdf.close()
             self._pdf = None
         if self._plumber is not None:
-            self._plumber.close()
-            self._plumber = None
+            plumber, self._plumber = self._plumber, None
+            try:
+                plumber.close()
+            except Exception as exc:  # noqa: BLE001 - a damaged file's parser may fail even closing; nothing is lost
+                log.info("%s: closing pdfplumber: %r", self.path.name, exc)
 
     def _page_size(self, index: int) -> tuple[int, int]:
         """Pixel size of the rendering, computed as pypdfium2 does (so no rendering needed)."""
@@ -162,7 +165,7 @@ class PdfReader(ReaderBase):
                 page.close()  # its parsed objects: a volume's pages are not all kept in memory
         except (
             PDFException, PSException, MalformedPDFException, PdfminerException,
-            ValueError, KeyError, TypeError,
+            ValueError, KeyError, TypeError, IndexError,  # IndexError: pdfminer finds fewer pages than pdfium
         ) as exc:
             # pdfium could render this page but pdfminer cannot parse its content: read by OCR
             return [], 0, f"text layer unreadable: {exc!r}"
