@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from urllib.parse import quote
 
 from fastapi import APIRouter, Response, status
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from sqlalchemy import select
 from api.catalogue import case_catalogue
 from api.deadlines import case_report
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
+from api.downloads import attachment
 from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
 from api.transfers import case_facts as merged_case_facts
@@ -107,7 +106,6 @@ def catalogue_pdf(case_number: str, actor: Reader, state: StateDep, session: Ses
     pdf = render_catalogue_pdf(rows, case_number=case.case_number, case_title=case.title, footer=footer)
     record(state.ctx.db, actor, "catalogue.export", target=f"case:{case.case_number}",
            detail={"as": "pdf", "documents": len(rows)})
-    # 案号_卷内目录.pdf, as a clerk files it; an ASCII fallback for old clients
-    name = re.sub(r'[\\/:*?"<>|\s]+', "", f"{case.case_number}_卷内目录") + ".pdf"
-    disposition = f"attachment; filename=\"case-{case.id}-catalogue.pdf\"; filename*=UTF-8''{quote(name)}"
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+    # 案号_卷内目录.pdf, as a clerk files it
+    headers = attachment(f"{case.case_number}_卷内目录.pdf", f"case-{case.id}-catalogue.pdf")
+    return Response(pdf, media_type="application/pdf", headers=headers)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, File, UploadFile, status
@@ -24,6 +23,7 @@ from api.deps import (
     StateDep,
     Uploader,
 )
+from api.downloads import attachment
 from api.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.schemas import DocumentPublic, PagePublic
 from api.state import AppState, upload_limiter
@@ -236,8 +236,8 @@ async def searchable_pdf(document_id: DocumentId, actor: Reader, state: StateDep
     await anyio.to_thread.run_sync(lambda: record(
         state.ctx.db, actor, "document.download", target=f"document:{document_id}",
         detail={"as": "searchable_pdf"}))
-    return FileResponse(path, media_type="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-searchable.pdf"})
+    return FileResponse(path, media_type="application/pdf",
+                        headers=attachment(f"{stem}-searchable.pdf", f"document-{document_id}-searchable.pdf"))
 
 
 def _searchable_source(

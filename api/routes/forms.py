@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, status
 from fastapi.responses import Response
@@ -20,6 +18,7 @@ from api.deps import (
     TransferId,
     Transferrer,
 )
+from api.downloads import attachment
 from api.lookups import find_case, find_case_to_add
 from api.transfers import (
     accept_transfer,
@@ -263,10 +262,8 @@ def record_pdf(record_id: RecordId, actor: Reader, state: StateDep, session: Ses
         footer=f"第 {form_record.version} 版；依据电子卷宗材料预填，经接收单位逐项审核后生成。",
     )
     record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "pdf"})
-    # 案号_表单_人_版次.pdf, as a clerk files it; an ASCII fallback for old clients
+    # 案号_表单_人_版次.pdf, as a clerk files it
     name = "_".join(part for part in (case_number, template.title, form_record.defendant or "", f"第{form_record.version}版") if part)
-    name = re.sub(r'[\\/:*?"<>|\s]+', "", name) + ".pdf"
-    fallback = f"form-{form_record.id}-v{form_record.version}.pdf"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+    headers = attachment(name + ".pdf", f"form-{form_record.id}-v{form_record.version}.pdf")
+    return Response(pdf, media_type="application/pdf", headers=headers)
 
