@@ -224,6 +224,9 @@ def ingest(
     raise typer.Exit(0 if ok else 1)
 
 
+# Options every command that reads files takes, declared once.
+Engine = Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")]
+JsonLines = Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")]
 Jobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="同时读取页面的进程数（默认：每个 CPU 核一个）")]
 
@@ -266,8 +269,8 @@ def _read_each(
 @app.command()
 def ocr(
     paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    as_json: JsonLines = False,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """Read pages (text layer or OCR) without storing anything."""
@@ -283,8 +286,8 @@ def ocr(
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    as_json: JsonLines = False,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """Read and extract the fact sheet without storing anything (a volume: merged per person)."""
@@ -308,13 +311,13 @@ def _parse_today(today: str | None) -> date | None:
 @app.command()
 def deadlines(
     paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    as_json: JsonLines = False,
     today: Annotated[str | None, typer.Option("--today", help="计算剩余天数的基准日（默认今天）")] = None,
     warn_days: Annotated[
         int | None, typer.Option("--warn-days", min=0, max=60,
                                  help="距期满日不足几日时提醒（默认 CASEFILE_DEADLINE_WARN_DAYS）")
     ] = None,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """The statutory time limits (办案期限) the files' documents let one compute, without storing."""
@@ -341,8 +344,8 @@ def deadlines(
 @app.command()
 def triage(
     paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    as_json: JsonLines = False,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """Fast-track triage (繁简分流): is each file's case a 速裁 or 简易 candidate, and why."""
@@ -362,8 +365,8 @@ def triage(
 @app.command()
 def catalogue(
     paths: Annotated[list[Path], typer.Argument()],
-    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    as_json: JsonLines = False,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """Split each file into the documents it holds (卷内目录), without storing anything."""
@@ -461,7 +464,7 @@ def prefill(
     paths: Annotated[list[Path], typer.Argument()],
     form: Annotated[str, typer.Option("--form", help="表单模板编号（见 casefile forms list）")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    engine: Annotated[str | None, typer.Option(help="OCR 引擎（默认 ppocr）")] = None,
+    engine: Engine = None,
     jobs: Jobs = None,
 ) -> None:
     """Read, extract and pre-fill an intake form for each file (a volume: its merged facts), storing nothing."""
