@@ -64,6 +64,7 @@ def supervise(
     """
     stopping = threading.Event()
     child: subprocess.Popen[bytes] | None = None
+    killers: list[threading.Timer] = []
 
     def forward(signum: int, _frame: object) -> None:
         first = not stopping.is_set()
@@ -73,6 +74,7 @@ def supervise(
             if first:
                 timer = threading.Timer(stop_grace, _kill_tree, args=(child, stop_grace))
                 timer.daemon = True
+                killers.append(timer)
                 timer.start()
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -82,6 +84,11 @@ def supervise(
             child = subprocess.Popen(list(argv), env=child_environment(os.environ))
             code = child.wait()
             if stopping.is_set() or code == 0:
+                # The killer kills the child first: without this wait the supervisor would exit,
+                # ending the killer's daemon thread before it reached the pool processes.
+                for timer in killers:
+                    timer.cancel()
+                    timer.join()
                 return code
             now = time.monotonic()
             restarts = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
@@ -106,11 +113,14 @@ def _kill_tree(child: subprocess.Popen[bytes], grace: float) -> None:
     log.warning("worker did not stop within %.0f s of the request; killing it (pages it was "
                 "reading are read again by the next worker)", grace)
     try:
-        below = psutil.Process(child.pid).children(recursive=True)
+        top = psutil.Process(child.pid)
+        # Stopped, the child cannot start new pool processes while its tree is listed; killing
+        # it first instead would let the pool processes be re-parented out of reach.
+        top.suspend()
+        below = top.children(recursive=True)
     except psutil.NoSuchProcess:
-        below = []
-    # the child first, so that it cannot start new pool processes meanwhile
-    for process in [psutil.Process(child.pid), *below] if child.poll() is None else below:
+        return
+    for process in [*below, top]:
         try:
             process.kill()
         except psutil.NoSuchProcess:

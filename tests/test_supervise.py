@@ -94,6 +94,40 @@ time.sleep(600)
     assert not _alive(grandchild), "the child's own child was left running"
 
 
+def test_the_supervisor_does_not_exit_before_the_kill_has_reached_every_process(
+    tmp_path: Path,
+) -> None:
+    # The killer runs in a daemon thread and kills the child first: a supervisor that returned as
+    # soon as the child died ended that thread before it reached the pool processes (a CI flake).
+    started, finished = tmp_path / "started", tmp_path / "finished"
+    child = _script(tmp_path, f"""
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+open({str(started)!r}, "w").write("1")
+time.sleep(600)
+""")
+    runner = tmp_path / "parent.py"
+    runner.write_text(
+        "import sys, time\nfrom ingest import supervise as sup\n"
+        "kill = sup._kill_tree\n"
+        "def slow_kill(child, grace):\n"
+        "    kill(child, grace)\n"
+        "    time.sleep(1.0)  # the rest of a large tree still being killed\n"
+        f"    open({str(finished)!r}, 'w').write('1')\n"
+        "sup._kill_tree = slow_kill\n"
+        f"code = sup.supervise({child!r}, stop_grace=0.5)\n"
+        f"sys.exit(0 if __import__('os').path.exists({str(finished)!r}) else 99)\n",
+        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop(sup.CHILD_ENV, None)
+    proc = subprocess.Popen([sys.executable, str(runner)], env=env)
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0, "the supervisor returned while the kill was still under way"
+
+
 def _alive(pid: int) -> bool:
     return not _dead_here(f"{socket.gethostname()}:{pid}")  # a zombie counts as dead
 
