@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from core.errors import CasefileError
-from core.settings import Settings
+from core.settings import FALLBACK_AGENCY, Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="casefile 电子卷宗文档智能")
 log = logging.getLogger("casefile")
@@ -92,6 +92,9 @@ def serve(
     _report_audit_seal(state.ctx.db)
     if settings.load_demo:
         load_demo_if_empty(state)
+    if settings.environment == "production" and settings.default_agency == FALLBACK_AGENCY:
+        typer.echo("提示：未设置 CASEFILE_DEFAULT_AGENCY，本单位暂名“本机构”；接收单位看到的发送单位即此名称，"
+                   "请设置为单位全称（例如 北京市公安局朝阳分局）。")
     if settings.environment != "production":
         typer.echo(f"开发模式：管理员账号 admin，初始密码为 CASEFILE_ADMIN_PASSWORD（未设置时为 {settings.admin_password}）")
     # beside the API on the same machine, OCR yields the CPU to interactive requests

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "development-only-not-secret-published-in-the-source"
 PLACEHOLDER_PASSWORD = "casefile-demo"
+DEMO_POLICE_AGENCY = "北京市公安局朝阳分局（演示）"
+FALLBACK_AGENCY = "本机构"
 
 
 class Settings(BaseSettings):
@@ -102,7 +104,11 @@ class Settings(BaseSettings):
     admin_password: str = Field(
         default=PLACEHOLDER_PASSWORD, description="password of the first administrator"
     )
-    default_agency: str = Field(default="本机构", description="agency of the first administrator")
+    default_agency: str = Field(
+        default="",
+        description="agency of the first administrator (unset: the demo's police agency in "
+        "development, 本机构 in production)",
+    )
     token_minutes: int = Field(default=480, ge=5, description="a session ends this long after sign-in")
     lockout_failures: int = Field(
         default=5, ge=1,
@@ -164,6 +170,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CASEFILE_AUDIT_KEY needs at least 32 characters "
                 "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if not self.default_agency.strip():
+            # The receiving agency reads this name as the sender's: in development it is the demo
+            # dossier's police agency, never a word like 本机构 that names no one.
+            self.default_agency = (
+                DEMO_POLICE_AGENCY if self.environment == "development" else FALLBACK_AGENCY
             )
         if self.environment == "production":
             if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:

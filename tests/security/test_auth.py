@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from api.sessions import API, TokenClaims, issue_token, read_token
 from api.state import AppState
 from core.errors import CasefileError
-from core.settings import Settings
+from core.settings import DEMO_POLICE_AGENCY, FALLBACK_AGENCY, Settings
 from tests.conftest import bearer
 
 
@@ -104,3 +104,13 @@ def test_production_refuses_placeholders(kwargs: dict[str, str], complaint: str)
         Settings(environment="production", **kwargs)
     assert complaint in str(caught.value)
     Settings(environment="production", secret_key="s" * 48, admin_password="a-strong-password-1")
+
+
+def test_the_default_agency_names_an_agency_a_receiver_can_recognise() -> None:
+    # issue 18: the receiver saw the sender as "本机构"; the demo's agency has a real-looking name
+    assert Settings(environment="development").default_agency == DEMO_POLICE_AGENCY
+    production = Settings(environment="production", secret_key="s" * 48,
+                          admin_password="a-strong-password-1")
+    assert production.default_agency == FALLBACK_AGENCY  # the start-up warns about it
+    assert Settings(default_agency="  ").default_agency == DEMO_POLICE_AGENCY
+    assert Settings(default_agency="某县公安局").default_agency == "某县公安局"

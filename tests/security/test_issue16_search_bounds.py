@@ -22,7 +22,7 @@ from api.app import create_app
 from api.state import AppState, build_state
 from api.users import create_user
 from core.errors import CasefileError
-from core.settings import Settings
+from core.settings import DEMO_POLICE_AGENCY, Settings
 from search.query_parser import parse_query
 from tests.conftest import bearer
 from tests.support.server import clean_env, free_port, start_serve, stop
@@ -135,7 +135,7 @@ def test_issue16_healthz_stays_fast_while_long_searches_run(tmp_path: Path) -> N
         for n in range(3):
             created = httpx.post(f"{base}/api/admin/users", headers=admin, json={
                 "username": f"searcher{n}", "password": "searcher-password", "role": "prosecutor",
-                "agency": "本机构"})
+                "agency": DEMO_POLICE_AGENCY})
             assert created.status_code == 201, created.text
             users.append(sign_in(f"searcher{n}", "searcher-password"))
         queries = [

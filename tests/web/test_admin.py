@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from core.settings import DEMO_POLICE_AGENCY
 from tests.web.conftest import ADMIN, ADMIN_PASSWORD, Server, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -18,7 +19,7 @@ def test_admin_users_audit_and_statistics(server: Server, page: Any) -> None:
     assert "至少 10 个字符" in page.locator("#u-pass-rule").inner_text()  # the rule before a failed try
     page.get_by_label("初始密码").fill("short")
     # the administrator's own agency, shown and not chosen (issue 16: own agency only)
-    assert page.get_by_label("单位").input_value() == "本机构"
+    assert page.get_by_label("单位").input_value() == DEMO_POLICE_AGENCY
     assert page.get_by_label("单位").get_attribute("readonly") is not None
     page.get_by_label("角色").select_option("reviewer")
     page.get_by_role("button", name="新建用户").click()
