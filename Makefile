@@ -1,5 +1,5 @@
 # The two commands of the README, plus lint and bench.
-.PHONY: run test lint bench demo-files
+.PHONY: run test test-fast lint bench demo-files
 
 run:
 	bash scripts/setup.sh
@@ -10,6 +10,10 @@ test:
 	bash scripts/services.sh
 	.venv/bin/python -m pytest -m "not paddle"
 	.venv-paddle/bin/python -m pytest -m paddle -p no:cacheprovider
+
+# The inner loop: no real services, browsers, PaddlePaddle or slow tests (CI runs them all).
+test-fast:
+	.venv/bin/python -m pytest -q -m "not slow and not integration and not paddle"
 
 lint:
 	.venv/bin/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -49,7 +50,8 @@ def test_reindex_check_and_delete(client: TestClient, state: AppState) -> None:
     assert check(state.ctx).ok
 
 
-def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
+@pytest.mark.slow  # ingests through a worker process: 15–40 s
+def test_cli_check_finds_an_outdated_or_missing_index_and_reindex_mends_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"CASEFILE_OCR_ENGINE": "null"}
     assert casefile("ingest", str(FIXTURE), "--case", CASE, data_dir=data, env=env).returncode == 0
@@ -62,7 +64,6 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert "Traceback" not in outdated.stderr
     assert casefile("reindex", data_dir=data).returncode == 0
     assert casefile("check", data_dir=data).returncode == 0
-    import shutil
 
     shutil.rmtree(data / "index")
     drifted = casefile("check", data_dir=data)
@@ -71,11 +72,16 @@ def test_cli_reindex_check_forms_prefill(tmp_path: Path) -> None:
     assert casefile("check", data_dir=data).returncode == 0
     assert json_lines(casefile("search", "周海涛", "--json", data_dir=data).stdout)[0]["total"] == 1
 
-    forms = json_lines(casefile("forms", "list", "--json", data_dir=data).stdout)[0]
+
+def test_cli_forms_list_names_every_form_and_its_fields(tmp_path: Path) -> None:
+    forms = json_lines(casefile("forms", "list", "--json", data_dir=tmp_path / "data").stdout)[0]
     ids = {form["id"] for form in forms}
     assert {"arrest_request", "prosecution_transfer", "indictment", "custody_transfer", "community_correction"} <= ids
     assert all({"name", "label", "required", "source"} <= set(f) for form in forms for f in form["fields"])
 
+
+def test_cli_prefill_fills_a_form_from_a_file_and_refuses_an_unknown_form(tmp_path: Path) -> None:
+    data, env = tmp_path / "data", {"CASEFILE_OCR_ENGINE": "null"}
     [filled] = json_lines(casefile("prefill", "--form", "indictment", str(FIXTURE), "--json", data_dir=data, env=env).stdout)
     assert filled["path"] == str(FIXTURE) and filled["form"] == "indictment"
     by_name = {f["source"]: f for f in filled["fields"]}
