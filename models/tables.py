@@ -6,6 +6,7 @@ The search index and page-image cache are derived from these and can always be r
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -49,8 +50,8 @@ Base.metadata.naming_convention = {
 }
 
 
-class DocumentStatus:
-    """Status of a document as users see it."""
+class DocumentStatus(StrEnum):
+    """Status of a document as users see it (a member is the string stored)."""
 
     QUEUED = "queued"
     PROCESSING = "processing"
@@ -58,7 +59,7 @@ class DocumentStatus:
     FAILED = "failed"
 
 
-class DocumentStage:
+class DocumentStage(StrEnum):
     """The pipeline stage a document is in; the conditional updates between stages use it."""
 
     QUEUED = "queued"
@@ -68,7 +69,9 @@ class DocumentStage:
     DONE = "done"
 
 
-class PageStatus:
+class PageStatus(StrEnum):
+    """Whether a page is read yet."""
+
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
@@ -286,7 +289,9 @@ class WorkerHeartbeat(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class TransferStatus:
+class TransferStatus(StrEnum):
+    """Where a transfer stands: sent and waiting, taken, sent back or taken back."""
+
     PENDING = "pending"
     ACCEPTED = "accepted"
     RETURNED = "returned"

@@ -8,6 +8,7 @@ anchor yields ``iso=None``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -88,12 +89,11 @@ def scan_dates(text: str, anchor: str | None = None) -> Iterator[DateMention]:
 
 
 def _next_day(y: int, m: int, d: int) -> dt.date | None:
-    if not (1 <= m <= 12 and 1 <= d <= 31 and 1 <= y <= 9999):
+    """The day after ``y-m-d``; ``None`` for a date that does not exist or has no next day."""
+    if not (1 <= m <= 12 and 1 <= y <= 9999) or not 1 <= d <= calendar.monthrange(y, m)[1]:
         return None
-    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
-    if d > last:
-        return None
-    return dt.date(y, m, d) + dt.timedelta(days=1)
+    day = dt.date(y, m, d)
+    return None if day == dt.date.max else day + dt.timedelta(days=1)
 
 
 _TIME_LABEL = re.compile(r"(?:时间|日期)[：:]\s*$")

@@ -5,33 +5,21 @@ folded to half-width, OCR confusables next to digits fixed (O/o→0, l/I/|→1, 
 number, a stray point between a number and 年/月/日 dropped), whitespace removed (kept as one
 space only between two ASCII letters) and page furniture dropped ("第 2 页 共 5 页", "- 2 -" lines).
 ``orig[i]`` is the offset in the input of normalised character ``i`` so any span found on the
-normalised text maps back exactly (``span_to_orig``).
+normalised text maps back exactly (``span_to_orig``). The table and the offset map are the ones
+search uses too (``core.textmap``), with nlp's own normal form.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from core.textmap import CharTable, MappedText, keep_mapped
+
+NormText = MappedText  # normalised text and, per character, its offset in the original text
 
 _CN_DIGITS = set("〇零一二两三四五六七八九十百千万")
 _TO_ZERO = set("Oo")
 _TO_ONE = set("lI|")
-
-
-@dataclass(frozen=True)
-class NormText:
-    """Normalised text and, per character, its offset in the original text."""
-
-    text: str
-    orig: list[int]
-    orig_len: int
-
-    def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
-        """Map a normalised ``[start, end)`` span to the original text."""
-        if start >= end:
-            pos = self.orig[start] if start < len(self.orig) else self.orig_len
-            return pos, pos
-        return self.orig[start], self.orig[end - 1] + 1
 
 
 def _fold_width(ch: str) -> str:
@@ -43,6 +31,9 @@ def _fold_width(ch: str) -> str:
     if ch == "\u3000":
         return " "
     return ch
+
+
+_WIDTH_TABLE = CharTable(_fold_width)  # one character for one: the map stays the identity
 
 
 def _is_ascii_letter(ch: str) -> bool:
@@ -57,9 +48,9 @@ _FURNITURE_RE = re.compile(
 
 def normalize(text: str) -> NormText:
     """Fold widths, repair digit confusables and drop layout whitespace (see module doc)."""
-    folded = [_fold_width(c) for c in text]
+    folded = text.translate(_WIDTH_TABLE)
     skip = bytearray(len(folded))
-    for m in _FURNITURE_RE.finditer("".join(folded)):
+    for m in _FURNITURE_RE.finditer(folded):
         skip[m.start(): m.end()] = b"\x01" * (m.end() - m.start())
     out: list[str] = []
     orig: list[int] = []
@@ -95,7 +86,7 @@ def normalize(text: str) -> NormText:
     # part never has one.
     stray = {k for k, ch in enumerate(out)
              if ch in ".．·" and k and out[k - 1].isdigit() and k + 1 < len(out) and out[k + 1] in "年月日时号"}
+    norm = MappedText("".join(out), orig, len(text))
     if stray:
-        out = [ch for k, ch in enumerate(out) if k not in stray]
-        orig = [o for k, o in enumerate(orig) if k not in stray]
-    return NormText("".join(out), orig, len(text))
+        norm = keep_mapped(norm, (k for k in range(len(out)) if k not in stray))
+    return norm

@@ -32,9 +32,11 @@ import struct
 import threading
 import unicodedata
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from core.textmap import CharTable, translate_mapped
 
 SEP, ALNUM, CJK = 0, 1, 2
 MAX_TOKEN_CHARS = 64  # longer alphanumeric runs are cut; tantivy rejects huge terms
@@ -107,29 +109,11 @@ def _classify(ch: str) -> int:
     return kind
 
 
-class _TranslationTable(dict[int, "str | int | None"]):
-    """A ``str.translate`` table that computes and keeps the entry of a character on first sight.
-
-    ``translate`` runs in C: for the ~450 characters of a page it is several times faster than a
-    Python loop over a cache, and every hit of every query normalises its page text.
-    """
-
-    def __init__(self, entry: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self._entry = entry
-
-    def __missing__(self, code: int) -> str | int | None:
-        out = self._entry(chr(code))
-        value: str | int | None = code if out == chr(code) else out
-        self[code] = value
-        return value
-
-
 def _fold_char(ch: str) -> str:
     return _FOLD_CHARS.get(ch, ch)
 
 
-_FOLD_TABLE = _TranslationTable(_fold_char)
+_FOLD_TABLE = CharTable(_fold_char)
 
 
 def fold(text: str) -> str:
@@ -150,13 +134,10 @@ def _normalize_char(ch: str) -> str:
         out = unicodedata.normalize("NFKC", ch).lower()
         if any(is_cjk(c) for c in out):
             out = _t2s().convert(out)
-    if len(out) != 1:
-        _IRREGULAR.add(ch)  # before the table entry: a reader seeing the entry sees this too
     return out
 
 
-_NORM_TABLE = _TranslationTable(_normalize_char)
-_IRREGULAR: set[str] = set()  # characters whose normal form is not exactly one character
+_NORM_TABLE = CharTable(_normalize_char)  # its ``irregular``: a normal form not of one character
 
 
 def normalize(text: str) -> str:
@@ -169,10 +150,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
     The list is ``None`` when normalisation kept a one-to-one mapping (the common case).
     """
-    norm = text.translate(_NORM_TABLE)
-    if _IRREGULAR.isdisjoint(text):
-        return norm, None
-    return norm, [i for i, c in enumerate(text) for _ in range(len(c.translate(_NORM_TABLE)))]
+    mapped = translate_mapped(text, _NORM_TABLE)
+    return mapped.text, mapped.orig
 
 
 @functools.lru_cache(maxsize=65536)
@@ -380,8 +359,8 @@ def _mask_char(ch: str) -> str:
     return "\x01" if ch.isalnum() else "\x00"
 
 
-_COMPACT_TABLE = _TranslationTable(_compact_char)
-_MASK_TABLE = _TranslationTable(_mask_char)
+_COMPACT_TABLE = CharTable(_compact_char)
+_MASK_TABLE = CharTable(_mask_char)
 
 
 def compact(norm: str) -> tuple[str, list[int]]:

@@ -26,6 +26,14 @@ def test_relative_dates_resolve_against_previous() -> None:
 def test_next_day_crosses_month_and_leap_day() -> None:
     assert _isos("2020年2月29日被抓获，次日被刑事拘留") == ["2020-02-29", "2020-03-01"]
     assert _isos("2021年12月31日，翌日") == ["2021-12-31", "2022-01-01"]
+    assert _isos("2100年2月28日，次日") == ["2100-02-28", "2100-03-01"]  # 2100 is no leap year
+
+
+def test_next_day_of_a_day_that_does_not_exist_or_has_none_leaves_the_date() -> None:
+    # December of year 9999 raised ValueError (the month end was found from January 10000).
+    assert _isos("9999年12月30日，次日") == ["9999-12-30", "9999-12-31"]
+    assert _isos("9999年12月31日，次日") == ["9999-12-31", "9999-12-31"]
+    assert _isos("2021年2月29日，次日") == ["2021-02-29", "2021-02-29"]
 
 
 def test_relative_without_anchor_is_none() -> None:

@@ -26,7 +26,7 @@ def test_paging_reuses_the_summary_until_the_index_changes(tmp_path: Path) -> No
     first = index.search(SearchQuery("并发写入", limit=3))
     second = index.search(SearchQuery("并发写入", limit=3, offset=3, sort="date"))
     assert first.total == second.total == 2 * PAGES_PER_BATCH
-    assert first.facets == second.facets and len(index._summaries) == 1
+    assert first.facets == second.facets and len(index._queries) == 1
     first.facets["case_number"].clear()  # a caller mutating its result must not poison the cache
     assert index.search(SearchQuery("并发写入", limit=3)).facets["case_number"]
     other = TantivyIndex(tmp_path / "index")
@@ -138,8 +138,8 @@ def test_the_previous_generation_goes_once_a_batch_begun_on_it_is_committed(
     index.add_pages(_pages(1))
     other = TantivyIndex(tmp_path / "index")  # a worker that began a batch just before the switch
     began, switched = threading.Event(), threading.Event()
-    point_to = index._point_to
-    monkeypatch.setattr(index, "_point_to", lambda generation: (point_to(generation), switched.set()))
+    point_to = index._generations.point_to
+    monkeypatch.setattr(index._generations, "point_to", lambda generation: (point_to(generation), switched.set()))
 
     def write() -> None:
         with other._writer() as writer:
