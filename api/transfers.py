@@ -40,6 +40,7 @@ from core.errors import (
 from core.names import sanitize_filename
 from models.access import holds_stage
 from models.audit import Actor
+from models.factsheet import FactSheetJSON
 from models.tables import (
     Agency,
     Case,
@@ -60,7 +61,7 @@ AGENCY_KIND_LABELS = {
 }
 
 
-def case_facts(session: Session, case: Case) -> dict[str, Any]:
+def case_facts(session: Session, case: Case) -> FactSheetJSON:
     """The case's merged fact sheet (values, evidence, conflicts) from its processed documents."""
     from nlp.factsheet import merge_factsheets
 

@@ -24,6 +24,7 @@ from core.errors import PROCESSING_FAILED, CasefileError
 from ingest.context import PipelineContext
 from ingest.reading.documents import open_document
 from ingest.reading.types import Line, PageContent
+from models.factsheet import FactSheetJSON
 from models.tables import (
     Document,
     DocumentStage,
@@ -281,7 +282,7 @@ def page_content(page: Page | Row[Any]) -> PageContent:
     )
 
 
-def extract_document(ctx: PipelineContext, document_id: int) -> dict[str, Any]:
+def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
     """Extract the fact sheet from the stored pages and store it (replacing any earlier one)."""
     from nlp.catalogue.split import catalogue_pages
     from nlp.catalogue.volume import extract_volume
@@ -436,7 +437,7 @@ def _line_dict(line: Line) -> dict[str, Any]:
     }
 
 
-def _charges(sheet: dict[str, Any]) -> list[str]:
+def _charges(sheet: FactSheetJSON) -> list[str]:
     charges: list[str] = []
     for defendant in sheet.get("defendants", []):
         for charge in defendant.get("charges", []):

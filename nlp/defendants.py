@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from models.factsheet import ChargeSource
 from nlp.charges import link_charge
 from nlp.form_documents import read_form_person, read_record_priors, warrant_event
 from nlp.found import Found
@@ -50,7 +51,7 @@ class Defendant:
     verdict: VerdictFacts = field(default_factory=VerdictFacts)
     on_probation: Found | None = None
     counsel: list[Found] = field(default_factory=list)
-    charge_source: str = "verdict"
+    charge_source: ChargeSource = "verdict"
 
 
 def _charges_loose(text: str, lo: int, hi: int) -> tuple[list[Found], list[str | None]]:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from models.factsheet import FactSheetJSON
 from nlp.verdict import name_matches
 
 _DOC_FIELDS = ("case_number", "court", "procuratorate", "procedure")
@@ -28,13 +29,13 @@ def _same_person(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return name_matches(a["name"], b["name"]) or name_matches(b["name"], a["name"])
 
 
-def _ev(sheet: dict[str, Any], key: str) -> Any:
+def _ev(sheet: FactSheetJSON, key: str) -> Any:
     return (sheet.get("evidence") or {}).get(key)
 
 
-def merge_factsheets(sheets: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def merge_factsheets(sheets: Sequence[FactSheetJSON]) -> FactSheetJSON:
     """One case's fact sheet from the sheets of its documents (see module doc)."""
-    merged: dict[str, Any] = {k: None for k in _DOC_FIELDS}
+    merged: FactSheetJSON = {k: None for k in _DOC_FIELDS}
     merged["guilty_plea_leniency"] = any(s.get("guilty_plea_leniency") for s in sheets)
     merged["documents"] = [
         {"document_id": s.get("document_id"), "document_type": s.get("document_type")} for s in sheets
@@ -74,7 +75,7 @@ def merge_factsheets(sheets: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _second_instance(sheet: dict[str, Any]) -> bool:
+def _second_instance(sheet: FactSheetJSON) -> bool:
     return "刑终" in str(sheet.get("case_number") or "")
 
 

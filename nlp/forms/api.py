@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from models.factsheet import FactSheetJSON
 from nlp.forms.prefill import prefill_all
 from nlp.forms.registry import get_form, list_forms
 from nlp.forms.template import FormTemplate
@@ -47,7 +48,7 @@ def forms_list_json() -> list[dict[str, Any]]:
     ]
 
 
-def prefill_json(form_id: str, facts: dict[str, Any], path: str, *,
+def prefill_json(form_id: str, facts: FactSheetJSON, path: str, *,
                  today: dt.date | None = None) -> dict[str, Any]:
     """``{"path", "form", "fields"}`` for the first defendant, plus ``forms``: one per defendant.
 

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from models.factsheet import FactSheetJSON
+
 _STEP_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\[\]]+\])*)")
 _SEL_RE = re.compile(r"\[([^\[\]]+)\]")
 
@@ -164,7 +166,7 @@ def resolve_all(facts: Any, path: str | tuple[Step, ...]) -> list[Resolved]:
     return [Resolved(value, route, True) for value, route in frontier]
 
 
-def evidence_for(facts: dict[str, Any], route: tuple[str | int, ...]) -> Any:
+def evidence_for(facts: FactSheetJSON, route: tuple[str | int, ...]) -> Any:
     """The evidence stored for the value at ``route``, or None.
 
     The extraction keeps evidence in an ``evidence`` member of the nearest enclosing object

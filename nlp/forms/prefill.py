@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.factsheet import FactSheetJSON
 from nlp.forms.paths import Index, Key, evidence_for, parse, resolve_all, with_defendant
 from nlp.forms.template import FieldSpec, FormTemplate
 from nlp.forms.validate import Problem, check_form, is_empty, validate_value
@@ -130,7 +131,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _disputed(facts: dict[str, Any], path: str) -> list[dict[str, Any]] | None:
+def _disputed(facts: FactSheetJSON, path: str) -> list[dict[str, Any]] | None:
     """Candidates when the merged sheet's ``conflicts`` dispute the value at ``path``.
 
     A conflict names a defendant and a top-level field (``sentence``, ``charges`` …); the part
@@ -172,7 +173,7 @@ def _disputed(facts: dict[str, Any], path: str) -> list[dict[str, Any]] | None:
     return None
 
 
-def _fill_field(spec: FieldSpec, facts: dict[str, Any], source: str,
+def _fill_field(spec: FieldSpec, facts: FactSheetJSON, source: str,
                 today: dt.date) -> PrefilledField:
     found = [r for r in resolve_all(facts, source) if not is_empty(r.value)]
     if not found:
@@ -206,7 +207,7 @@ def _fill_field(spec: FieldSpec, facts: dict[str, Any], source: str,
 
 def prefill(
     template: FormTemplate,
-    facts: dict[str, Any],
+    facts: FactSheetJSON,
     *,
     defendant_index: int | None = None,
     today: dt.date | None = None,
@@ -238,7 +239,7 @@ def prefill(
     return form
 
 
-def prefill_all(template: FormTemplate, facts: dict[str, Any], *,
+def prefill_all(template: FormTemplate, facts: FactSheetJSON, *,
                 today: dt.date | None = None) -> list[PrefilledForm]:
     """One prefilled form per defendant (one form when the sheet has none)."""
     count = max(1, len(facts.get("defendants") or [])) if template.per_defendant else 1
