@@ -157,6 +157,10 @@ CATALOGUE_ENTRY_NOT_FOUND = _spec(
     "catalogue_entry_not_found", 409, "卷内目录中没有这份文书。",
     "目录可能刚被更改过，请刷新页面后再操作。",
 )
+CATALOGUE_CHANGED = _spec(
+    "catalogue_changed", 409, "卷内目录刚被更改过，这次更正没有保存。",
+    "请查看刷新后的目录，确认仍需更正后再操作。",
+)
 CATALOGUE_SPLIT_OUTSIDE = _spec(
     "catalogue_split_outside", 422, "拆分页不在这份文书的页码范围内。",
     "拆分页须在这份文书之内、且不是它的首页：新文书从拆分页开始。",

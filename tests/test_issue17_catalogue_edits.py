@@ -216,3 +216,18 @@ def test_issue17_only_the_stage_holder_edits_the_catalogue(
     assert _edit(client, prosecutor, document_id, op="delete", first_page=2).status_code == 404
     assert _edit(client, judge, document_id, op="delete", first_page=2).status_code in (403, 404)
     assert _spans(client.get(f"/api/documents/{document_id}", headers=police).json()["catalogue"]) == AUTOMATIC
+
+
+def test_issue18_a_repeated_correction_is_refused_not_applied_twice(
+    client: TestClient, people: dict[str, dict[str, str]]  # noqa: F811
+) -> None:
+    """A double click sends the same move twice: the second one saw an older catalogue."""
+    police = people["police-clerk"]
+    document_id = _volume(client, police)
+    first = _edit(client, police, document_id, op="move", first_page=6, by=-1, edits_seen=0)
+    assert first.status_code == 200, first.text
+    again = _edit(client, police, document_id, op="move", first_page=6, by=-1, edits_seen=0)
+    assert again.status_code == 409 and again.json()["code"] == "catalogue_changed", again.text
+    assert "没有保存" in again.json()["message"]
+    shown = client.get(f"/api/documents/{document_id}", headers=police).json()
+    assert [e["first_page"] for e in shown["catalogue"]] == [1, 2, 6, 3] and shown["catalogue_edits"] == 1

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from api.deps import DocumentId, SessionDep, StateDep, Uploader
 from api.lookups import find_own_document
 from api.schemas import DocumentPublic
-from core.errors import DOCUMENT_NOT_READY, CasefileError
+from core.errors import CATALOGUE_CHANGED, DOCUMENT_NOT_READY, CasefileError
 from ingest.stages import catalogue_entries, page_records, page_types
 from models.audit import record
 from models.tables import Document, DocumentStatus
@@ -47,6 +47,9 @@ class CatalogueEdit(BaseModel):
     title: str | None = _TEXT
     fields: CatalogueFields | None = None
     by: Literal[-1, 1] | None = None
+    # how many corrections the clerk's page showed: a repeated click (or another clerk's edit
+    # in between) finds more stored and is refused rather than applied twice
+    edits_seen: int | None = Field(default=None, ge=0)
 
     def stored(self) -> dict[str, Any]:
         """The edit as ``Document.catalogue_edits`` keeps it (only the keys its op uses)."""
@@ -73,6 +76,8 @@ def edit_catalogue(
     if document.status != DocumentStatus.DONE:
         raise CasefileError(DOCUMENT_NOT_READY, str(document_id),
                             message="文件还在处理中，处理完成后才能更正卷内目录。")
+    if body.edits_seen is not None and body.edits_seen != len(document.catalogue_edits or []):
+        raise CasefileError(CATALOGUE_CHANGED, f"seen {body.edits_seen}, stored {len(document.catalogue_edits or [])}")
     before = catalogue_entries(document)
     edit = body.stored()
     if edit["op"] == "split" and not edit["type"]:
