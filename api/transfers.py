@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.catalogue import file_entries
 from core.errors import (
     AGENCY_NOT_FOUND,
     CASE_NOT_HELD,
@@ -37,7 +38,6 @@ from core.errors import (
     TRANSFER_PENDING,
     CasefileError,
 )
-from api.catalogue import file_entries
 from core.names import sanitize_filename
 from models.access import holds_stage
 from models.audit import Actor

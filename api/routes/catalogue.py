@@ -37,8 +37,11 @@ class CatalogueFields(BaseModel):
 
 
 class CatalogueEdit(BaseModel):
-    """One correction. ``first_page`` names the entry (its first page in the file); ``split``
-    names the page the new document starts at instead."""
+    """One correction of a file's catalogue.
+
+    ``first_page`` names the entry (its first page in the file); ``split`` names the page the
+    new document starts at instead.
+    """
 
     op: Literal["split", "merge", "retype", "edit", "move", "delete"]
     first_page: int | None = Field(default=None, ge=1, le=2**31 - 1)
