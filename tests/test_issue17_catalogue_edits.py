@@ -231,3 +231,25 @@ def test_issue18_a_repeated_correction_is_refused_not_applied_twice(
     assert "没有保存" in again.json()["message"]
     shown = client.get(f"/api/documents/{document_id}", headers=police).json()
     assert [e["first_page"] for e in shown["catalogue"]] == [1, 2, 6, 3] and shown["catalogue_edits"] == 1
+
+
+def test_issue17_corrections_outlive_a_retry_of_the_upload(
+    client: TestClient, people: dict[str, dict[str, str]], state: AppState  # noqa: F811
+) -> None:
+    """A failed file retried runs the whole pipeline again; the clerk's split and title stay."""
+    police = people["police-clerk"]
+    document_id = _volume(client, police)
+    assert _edit(client, police, document_id, op="split", page=5, type="到案经过", title="抓获经过").status_code == 200
+    with state.ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        document.status, document.catalogue = "failed", None  # as a crash in extraction leaves it
+        session.commit()
+    retried = client.post(f"/api/documents/{document_id}/retry", headers=police)
+    assert retried.status_code == 200, retried.text
+    again = client.get(f"/api/documents/{document_id}", headers=police).json()
+    assert again["status"] == "done"
+    assert _spans(again["catalogue"]) == [("起诉意见书", 1, 1), ("拘留证", 2, 2), ("讯问笔录", 3, 4),
+                                          ("到案经过", 5, 5), ("询问笔录", 6, 6)]
+    assert again["catalogue"][3]["title"] == "抓获经过" and again["document_type"] == "卷宗"
+    assert _search_pages(client, police, "到案经过") == [5]
