@@ -4,8 +4,9 @@ One reading of ``Document.catalogue`` for every view of it, so that the printed 
 bookmarks of a searchable PDF and the case page (``api/web/cases.js`` ``catalogueTable``) list
 the same documents:
 
-- ``file_entries(document)``: the documents a processed file holds. A file whose type a clerk
-  corrected, or in which the catalogue found nothing, is one document over all its pages.
+- ``file_entries(document)``: the documents a processed file holds, with the clerk's corrections
+  replayed (``nlp.catalogue.edits``). A file whose type a clerk corrected as a whole, or in which
+  the catalogue found nothing, is one document over all its pages before any correction.
 - ``case_catalogue(case)``: those of every processed file in upload order, with pages counted
   across the files (a file's first page follows the previous processed file's last).
 - ``bookmarks(document)``: (title, first page in the file) per document of the file.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.names import sanitize_filename
+from ingest.stages import catalogue_entries
 from models.tables import Case, Document, DocumentStatus
 from nlp.catalogue.export import CatalogueRow, page_span
 
@@ -23,12 +25,11 @@ _UNTYPED = "其他"
 
 
 def file_entries(document: Document) -> list[dict[str, Any]]:
-    """The documents ``document`` holds: type, title, number, agency, date, first/last page."""
-    if document.type_corrected or not document.catalogue:
-        return [{"type": document.document_type, "title": document.document_type or _UNTYPED,
-                 "number": None, "agency": None, "date": None,
-                 "first_page": 1, "last_page": document.page_count or 1}]
-    return [dict(entry) for entry in document.catalogue]
+    """The documents ``document`` holds: type, title, number, agency, date, first/last page.
+
+    The automatic catalogue with the clerk's corrections (``Document.catalogue_edits``) replayed.
+    """
+    return catalogue_entries(document)
 
 
 def _title(entry: dict[str, Any]) -> str:

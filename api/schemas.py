@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from core.names import sanitize_filename
 from ingest.reading.types import LOW_CONFIDENCE
+from ingest.stages import catalogue_entries
 from models.tables import Case, Document, Page
 
 
@@ -71,8 +72,9 @@ class DocumentPublic(BaseModel):
     pages: list[PageSummary] = []
     agency: str | None = None  # the agency that added it: only it deletes or retries it
     # the documents the file holds (卷内目录): type, title, number, agency, date, first/last page
-    catalogue: list[dict[str, Any]] = []
+    catalogue: list[dict[str, Any]] = []  # with the clerk's corrections (``corrected`` on an entry)
     type_corrected: bool = False  # a clerk set document_type; it outlives reprocessing
+    catalogue_edits: int = 0  # how many corrections of the catalogue are replayed on top of it
 
     @classmethod
     def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
@@ -111,8 +113,9 @@ class DocumentPublic(BaseModel):
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
             agency=document.agency.name if document.agency else None,
-            catalogue=[{k: v for k, v in entry.items() if k != "persons"} for entry in document.catalogue or []],
+            catalogue=[{k: v for k, v in entry.items() if k != "persons"} for entry in _catalogue(document)],
             type_corrected=bool(document.type_corrected),
+            catalogue_edits=len(document.catalogue_edits or []),
         )
 
 
@@ -224,3 +227,10 @@ class TriagePublic(BaseModel):
     blocking: list[dict[str, Any]]
     decision: TriageDecisionPublic | None  # the latest, which stands
     decisions: list[TriageDecisionPublic]  # newest first
+
+
+def _catalogue(document: Document) -> list[dict[str, Any]]:
+    """The file's catalogue: the split's as stored, or with the clerk's edits once there are any."""
+    if not document.catalogue_edits:
+        return list(document.catalogue or [])
+    return catalogue_entries(document)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.catalogue import file_entries
 from core.errors import (
     AGENCY_NOT_FOUND,
     CASE_NOT_HELD,
@@ -92,22 +93,21 @@ def case_pages_and_facts(
 
 
 def case_documents(case: Case) -> list[dict[str, Any]]:
-    """Every document of the case as the catalogue found it, typed.
+    """Every document of the case as the corrected catalogue lists it, typed.
 
     One entry per document inside each processed file (a volume holds many); a clerk's
-    correction of a file's type wins.
+    corrections of the catalogue, and of a file's type, win.
     """
     entries: list[dict[str, Any]] = []
     for d in case.documents:
         if d.status != DocumentStatus.DONE:
             continue
         name = sanitize_filename(d.original_name)
-        found = [] if d.type_corrected else (d.catalogue or [])
-        if not found:
+        if not d.catalogue_edits and (d.type_corrected or not d.catalogue):  # the file is one document
             entries.append({"document_id": d.id, "document_type": d.document_type, "title": None,
                             "label": f"{name}（{d.document_type or '其他'}）"})
             continue
-        for entry in found:
+        for entry in file_entries(d):
             first, last = entry.get("first_page"), entry.get("last_page")
             pages = f"第 {first} 页" if first == last else f"第 {first}–{last} 页"
             entries.append({"document_id": d.id, "document_type": entry.get("type"), "title": entry.get("title"),

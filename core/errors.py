@@ -152,6 +152,35 @@ AGENCY_NOT_MANAGED = _spec(
 AGENCY_NOT_FOUND = _spec("agency_not_found", 422, "找不到接收单位。", "请从单位列表中选择接收单位；如单位尚未登记，请联系管理员添加。")
 TRANSFER_NOT_ALLOWED = _spec("transfer_not_allowed", 422, "不能向该单位移送此表单。", "请核对表单类型与接收单位是否对应。")
 DOCUMENT_TYPE_UNKNOWN = _spec("document_type_unknown", 422, "文书类型不在标准类型表中。", "请从列表中选择文书类型。")
+# A clerk's corrections of a file's catalogue (卷内目录): nlp.catalogue.edits
+CATALOGUE_ENTRY_NOT_FOUND = _spec(
+    "catalogue_entry_not_found", 409, "卷内目录中没有这份文书。",
+    "目录可能刚被更改过，请刷新页面后再操作。",
+)
+CATALOGUE_CHANGED = _spec(
+    "catalogue_changed", 409, "卷内目录刚被更改过，这次更正没有保存。",
+    "请查看刷新后的目录，确认仍需更正后再操作。",
+)
+CATALOGUE_SPLIT_OUTSIDE = _spec(
+    "catalogue_split_outside", 422, "拆分页不在这份文书的页码范围内。",
+    "拆分页须在这份文书之内、且不是它的首页：新文书从拆分页开始。",
+)
+CATALOGUE_MERGE_LAST = _spec(
+    "catalogue_merge_last", 422, "这是本文件目录中的最后一份文书，没有可合并的下一份。",
+    "“合并”把一份文书与它下面的一份合为一份：请在上一份文书上点“合并”。",
+)
+CATALOGUE_MOVE_EDGE = _spec(
+    "catalogue_move_edge", 422, "这份文书已在本文件目录的一端，不能再移动。",
+    "“上移”“下移”调整同一文件内文书的顺序；文件之间按上传顺序排列。",
+)
+CATALOGUE_TITLE_EMPTY = _spec("catalogue_title_empty", 422, "文书名称不能为空。", "请填写文书名称，例如“拘留证”。")
+CATALOGUE_LAST_ENTRY = _spec(
+    "catalogue_last_entry", 422, "这是文件中仅剩的一份文书，不能从目录中删除。",
+    "如果整个文件传错了，请在上方文件列表中删除该文件。",
+)
+CATALOGUE_EDIT_INVALID = _spec(
+    "catalogue_edit_invalid", 422, "目录更正的内容不正确。", "请刷新页面后重新操作；如仍出错，请联系管理员。",
+)
 TRANSFER_OPENED = _spec("transfer_opened", 409, "接收单位已打开此移送，不能再撤回。", "如需更改，请联系接收单位退回后重新移送。")
 TRANSFER_PENDING = _spec("transfer_pending", 409, "这份表单已移送给该单位，正在等待审核。", "无需重复移送；如需更改，请先撤回原移送，再重新移送。")
 TRANSFER_INCOMPLETE = _spec("transfer_incomplete", 422, "移送材料不齐全。", "请先上传缺少的材料，再办理移送。")

@@ -284,6 +284,7 @@ def page_content(page: Page | Row[Any]) -> PageContent:
 
 def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
     """Extract the fact sheet from the stored pages and store it (replacing any earlier one)."""
+    from nlp.catalogue.edits import file_type as corrected_file_type
     from nlp.catalogue.split import catalogue_pages
     from nlp.catalogue.volume import extract_volume
     from nlp.factsheet import extract_facts
@@ -300,6 +301,8 @@ def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
         document.catalogue = [entry.to_dict() for entry in found]
         if not document.type_corrected:  # a clerk's correction outlives reprocessing
             document.document_type = file_type(found)
+            if found and document.catalogue_edits:  # so do the clerk's edits of the catalogue
+                document.document_type = corrected_file_type(catalogue_entries(document))
         row = session.scalar(select(FactSheetRow).where(FactSheetRow.document_id == document_id))
         if row is None:
             session.add(FactSheetRow(document_id=document_id, data=sheet))
@@ -331,22 +334,33 @@ def _with_document_id(value: Any, document_id: int) -> Any:
     return value
 
 
-def page_type(document: Document, number: int) -> str | None:
-    """The type of the document inside ``document`` that page ``number`` belongs to."""
-    if document.type_corrected or not document.catalogue:
-        return document.document_type
-    for entry in document.catalogue:
-        if entry.get("first_page", 0) <= number <= entry.get("last_page", 0):
-            return str(entry.get("type"))
-    return document.document_type
+def catalogue_entries(document: Document) -> list[dict[str, Any]]:
+    """The documents a file holds: the automatic catalogue with the clerk's edits replayed.
+
+    A file whose type a clerk corrected as a whole, or in which the split found nothing, is one
+    document over all its pages before any edit (``nlp.catalogue.edits``).
+    """
+    from nlp.catalogue.edits import base_entries, corrected_entries
+
+    base = base_entries(document.document_type, document.type_corrected, document.catalogue,
+                        document.page_count)
+    return corrected_entries(base, document.catalogue_edits, label=f"document {document.id}")
 
 
-def page_records(document: Document) -> list[PageRecord]:
-    """The index entries of a document's pages, with the facets its fact sheet gives."""
+def page_types(document: Document) -> dict[int, str | None]:
+    """The type of every page of ``document`` (that of the file for a page in no document)."""
+    from nlp.catalogue.edits import page_types as types_of_pages
+
+    return types_of_pages(catalogue_entries(document), document.page_count or 0, document.document_type)
+
+
+def page_records(document: Document, numbers: set[int] | None = None) -> list[PageRecord]:
+    """The index entries of a document's pages (only ``numbers`` if given), with their facets."""
     from search.base import PageRecord
 
     sheet = document.facts.data if document.facts else {}
     case = document.case
+    types = page_types(document)
     date = sheet.get("document_date")
     if "document_date" not in sheet:  # a fact sheet stored before documents had a date
         from nlp.dates import signed_date
@@ -362,13 +376,14 @@ def page_records(document: Document) -> list[PageRecord]:
             filename=document.original_name,
             page=page.number,
             text=page.text or "",
-            document_type=page_type(document, page.number),
+            document_type=types.get(page.number, document.document_type),
             agency=case.agency.name if case.agency else None,
             charges=_charges(sheet),
             defendants=[d.get("name") for d in sheet.get("defendants", []) if d.get("name")],
             date=date,
         )
         for page in document.pages
+        if numbers is None or page.number in numbers
     ]
 
 

@@ -221,6 +221,9 @@ class Document(Base):
     # the documents this file holds (卷内目录 entries: type, title, number, agency, date, pages)
     catalogue: Mapped[list[Any] | None] = mapped_column(JSON)
     type_corrected: Mapped[bool] = mapped_column(Boolean, default=False)  # kept across reprocessing
+    # a clerk's corrections of the catalogue, in order (nlp.catalogue.edits), replayed on top of
+    # the automatic one whenever it is read: they outlive reprocessing, which rewrites ``catalogue``
+    catalogue_edits: Mapped[list[Any] | None] = mapped_column(JSON)
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_hint: Mapped[str | None] = mapped_column(Text)

@@ -135,6 +135,7 @@ export async function showCase(view, caseNumber) {
   const factsBox = h("div", { id: "facts" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   const summary = h("p", { class: "hint", id: "doc-summary" });
   const catalogueBox = h("div", { id: "catalogue" });
+  const catalogueMsg = h("div", { id: "catalogue-msg", "aria-live": "polite" });
   const deadlinesBox = h("div", { id: "deadlines" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   const triageBox = h("div", { id: "triage" }, h("p", { class: "hint" }, "文件处理完成后显示。"));
   let lastDone = -1;
@@ -145,9 +146,9 @@ export async function showCase(view, caseNumber) {
     try { docs = await api("/api/cases/" + encodeURIComponent(caseNumber) + "/documents"); } catch (_) { return; }
     const types = await documentTypes();
     fill(docsBody, ...docs.map((d) => documentRow(d, refresh, types)));
-    fill(catalogueBox, catalogueTable(docs));
+    fill(catalogueBox, catalogueTable(docs, { refresh, msg: catalogueMsg, types }));
     // the materials check follows uploads, corrections and deletions
-    const signature = docs.map((d) => `${d.id}:${d.status}:${d.document_type}`).join(",");
+    const signature = docs.map((d) => `${d.id}:${d.status}:${d.document_type}:${d.catalogue_edits || 0}`).join(",");
     if (signature !== lastSignature) { lastSignature = signature; window.dispatchEvent(new Event("casefile:documents-changed")); }
     // the upload list follows each uploaded file through processing, as the table does
     for (const d of docs) {
@@ -179,7 +180,7 @@ export async function showCase(view, caseNumber) {
   // the printable 卷内目录 (A4 PDF), pages counted across the files as the table counts them
   const cataloguePdf = h("a", { id: "catalogue-pdf", class: "heading-link", download: "",
     href: `/api/cases/${encodeURIComponent(caseNumber)}/catalogue.pdf` }, "打印卷内目录（PDF）");
-  sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录 ", cataloguePdf), catalogueBox));
+  sections.push(h("section", { class: "card" }, h("h3", {}, "卷内目录 ", cataloguePdf), catalogueMsg, catalogueBox));
   sections.push(h("section", { class: "card" }, h("h3", {}, "案件事实"), factsBox));
   sections.push(h("section", { class: "card", "aria-labelledby": "deadlines-title" }, h("h3", { id: "deadlines-title" }, "办案期限"), deadlinesBox));
   sections.push(h("section", { class: "card", "aria-labelledby": "triage-title" }, h("h3", { id: "triage-title" }, "繁简分流"), triageBox));
@@ -191,29 +192,119 @@ export async function showCase(view, caseNumber) {
 }
 
 /**
- * 卷内目录: every document of the case, file by file in upload order, as the catalogue found it:
- * 序号, 文书名称, 文号, 责任者, 日期, 页号 (in its file, and in the case counting files in order).
+ * 卷内目录: every document of the case, file by file in upload order, as the catalogue found it
+ * and the clerk corrected it: 序号, 文书名称, 文号, 责任者, 日期, 页号 (in its file, and in the case
+ * counting files in order). The agency that added a file gets buttons to correct its entries
+ * (拆分/合并/改类型/改标题/上移/下移/删除); every correction is kept across reprocessing and audited.
  */
-export function catalogueTable(docs) {
+export function catalogueTable(docs, { refresh = null, msg = null, types = [] } = {}) {
   const rows = [];
   let before = 0;
+  let editable = false;
   for (const d of docs.filter((x) => x.status === "done")) {
-    const entries = d.type_corrected || !(d.catalogue || []).length
-      ? [{ type: d.document_type, title: d.document_type, number: null, agency: null, date: null, first_page: 1, last_page: d.page_count || 1 }]
-      : d.catalogue;
-    for (const e of entries) {
+    const entries = d.catalogue_edits || !(d.type_corrected || !(d.catalogue || []).length) ? d.catalogue
+      : [{ type: d.document_type, title: d.document_type, number: null, agency: null, date: null, first_page: 1, last_page: d.page_count || 1 }];
+    const mine = !!refresh && can("document.upload") && session.me && (!d.agency || d.agency === session.me.agency);
+    editable = editable || mine;
+    entries.forEach((e, i) => {
       const span = (a, b) => (a === b ? `${a}` : `${a}–${b}`);
-      rows.push(h("tr", { "data-document": d.id },
-        h("td", { class: "num" }, rows.length + 1),
-        h("td", {}, h("a", { href: `#/page/${d.id}/${e.first_page}` }, e.title || e.type || "其他"), e.type && e.title && !e.title.includes(e.type) ? h("span", { class: "hint" }, `（${e.type}）`) : null),
-        h("td", {}, e.number || ""), h("td", {}, e.agency || ""), h("td", {}, e.date || ""),
-        h("td", {}, `${d.filename} 第 ${span(e.first_page, e.last_page)} 页`, h("div", { class: "hint" }, `全案第 ${span(before + e.first_page, before + e.last_page)} 页`))));
-    }
+      const shownType = e.type === "other" ? "其他" : e.type;
+      rows.push(h("tr", { "data-document": d.id, "data-first-page": e.first_page },
+        h("td", { class: "num", "data-label": "序号" }, rows.length + 1),
+        h("td", { "data-label": "文书名称" }, h("a", { href: `#/page/${d.id}/${e.first_page}` }, e.title || shownType || "其他"),
+          shownType && e.title && !e.title.includes(shownType) ? h("span", { class: "hint" }, `（${shownType}）`) : null,
+          e.corrected ? h("span", { class: "hint corrected" }, "（已更正）") : null),
+        h("td", { "data-label": "文号" }, e.number || ""), h("td", { "data-label": "责任者" }, e.agency || ""),
+        h("td", { "data-label": "日期" }, e.date || ""),
+        h("td", { "data-label": "页号" }, `${d.filename} 第 ${span(e.first_page, e.last_page)} 页`, h("div", { class: "hint" }, `全案第 ${span(before + e.first_page, before + e.last_page)} 页`)),
+        mine ? h("td", { class: "catalogue-actions", "data-label": "更正" }, entryActions(d, entries, i, { refresh, msg, types })) : editable ? h("td", { class: "catalogue-actions" }) : null));
+    });
     before += d.page_count || 0;
   }
-  return rows.length ? h("table", { id: "catalogue-table" },
-    h("thead", {}, h("tr", {}, ["序号", "文书名称", "文号", "责任者", "日期", "页号"].map((t) => h("th", { scope: "col" }, t)))),
+  const heads = ["序号", "文书名称", "文号", "责任者", "日期", "页号", ...(editable ? ["更正"] : [])];
+  return rows.length ? h("table", { id: "catalogue-table", class: editable ? "editable" : null },
+    h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, rows)) : h("p", { class: "hint" }, "文件处理完成后，在这里列出卷内的每一份文书。");
+}
+
+/** The correction buttons of one catalogue entry (entry ``i`` of file ``d``). */
+function entryActions(d, entries, i, { refresh, msg, types }) {
+  const e = entries[i];
+  const name = `“${e.title || e.type || "其他"}”`;
+  // edits_seen: the server refuses a correction made on a catalogue that changed meanwhile
+  const send = (edit, done) => api(`/api/documents/${d.id}/catalogue/edits`, { method: "POST",
+    json: { ...edit, edits_seen: d.catalogue_edits || 0 } }).then(() => done);
+  const button = (cls, text, label, work, off = false) => h("button", { type: "button", class: "catalogue-" + cls, "aria-label": `${text}${name}`, title: label, disabled: off,
+    onclick: (ev) => catalogueRequest(ev.currentTarget, msg, refresh, work) }, text);
+  return [
+    button("split", "拆分", "从某一页起拆成两份文书", async () => {
+      const page = h("input", { type: "number", id: "split-page", min: e.first_page + 1, max: e.last_page, value: e.first_page + 1, required: true });
+      const kind = typeSelect("split-type", types, "", "按该页标题自动识别");
+      const title = h("input", { id: "split-title", size: 24, placeholder: "可不填" });
+      const ok = await confirmDialog({ id: "split-dialog", title: `拆分${name}`, ok: "拆分", cancel: "取消", body: [
+        h("p", { class: "hint" }, `这份文书在 ${d.filename} 第 ${e.first_page}–${e.last_page} 页。新文书从所填页开始，到原文书末页为止。`),
+        h("div", { class: "dialog-fields" }, h("label", { for: "split-page" }, "从第几页起"), page,
+          h("label", { for: "split-type" }, "新文书类型"), kind, h("label", { for: "split-title" }, "新文书名称"), title)] });
+      if (!ok) return null;
+      return send({ op: "split", page: Number(page.value), type: kind.value || null, title: title.value.trim() || null }, `已从第 ${page.value} 页起拆分。`);
+    }, e.first_page === e.last_page),
+    button("merge", "合并", "与下一份文书合为一份", () => send({ op: "merge", first_page: e.first_page }, `已将${name}与下一份文书合并。`), i === entries.length - 1),
+    button("retype", "改类型", "更正文书类型", async () => {
+      const kind = typeSelect("retype-entry", types, e.type);
+      const ok = await confirmDialog({ id: "retype-dialog", title: `更正${name}的类型`, ok: "保存", cancel: "取消",
+        body: h("div", { class: "dialog-fields" }, h("label", { for: "retype-entry" }, "文书类型"), kind) });
+      if (!ok) return null;
+      return send({ op: "retype", first_page: e.first_page, type: kind.value }, `已将${name}的类型改为${kind.value}。`);
+    }),
+    button("retitle", "改标题", "更正文书名称、文号、责任者、日期", async () => {
+      const field = (id, label, value, extra = {}) => [h("label", { for: id }, label), h("input", { id, value: value || "", size: 28, ...extra })];
+      const fields = h("div", { class: "dialog-fields" }, field("entry-title", "文书名称", e.title), field("entry-number", "文号", e.number),
+        field("entry-agency", "责任者", e.agency), field("entry-date", "日期", e.date, { placeholder: "例如 2026-03-02" }));
+      const ok = await confirmDialog({ id: "retitle-dialog", title: `更正${name}`, ok: "保存", cancel: "取消", body: fields });
+      if (!ok) return null;
+      const value = (id) => fields.querySelector("#" + id).value.trim();
+      return send({ op: "edit", first_page: e.first_page, fields: { title: value("entry-title"), number: value("entry-number"),
+        agency: value("entry-agency"), date: value("entry-date") } }, `已更正“${value("entry-title")}”。`);
+    }),
+    button("up", "上移", "在本文件目录中上移一位", () => send({ op: "move", first_page: e.first_page, by: -1 }, `已将${name}上移。`), i === 0),
+    button("down", "下移", "在本文件目录中下移一位", () => send({ op: "move", first_page: e.first_page, by: 1 }, `已将${name}下移。`), i === entries.length - 1),
+    button("delete", "删除", "从目录中删除这一条（页面仍保留在文件中）", async () => {
+      const ok = await confirmDialog({ id: "entry-delete-dialog", title: "删除目录条目", ok: "删除", cancel: "取消",
+        body: h("p", {}, `从卷内目录中删除${name}（第 ${e.first_page}–${e.last_page} 页）？页面仍保留在文件中，只是不再列为一份文书；删除操作记入审计日志。`) });
+      if (!ok) return null;
+      return send({ op: "delete", first_page: e.first_page }, `已从目录中删除${name}。`);
+    }, entries.length === 1),
+  ];
+}
+
+function typeSelect(id, types, current, empty = null) {
+  const options = current && !types.includes(current) ? [current, ...types] : types;
+  return h("select", { id }, empty !== null ? h("option", { value: "" }, empty) : null,
+    options.map((t) => h("option", { value: t, selected: t === current }, t)));
+}
+
+/**
+ * Run one catalogue correction: every correction button is off while it runs (a double click
+ * sends one request), the result or the refusal is said above the table, then the page refreshes.
+ */
+async function catalogueRequest(button, msg, refresh, work) {
+  const table = button.closest("table");
+  const buttons = table ? [...table.querySelectorAll(".catalogue-actions button")] : [button];
+  if (buttons.some((b) => b.getAttribute("aria-busy") === "true")) return;
+  const wasOff = buttons.map((b) => b.disabled);
+  buttons.forEach((b) => { b.disabled = true; });
+  button.setAttribute("aria-busy", "true");
+  let done = null;
+  try {
+    done = await work();
+    if (done && msg) fill(msg, h("p", { class: "ok", role: "status" }, done));
+  } catch (err) {
+    if (msg) fill(msg, errorBox(err));
+  } finally {
+    button.removeAttribute("aria-busy");
+    buttons.forEach((b, k) => { b.disabled = wasOff[k]; });
+  }
+  if (done) await refresh();
 }
 
 export function evidenceHref(ev) {

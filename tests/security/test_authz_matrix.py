@@ -150,6 +150,8 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = {"decision": "rejected", "procedure": "速裁", "reason": "矩阵测试"}
     elif method == "PATCH" and route.path == "/api/documents/{document_id}":
         kwargs["json"] = {"document_type": "起诉意见书"}
+    elif route.path.endswith("/catalogue/edits"):  # a retitle: allowed any number of times
+        kwargs["json"] = {"op": "edit", "first_page": 1, "fields": {"title": "起诉意见书"}}
     return world.client.request(method, path, **kwargs)
 
 
