@@ -17,6 +17,7 @@ from api.routes import (
     admin,
     auth,
     cases,
+    custody,
     deadlines,
     documents,
     forms,
@@ -35,7 +36,7 @@ API_THREADS = 20
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
-    m.router for m in (health, auth, cases, deadlines, triage, documents, search, forms, admin, ui, web)
+    m.router for m in (health, auth, cases, custody, deadlines, triage, documents, search, forms, admin, ui, web)
 )
 
 

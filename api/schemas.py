@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -162,13 +162,19 @@ class FactsPublic(BaseModel):
 
 
 class DeadlinesPublic(BaseModel):
-    """The statutory time limits of a case, per person (as ``casefile deadlines --json``)."""
+    """The statutory time limits of a case, per person (as ``casefile deadlines --json``).
+
+    Besides the documents: the handlers' ``records`` (withdrawn ones too, marked) and what may be
+    recorded (``recordable``: measures and extensions).
+    """
 
     case_number: str
     documents: list[int]
     procedure: str | None
     persons: list[dict[str, Any]]
     warnings: list[str]
+    records: list[CustodyRecordPublic] = []
+    recordable: dict[str, Any] = {}
 
 
 class DueLimitPublic(BaseModel):
@@ -176,6 +182,8 @@ class DueLimitPublic(BaseModel):
 
     case_number: str
     case_title: str | None
+    agency: str | None = None  # the agency holding the case's current stage
+    handlers: list[str] = []
     person: str
     rule: str
     title: str
@@ -185,13 +193,19 @@ class DueLimitPublic(BaseModel):
     days_left: int | None
     status: str
     due_soon: bool
+    overdue: bool = False
 
 
 class DuePublic(BaseModel):
-    """The open limits due within ``days`` of ``today`` in every case the user may see."""
+    """The open limits due within ``days`` of ``today`` in the cases the user may see (filtered)."""
 
     today: str
     days: int
+    warn_days: int  # due_soon: this many days or fewer left (CASEFILE_DEADLINE_WARN_DAYS)
+    handler: str | None = None
+    agency: str | None = None
+    agencies: list[str] = []  # the choices of the agency filter
+    handlers: list[str] = []  # the choices of the handler filter
     limits: list[DueLimitPublic]
 
 
@@ -224,3 +238,38 @@ class TriagePublic(BaseModel):
     blocking: list[dict[str, Any]]
     decision: TriageDecisionPublic | None  # the latest, which stands
     decisions: list[TriageDecisionPublic]  # newest first
+
+
+class CustodyRecordCreate(BaseModel):
+    """A handler's record: an extension of a limit or a change of measure, with its document."""
+
+    person: str = Field(min_length=1, max_length=100)
+    kind: Literal["extension", "measure"]
+    measure: str | None = Field(default=None, max_length=40)
+    extension: str | None = Field(default=None, max_length=60)
+    date: date
+    document_number: str | None = Field(default=None, max_length=200)  # 文号
+    document_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class CustodyRecordWithdraw(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class CustodyRecordPublic(BaseModel):
+    id: int
+    person: str
+    kind: str
+    measure: str | None
+    extension: str | None
+    date: date
+    document_number: str | None
+    document_id: int | None
+    note: str | None
+    recorded_by: str
+    agency: str | None
+    recorded_at: datetime
+    withdrawn_by: str | None
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
