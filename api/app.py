@@ -37,7 +37,7 @@ API_THREADS = 20
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
     m.router for m in (health, auth, cases, custody, deadlines, triage, documents, search, forms, admin, ui, web)
-)
+) + (triage.board_router,)
 
 
 def create_app(

@@ -273,3 +273,24 @@ class CustodyRecordPublic(BaseModel):
     withdrawn_by: str | None
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
+
+
+class TriageBoardItem(BaseModel):
+    """One fast-track candidate on the triage board, each reason with its evidence (page)."""
+
+    case_number: str
+    case_title: str | None
+    agency: str | None
+    candidate: str
+    reasons: list[dict[str, Any]]
+    blocking: list[dict[str, Any]]
+    decision: TriageDecisionPublic | None  # the latest, which stands
+    may_decide: bool
+
+
+class TriageBoardPublic(BaseModel):
+    """The fast-track candidates of the user's inbox, or of every case they may see."""
+
+    scope: Literal["inbox", "all"]
+    cases_read: int
+    items: list[TriageBoardItem]
