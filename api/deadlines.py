@@ -127,3 +127,34 @@ def due_within(
                 })
     out.sort(key=lambda item: (item["due"], item["case_number"], item["person"], item["rule"]))
     return DueList(read, out, sorted(agencies), sorted(handlers))
+
+
+def stage_statistics(session: Session, actor: Actor, *, today: dt.date) -> tuple[int, list[dict[str, Any]]]:
+    """Days per stage per agency and track, over the persons of the cases ``actor`` sees.
+
+    The agency is the case's owner; the track is 快速 (速裁 / 简易: the procedure the documents
+    state, or a handler's standing confirmation) or 普通. Returns the number of cases read and
+    one row per (agency, track): ``{"agency", "track", "persons", "stages": {key: {"count",
+    "mean", "median"}}}``.
+    """
+    from api.triage import case_decisions
+    from nlp.deadlines.stages import STAGES, stage_days, summarize
+
+    cases = timeline_cases(session, actor)
+    samples: dict[tuple[str, str], dict[str, list[int]]] = {}
+    persons: dict[tuple[str, str], int] = {}
+    for case in cases:
+        _, report = case_report(session, case, today=today, warn_days=0)
+        decisions = case_decisions(session, case)
+        confirmed = bool(decisions) and decisions[0].decision == "confirmed"
+        track = "快速" if report["procedure"] in ("速裁", "简易") or confirmed else "普通"
+        key = (case.agency.name if case.agency else "", track)
+        bucket = samples.setdefault(key, {stage: [] for stage, _, _ in STAGES})
+        for person in report["persons"]:
+            persons[key] = persons.get(key, 0) + 1
+            for stage, days in stage_days(person["events"]).items():
+                bucket[stage].append(days)
+    rows = [{"agency": agency, "track": track, "persons": persons.get((agency, track), 0),
+             "stages": {stage: summarize(values) for stage, values in bucket.items()}}
+            for (agency, track), bucket in sorted(samples.items())]
+    return len(cases), rows

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.deadlines import documents as docs
-from tests.web.conftest import POLICE, Server, shot, sign_in
+from tests.web.conftest import ADMIN, ADMIN_PASSWORD, POLICE, Server, shot, sign_in
 from tests.web.test_issue21_timeline import RED, custody_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -94,3 +94,16 @@ def test_issue21_record_extension_due_page_and_board(server: Server, page: Any) 
     page.wait_for_function(f"() => document.querySelector('.board-item[data-case=\"{FAST}\"] .board-decision.ok')")
     assert "board-investigator" in item.locator(".board-decision").inner_text()
     shot(page, "issue21-triage-board")
+
+
+def test_issue21_stage_days_on_the_statistics_page(server: Server, page: Any) -> None:
+    # 王某: 起诉 2月10日, 判决 2月24日 under 速裁: 14 days, in the fast-track row
+    admin = server.api(ADMIN, ADMIN_PASSWORD)
+    _upload(admin, "（2026）京朝法刑初字第2153号", "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    sign_in(page, server.base, ADMIN, ADMIN_PASSWORD)
+    page.goto(f"{server.base}/#/admin/stats")
+    row = page.locator('#stats-stage-days tr[data-track="快速"]').first
+    row.wait_for()
+    assert row.locator('td[data-stage="indictment_to_verdict"]').inner_text().startswith("14")
+    page.locator("#stage-days").scroll_into_view_if_needed()
+    shot(page, "issue21-stage-days")
