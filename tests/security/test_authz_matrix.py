@@ -169,7 +169,7 @@ def _cases() -> list[tuple[APIRoute, str]]:
     return [
         (route, method)
         for route in _routes()
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
         if route_action(route) != PUBLIC
     ]
 
