@@ -234,7 +234,8 @@ export function dueThisWeek() {
       h("thead", {}, h("tr", {}, ["案号", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, rows)) : h("p", { class: "hint" }, "七日内没有到期的办案期限。"));
   }).catch((err) => fill(box, errorBox(err)));
-  return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box);
+  return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box,
+    h("p", {}, h("a", { href: "#/due", id: "due-more" }, "按经办人或办案单位查看")));
 }
 
 const DECISION = { confirmed: "确认适用", rejected: "否定适用" };
