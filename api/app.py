@@ -18,6 +18,7 @@ from api.routes import (
     auth,
     cases,
     catalogue,
+    custody,
     deadlines,
     documents,
     forms,
@@ -36,8 +37,8 @@ API_THREADS = 20
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
-    m.router for m in (health, auth, cases, deadlines, triage, documents, catalogue, search, forms, admin, ui, web)
-)
+    m.router for m in (health, auth, cases, custody, deadlines, triage, documents, catalogue, search, forms, admin, ui, web)
+) + (triage.board_router,)
 
 
 def create_app(

@@ -29,15 +29,16 @@ AUDIT_READ = "audit.read"
 FORM_REVIEW = "form.review"
 FORM_TRANSFER = "form.transfer"
 TRIAGE_DECIDE = "triage.decide"  # a handler confirms or rejects a case's fast-track candidate
+CUSTODY_RECORD = "deadlines.record"  # a handler records an extension or a change of measure
 SIGNED_IN = "signed_in"  # any signed-in user (their own profile, signing out)
 
 _READ = {CASE_READ, SEARCH}
 _FILE = {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, DOCUMENT_DELETE}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "clerk": frozenset(_READ | _FILE | {FORM_TRANSFER}),
-    "investigator": frozenset(_READ | _FILE | {FORM_TRANSFER, TRIAGE_DECIDE}),
-    "prosecutor": frozenset(_READ | _FILE | {FORM_REVIEW, FORM_TRANSFER, TRIAGE_DECIDE}),
-    "judge": frozenset(_READ | {FORM_REVIEW, TRIAGE_DECIDE}),
+    "investigator": frozenset(_READ | _FILE | {FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD}),
+    "prosecutor": frozenset(_READ | _FILE | {FORM_REVIEW, FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD}),
+    "judge": frozenset(_READ | {FORM_REVIEW, TRIAGE_DECIDE, CUSTODY_RECORD}),
     "reviewer": frozenset(_READ | {FORM_REVIEW}),
     "admin": frozenset(_READ | _FILE | {USER_MANAGE, AUDIT_READ}),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -165,13 +165,19 @@ class FactsPublic(BaseModel):
 
 
 class DeadlinesPublic(BaseModel):
-    """The statutory time limits of a case, per person (as ``casefile deadlines --json``)."""
+    """The statutory time limits of a case, per person (as ``casefile deadlines --json``).
+
+    Besides the documents: the handlers' ``records`` (withdrawn ones too, marked) and what may be
+    recorded (``recordable``: measures and extensions).
+    """
 
     case_number: str
     documents: list[int]
     procedure: str | None
     persons: list[dict[str, Any]]
     warnings: list[str]
+    records: list[CustodyRecordPublic] = []
+    recordable: dict[str, Any] = {}
 
 
 class DueLimitPublic(BaseModel):
@@ -179,6 +185,8 @@ class DueLimitPublic(BaseModel):
 
     case_number: str
     case_title: str | None
+    agency: str | None = None  # the agency holding the case's current stage
+    handlers: list[str] = []
     person: str
     rule: str
     title: str
@@ -188,13 +196,19 @@ class DueLimitPublic(BaseModel):
     days_left: int | None
     status: str
     due_soon: bool
+    overdue: bool = False
 
 
 class DuePublic(BaseModel):
-    """The open limits due within ``days`` of ``today`` in every case the user may see."""
+    """The open limits due within ``days`` of ``today`` in the cases the user may see (filtered)."""
 
     today: str
     days: int
+    warn_days: int  # due_soon: this many days or fewer left (CASEFILE_DEADLINE_WARN_DAYS)
+    handler: str | None = None
+    agency: str | None = None
+    agencies: list[str] = []  # the choices of the agency filter
+    handlers: list[str] = []  # the choices of the handler filter
     limits: list[DueLimitPublic]
 
 
@@ -234,3 +248,59 @@ def _catalogue(document: Document) -> list[dict[str, Any]]:
     if not document.catalogue_edits:
         return list(document.catalogue or [])
     return catalogue_entries(document)
+
+
+class CustodyRecordCreate(BaseModel):
+    """A handler's record: an extension of a limit or a change of measure, with its document."""
+
+    person: str = Field(min_length=1, max_length=100)
+    kind: Literal["extension", "measure"]
+    measure: str | None = Field(default=None, max_length=40)
+    extension: str | None = Field(default=None, max_length=60)
+    date: date
+    document_number: str | None = Field(default=None, max_length=200)  # 文号
+    document_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class CustodyRecordWithdraw(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class CustodyRecordPublic(BaseModel):
+    id: int
+    person: str
+    kind: str
+    measure: str | None
+    extension: str | None
+    date: date
+    document_number: str | None
+    document_id: int | None
+    note: str | None
+    recorded_by: str
+    agency: str | None
+    recorded_at: datetime
+    withdrawn_by: str | None
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
+
+
+class TriageBoardItem(BaseModel):
+    """One fast-track candidate on the triage board, each reason with its evidence (page)."""
+
+    case_number: str
+    case_title: str | None
+    agency: str | None
+    candidate: str
+    reasons: list[dict[str, Any]]
+    blocking: list[dict[str, Any]]
+    decision: TriageDecisionPublic | None  # the latest, which stands
+    may_decide: bool
+
+
+class TriageBoardPublic(BaseModel):
+    """The fast-track candidates of the user's inbox, or of every case they may see."""
+
+    scope: Literal["inbox", "all"]
+    cases_read: int
+    items: list[TriageBoardItem]

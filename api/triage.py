@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from api.schemas import TriageDecisionCreate, TriageDecisionPublic
 from api.transfers import case_pages_and_facts
 from core.errors import TRIAGE_REASON_REQUIRED, CasefileError
+from models.access import holds_stage, visible_cases
 from models.audit import Actor
-from models.tables import Case, TriageDecision
+from models.tables import Case, Document, DocumentStatus, Transfer, TransferStatus, TriageDecision
 
 
 def case_triage_report(session: Session, case: Case) -> tuple[list[int], dict[str, Any]]:
@@ -55,3 +56,36 @@ def decide(
     session.add(row)
     session.flush()
     return row
+
+
+def board(session: Session, actor: Actor, *, inbox: bool) -> tuple[list[Case], list[dict[str, Any]]]:
+    """The fast-track candidates among the cases ``actor`` sees, newest case first.
+
+    ``inbox``: only the cases sent to the actor's agency and waiting for its review.
+
+    Returns the cases read and one item per candidate: ``{"case_number", "case_title", "agency",
+    "candidate", "reasons", "blocking", "decision", "may_decide"}``; ``may_decide`` when the
+    actor's agency holds the case's current stage (as the decision route requires).
+    """
+    from api.policy import TRIAGE_DECIDE, allowed
+
+    processed = select(Document.case_id).where(Document.status == DocumentStatus.DONE)
+    query = select(Case).where(visible_cases(actor), Case.id.in_(processed))
+    if inbox:
+        waiting = select(Transfer.case_id).where(
+            Transfer.to_agency_id == actor.agency_id, Transfer.status == TransferStatus.PENDING)
+        query = query.where(Case.id.in_(waiting))
+    cases = list(session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc())).all())
+    out = []
+    for case in cases:
+        _, report = case_triage_report(session, case)
+        if report["candidate"] is None:
+            continue
+        decisions = case_decisions(session, case)
+        out.append({
+            "case_number": case.case_number, "case_title": case.title,
+            "agency": case.agency.name if case.agency else None, **report,
+            "decision": decision_public(decisions[0]) if decisions else None,
+            "may_decide": allowed(actor, TRIAGE_DECIDE) and holds_stage(session, actor, case),
+        })
+    return cases, out

@@ -195,6 +195,11 @@ REVIEW_INCOMPLETE = _spec("review_incomplete", 422, "还有必填字段未确认
 REVIEW_CONFLICT = _spec("review_conflict", 409, "另一位审核人员刚刚修改了同一字段。", "请刷新页面查看最新内容后再操作。")
 FORM_RECORD_NOT_FOUND = _spec("form_record_not_found", 404, "找不到该表单记录。", "请检查编号是否正确。")
 TRIAGE_REASON_REQUIRED = _spec("triage_reason_required", 422, "请填写理由。", "确认或否定繁简分流建议时必须说明理由。")
+CUSTODY_RECORD_INVALID = _spec(
+    "custody_record_invalid", 422, "延长期限或变更强制措施的记录不完整。",
+    "请填写姓名、日期、措施或延长情形，以及决定文书的文号（或选择本案文书）。",
+)
+CUSTODY_RECORD_NOT_FOUND = _spec("custody_record_not_found", 404, "找不到该期限记录。", "请刷新页面后重试。")
 
 # Infrastructure
 DATABASE_UNAVAILABLE = _spec(

@@ -5,7 +5,7 @@ The search index and page-image cache are derived from these and can always be r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -403,5 +404,38 @@ class TriageDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(100))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class CustodyRecord(Base):
+    """A handler's record of an extension of a time limit or a change of measure, with its document.
+
+    The documents of a case do not always carry these (a 延长羁押期限决定书 may never be uploaded),
+    so a handler records them: ``kind`` ``extension`` names an extension of rules.toml
+    (``extension``), ``measure`` a coercive measure or step (``measure``: 取保候审, 逮捕 …) that
+    took effect on ``effective_on``. ``document_number`` (文号) or ``document_id`` (a file of the case)
+    names the document that decided it. Append-only: a mistaken record is withdrawn
+    (``withdrawn_at``, with who and why), never edited, so the timeline's history stays.
+    """
+
+    __tablename__ = "custody_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # extension | measure
+    measure: Mapped[str | None] = mapped_column(String(40))
+    extension: Mapped[str | None] = mapped_column(String(60))
+    effective_on: Mapped[date] = mapped_column(Date)  # the day it took effect (its document's date)
+    document_number: Mapped[str | None] = mapped_column(String(200))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency | None] = relationship()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from api.catalogue import case_catalogue
+from api.custody import case_records, record_public, recordable
 from api.deadlines import case_report
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.downloads import attachment
@@ -87,7 +88,9 @@ def case_deadlines(
     record(state.ctx.db, actor, "deadlines.view", target=f"case:{case.case_number}")
     documents, report = case_report(session, case, today=today or dt.date.today(),
                                     warn_days=state.settings.deadline_warn_days)
-    return DeadlinesPublic(case_number=case.case_number, documents=documents, **report)
+    records = [record_public(row) for row in case_records(session, case)]
+    return DeadlinesPublic(case_number=case.case_number, documents=documents, **report,
+                           records=records, recordable=recordable())
 
 
 @router.get("/{case_number}/catalogue.pdf")

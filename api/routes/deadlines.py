@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deadlines import due_within
+from api.deadlines import due_within, stage_statistics
 from api.deps import Reader, SessionDep, StateDep
 from api.schemas import DueLimitPublic, DuePublic
 from models.audit import record
@@ -19,18 +19,40 @@ router = APIRouter(prefix="/api/deadlines", tags=["deadlines"])
 def due_limits(
     actor: Reader, state: StateDep, session: SessionDep,
     days: Annotated[int, Query(ge=0, le=366)] = 7, today: dt.date | None = None,
+    handler: Annotated[str | None, Query(max_length=100)] = None,
+    agency: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DuePublic:
     """Every running limit due within ``days`` (and every overdue one), soonest first.
 
-    Computed from the processed documents of each case the user may see; ``today`` (default:
-    today) is the day counted from. One audit event names the cases listed.
+    Computed from each case the user may see (its processed documents, transfers and handlers'
+    records); ``today`` (default: today) is the day counted from. ``handler`` (a user name, or
+    ``me``) keeps the cases that user handled; ``agency`` those whose current stage it holds;
+    neither: everything the user may see. A limit ``CASEFILE_DEADLINE_WARN_DAYS`` or fewer days
+    from its due date is ``due_soon``; one past it ``overdue``. One audit event names the cases
+    listed.
     """
     day = today or dt.date.today()
-    cases, limits = due_within(session, actor, days=days, today=day,
-                               warn_days=state.settings.deadline_warn_days)
+    who = actor.username if handler == "me" else (handler or None)
+    found = due_within(session, actor, days=days, today=day, warn_days=state.settings.deadline_warn_days,
+                       handler=who, agency=agency or None)
     # what the user was shown: the cases listed (by number), and how many were read to find them
-    shown = list(dict.fromkeys(item["case_number"] for item in limits))
+    shown = list(dict.fromkeys(item["case_number"] for item in found.limits))
     record(state.ctx.db, actor, "deadlines.due",
-           detail={"days": days, "cases_read": len(cases), "cases": shown, "limits": len(limits)})
-    return DuePublic(today=day.isoformat(), days=days,
-                     limits=[DueLimitPublic.model_validate(item) for item in limits])
+           detail={"days": days, "cases_read": len(found.cases), "cases": shown,
+                   "limits": len(found.limits), "handler": who, "agency": agency or None})
+    return DuePublic(today=day.isoformat(), days=days, warn_days=state.settings.deadline_warn_days,
+                     handler=who, agency=agency or None, agencies=found.agencies, handlers=found.handlers,
+                     limits=[DueLimitPublic.model_validate(item) for item in found.limits])
+
+
+@router.get("/stages")
+def stage_days(actor: Reader, state: StateDep, session: SessionDep, today: dt.date | None = None) -> dict[str, Any]:
+    """全口径统计: days per stage (拘留→逮捕, 逮捕→移送审查起诉, 移送→起诉, 起诉→判决, 逮捕→判决).
+
+    Per agency owning the case and per track (快速: 速裁 / 简易; 普通), over the persons of every
+    case the user may see, from the same timeline as the due list (documents, transfers, records).
+    Each stage: how many persons it was measured on, the mean and the median days. Audited.
+    """
+    cases_read, rows = stage_statistics(session, actor, today=today or dt.date.today())
+    record(state.ctx.db, actor, "deadlines.stages", detail={"cases_read": cases_read})
+    return {"cases_read": cases_read, "rows": rows}

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
 
 from api.deps import Reader, SessionDep, StateDep, TriageDecider
 from api.lookups import find_case, find_case_to_add
-from api.schemas import TriageDecisionCreate, TriageDecisionPublic, TriagePublic
-from api.triage import case_decisions, case_triage_report, decide, decision_public
+from api.schemas import (
+    TriageBoardItem,
+    TriageBoardPublic,
+    TriageDecisionCreate,
+    TriageDecisionPublic,
+    TriagePublic,
+)
+from api.triage import board, case_decisions, case_triage_report, decide, decision_public
 from models.audit import record
 
 router = APIRouter(prefix="/api/cases", tags=["triage"])
+board_router = APIRouter(prefix="/api/triage", tags=["triage"])
+
+
+@board_router.get("/board")
+def triage_board(
+    actor: Reader, state: StateDep, session: SessionDep,
+    scope: Annotated[Literal["inbox", "all"], Query()] = "all",
+) -> TriageBoardPublic:
+    """The fast-track candidates (速裁 / 简易) of the user's inbox or of every case they may see.
+
+    Each reason and block carries its evidence (document and page); ``may_decide`` says whether
+    the user may confirm or reject it (``POST /api/cases/{n}/triage/decisions``). Audited as
+    ``triage.board`` with the cases listed.
+    """
+    cases, items = board(session, actor, inbox=scope == "inbox")
+    record(state.ctx.db, actor, "triage.board",
+           detail={"scope": scope, "cases_read": len(cases), "cases": [i["case_number"] for i in items]})
+    return TriageBoardPublic(scope=scope, cases_read=len(cases),
+                             items=[TriageBoardItem.model_validate(item) for item in items])
 
 
 @router.get("/{case_number}/triage")

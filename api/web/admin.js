@@ -174,6 +174,7 @@ export function barChart(title, rows) {
 
 async function showStats(view) {
   const data = await api("/api/ui/stats");
+  const stageBox = h("section", { class: "card", id: "stage-days" }, h("p", { class: "loading" }, "正在计算……"));
   const cols = [["documents", "上传文件"], ["pages", "识别页数"], ["reviews", "审核表单（次）"], ["transfers", "移送"]];
   const table = (rows, first, id) => h("table", { id }, h("thead", {}, h("tr", {}, first.map(([, t]) => h("th", { scope: "col" }, t)), cols.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, first.map(([k]) => h("td", {}, r[k])), cols.map(([k]) => h("td", { class: "num" }, r[k]))))));
@@ -192,5 +193,26 @@ async function showStats(view) {
         h("tbody", {}, data.stages.map((r) => h("tr", {}, h("td", {}, r.agency),
           [r.documents_processed, r.processing_seconds_avg ?? "—", r.transfers_decided, r.review_minutes_avg ?? "—"].map((v) => h("td", { class: "num" }, String(v)))))))
         : h("p", {}, "暂无记录。")),
-    data.agencies.length ? h("section", { class: "card charts" }, charts) : null);
+    data.agencies.length ? h("section", { class: "card charts" }, charts) : null,
+    stageBox);
+  stageDays(stageBox);
+}
+
+const STAGE_DAYS = [["detention_to_arrest", "拘留→逮捕"], ["arrest_to_review", "逮捕→移送审查起诉"], ["review_to_indictment", "移送审查起诉→起诉"],
+  ["indictment_to_verdict", "起诉→判决"], ["arrest_to_verdict", "逮捕→判决"]];
+
+/** 全口径统计 of the case stages: days per stage per agency, fast-track (速裁/简易) against ordinary. */
+async function stageDays(box) {
+  try {
+    const data = await api("/api/deadlines/stages");
+    const cell = (v) => (v.count ? `${v.mean}（中位 ${v.median}，${v.count} 人）` : "—");
+    fill(box, h("h2", {}, "各诉讼环节用时（日）"),
+      h("p", { class: "hint" }, `根据 ${data.cases_read} 件案件的文书、移送记录和办案人录入计算；“快速”指适用速裁或简易程序（文书载明或办案人确认）的案件。`),
+      data.rows.length ? h("table", { id: "stats-stage-days" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "单位"), h("th", { scope: "col" }, "程序"), h("th", { scope: "col", class: "num" }, "人数"),
+          STAGE_DAYS.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
+        h("tbody", {}, data.rows.map((r) => h("tr", { "data-agency": r.agency, "data-track": r.track }, h("td", {}, r.agency), h("td", {}, r.track),
+          h("td", { class: "num" }, String(r.persons)), STAGE_DAYS.map(([k]) => h("td", { class: "num", "data-stage": k }, cell(r.stages[k])))))))
+        : h("p", {}, "暂无记录。"));
+  } catch (err) { fill(box, errorBox(err)); }
 }

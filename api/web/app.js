@@ -5,6 +5,7 @@ import { showSearch } from "./search.js";
 import { showPage } from "./viewer.js";
 import { showInbox, showReview } from "./review.js";
 import { showAdmin } from "./admin.js";
+import { showBoard, showDue } from "./deadlines.js";
 
 const view = document.getElementById("view");
 
@@ -17,6 +18,7 @@ function renderHeader() {
   if (!me) { fill(nav); fill(who); return; }
   const links = [];
   if (can("case.read")) links.push(["#/", "案件"]);
+  if (can("case.read")) links.push(["#/due", "办案期限"], ["#/triage", "繁简分流"]);
   if (can("search")) links.push(["#/search", "检索"]);
   if (can("form.review")) links.push(["#/inbox", "收件箱"]);
   if (can("user.manage")) links.push(["#/admin/users", "用户与单位"]);
@@ -103,6 +105,8 @@ async function route() {
     if (parts[0] === "search") return await showSearch(view, params);
     if (parts[0] === "page") return await showPage(view, parts[1], parts[2], params);
     if (parts[0] === "inbox") return await showInbox(view);
+    if (parts[0] === "due") return await showDue(view, params);
+    if (parts[0] === "triage") return await showBoard(view, params);
     if (parts[0] === "transfer" && parts[1]) return await showReview(view, parts[1]);
     if (parts[0] === "admin") return await showAdmin(view, parts[1] || "users", params);
     if (can("case.read")) return await showCases(view);

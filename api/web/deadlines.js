@@ -44,7 +44,7 @@ function limitClass(limit, next) {
 function personBlock(p, next) {
   const events = (p.events || []).map((e) => {
     const href = eventHref(e.evidence);
-    const what = e.extension ? `${e.measure}（${e.extension}）` : e.measure;
+    const what = e.extension ? `${e.measure}（${e.extension_title || e.extension}）` : e.measure;
     return h("tr", { "data-measure": e.measure },
       h("td", {}, e.date), h("td", {}, href ? h("a", { href, title: "查看原文出处" }, what) : what),
       h("td", { class: "hint" }, e.source || ""));
@@ -74,7 +74,151 @@ export async function showDeadlines(caseNumber, box) {
     : h("p", { id: "deadline-next", class: "hint" }, persons.length ? "没有正在计算的期限。" : "文件处理完成后，在这里列出每名犯罪嫌疑人的强制措施和办案期限。");
   fill(box, head, overdue.length ? h("p", { id: "deadline-overdue", class: "overdue", role: "alert" }, `已超期 ${overdue.length} 项：${overdue.join("；")}`) : null,
     (data.warnings || []).map((w) => h("p", { class: "hint" }, w)),
-    persons.map((p) => personBlock(p, next && next.limit)));
+    persons.map((p) => personBlock(p, next && next.limit)),
+    recordsBlock(caseNumber, box, data));
+}
+
+const KIND = { extension: "延长期限", measure: "变更强制措施或诉讼环节" };
+
+function recordText(r, extensions) {
+  const ext = extensions.find((e) => e.id === r.extension);
+  const what = r.kind === "extension" ? `延长：${ext ? `${ext.rule_title}，${ext.title}（${ext.article}）` : r.extension}` : r.measure;
+  const doc = r.document_number ? `文号 ${r.document_number}` : `本案文件 ${r.document_id}`;
+  return `${r.date} ${r.person} ${what}（${doc}；${r.recorded_by}${r.agency ? "，" + r.agency : ""}录入）`;
+}
+
+/** The handlers' records (延长、变更强制措施) with their documents, and the form to add one. */
+function recordsBlock(caseNumber, box, data) {
+  const records = data.records || [];
+  const list = records.length ? h("ul", { id: "custody-records" }, records.map((r) => h("li", { "data-record": r.id, class: r.withdrawn_at ? "hint" : null },
+    recordText(r, (data.recordable && data.recordable.extensions) || []), r.withdrawn_at ? `（已撤销：${r.withdrawn_reason}，${r.withdrawn_by}）` : null,
+    !r.withdrawn_at && can("deadlines.record") ? [" ", h("button", { type: "button", class: "withdraw-record", onclick: (e) => busy(e.currentTarget, async () => {
+      const reason = window.prompt("撤销理由");
+      if (!reason || !reason.trim()) return;
+      try {
+        await api(`/api/cases/${encodeURIComponent(caseNumber)}/custody-records/${r.id}/withdraw`, { method: "POST", json: { reason: reason.trim() } });
+        await showDeadlines(caseNumber, box);
+      } catch (err) { fill(box, errorBox(err)); }
+    }) }, "撤销")] : null))) : null;
+  return h("div", { id: "custody-block" }, h("h4", {}, "延长期限、变更强制措施（办案人录入）"),
+    list || h("p", { class: "hint" }, "尚无录入。"),
+    can("deadlines.record") ? recordForm(caseNumber, box, data) : null);
+}
+
+function recordForm(caseNumber, box, data) {
+  const names = (data.persons || []).map((p) => p.name);
+  const person = h("input", { id: "record-person", list: "record-persons", maxlength: 100, required: true, value: names[0] || "" });
+  const kind = h("select", { id: "record-kind" }, Object.entries(KIND).map(([v, t]) => h("option", { value: v }, t)));
+  const extension = h("select", { id: "record-extension" }, (data.recordable.extensions || []).map((e) =>
+    h("option", { value: e.id }, `${e.rule_title}：${e.title}（${e.article}）`)));
+  const measure = h("select", { id: "record-measure", hidden: true }, (data.recordable.measures || []).map((m) => h("option", { value: m }, m)));
+  const day = h("input", { id: "record-date", type: "date", required: true });
+  const number = h("input", { id: "record-number", maxlength: 200, placeholder: "例如：京公（刑）延拘字〔2026〕12号" });
+  const docSelect = h("select", { id: "record-document" }, h("option", { value: "" }, "（不选）"),
+    (data.documents || []).map((id) => h("option", { value: id }, `本案文件 ${id}`)));
+  const msg = h("div", { role: "status" });
+  kind.addEventListener("change", () => { extension.hidden = kind.value !== "extension"; measure.hidden = kind.value !== "measure"; });
+  const submit = h("button", { type: "submit", class: "primary", id: "record-submit" }, "录入");
+  return h("form", { class: "record-form", onsubmit: (e) => { e.preventDefault(); busy(submit, async () => {
+    fill(msg);
+    const body = { person: person.value.trim(), kind: kind.value, date: day.value, document_number: number.value.trim() || null,
+      document_id: docSelect.value ? Number(docSelect.value) : null };
+    if (kind.value === "extension") body.extension = extension.value; else body.measure = measure.value;
+    try {
+      await api(`/api/cases/${encodeURIComponent(caseNumber)}/custody-records`, { method: "POST", json: body });
+      await showDeadlines(caseNumber, box);
+    } catch (err) { fill(msg, errorBox(err)); }
+  }); } },
+  h("datalist", { id: "record-persons" }, names.map((n) => h("option", { value: n }))),
+  h("div", { class: "inline" }, h("label", { for: "record-person" }, "姓名"), person, h("label", { for: "record-kind" }, "类别"), kind,
+    h("label", { for: "record-extension" }, "情形"), extension, measure),
+  h("div", { class: "inline" }, h("label", { for: "record-date" }, "决定日期"), day, h("label", { for: "record-number" }, "文号"), number,
+    h("label", { for: "record-document" }, "或本案文书"), docSelect, submit), msg);
+}
+
+function dueTable(limits) {
+  const rows = limits.map((l) => h("tr", { class: limitClass(l, null), "data-case": l.case_number, "data-person": l.person, "data-rule": l.rule },
+    h("td", {}, h("a", { href: caseHref(l.case_number), title: "打开案件" }, l.case_number)), h("td", {}, l.agency || ""),
+    h("td", {}, (l.handlers || []).join("、")), h("td", {}, l.person), h("td", {}, l.title), h("td", {}, l.article), h("td", {}, l.due),
+    h("td", { class: "num days-left" }, daysLeftText(l)), h("td", {}, l.overdue ? "已超期" : l.due_soon ? "即将期满" : LIMIT_STATUS[l.status] || l.status)));
+  return h("table", { id: "due-page-table" },
+    h("thead", {}, h("tr", {}, ["案号", "办案单位", "经办人", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, rows));
+}
+
+/** 办案期限 page: what is due within N days, for me, an agency, or everything I may see. */
+export async function showDue(view, params) {
+  const days = h("input", { id: "due-days", type: "number", min: 0, max: 366, value: params.get("days") || "7" });
+  const scope = h("select", { id: "due-scope" }, [["all", "我可查看的全部案件"], ["me", "我经办的案件"], ["agency", "按办案单位"]].map(([v, t]) =>
+    h("option", { value: v, selected: v === (params.get("scope") || "all") }, t)));
+  const agency = h("select", { id: "due-agency", hidden: scope.value !== "agency" });
+  const agencyLabel = h("label", { for: "due-agency", hidden: scope.value !== "agency" }, "办案单位");
+  const box = h("div", { id: "due-page" }, h("p", { class: "loading" }, "正在计算……"));
+  const summary = h("p", { id: "due-summary", role: "status" });
+  async function load() {
+    fill(box, h("p", { class: "loading" }, "正在计算……"));
+    const q = new URLSearchParams({ days: days.value || "7" });
+    if (scope.value === "me") q.set("handler", "me");
+    if (scope.value === "agency" && agency.value) q.set("agency", agency.value);
+    try {
+      const data = await api("/api/deadlines/due?" + q);
+      const chosen = agency.value;
+      fill(agency, data.agencies.map((a) => h("option", { value: a, selected: a === (data.agency || chosen) }, a)));
+      const overdue = data.limits.filter((l) => l.overdue).length;
+      const soon = data.limits.filter((l) => l.due_soon).length;
+      summary.textContent = `共 ${data.limits.length} 项：已超期 ${overdue} 项，${data.warn_days} 日内期满 ${soon} 项。`;
+      fill(box, data.limits.length ? dueTable(data.limits) : h("p", { class: "hint" }, `${data.days} 日内没有到期的办案期限。`));
+    } catch (err) { fill(box, errorBox(err)); }
+  }
+  scope.addEventListener("change", () => { agency.hidden = agencyLabel.hidden = scope.value !== "agency"; load(); });
+  agency.addEventListener("change", load);
+  const form = h("form", { class: "inline", id: "due-filters", onsubmit: (e) => { e.preventDefault(); load(); } },
+    h("label", { for: "due-days" }, "天数"), days, h("label", { for: "due-scope" }, "范围"), scope,
+    agencyLabel, agency, h("button", { type: "submit" }, "查询"));
+  fill(view, h("section", { class: "card", "aria-labelledby": "due-page-title" }, h("h2", { id: "due-page-title" }, "办案期限"),
+    h("p", { class: "hint" }, "列出指定天数内期满和已超期的办案期限；已超期的显示为红色，临近期满的显示为黄色。"), form, summary, box));
+  await load();
+}
+
+/** 繁简分流 board: the fast-track candidates of my inbox or of every case I may see. */
+export async function showBoard(view, params) {
+  const scope = h("select", { id: "board-scope" }, [["all", "我可查看的全部案件"], ["inbox", "收件箱（待审核的移送）"]].map(([v, t]) =>
+    h("option", { value: v, selected: v === (params.get("scope") || "all") }, t)));
+  const box = h("div", { id: "board" }, h("p", { class: "loading" }, "正在分析……"));
+  async function load() {
+    try {
+      const data = await api("/api/triage/board?scope=" + scope.value);
+      fill(box, data.items.length ? h("ul", { id: "board-items" }, data.items.map((item) => boardItem(item, load)))
+        : h("p", { class: "hint" }, `已分析 ${data.cases_read} 件案件，没有速裁或简易程序的候选案件。`));
+    } catch (err) { fill(box, errorBox(err)); }
+  }
+  scope.addEventListener("change", load);
+  fill(view, h("section", { class: "card", "aria-labelledby": "board-title" }, h("h2", { id: "board-title" }, "繁简分流候选案件"),
+    h("div", { class: "inline" }, h("label", { for: "board-scope" }, "范围"), scope), box));
+  await load();
+}
+
+function boardItem(item, reload) {
+  const reason = h("textarea", { rows: 2, maxlength: 1000, class: "board-reason", "aria-label": `${item.case_number} 的理由`, placeholder: "例如：认罪认罚，事实清楚，证据充分" });
+  const msg = h("div", { role: "status" });
+  const send = (decision) => (e) => busy(e.currentTarget, async () => {
+    fill(msg);
+    if (!reason.value.trim()) { fill(msg, errorBox({ message: "请填写理由。", hint: "确认或否定繁简分流建议时必须说明理由。" })); reason.focus(); return; }
+    try {
+      await api("/api/cases/" + encodeURIComponent(item.case_number) + "/triage/decisions", { method: "POST", json: { decision, procedure: item.candidate, reason: reason.value.trim() } });
+      await reload();
+    } catch (err) { fill(msg, errorBox(err)); }
+  });
+  return h("li", { class: "card board-item", "data-case": item.case_number },
+    h("h3", {}, h("a", { href: caseHref(item.case_number) }, item.case_number), " ", h("small", {}, item.case_title || ""), " ",
+      h("span", { class: "ok" }, `可适用${item.candidate}程序`)),
+    h("ul", { class: "board-reasons" }, item.reasons.map((r) => triageItem(r, "reason"))),
+    item.decision ? h("p", { class: "board-decision " + (item.decision.decision === "confirmed" ? "ok" : "overdue") }, decisionText(item.decision))
+      : h("p", { class: "board-decision hint" }, "办案人尚未确认。"),
+    item.may_decide ? h("form", { class: "triage-decide", onsubmit: (e) => e.preventDefault() }, reason,
+      h("div", { class: "inline" },
+        h("button", { type: "button", class: "primary board-confirm", onclick: send("confirmed") }, "确认适用"),
+        h("button", { type: "button", class: "board-reject", onclick: send("rejected") }, "否定适用")), msg) : null);
 }
 
 /** 本周到期: every open limit due within 7 days (and every overdue one) across the user's cases. */
@@ -90,7 +234,8 @@ export function dueThisWeek() {
       h("thead", {}, h("tr", {}, ["案号", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, rows)) : h("p", { class: "hint" }, "七日内没有到期的办案期限。"));
   }).catch((err) => fill(box, errorBox(err)));
-  return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box);
+  return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box,
+    h("p", {}, h("a", { href: "#/due", id: "due-more" }, "按经办人或办案单位查看")));
 }
 
 const DECISION = { confirmed: "确认适用", rejected: "否定适用" };

@@ -23,6 +23,13 @@ EXTENSION = "延长"
 # Events after which the case has left the investigation (侦查), and after which it is decided.
 PAST_INVESTIGATION = frozenset({"移送审查起诉", "重新移送审查起诉", "起诉", "受理", "判决"})
 DECIDED = "判决"
+# What a handler may record on a case as a change of measure or a step (besides an extension of
+# rules.toml): every event the rules start or stop on.
+RECORDABLE_MEASURES = (
+    "刑事拘留", "提请批准逮捕", "批准逮捕", "不批准逮捕", "逮捕", "取保候审", "解除取保候审", "监视居住",
+    "指定居所监视居住", "解除监视居住", "释放", "移送审查起诉", "退回补充侦查", "重新移送审查起诉", "起诉",
+    "不起诉", "受理", "判决",
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,13 @@ def _days(length: Length) -> int:
 
 def compute_limits(
     events: Iterable[Event], *, procedure: str | None = None, book: RuleBook | None = None,
+    unapplied: list[Event] | None = None,
 ) -> list[Limit]:
     """The limits that ``events`` start, in the order they start.
 
-    ``procedure`` (普通 / 简易 / 速裁) picks the variant of the review and trial rules.
+    ``procedure`` (普通 / 简易 / 速裁) picks the variant of the review and trial rules. An extension
+    event that lengthens nothing (its limit not running on its date, or already extended so) is
+    appended to ``unapplied`` when given.
     """
     book = book or load_rules()
     ordered = sorted(events, key=lambda e: e.date)
@@ -126,7 +136,8 @@ def compute_limits(
     times: dict[str, int] = {}
     for event in ordered:
         if event.measure == EXTENSION:
-            _extend(event, open_limits, book)
+            if not _extend(event, open_limits, book) and unapplied is not None:
+                unapplied.append(event)
             continue
         for rule_id, limit in list(open_limits.items()):
             if event.measure in limit.rule.ends:
@@ -166,16 +177,18 @@ def _rules_for(book: RuleBook, procedure: str | None) -> list[Rule]:
     return [book.find(rule_id, procedure) for rule_id in book.ids]
 
 
-def _extend(event: Event, open_limits: dict[str, Limit], book: RuleBook) -> None:
+def _extend(event: Event, open_limits: dict[str, Limit], book: RuleBook) -> bool:
+    """Lengthen the open limit ``event`` extends; False when there is none to lengthen."""
     found = book.extension(event.extension or "")
     if found is None:
-        return
+        return False
     rule, ext = found
     limit = open_limits.get(rule.id)
     if limit is None or limit.rule is not rule or ext in limit.applied:
-        return
+        return False
     limit.length = ext.applied_to(limit.length)
     limit.applied.append(ext)
+    return True
 
 
 def describe(

@@ -7,20 +7,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from models.page import PageContent
-from nlp.deadlines.compute import EXTENSION, Event, limits_json
+from nlp.deadlines.compute import EXTENSION, Event, compute_limits, describe, limits_json
 from nlp.deadlines.events import document_warnings, person_events, procedure_of
+from nlp.deadlines.rules import load_rules
 from nlp.factsheet import extract_facts
+
+
+def _extension_title(event: Event) -> str:
+    found = load_rules().extension(event.extension or "")
+    return found[1].title if found else str(event.extension)
 
 
 def _event_json(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {"measure": event.measure, "date": event.date.isoformat()}
     if event.measure == EXTENSION:
         out["extension"] = event.extension
+        out["extension_title"] = _extension_title(event)
     if event.source:
         out["source"] = event.source
     if event.evidence is not None:
@@ -60,6 +67,8 @@ def _on_document(evidence: Any, document_id: int) -> Any:
 def case_deadlines(
     documents: Sequence[tuple[Sequence[tuple[int, str]], dict[str, Any]]], *,
     today: dt.date | None = None, warn_days: int = 3, document_ids: Sequence[int] | None = None,
+    recorded: Mapping[str, Sequence[Event]] | None = None,
+    case_events: Sequence[Event] = (),
 ) -> dict[str, Any]:
     """The report of a whole case from its documents' ``(pages, fact sheet)``, in order.
 
@@ -68,7 +77,11 @@ def case_deadlines(
     timeline links each event to its page.
 
     A person (by name as written) gets the events of every document naming them, each event once;
-    the procedure is the last one a document states.
+    the procedure is the last one a document states. ``recorded`` adds, per person, the events a
+    handler recorded (extensions, changes of measure: a person no document names gets a timeline
+    of their own); ``case_events`` (casefile's own actions: transfers sent, accepted, returned)
+    are everyone's. On one day, documents' events come first, then ``case_events``, then the
+    recorded ones (so an extension recorded on the day its limit starts applies to it).
     """
     procedure = None
     warnings: list[str] = []
@@ -83,14 +96,23 @@ def case_deadlines(
             known = merged.setdefault(name, [])
             seen = {(e.measure, e.date, e.extension) for e in known}
             known.extend(e for e in events if (e.measure, e.date, e.extension) not in seen)
+    for name in recorded or {}:
+        merged.setdefault(name, [])
     persons = []
-    for name, events in merged.items():
-        events.sort(key=lambda e: e.date)
+    for name, known_events in merged.items():
+        everything = [*known_events, *case_events, *(recorded or {}).get(name, ())]
+        everything.sort(key=lambda e: e.date)  # stable: the order above stays within a day
+        unapplied: list[Event] = []
+        limits = compute_limits(everything, procedure=procedure, unapplied=unapplied)
         persons.append({
             "name": name,
-            "events": [_event_json(e) for e in events],
-            "limits": limits_json(events, procedure=procedure, today=today, warn_days=warn_days),
+            "events": [_event_json(e) for e in everything],
+            "limits": [describe(limit, today=today, warn_days=warn_days) for limit in limits],
         })
+        # an extension a handler recorded that lengthens nothing is said, never dropped silently
+        warnings += [f"{name}：{e.date.year}年{e.date.month}月{e.date.day}日录入的延长（{_extension_title(e)}）"
+                     "没有对应的正在计算的期限，未计入，请核对" for e in unapplied
+                     if isinstance(e.evidence, dict) and "record_id" in e.evidence]
     return {"procedure": procedure, "persons": persons, "warnings": warnings}
 
 

@@ -113,7 +113,15 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         )
         document_id = upload.json()["documents"][0]["id"]
     transfer_id = world.transfer_id
-    if route.path.endswith("/withdraw"):
+    custody_record_id = 0
+    custody = {"person": "矩阵某", "kind": "measure", "measure": "取保候审", "date": "2026-04-01",
+               "document_number": f"矩阵〔2026〕{n}号"}
+    if "/custody-records/" in route.path:
+        # withdraw a record of its own, made by the owner's handler
+        made = world.client.post(f"/api/cases/{CASE}/custody-records", json=custody,
+                                 headers=world.headers[(OWN, "investigator")])
+        custody_record_id = made.json()["id"]
+    elif route.path.endswith("/withdraw"):
         # withdraw a transfer of its own, so that the shared one stays pending
         # (to a fourth agency: one pending transfer of a form per receiver; a withdrawal the role
         # may not make leaves its transfer pending, and the next role withdraws that one)
@@ -127,7 +135,7 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
             transfer_id = sent.json()["id"]
     path = route.path.format(
         case_number=CASE, document_id=document_id, number=1, form_id="prosecution_transfer",
-        transfer_id=transfer_id, record_id=world.record_id,
+        transfer_id=transfer_id, record_id=world.record_id, custody_record_id=custody_record_id,
     )
     if "{" in path:
         pytest.fail(f"no recipe for the path parameters of {route.path}: add one to this test")
@@ -146,6 +154,10 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = {"field": "name", "decision": "accept"}
     elif route.path.endswith("/return"):
         kwargs["json"] = {"reasons": ["补充证据"]}
+    elif route.path.endswith("/custody-records"):
+        kwargs["json"] = custody
+    elif route.path.endswith("/withdraw") and "/custody-records/" in route.path:
+        kwargs["json"] = {"reason": "矩阵测试"}
     elif route.path.endswith("/triage/decisions"):
         kwargs["json"] = {"decision": "rejected", "procedure": "速裁", "reason": "矩阵测试"}
     elif method == "PATCH" and route.path == "/api/documents/{document_id}":
@@ -159,7 +171,7 @@ def _cases() -> list[tuple[APIRoute, str]]:
     return [
         (route, method)
         for route in _routes()
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
         if route_action(route) != PUBLIC
     ]
 
@@ -170,7 +182,8 @@ def test_route_policy(world: World, route: APIRoute, method: str, role: str) -> 
     action = route_action(route)
     assert action is not None
     touches_case = any(
-        p in route.path for p in ("{case_number}", "{document_id}", "{transfer_id}", "{record_id}")
+        p in route.path for p in ("{case_number}", "{document_id}", "{transfer_id}", "{record_id}",
+                                  "{custody_record_id}")
     )
     # the sender withdraws its own transfer; everything else under a transfer is the receiver's
     receiver_only = route.path.startswith("/api/transfers/{transfer_id}/") and not route.path.endswith("/withdraw")

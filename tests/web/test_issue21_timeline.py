@@ -135,8 +135,10 @@ def test_issue21_due_this_week_for_clerk_and_prosecutor(server: Server, page: An
     assert transfer.status_code == 201, transfer.text
     page.reload()
     rows = _due_rows(page, case)
-    assert ("孙某某", "arrest_request") in rows
-    rows[("孙某某", "arrest_request")].get_by_role("link", name="拘留后提请批准逮捕").click()
+    # the transfer itself (移送审查起诉, today) is on the timeline: it ends the request limit of
+    # 孙某某 in time, and starts the review, due in a month, not this week
+    assert ("钱某", "bail_max") in rows and ("孙某某", "arrest_request") not in rows
+    rows[("钱某", "bail_max")].get_by_role("link", name="取保候审最长期限").click()
     page.get_by_role("heading", name="办案期限").wait_for()
 
 

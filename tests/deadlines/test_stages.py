@@ -1,0 +1,47 @@
+"""全口径统计 (issue 21): days per stage, per agency, fast-track against ordinary cases."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from api.state import AppState
+from nlp.deadlines.stages import stage_days, summarize
+from tests.deadlines import documents as docs
+
+
+def _upload(client: TestClient, case: str, name: str, text: str) -> None:
+    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
+    response = client.post(f"/api/cases/{case}/documents",
+                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
+    document_id = response.json()["documents"][0]["id"]
+    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
+
+
+def test_issue21_stage_days_of_one_person() -> None:
+    events = [{"measure": "刑事拘留", "date": "2026-01-05"}, {"measure": "逮捕", "date": "2026-01-15"},
+              {"measure": "移送审查起诉", "date": "2026-04-01"}, {"measure": "移送审查起诉", "date": "2026-05-18"},
+              {"measure": "起诉", "date": "2026-06-26"}]
+    # 1月5日→1月15日: 10; 1月15日→4月1日: 16 + 28 + 31 + 1 = 76; the first transfer counts:
+    # 4月1日→6月26日: 29 + 31 + 26 = 86; no judgment: no verdict stages
+    assert stage_days(events) == {"detention_to_arrest": 10, "arrest_to_review": 76, "review_to_indictment": 86}
+    assert summarize([10, 20, 40]) == {"count": 3, "mean": 23.3, "median": 20}
+    assert summarize([]) == {"count": 0, "mean": None, "median": None}
+
+
+def test_issue21_stage_statistics_per_agency_and_track(client: TestClient, state: AppState) -> None:
+    # ordinary: 赵某 (拘留 1月5日, 逮捕 1月15日, 移送 4月1日, 起诉书 6月26日);
+    # fast-track (速裁): 王某 on bail, 起诉 2月10日, 判决 2月24日: 14 days
+    _upload(client, "（2026）京海检刑诉字第2161号", "起诉书.txt", docs.RETURNED_INDICTMENT)
+    _upload(client, "（2026）京朝法刑初字第2162号", "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    body = client.get("/api/deadlines/stages").json()
+    assert body["cases_read"] == 2
+    rows = {(r["agency"], r["track"]): r for r in body["rows"]}
+    agency = state.settings.default_agency
+    assert set(rows) == {(agency, "普通"), (agency, "快速")}
+    ordinary = rows[(agency, "普通")]["stages"]
+    assert ordinary["review_to_indictment"] == {"count": 1, "mean": 86, "median": 86}
+    assert ordinary["arrest_to_review"]["mean"] == 76
+    fast = rows[(agency, "快速")]["stages"]
+    assert fast["indictment_to_verdict"] == {"count": 1, "mean": 14, "median": 14}
+    assert fast["arrest_to_verdict"]["count"] == 0
+    assert client.get("/api/admin/audit", params={"action": "deadlines.stages"}).json()
