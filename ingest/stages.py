@@ -286,15 +286,9 @@ def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
     """Extract the fact sheet from the stored pages and store it (replacing any earlier one)."""
     from nlp.catalogue.edits import file_type as corrected_file_type
     from nlp.catalogue.split import catalogue_pages
-    from nlp.catalogue.volume import extract_volume
-    from nlp.factsheet import extract_facts
 
     pages = load_pages(ctx, document_id)
     found = catalogue_pages(pages)
-    if len(found) > 1:  # a volume: its documents' facts merged per person
-        sheet = _with_document_id(extract_volume(pages), document_id)
-    else:
-        sheet = extract_facts(pages, document_id=document_id)
     with ctx.db.session() as session:
         document = session.get(Document, document_id)
         assert document is not None
@@ -303,13 +297,50 @@ def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
             document.document_type = file_type(found)
             if found and document.catalogue_edits:  # so do the clerk's edits of the catalogue
                 document.document_type = corrected_file_type(catalogue_entries(document))
-        row = session.scalar(select(FactSheetRow).where(FactSheetRow.document_id == document_id))
-        if row is None:
-            session.add(FactSheetRow(document_id=document_id, data=sheet))
-        else:
-            row.data = sheet
+        sheet = _facts(document, pages, found)
+        _store_sheet(session, document_id, sheet)
         document.stage = DocumentStage.INDEXING
     return sheet
+
+
+def refresh_facts(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
+    """Extract the fact sheet again after a clerk corrected the file's catalogue (stage unchanged)."""
+    pages = load_pages(ctx, document_id)
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        sheet = _facts(document, pages, None)
+        _store_sheet(session, document_id, sheet)
+    return sheet
+
+
+def _facts(document: Document, pages: list[PageContent], found: list[Any] | None) -> FactSheetJSON:
+    """The file's facts, read document by document as its catalogue says.
+
+    ``found``: the automatic split, already stored in ``document.catalogue``. A catalogue a clerk
+    corrected is read as corrected (a document split off by hand gives its own facts; a prior
+    judgment retyped as such stops giving the case's court).
+    """
+    from nlp.catalogue.split import CataloguedDocument, describe_entry
+    from nlp.catalogue.volume import extract_volume
+    from nlp.factsheet import extract_facts
+
+    docs: list[CataloguedDocument]
+    if document.catalogue_edits or found is None:
+        docs = [describe_entry(pages, entry) for entry in catalogue_entries(document)]
+    else:
+        docs = found
+    if len(docs) > 1:  # a volume: its documents' facts merged per person
+        return _with_document_id(extract_volume(pages, docs), document.id)
+    return extract_facts(pages, document_id=document.id)
+
+
+def _store_sheet(session: Any, document_id: int, sheet: FactSheetJSON) -> None:
+    row = session.scalar(select(FactSheetRow).where(FactSheetRow.document_id == document_id))
+    if row is None:
+        session.add(FactSheetRow(document_id=document_id, data=sheet))
+    else:
+        row.data = sheet
 
 
 def file_type(found: list[Any]) -> str:
@@ -326,7 +357,8 @@ def _with_document_id(value: Any, document_id: int) -> Any:
     """
     if isinstance(value, dict):
         out = {k: _with_document_id(v, document_id) for k, v in value.items()}
-        if "document_id" in out and ("page" in out or "start" in out or "documents" in value):
+        if "document_id" in out and ("page" in out or "start" in out or "documents" in value
+                                     or "evidence" in value):  # a conflict's value
             out["document_id"] = document_id
         return out
     if isinstance(value, list):

@@ -29,12 +29,14 @@ from models.factsheet import (
     Span,
 )
 from models.page import PageContent
+from nlp.components.facts import TYPE_GIVEN
 from nlp.dates import signed_date
 from nlp.defendants import Defendant
 from nlp.found import Found
 from nlp.merge import merge_factsheets
 from nlp.normalize import NormText, normalize
 from nlp.pipeline import load_pipeline
+from nlp.sections import known_type
 
 _PAGE_SEP = "\n"
 
@@ -165,11 +167,25 @@ def _defendant_sheet(d: Defendant, loc: _Locator) -> DefendantSheet:
     )
 
 
-def read_facts(pages: Sequence[PageContent], *, document_id: int | None = None) -> FactSheet:
-    """Fact sheet of one document read from its pages (text joined across page breaks)."""
+def read_facts(
+    pages: Sequence[PageContent], *, document_id: int | None = None, document_type: str | None = None
+) -> FactSheet:
+    """Fact sheet of one document read from its pages (text joined across page breaks).
+
+    ``document_type``: the type its catalogue gives it; where the pipeline reads that type, the
+    text is read as one, whatever its own title says (a clerk's retyping, a title such as 人口信息).
+    """
     full = _PAGE_SEP.join(page.text for page in pages)
     norm = normalize(full)
-    doc = load_pipeline()(norm.text)
+    nlp = load_pipeline()
+    given = known_type(document_type)
+    if given is None:
+        doc = nlp(norm.text)
+    else:
+        doc = nlp.make_doc(norm.text)
+        doc.user_data[TYPE_GIVEN] = given
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
     loc = _Locator(pages, norm, document_id)
     facts = doc._.document_facts
     signed = signed_date(norm.text)
@@ -188,9 +204,11 @@ def read_facts(pages: Sequence[PageContent], *, document_id: int | None = None) 
     )
 
 
-def extract_facts(pages: Sequence[PageContent], *, document_id: int | None = None) -> FactSheetJSON:
+def extract_facts(
+    pages: Sequence[PageContent], *, document_id: int | None = None, document_type: str | None = None
+) -> FactSheetJSON:
     """:func:`read_facts` in the exchange format (``FactSheet.model_dump``)."""
-    return read_facts(pages, document_id=document_id).exchange()
+    return read_facts(pages, document_id=document_id, document_type=document_type).exchange()
 
 
 def extract_text(text: str, *, document_id: int | None = None) -> FactSheetJSON:

@@ -40,7 +40,10 @@ def merge_factsheets(sheets: Sequence[FactSheetJSON]) -> FactSheetJSON:
     merged["documents"] = [
         {"document_id": s.get("document_id"), "document_type": s.get("document_type")} for s in sheets
     ]
+    # a volume's sheet already holds the disagreements between the documents inside it
     conflicts: list[dict[str, Any]] = []
+    for sheet in sheets:
+        conflicts.extend(c for c in sheet.get("conflicts") or () if c not in conflicts)
     evidence: dict[str, Any] = {}
     for key in _DOC_FIELDS:
         stated = [(s[key], _ev(s, key), s.get("document_id")) for s in sheets if s.get(key)]

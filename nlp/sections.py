@@ -30,6 +30,15 @@ _TITLES: tuple[tuple[str, str], ...] = (
 _HEAD_WINDOW = 160
 
 
+def known_type(name: str | None) -> str | None:
+    """The pipeline's type (one of ``DOC_TYPES``) for a catalogue type name, if it reads that type.
+
+    A catalogue type given by a clerk (or found under a title the pipeline does not know, such as
+    人口信息) then decides how the text is read.
+    """
+    return next((doc_type for word, doc_type in _TITLES if word == name), None)
+
+
 @dataclass(frozen=True)
 class Sections:
     """Half-open ranges ``(start, end)`` of each section in the normalised text."""

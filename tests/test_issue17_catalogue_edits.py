@@ -253,3 +253,34 @@ def test_issue17_corrections_outlive_a_retry_of_the_upload(
                                           ("到案经过", 5, 5), ("询问笔录", 6, 6)]
     assert again["catalogue"][3]["title"] == "抓获经过" and again["document_type"] == "卷宗"
     assert _search_pages(client, police, "到案经过") == [5]
+
+
+def test_issue17_the_facts_follow_a_corrected_catalogue(
+    client: TestClient, people: dict[str, dict[str, str]], state: AppState  # noqa: F811
+) -> None:
+    # A 户籍 page under a title the splitter does not know runs on as part of the 询问笔录 before
+    # it, and its ethnicity is not read; split off and typed by the clerk, it is, and it disagrees
+    # with the 起诉意见书 (a conflict with both sources, for the clerk to settle).
+    police = people["police-clerk"]
+    assert client.post("/api/cases", json={"case_number": CASE}, headers=police).status_code == 201
+    volume = [OPINION, "询问笔录\n问：你的车什么时候被撬的？\n答：2月27日凌晨。",
+              "户口信息查询结果\n姓名：李明远 性别：男 民族：回族\n出生日期：1988年3月15日\n"
+              "公民身份号码：110105198803152710\n住址：北京市朝阳区望京街道"]
+    uploaded = client.post(f"/api/cases/{CASE}/documents", headers=police,
+                           files=[("file", ("IMG_0101.txt", "\f".join(volume).encode(), "text/plain"))])
+    assert uploaded.status_code == 201, uploaded.text
+    document_id = int(uploaded.json()["documents"][0]["id"])
+
+    def ethnicity_pages() -> set[int]:
+        facts = client.get(f"/api/cases/{CASE}/facts", headers=police).json()["facts"]
+        found = {c["field"]: c for c in facts["conflicts"]}.get("ethnicity")
+        return {v["evidence"]["page"] for v in found["values"]} if found else set()
+
+    assert ethnicity_pages() == set()
+    split = _edit(client, police, document_id, op="split", page=3, type="常住人口登记表")
+    assert split.status_code == 200, split.text
+    assert ethnicity_pages() == {1, 3}
+    # and so they do after reprocessing
+    extract_document(state.ctx, document_id)
+    index_document(state.ctx, document_id)
+    assert ethnicity_pages() == {1, 3}

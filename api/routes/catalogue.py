@@ -17,7 +17,7 @@ from api.deps import DocumentId, SessionDep, StateDep, Uploader
 from api.lookups import find_own_document
 from api.schemas import DocumentPublic
 from core.errors import CATALOGUE_CHANGED, DOCUMENT_NOT_READY, CasefileError
-from ingest.stages import catalogue_entries, page_records, page_types
+from ingest.stages import catalogue_entries, page_records, page_types, refresh_facts
 from models.audit import record
 from models.tables import Document, DocumentStatus
 from nlp.catalogue.edits import FIELD_LIMIT, apply_edit, file_type
@@ -91,6 +91,8 @@ def edit_catalogue(
     if document.catalogue and not document.type_corrected:
         document.document_type = file_type(after)
     session.commit()
+    refresh_facts(state.ctx, document_id)  # the facts are read as the corrected catalogue says
+    session.refresh(document)
     changed = {n for n, kind in page_types(document).items() if types_before.get(n) != kind}
     if changed:  # the search facet of those pages follows
         state.ctx.index().add_pages(page_records(document, changed))

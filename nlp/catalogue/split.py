@@ -275,6 +275,25 @@ def _describe(seen: list[_Page], first: int, start: int, last: int, title: _Titl
     )
 
 
+def describe_entry(pages: Sequence[PageContent], entry: dict[str, Any]) -> CataloguedDocument:
+    """A document as a clerk's corrected catalogue entry names it.
+
+    The entry's type, title, 文号, 责任者 and date stand; the persons (and a date the entry lacks)
+    are read from its pages as for that type, so a document split off by hand still gives its
+    custody event.
+    """
+    first, last = int(entry["first_page"]), int(entry["last_page"])
+    seen = [_page_lines(p) for p in pages[first - 1: last]]
+    body = [p for p in seen if not p.blank] or seen[:1] or [_Page(())]
+    kind = str(entry.get("type") or OTHER)
+    return CataloguedDocument(
+        type=kind, title=str(entry.get("title") or kind), first_page=first, last_page=last, kind=kind,
+        number=entry.get("number"), agency=entry.get("agency"),
+        date=entry.get("date") or _date(body, kind),
+        persons=_persons("".join(p.text.replace("\n", "") for p in body), kind),
+    )
+
+
 def _agency(page: _Page, body: list[_Page], title: _Title | None) -> str | None:
     """The issuing agency: before the title, in the header lines, in a unit field, or the seal."""
     if title and title.agency:
@@ -327,4 +346,4 @@ def _persons(text: str, doc_type: str) -> list[dict[str, str]]:
     return [{"name": n, "role": r} for n, r in found.items()]
 
 
-__all__ = ["NUMBER_RE", "CataloguedDocument", "catalogue_pages"]
+__all__ = ["NUMBER_RE", "CataloguedDocument", "catalogue_pages", "describe_entry"]

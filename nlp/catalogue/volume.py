@@ -35,9 +35,15 @@ _DECISION_MEASURE = {"取保候审决定书": "取保候审", "监视居住决�
 _PRE_TRIAL_STAGES = ("police", "procuratorate")
 
 
-def extract_volume(pages: Sequence[PageContent]) -> dict[str, Any]:
-    """The fact sheet of a file: one document as today, a volume merged (see module doc)."""
-    docs = catalogue_pages(pages)
+def extract_volume(
+    pages: Sequence[PageContent], catalogue: Sequence[CataloguedDocument] | None = None
+) -> dict[str, Any]:
+    """The fact sheet of a file: one document as today, a volume merged (see module doc).
+
+    ``catalogue``: the file's documents when already known (the split's, or a clerk's corrected
+    catalogue); by default the pages are catalogued here.
+    """
+    docs = list(catalogue) if catalogue is not None else catalogue_pages(pages)
     if len(docs) <= 1:
         return extract_facts(pages)
     sheets: list[dict[str, Any]] = []
@@ -75,7 +81,7 @@ def _read_document(
         return _sheet(index, doc.type, persons)
     if kind.extract not in _READ_BY_PIPELINE:
         return None
-    sheet = extract_facts(pages[doc.first_page - 1: doc.last_page], document_id=index)
+    sheet = extract_facts(pages[doc.first_page - 1: doc.last_page], document_id=index, document_type=doc.kind)
     sheet["document_type"] = doc.type
     if kind.extract == "judgment" and _is_prior_judgment(doc, docs):
         return _as_prior_conviction(sheet, doc)

@@ -19,6 +19,8 @@ SECTIONS_COMPONENT = "casefile_sections"
 DOCUMENT_COMPONENT = "casefile_document_facts"
 DEFENDANTS_COMPONENT = "casefile_defendants"
 SPAN_KEY = "facts"
+# doc.user_data key: the document's type as its catalogue names it (see nlp.factsheet.read_facts)
+TYPE_GIVEN = "casefile_type_given"
 
 for _name in ("doc_type", "sections", "document_facts", "defendants"):
     if not Doc.has_extension(_name):
@@ -37,6 +39,9 @@ def _mark(doc: Doc, found: Found | None, label: str) -> None:
 def sections_component(doc: Doc) -> Doc:
     """Classify the document and locate header, defendants, facts, reasoning and verdict."""
     doc_type, title_end = classify(doc.text)
+    given = doc.user_data.get(TYPE_GIVEN)
+    if given is not None and given != doc_type:  # the catalogue's type (a clerk's word) wins
+        doc_type, title_end = given, 0
     doc._.doc_type = doc_type
     doc._.sections = split_sections(doc.text, doc_type, title_end)
     return doc
