@@ -13,8 +13,9 @@ degraded) and scanned labelled judgments as ``bench.extract.scanned`` renders th
 terms, fines: the numerals). A numeral error is an edit (``difflib`` opcode on the texts as
 CER compares them) that touches a numeral (``ppocr.NUMERALS``) on either side.
 
-    .venv/bin/python -m bench.ocr.reread --per-file 1 --judgments 4
-    .venv/bin/python -m bench.ocr.reread --per-file 0 --judgments 6 --skip-judgments 4
+    .venv/bin/python -m bench.ocr.reread --per-file 1 --judgments 4 --policies line,window
+
+Policies: ``line`` (before issue #19), ``window`` (the engine as it is).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import hashlib
 import os
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -46,6 +48,11 @@ from tests.support.textmetrics import normalize_for_cer, normalized_cer
 CONDITIONS = ["clean", "noise", "fax", "jpeg40", "lowcontrast"]
 
 
+def letters_and_digits(text: str) -> str:
+    """``text`` without punctuation and symbols: what search and extraction see."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
 def numeral_errors(reference: str, hypothesis: str) -> int:
     """Edits between the texts (as CER compares them) that touch a numeral on either side."""
     ref, hyp = normalize_for_cer(reference), normalize_for_cer(hypothesis)
@@ -56,10 +63,21 @@ def numeral_errors(reference: str, hypothesis: str) -> int:
     )
 
 
+def needed_second_reading_before(reading: Reading) -> bool:
+    """``ppocr.needs_second_reading`` before issue #19: any character or numeral unsure."""
+    if reading.confidence < ppocr.RECHECK_MIN_CONFIDENCE:
+        return False
+    return reading.weakest < ppocr.RECHECK_BELOW or any(
+        p < ppocr.RECHECK_NUMERAL_BELOW
+        for ch, p in zip(reading.text, reading.probabilities, strict=True)
+        if ch in ppocr.NUMERALS
+    )
+
+
 def read_whole_lines(engine: ppocr.PpOcrEngine, crops: list[Any], lines: list[Reading]) -> None:
     """The second reading before issue #19: every unsure line read again whole."""
     assert engine._second is not None
-    unsure = [i for i, line in enumerate(lines) if ppocr.needs_second_reading(line)]
+    unsure = [i for i, line in enumerate(lines) if needed_second_reading_before(line)]
     if unsure:
         again = engine._second.read([crops[i] for i in unsure])
         for i, second in zip(unsure, again, strict=True):
@@ -130,7 +148,7 @@ class BenchEngine(ppocr.PpOcrEngine):
             def __getattr__(self, name: str) -> Any:
                 return getattr(ocr, name)
 
-        self._ocr = Detector()
+        self._ocr = Detector()  # type: ignore[assignment]
         try:
             return super().recognize(image)
         finally:
@@ -148,7 +166,7 @@ def pages(
     per_file: int, judgments: int, tmp: Path, skip: int = 0
 ) -> list[tuple[str, str, Image.Image]]:
     """(set, reference, image) of every benchmark page; ``skip`` judgments are left out first."""
-    out = []
+    out: list[tuple[str, str, Image.Image]] = []
     texts = page_texts([DEV_DATA / f for f in DEFAULT_FILES], per_file) if per_file else []
     for item in build_corpus(texts, tmp, CONDITIONS):
         img = Image.open(str(item["path"]))
@@ -184,8 +202,10 @@ def run(per_file: int, judgments: int, policies: Sequence[str], skip: int = 0) -
                 first_cpu += first
                 rows[policy].append({
                     "set": group, "cer": normalized_cer(ref, page.text),
+                    "cer_ld": normalized_cer(letters_and_digits(ref), letters_and_digits(page.text)),
                     "numerals": numeral_errors(ref, page.text),
                     "rest_cpu": total - first, "small_cpu": engine.small.cpu - small_before,
+                    "reference": ref, "text": page.text,
                 })
             engine.detect.cache.clear()
             engine.tiny.cache.clear()
@@ -214,11 +234,13 @@ def report(result: dict[str, Any]) -> None:
         degraded = [r["cer"] for r in rows
                     if r["set"].startswith("corpus") and r["set"] != "corpus clean"]
         scans = [r for r in rows if r["set"] == "judgment scans"]
+        corpus_ld = [r["cer_ld"] for r in rows if r["set"].startswith("corpus")]
         print(f"         CER clean {_mean(clean):.3%} ({len(clean)} p), degraded "
               f"{_mean(degraded):.3%} ({len(degraded)} p), judgment scans "
               f"{_mean([r['cer'] for r in scans]):.3%} ({len(scans)} p); numeral "
               f"errors corpus {sum(r['numerals'] for r in rows if r['set'].startswith('corpus'))}, "
-              f"scans {sum(r['numerals'] for r in scans)}")
+              f"scans {sum(r['numerals'] for r in scans)}; letters and digits only: corpus "
+              f"{_mean(corpus_ld):.3%}, scans {_mean([r['cer_ld'] for r in scans]):.3%}")
 
 
 def main() -> None:
