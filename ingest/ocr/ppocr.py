@@ -20,6 +20,7 @@ output. Rotated pages are the reader's problem, not the line classifier's.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,11 +66,14 @@ NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰�
 # character better in its words, and a crop narrower than 320/48 of its height is padded to it
 # anyway), cut halfway between two characters' centres as tiny rec placed them; windows that
 # touch are read as one. Where the windows would cover more than WHOLE_LINE_SHARE of the line,
-# the whole line is read: the cuts would save little. Measured (bench.ocr.reread, issue #19):
-# the second reading 0.54 -> 0.16 CPU-s/page, the page 1.27 -> 0.90; letters, digits and
-# numerals as before, a few more enumeration commas (、) lost on scans.
+# the whole line is read: the cuts would save little. Measured (bench.ocr.reread, issue #19,
+# docs/BENCHMARKS.md): the second reading 0.53 -> 0.19 CPU-s/page, the page 1.27 -> 0.92;
+# numeral errors and CER clean/degraded as before.
 CONTEXT = 3
 WHOLE_LINE_SHARE = 0.6
+# Two characters' centres this many times the line's median spacing apart leave room for a
+# character tiny rec did not read; a line read again gets a window over that gap too.
+SKIPPED_GAP = 1.6
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def recipe(name: str) -> str:
         return name
     second = SECOND_READING.get(name)
     again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
-             f">{RECHECK_MIN_CONFIDENCE}|window:{CONTEXT},{WHOLE_LINE_SHARE}"
+             f">{RECHECK_MIN_CONFIDENCE}|window:{CONTEXT},{WHOLE_LINE_SHARE},gap{SKIPPED_GAP}"
              if second else "")
     return f"{name}|{DET_MODEL}|{rec.package}/{rec.path}{again}"
 
@@ -176,10 +180,18 @@ def reread_windows(reading: Reading) -> list[tuple[int, int]]:
     """
     n = len(reading.text)
     windows: list[tuple[int, int]] = []
-    for i in unsure_characters(reading):
-        lo, hi = max(0, i - CONTEXT), min(n, i + CONTEXT + 1)
+    marks = [(i, i) for i in unsure_characters(reading)]
+    if marks and len(reading.positions) == n and n > 2:
+        # a gap where a character would fit is one tiny rec did not read (often a 、): the
+        # whole line's second reading used to add it; the window must cover the gap
+        gaps = [b - a for a, b in itertools.pairwise(reading.positions)]
+        usual = sorted(gaps)[len(gaps) // 2]
+        marks += [(i, i + 1) for i, gap in enumerate(gaps) if gap > SKIPPED_GAP * usual]
+        marks.sort()
+    for first, last in marks:
+        lo, hi = max(0, first - CONTEXT), min(n, last + CONTEXT + 1)
         if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], hi)
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
         else:
             windows.append((lo, hi))
     if not windows:

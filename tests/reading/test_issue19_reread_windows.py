@@ -112,3 +112,19 @@ def test_decoding_places_each_character_at_the_centre_of_its_steps() -> None:
     assert reading.text == "二千"
     # 二 fills steps 1-2 (0.125-0.375 of the width), 千 step 5 (0.625-0.75)
     assert reading.positions == pytest.approx((0.25, 0.6875))
+
+
+def test_a_gap_where_tiny_read_no_character_is_read_again_with_the_unsure_one() -> None:
+    """bench.ocr.reread: the windows lost the 、 tiny skipped and the whole line's reading added."""
+    truth = "依法查获的称重记录、扣押清单及相关照片等证据予以证实本院予以确认"
+    skipped = truth.index("、")
+    misread = truth.replace("、", "").replace("确认", "确忍")
+    n = len(truth)
+    # tiny's characters stand where they are drawn; the 、 cell is left empty
+    positions = tuple((i + 0.5) / n for i in range(n) if i != skipped)
+    probabilities = [0.99] * len(misread)
+    probabilities[-1] = 0.5
+    tiny = Reading(misread, tuple(probabilities), positions)
+    assert ppocr.reread_windows(tiny)[0][0] <= skipped - 1  # a window covers the gap
+    (line,) = _engine(FixedRecognizer(tiny), WindowRecognizer(truth))._read([_line_crop(n)])
+    assert line.text == truth
