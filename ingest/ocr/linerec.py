@@ -78,10 +78,16 @@ def simplified_table(classes: Sequence[str]) -> NDArray[np.int64]:
 
 
 class Reading(NamedTuple):
-    """One line as read: its text and each character's probability."""
+    """One line as read: its text, each character's probability and where it stands.
+
+    ``positions`` holds each character's centre as a fraction of the crop's width (0 left, 1
+    right) where the recogniser knows it, else is empty: a second reading uses it to cut out
+    only the characters it reads again.
+    """
 
     text: str
     probabilities: tuple[float, ...]
+    positions: tuple[float, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -95,13 +101,17 @@ class Reading(NamedTuple):
 
 
 def ctc_decode(
-    steps: NDArray[np.float32], classes: Sequence[str], simplified: NDArray[np.int64]
+    steps: NDArray[np.float32],
+    classes: Sequence[str],
+    simplified: NDArray[np.int64],
+    step_width: float = 0.0,
 ) -> Reading:
     """Greedy CTC decoding of one line's ``steps x classes`` probabilities (class 0: blank).
 
     The best class per step, simplified where ``simplified`` says so (module docstring), repeats
     merged, blanks dropped; the confidence is the mean probability of the characters read, and
-    ``weakest`` the probability of the least certain one.
+    ``weakest`` the probability of the least certain one. With ``step_width`` (the share of the
+    crop's width one step covers) each character's position is the centre of its run of steps.
     """
     best = steps.argmax(axis=1)
     prob = steps[np.arange(len(best)), best]
@@ -111,11 +121,20 @@ def ctc_decode(
     # the model is sure of the character and unsure of its form: count both forms' probability
     prob[at] += steps[at, simple[at]]
     best[at] = simple[at]
-    keep = best != 0
-    keep[1:] &= best[1:] != best[:-1]
+    starts = np.ones(len(best), dtype=bool)
+    starts[1:] = best[1:] != best[:-1]
+    keep = starts & (best != 0)
     if not keep.any():
         return Reading("", ())
-    return Reading("".join(classes[c] for c in best[keep]), tuple(prob[keep].tolist()))
+    text = "".join(classes[c] for c in best[keep])
+    positions: tuple[float, ...] = ()
+    if step_width > 0:
+        # a character's run of steps ends where the next run (blank or other) starts
+        run_starts = np.nonzero(starts)[0]
+        run_ends = np.append(run_starts[1:], len(best))
+        read = best[run_starts] != 0
+        positions = tuple(((run_starts[read] + run_ends[read]) / 2 * step_width).tolist())
+    return Reading(text, tuple(prob[keep].tolist()), positions)
 
 
 # Merging two readings of a line: characters only the first model read are kept when it was at
@@ -197,20 +216,26 @@ class LineRecognizer:
         order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
         for start in range(0, len(order), BATCH):
             batch = order[start : start + BATCH]
-            probs = self._session.run(None, {self._input: self._prepare([crops[i] for i in batch])})
-            for i, steps in zip(batch, probs[0], strict=True):
-                results[i] = ctc_decode(steps, self.classes, self._simplified)
+            inputs, widths = self._prepare([crops[i] for i in batch])
+            probs = self._session.run(None, {self._input: inputs})[0]
+            # one step covers (input width / steps) pixels, of which a crop fills ``w``
+            step_px = inputs.shape[3] / probs.shape[1]
+            for i, steps, w in zip(batch, probs, widths, strict=True):
+                results[i] = ctc_decode(steps, self.classes, self._simplified, step_px / w)
         return results
 
     @staticmethod
-    def _prepare(crops: Sequence[NDArray[np.uint8]]) -> NDArray[np.float32]:
+    def _prepare(crops: Sequence[NDArray[np.uint8]]) -> tuple[NDArray[np.float32], list[int]]:
+        """The batch the model reads, and the width each crop fills in it (the rest: padding)."""
         import cv2
 
         ratio = max([MIN_WIDTH_RATIO] + [c.shape[1] / c.shape[0] for c in crops])
         width = int(HEIGHT * ratio)
         batch = np.zeros((len(crops), 3, HEIGHT, width), dtype=np.float32)
+        widths = []
         for n, crop in enumerate(crops):
-            w = min(width, math.ceil(HEIGHT * crop.shape[1] / crop.shape[0]))
+            w = max(1, min(width, math.ceil(HEIGHT * crop.shape[1] / crop.shape[0])))
             resized = cv2.resize(crop, (w, HEIGHT)).astype(np.float32)
             batch[n, :, :, :w] = resized.transpose(2, 0, 1) / 127.5 - 1.0
-        return batch
+            widths.append(w)
+        return batch, widths

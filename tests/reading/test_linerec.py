@@ -55,7 +55,7 @@ def test_gb2312_character_is_never_replaced() -> None:
 
 def test_line_of_blanks_reads_empty() -> None:
     empty = ctc_decode(_steps({}, {}), CLASSES, simplified_table(CLASSES))
-    assert empty == ("", ()) and empty.confidence == empty.weakest == 0.0
+    assert empty == ("", (), ()) and empty.confidence == empty.weakest == 0.0
 
 
 def _reading(text: str, *probabilities: float) -> Reading:
