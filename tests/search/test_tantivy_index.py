@@ -240,3 +240,40 @@ def test_the_summary_cache_holds_under_threads() -> None:
     for t in threads:
         t.join()
     assert len(queries) == 8
+
+
+def test_patient_tries_retry_only_a_busy_writer_until_the_timeout() -> None:
+    from tenacity import retry_if_exception, retry_if_result
+
+    from search.tantivy_generations import _LOCK_BUSY, _patiently, _writer_busy
+
+    calls: list[float] = []
+
+    def busy_three_times() -> str:
+        calls.append(time.monotonic())
+        if len(calls) <= 3:
+            raise ValueError(_LOCK_BUSY)
+        return "writer"
+
+    assert _patiently(5, retry_if_exception(_writer_busy))(busy_three_times) == "writer"
+    assert len(calls) == 4 and all(b > a for a, b in zip(calls, calls[1:], strict=False))
+
+    calls.clear()
+
+    def broken() -> str:
+        calls.append(time.monotonic())
+        raise ValueError("corrupt index")
+
+    with pytest.raises(ValueError, match="corrupt"):
+        _patiently(5, retry_if_exception(_writer_busy))(broken)
+    assert len(calls) == 1  # not a busy lock: no retry
+
+    started = time.monotonic()
+
+    def still_written() -> list[str]:
+        calls.append(time.monotonic())
+        return ["gen-1"]
+
+    calls.clear()
+    assert _patiently(0.2, retry_if_result(bool))(still_written) == ["gen-1"]  # the last result
+    assert 0.2 <= time.monotonic() - started < 2 and len(calls) >= 3
