@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 _LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
@@ -100,16 +102,6 @@ def is_charge(written: str) -> bool:
     return link_charge(written) is not None
 
 
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 @functools.lru_cache(maxsize=4096)
 def nearest_charge(written: str) -> str | None:
     """Official name within a small edit distance of a miswritten or mis-read charge.
@@ -124,7 +116,8 @@ def nearest_charge(written: str) -> str | None:
     for name in lexicon().official:
         if abs(len(name) - len(written)) > budget:
             continue
-        dist = _distance(written, name)
+        # Above the budget rapidfuzz stops early and answers budget + 1.
+        dist = Levenshtein.distance(written, name, score_cutoff=budget)
         if dist <= budget:
             best.append((dist, name))
     best.sort()

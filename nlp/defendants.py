@@ -8,13 +8,15 @@ document come from its reasoning: 本院认为 / 涉嫌); 累犯/前科 without 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+import regex
 
 from models.factsheet import ChargeSource
 from nlp.charges import link_charge
 from nlp.form_documents import read_form_person, read_record_priors, warrant_event
 from nlp.found import Found
+from nlp.han import HAN
 from nlp.names import find_aliases, names_from_mentions, party_markers
 from nlp.person import (
     PersonFacts,
@@ -29,14 +31,14 @@ from nlp.person import (
 from nlp.sections import Sections
 from nlp.verdict import VerdictFacts, name_matches, read_joint_items, read_verdict, split_verdict
 
-_COUNSEL_RE = re.compile(
-    r"(?:辩护人|指定辩护人)([\u4e00-\u9fa5]{2,4}?)[，,（(。、]"
+_COUNSEL_RE = regex.compile(
+    rf"(?:辩护人|指定辩护人)([{HAN}]{{2,4}}?)[，,（(。、]"
 )
-_LOOSE_CHARGE_RE = re.compile(
+_LOOSE_CHARGE_RE = regex.compile(
     rf"(?:犯(?!罪)|以|构成|涉嫌|认定为?)({charge_name(40)}(?:[、和及]{charge_name(30, '，。；：:（()）“”、')})*)"
 )
 _FORM_TYPES = ("拘留证/逮捕证", "讯问笔录", "受案登记表", "常住人口登记表")
-_PRIOR_HINT_RE = re.compile(
+_PRIOR_HINT_RE = regex.compile(
     r"曾因[^。，；]{0,15}?被判处(有期徒刑|拘役|管制)?|曾被判处(有期徒刑|拘役|管制)?|有(?:犯罪)?前科|系累犯|构成累犯"
 )
 
@@ -70,7 +72,7 @@ def _charges_loose(text: str, lo: int, hi: int) -> tuple[list[Found], list[str |
     return found, official
 
 
-_CHARGE_STOP_RE = re.compile(r"[，。；：:（()）“”\n]")
+_CHARGE_STOP_RE = regex.compile(r"[，。；：:（()）“”\n]")
 
 
 def _longest_charge(text: str, start: int, shortest: str, hi: int) -> str:
@@ -110,7 +112,7 @@ def _find_defendants(text: str, sec: Sections) -> list[Defendant]:
     if markers:
         for i, mk in enumerate(markers):
             hi = markers[i + 1].start if i + 1 < len(markers) else def_hi
-            counsel_m = re.search(r"(?:指定)?辩护人|诉讼代理人|法定代理人", text[mk.start:hi])
+            counsel_m = regex.search(r"(?:指定)?辩护人|诉讼代理人|法定代理人", text[mk.start:hi])
             block_hi = mk.start + counsel_m.start() if counsel_m else hi
             d = Defendant(name=mk.name)
             d.person = read_person(text, mk.start, block_hi, mk.name.end)
@@ -171,8 +173,8 @@ def _read_outcomes(text: str, sec: Sections, defendants: list[Defendant]) -> Non
                 d.on_probation = find_probation_offence(text, *rp)
 
 
-_AFFIRMED_RE = re.compile(r"维持原判")
-_QUOTED_SENTENCE_RE = re.compile(r"判处|判决如下|判决：")
+_AFFIRMED_RE = regex.compile(r"维持原判")
+_QUOTED_SENTENCE_RE = regex.compile(r"判处|判决如下|判决：")
 
 
 def _read_affirmed(text: str, sec: Sections, d: Defendant, *, single: bool) -> None:
@@ -210,7 +212,7 @@ def _charges_for_name(text: str, sec: Sections, name: str) -> tuple[list[Found],
     found: list[Found] = []
     official: list[str | None] = []
     seen: set[str] = set()
-    for m in re.finditer(re.escape(name), text[: sec.body_end]):
+    for m in regex.finditer(regex.escape(name), text[: sec.body_end]):
         end = text.find("。", m.end())
         end = len(text) if end < 0 else min(end, m.end() + 80)
         got, links = _charges_loose(text, m.end(), end)
@@ -253,10 +255,10 @@ def _prior_hint(text: str, sec: Sections, d: Defendant, rng: tuple[int, int] | N
     d.person.prior_convictions.append({"date": None, "charge": None, "sentence": _hint_sentence(hints[0])})
 
 
-_PRIOR_CHARGE_RE = re.compile(rf"曾因犯?({charge_name(20, '。，；、')})")  # one charge, 犯罪 inside allowed
+_PRIOR_CHARGE_RE = regex.compile(rf"曾因犯?({charge_name(20, '。，；、')})")  # one charge, 犯罪 inside allowed
 
 
-def _hint_sentence(m: re.Match[str]) -> Found | None:
+def _hint_sentence(m: regex.Match[str]) -> Found | None:
     sentence = m.group(1) or m.group(2)
     return Found(sentence, m.start(), m.end(), 0.6) if sentence else None
 

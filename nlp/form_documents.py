@@ -6,28 +6,30 @@ fields, or ``None`` when the form names nobody.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+import regex
 
 from nlp.dates import scan_dates
 from nlp.found import Found
+from nlp.han import HAN
 from nlp.idcard import ID_RE, check_id
 from nlp.person import PersonFacts, read_priors_in
 
 _ROLE = r"(?:被拘留人|被逮捕人|被讯问人|犯罪嫌疑人|嫌疑人|违法犯罪嫌疑人|被告人)?"
-_NAME_RE = re.compile(
+_NAME_RE = regex.compile(
     rf"(?:{_ROLE}姓名[：:]?|被讯问人[：:]|姓名[？?]答[：:]?|兹证明)"
-    r"([\u4e00-\u9fa5×·]{2,6}?)(?=性别|[，,。；;：:]|曾用名|别名|绰号|问[：:]|$)"
+    rf"([{HAN}×·]{{2,6}}?)(?=性别|[，,。；;：:]|曾用名|别名|绰号|问[：:]|$)"
 )
-_GENDER_RE = re.compile(r"性别[：:]?(男|女)")
-_BIRTH_RE = re.compile(r"出生(?:日期|年月日?)?[：:]?")
-_ETH_RE = re.compile(r"民族[：:]?([\u4e00-\u9fa5]{1,5}?族)")
-_CUSTODY_RE = re.compile(r"(?:执行)?(刑事拘留|拘留|逮捕)")
+_GENDER_RE = regex.compile(r"性别[：:]?(男|女)")
+_BIRTH_RE = regex.compile(r"出生(?:日期|年月日?)?[：:]?")
+_ETH_RE = regex.compile(rf"民族[：:]?([{HAN}]{{1,5}}?族)")
+_CUSTODY_RE = regex.compile(r"(?:执行)?(刑事拘留|拘留|逮捕)")
 # Identity told in prose ("兹证明王某，男，汉族，…", "答：我叫王某，男，1990年5月12日出生，汉族，…"):
 # read when the form has no labelled field for it.
-_PROSE_GENDER_RE = re.compile(r"[，,](男|女)[，,]")
-_PROSE_ETH_RE = re.compile(r"[，,]([\u4e00-\u9fa5]{1,4}?族)[，,。]")
-_PROSE_BIRTH_RE = re.compile(r"出生")
+_PROSE_GENDER_RE = regex.compile(r"[，,](男|女)[，,]")
+_PROSE_ETH_RE = regex.compile(rf"[，,]([{HAN}]{{1,4}}?族)[，,。]")
+_PROSE_BIRTH_RE = regex.compile(r"出生")
 _PROSE_WINDOW = 200
 
 
@@ -71,7 +73,7 @@ def read_form_person(text: str) -> FormPerson | None:
     return FormPerson(Found(m.group(1), m.start(1), m.end(1), 0.9), facts)
 
 
-_RECORD_PRIOR_RE = re.compile(r"[^。？?]*?因[^。？?]{0,40}?判处[^。？?]*")
+_RECORD_PRIOR_RE = regex.compile(r"[^。？?]*?因[^。？?]{0,40}?判处[^。？?]*")
 
 
 def read_record_priors(text: str) -> list[dict[str, Found | None]]:
@@ -101,7 +103,7 @@ def warrant_event(text: str, title: str) -> dict[str, Found] | None:
     dates = [d for d in scan_dates(text) if d.iso and not d.relative and len(d.iso) == 10]
     if not dates:
         return None
-    announced = [d for d in dates if re.search(r"宣布|执行", text[d.end: d.end + 12])]
+    announced = [d for d in dates if regex.search(r"宣布|执行", text[d.end: d.end + 12])]
     chosen = announced[0] if announced else dates[-1]
     title_pos = text.find(title)
     return {

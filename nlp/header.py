@@ -6,25 +6,26 @@ Each ``find_*`` takes the normalised text and its :class:`~nlp.sections.Sections
 
 from __future__ import annotations
 
-import re
+import regex
 
 from nlp.found import Found
+from nlp.han import HAN
 from nlp.sections import Sections
 
 _OPEN = "（(〔［\\["
 _CLOSE = "）)〕］\\]"
-CASE_NO_RE = re.compile(
-    rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}][\u4e00-\u9fa50-9]{{1,24}}?号"
+CASE_NO_RE = regex.compile(
+    rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}][{HAN}0-9]{{1,24}}?号"
 )
-_DOC_NO_RE = re.compile(
-    rf"([\u4e00-\u9fa5]{{1,14}}(?:[（(][\u4e00-\u9fa5]{{1,4}}[）)][\u4e00-\u9fa5]{{1,6}})?)"
+_DOC_NO_RE = regex.compile(
+    rf"([{HAN}]{{1,14}}(?:[（(][{HAN}]{{1,4}}[）)][{HAN}]{{1,6}})?)"
     rf"[{_OPEN}](?:19|20)\d\d[{_CLOSE}](?:第)?[0-9A-Za-z\-]+号"
 )
 # 人民法院, 基层法院 (forestry districts), 铁路运输法院, 海事法院…: the name runs back from 法院.
-_COURT_RE = re.compile(r"法院")
+_COURT_RE = regex.compile(r"法院")
 # Older numbers without the year in brackets: 格刑初字第117号.
-_BARE_CASE_NO_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}刑[初终再更监复][字]?第?\d+号")
-_PROC_RE = re.compile(r"(?:人民检察院|检察院)")
+_BARE_CASE_NO_RE = regex.compile(rf"[{HAN}]{{1,8}}刑[初终再更监复][字]?第?\d+号")
+_PROC_RE = regex.compile(r"(?:人民检察院|检察院)")
 _STOP_BACK = set("书，。：；、）)（(“”\"' 0123456789")
 
 
@@ -34,7 +35,7 @@ _PROVINCES = (
 )
 # A province-level name inside what ran back from 法院/检察院 starts the organisation: words
 # before it are page furniture glued on once spaces are gone ("文书内容重庆市潼南区人民法院").
-_PROVINCE_START_RE = re.compile(rf"(?:{_PROVINCES})(?:省|市|自治区|壮族|回族|维吾尔)")
+_PROVINCE_START_RE = regex.compile(rf"(?:{_PROVINCES})(?:省|市|自治区|壮族|回族|维吾尔)")
 
 
 def _province_start(text: str, start: int, end: int) -> int:
@@ -55,7 +56,7 @@ def _extend_back(text: str, end_of_name: int, start_of_suffix: int, limit: int =
     return _province_start(text, start, start_of_suffix)
 
 
-def _case_number(m: re.Match[str], confidence: float) -> Found:
+def _case_number(m: regex.Match[str], confidence: float) -> Found:
     # Courts write 案号 with full-width brackets; OCR often reads them as "(" and ")". The value
     # is the written form, the evidence span still points at what the page shows.
     value = m.group(0).replace("(", "（").replace(")", "）")
@@ -80,7 +81,7 @@ def find_case_number(text: str, sec: Sections) -> Found | None:
     return _case_number(m, 0.8) if m else None
 
 
-def _organisation(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> Found | None:
+def _organisation(text: str, pattern: regex.Pattern[str], lo: int, hi: int) -> Found | None:
     m = pattern.search(text, lo, hi)
     if not m:
         return None
@@ -98,13 +99,13 @@ def find_court(text: str, sec: Sections) -> Found | None:
         found = _organisation(text, _COURT_RE, 0, max(sec.title_end + 10, 80))
         if found:
             return found
-    m = re.search(r"(?:此致|致)([\u4e00-\u9fa5]{2,30}?人民法院)", text)
+    m = regex.search(rf"(?:此致|致)([{HAN}]{{2,30}}?人民法院)", text)
     if m:
         return _org(text, m.start(1), m.end(1), 0.85)
     return None
 
 
-_PUBLIC_PROS_RE = re.compile(r"(原)?公诉机关[：:]?([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))")
+_PUBLIC_PROS_RE = regex.compile(rf"(原)?公诉机关[：:]?([{HAN}]{{2,30}}?(?:人民检察院|检察院))")
 
 
 def find_procuratorate(text: str, sec: Sections) -> Found | None:
@@ -117,24 +118,24 @@ def find_procuratorate(text: str, sec: Sections) -> Found | None:
     m = _PUBLIC_PROS_RE.search(text, 0, head_end)
     if m:
         return _org(text, m.start(2), m.end(2), 0.95)
-    if re.search(r"自诉人", text[:head_end]):
+    if regex.search(r"自诉人", text[:head_end]):
         return None
     # A second instance without a header line: "某法院审理某人民检察院指控原审被告人…一案", or
     # "：某人民检察院指控原审被告人…一案，某法院于…".
-    m3 = re.search(r"审理([\u4e00-\u9fa5]{2,30}?(?:人民检察院|检察院))指控", text) or re.search(
-        r"(?:^|[：:。，])((?:(?!法院)[\u4e00-\u9fa5]){2,30}?(?:人民检察院|检察院))指控的?原审", text)
-    if m3 and re.search(r"刑终|二审|上诉", text[: sec.body_end]):
+    m3 = regex.search(rf"审理([{HAN}]{{2,30}}?(?:人民检察院|检察院))指控", text) or regex.search(
+        rf"(?:^|[：:。，])((?:(?!法院)[{HAN}]){{2,30}}?(?:人民检察院|检察院))指控的?原审", text)
+    if m3 and regex.search(r"刑终|二审|上诉", text[: sec.body_end]):
         return _org(text, m3.start(1), m3.end(1), 0.8)
-    m2 = re.search(r"([\u4e00-\u9fa5]{2,30}?人民检察院)以[^。]{0,40}起诉书", text)
+    m2 = regex.search(rf"([{HAN}]{{2,30}}?人民检察院)以[^。]{{0,40}}起诉书", text)
     if m2:
         start = _extend_back(text, m2.end(1), m2.start(1) + len(m2.group(1)) - 5)
         return Found(text[start:m2.end(1)], start, m2.end(1), 0.8)
     return None
 
 
-_SWITCH_RE = re.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?(普通程序|简易程序)")
-_PROCEDURE_RE = re.compile(r"(速裁程序|简易程序|普通程序)")
-_PROPOSED_RE = re.compile(r"建议[^，。；]{0,12}$|以$")
+_SWITCH_RE = regex.compile(r"(?:转为?|变更为|改为|转换为)(?:适用)?(普通程序|简易程序)")
+_PROCEDURE_RE = regex.compile(r"(速裁程序|简易程序|普通程序)")
+_PROPOSED_RE = regex.compile(r"建议[^，。；]{0,12}$|以$")
 
 
 def find_procedure(text: str, sec: Sections) -> Found | None:
@@ -158,16 +159,16 @@ def find_procedure(text: str, sec: Sections) -> Found | None:
 
 def find_guilty_plea(text: str, sec: Sections) -> Found | None:
     """Find the first affirmed 认罪认罚 in the body (statutes after the verdict are ignored)."""
-    for m in re.finditer(r"认罪认罚", text[: sec.body_end]):
-        if not re.search(r"(?:不|未|没有|拒绝|拒不)[^，。；]{0,3}$", text[max(0, m.start() - 5): m.start()]):
+    for m in regex.finditer(r"认罪认罚", text[: sec.body_end]):
+        if not regex.search(r"(?:不|未|没有|拒绝|拒不)[^，。；]{0,3}$", text[max(0, m.start() - 5): m.start()]):
             return Found(True, m.start(), m.end(), 0.9)
     return None
 
 
-_BAC_RE = re.compile(
+_BAC_RE = regex.compile(
     r"(\d+(?:\.\d+)?)\s*(?:mg|毫克)\s*[/／每]\s*100\s*(?:ml|mL|ML|毫升)"
 )
-_PLATE_RE = re.compile(
+_PLATE_RE = regex.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}"
     r"[A-HJ-NP-Z0-9挂学警港澳]"
 )

@@ -5,19 +5,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import calendar
 import re
 from dataclasses import dataclass, field
 
+from stdnum.cn import ric
+
 ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")
-_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_CHECK = "10X98765432"
 
 
 def check_char(first17: str) -> str:
-    """Compute the MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
+    """The MOD 11-2 check character for the first 17 digits; ValueError for anything else."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise ValueError(f"17 digits expected, got {first17!r}")
+    # python-stdnum takes the whole number and ignores its last character, the check itself.
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 @dataclass
@@ -61,5 +63,5 @@ def check_id(number: str, birth_date: str | None = None, gender: str | None = No
 def _valid_date(y: int, m: int, d: int) -> str | None:
     if not (1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
         return None
-    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    last = calendar.monthrange(y, m)[1]
     return f"{y:04d}-{m:02d}-{d:02d}" if d <= last else None

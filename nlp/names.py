@@ -9,23 +9,24 @@ by punctuation or a function word.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 import jieba
+import regex
 
 from nlp.found import Found
+from nlp.han import HAN, is_han
 from nlp.sections import is_party_paragraph
 from nlp.surnames import has_surname
 
-NAME_CHARS = r"[\u4e00-\u9fa5A-Za-z0-9×Xx＊*·•．.ⅹ]"
+NAME_CHARS = rf"[{HAN}A-Za-z0-9×Xx＊*·•．.ⅹ]"
 _ROLE = r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|罪犯|被告)"
-PARTY_RE = re.compile(
+PARTY_RE = regex.compile(
     rf"{_ROLE}(?:[（(](?:原审)?(?:被告人|被告|犯罪嫌疑人)[）)])?[：:]?(?:自报|自称)?({NAME_CHARS}{{1,12}}?)"
     r"(?=[，,（(。；;:：]|$)"
 )
-_ALIAS_RE = re.compile(
-    r"(?:绰号|外号|别名|化名|曾用名|又名|小名)[：:]?[“\"「]?([\u4e00-\u9fa5A-Za-z0-9]{1,8}?)[”\"」，,。；)）]"
+_ALIAS_RE = regex.compile(
+    rf"(?:绰号|外号|别名|化名|曾用名|又名|小名)[：:]?[“\"「]?([{HAN}A-Za-z0-9]{{1,8}}?)[”\"」，,。；)）]"
 )
 
 
@@ -89,24 +90,24 @@ _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
     "对其", "辩护人", "自愿", "如实", "主动", "犯罪", "行为", "签名", "认罪", "无异", "提出",
 }
-_MASK_RE = re.compile(
-    r"(?:[\u4e00-\u9fa5]{2}(?=某)|[\u4e00-\u9fa5])[0-9]?(?:某某|某|××|×|XX|xx|X|x|ⅹ)"
-    r"(?:[0-9]|[甲乙丙丁戊己庚辛](?![\u4e00-\u9fa5]{0,0}某))?"
+_MASK_RE = regex.compile(
+    rf"(?:[{HAN}]{{2}}(?=某)|[{HAN}])[0-9]?(?:某某|某|××|×|XX|xx|X|x|ⅹ)"
+    rf"(?:[0-9]|[甲乙丙丁戊己庚辛](?![{HAN}]{{0,0}}某))?"
 )
-_OUT_OF_CASE_RE = re.compile(
+_OUT_OF_CASE_RE = regex.compile(
     r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判"
     r"|未查找到|未查获|未到案|未归案|未抓获|潜逃)"
 )
 # "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
-_ROLE_MENTION_RE = re.compile(
+_ROLE_MENTION_RE = regex.compile(
     r"(?<!民事诉讼)(?<!附带民事)(?<![名两二三四五六七八九十各诸述该他体数])被告人[）)]?(?:自报)?"
 )
 # Where no 被告人 names anyone (an appeal's facts, a police account), these roles name the accused.
-_OTHER_ACCUSED_RE = re.compile(
+_OTHER_ACCUSED_RE = regex.compile(
     r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?[：:]?"
 )
 # Roles of people who are not accused: a name they introduce is a victim, witness, buyer….
-_NOT_ACCUSED_RE = re.compile(
+_NOT_ACCUSED_RE = regex.compile(
     r"(?:被害人|受害人|被害者|被侵害人|被骗人|证人|报案人|报警人|举报人|控告人|购买人|购毒人员?|吸毒人员|"
     r"买家|买主|卖家|失主|死者|伤者|民警|辅警|警察|被害单位|同案人?|同案犯|被告人的?(?:妻子|丈夫|父亲|母亲|"
     r"儿子|女儿|亲属|家属)|介绍人|中间人|被询问人|询问人|讯问人|记录人|见证人|鉴定人|侦查员|侦查人员|办案人员?|承办人|翻译人员?)[：:]?"
@@ -126,7 +127,7 @@ def _name_at(text: str, pos: int) -> str | None:
         # form is used elsewhere in the text.
         longer = text[pos: mask.end() + 1]
         if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
-                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and is_han(longer[-1:])
                 and (longer[-1] not in _STOP_AFTER
                      or (longer[-1] in _GIVEN_NAME_STOPS and text.count(longer) >= 2))
                 and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0
@@ -135,23 +136,23 @@ def _name_at(text: str, pos: int) -> str | None:
         # 董某庆来到…, 董某庆抓获: never followed by a boundary, but the mask never occurs
         # without that character, and the character starts no word with what follows it.
         if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
-                and re.fullmatch(r"[\u4e00-\u9fa5]", longer[-1:])
+                and is_han(longer[-1:])
                 and longer[-1] not in _STOP_AFTER
                 and text.count(longer) >= 2
                 and text.count(longer) == _mask_uses(text, mask.group(0))
                 and not _always_opens_word(text, longer)
                 and not any(_word_frequency(text[m.end() - 1: m.end() + 1]) >= 30
-                            for m in re.finditer(re.escape(longer), text))):
+                            for m in regex.finditer(regex.escape(longer), text))):
             return longer
         return mask.group(0)
     base = 3 if text[pos: pos + 2] in _COMPOUND_OK else 2
     cand = text[pos: pos + base]
-    if len(cand) < base or not all(re.fullmatch(r"[\u4e00-\u9fa5·]", c) for c in cand):
+    if len(cand) < base or not all(regex.fullmatch(rf"[{HAN}·]", c) for c in cand):
         return None
     if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在未无":
         return None
     nxt = text[pos + base: pos + base + 1] or "。"
-    if re.fullmatch(r"[\u4e00-\u9fa5]", nxt):
+    if is_han(nxt):
         longer = cand + nxt
         b_short = _bounded(text, cand, exclude=nxt)
         b_long = _bounded(text, longer)
@@ -159,7 +160,7 @@ def _name_at(text: str, pos: int) -> str | None:
         # bounded use of the longer form is not enough evidence that it is a name (punctuation
         # right after it is: "何樟和、邱某").
         weak = nxt in _STOP_AFTER or _word_frequency(text[pos + base: pos + base + 2]) >= 1000
-        punct = re.search(re.escape(longer) + r"[，,。；;、（(：:]", text) is not None
+        punct = regex.search(regex.escape(longer) + r"[，,。；;、（(：:]", text) is not None
         if (b_long > b_short and (b_long >= 2 or punct or not weak)) or (b_long == b_short and not weak):
             cand = longer
     strong = (text[pos + len(cand): pos + len(cand) + 1] or "。") in "，,。；;、（(和等"
@@ -173,8 +174,8 @@ def _name_at(text: str, pos: int) -> str | None:
 
 def _mask_uses(text: str, mask: str) -> int:
     """How often ``mask`` occurs as a name of its own length or longer (not 王某某, 王某1)."""
-    return sum(1 for m in re.finditer(re.escape(mask), text)
-               if not re.fullmatch(r"[某0-9０-９甲乙丙丁戊己庚辛]", text[m.end(): m.end() + 1] or "。"))
+    return sum(1 for m in regex.finditer(regex.escape(mask), text)
+               if not regex.fullmatch(r"[某0-9０-９甲乙丙丁戊己庚辛]", text[m.end(): m.end() + 1] or "。"))
 
 
 def _always_opens_word(text: str, longer: str) -> bool:
@@ -183,7 +184,7 @@ def _always_opens_word(text: str, longer: str) -> bool:
     "刘某指使", "李某谎称", "陈某醉酒": the character is the verb's first, not a kept given-name
     character (仇某刚在…, 仇某刚。), so the mask ends before it.
     """
-    for m in re.finditer(re.escape(longer), text):
+    for m in regex.finditer(regex.escape(longer), text):
         if _word_frequency(text[m.end() - 1: m.end() + 1]) < 30:
             return False
     return True
@@ -215,11 +216,11 @@ def _bounded(text: str, name: str, exclude: str = "", masks: bool = True) -> int
     masked person, not a bounded "王某".
     """
     count = 0
-    for m in re.finditer(re.escape(name), text):
+    for m in regex.finditer(regex.escape(name), text):
         nxt = text[m.end(): m.end() + 1] or "。"
-        if not masks and re.fullmatch(r"[0-9０-９甲乙丙丁戊己庚辛]", nxt):
+        if not masks and regex.fullmatch(r"[0-9０-９甲乙丙丁戊己庚辛]", nxt):
             continue
-        if nxt != exclude and (nxt in _STOP_AFTER or not re.fullmatch(r"[\u4e00-\u9fa5]", nxt)):
+        if nxt != exclude and (nxt in _STOP_AFTER or not is_han(nxt)):
             count += 1
     return count
 
@@ -251,15 +252,15 @@ def names_from_mentions(text: str) -> list[Found]:
     return [subject] if subject else []
 
 
-def _role_count(text: str, role: re.Pattern[str], name: str) -> int:
+def _role_count(text: str, role: regex.Pattern[str], name: str) -> int:
     """How often ``name`` (itself, not a longer name) follows ``role`` directly."""
-    ends_with_role = re.compile(f"(?:{role.pattern})$")
-    return sum(1 for m in re.finditer(re.escape(name), text)
+    ends_with_role = regex.compile(f"(?:{role.pattern})$")
+    return sum(1 for m in regex.finditer(regex.escape(name), text)
                if ends_with_role.search(text, max(0, m.start() - 12), m.start())
                and _name_at(text, m.start()) == name)
 
 
-def _role_chains(text: str, role: re.Pattern[str]) -> tuple[dict[str, tuple[int, bool]], set[str]]:
+def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[int, bool]], set[str]]:
     """Names after each ``role`` match, lists followed through 、 and 和.
 
     Returns name → (first position, ever named right after the role word), and the names marked
@@ -280,7 +281,7 @@ def _role_chains(text: str, role: re.Pattern[str]) -> tuple[dict[str, tuple[int,
             if out:
                 # "（均另案处理）" closes a list: everyone listed after the first is elsewhere
                 # (the first is the one the role word names: "被告人甲和乙、丙（均另案处理）").
-                group = re.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
+                group = regex.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
                 gone = chain[1:] if group and len(chain) > 1 else chain[-1:]
                 excluded.update(n for n, _ in gone)
                 break
@@ -293,7 +294,7 @@ def _role_chains(text: str, role: re.Pattern[str]) -> tuple[dict[str, tuple[int,
             chosen[name] = (min(first, p), direct or k == 0)
     # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here.
     for name in chosen:
-        for m in re.finditer(re.escape(name), text):
+        for m in regex.finditer(regex.escape(name), text):
             if _OUT_OF_CASE_RE.match(text, m.end()):
                 excluded.add(name)
                 break
@@ -301,7 +302,7 @@ def _role_chains(text: str, role: re.Pattern[str]) -> tuple[dict[str, tuple[int,
 
 
 # A clause a person's act opens: after a sentence or clause break, a date, or a post held.
-_SUBJECT_BEFORE_RE = re.compile(
+_SUBJECT_BEFORE_RE = regex.compile(
     r"(?:^|[，,。；;：:、]|[日月年]|许|间|后|农民|村民|站长|所长|局长|队长|经理|法定代表人|负责人|会计|出纳|"
     r"司机|职工|员工|身为|系)$"
 )

@@ -7,12 +7,14 @@ events (coercive measures of this case, in written order, relative dates resolve
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+import regex
 
 from nlp.charges import lexicon, link_charge, nearest_charge
 from nlp.dates import DateMention, scan_dates
 from nlp.found import Found
+from nlp.han import HAN
 from nlp.idcard import ID_RE, check_id
 
 ETHNICITIES = (
@@ -20,15 +22,15 @@ ETHNICITIES = (
     "纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 "
     "鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
 ).split()
-_ETH_RE = re.compile(
-    r"(?<![\u4e00-\u9fa5])(" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + r")族"
+_ETH_RE = regex.compile(
+    rf"(?<![{HAN}])(" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + r")族"
     r"|[，,](" + "|".join(sorted(ETHNICITIES, key=len, reverse=True)) + r")族"
 )
-_GENDER_RE = re.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
+_GENDER_RE = regex.compile(r"(?:^|[，,（(：:])\s*(男|女)(?:性)?(?=[，,。；）)])")
 
 # A charge runs to the first 罪, except the 罪 of a 犯罪 inside its name (帮助信息网络犯罪活动罪,
 # 掩饰、隐瞒犯罪所得罪, 传授犯罪方法罪): there the name goes on to the next 罪.
-_CONTINUES = r"[\u4e00-\u9fa5、]{1,14}?罪"
+_CONTINUES = rf"[{HAN}、]{{1,14}}?罪"
 
 
 def charge_name(max_len: int, exclude: str = "，。；：:（()）“”") -> str:
@@ -37,14 +39,14 @@ def charge_name(max_len: int, exclude: str = "，。；：:（()）“”") -> s
     return rf"(?:{body}{{1,{max_len}}}?(?<!犯)罪|{body}{{1,{max_len}}}?犯罪(?!{_CONTINUES}))"
 
 
-CHARGE_TEXT_RE = re.compile(rf"犯(?!罪)({charge_name(40)})(?:[、和及]({charge_name(30)}))*")
+CHARGE_TEXT_RE = regex.compile(rf"犯(?!罪)({charge_name(40)})(?:[、和及]({charge_name(30)}))*")
 
 
 def split_charge_list(s: str) -> list[str]:
     """"强奸罪、抢劫罪" → two charges; "生产、销售有毒、有害食品罪" stays one."""
     if s in lexicon().official:  # 拒绝提供间谍犯罪、恐怖主义犯罪、极端主义犯罪证据罪 is one charge
         return [s]
-    parts = re.split(r"(?<=罪)[、和及与]", s)
+    parts = regex.split(r"(?<=罪)[、和及与]", s)
     return [p for p in parts if p.endswith("罪") and len(p) >= 3]
 
 
@@ -68,7 +70,7 @@ class PersonFacts:
 def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     out = []
     start = lo
-    for m in re.finditer(r"[，,。；;]", text[lo:hi]):
+    for m in regex.finditer(r"[，,。；;]", text[lo:hi]):
         end = lo + m.start()
         if end > start:
             out.append((start, end))
@@ -81,7 +83,7 @@ def _clauses(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     out = []
     start = lo
-    for m in re.finditer(r"[。；;]", text[lo:hi]):
+    for m in regex.finditer(r"[。；;]", text[lo:hi]):
         out.append((start, lo + m.start()))
         start = lo + m.end()
     if hi > start:
@@ -89,7 +91,7 @@ def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [s for s in out if s[1] > s[0]]
 
 
-_BIRTH_RE = re.compile(r"(出生|生于|生|出世)")
+_BIRTH_RE = regex.compile(r"(出生|生于|生|出世)")
 
 
 def _birth_date(text: str, lo: int, hi: int, dates: list[DateMention]) -> Found | None:
@@ -99,55 +101,55 @@ def _birth_date(text: str, lo: int, hi: int, dates: list[DateMention]) -> Found 
         after = text[d.end: d.end + 3]
         before = text[max(lo, d.start - 2): d.start]
         # "1990年10月9日（户籍登记为1989年11月29日）出生": the first date is the one stated.
-        after = re.sub(r"^[（(][^）)]{0,30}[）)]", "", after + text[d.end + 3: d.end + 40])
+        after = regex.sub(r"^[（(][^）)]{0,30}[）)]", "", after + text[d.end + 3: d.end + 40])
         if after.startswith(("出生", "生", "日生")) or before.endswith(("生于", "出生于")):
             return Found(d.iso, d.start, d.end, 0.95)
     return None
 
 
 _CUSTODY = (
-    (re.compile(r"指定居所监视居住"), "指定居所监视居住"),
-    (re.compile(r"监视居住"), "监视居住"),
-    (re.compile(r"取保候审"), "取保候审"),
-    (re.compile(r"刑事拘留|刑拘|(?<!行政)(?<!司法)(?<!治安)拘留(?!所|证)"), "刑事拘留"),
+    (regex.compile(r"指定居所监视居住"), "指定居所监视居住"),
+    (regex.compile(r"监视居住"), "监视居住"),
+    (regex.compile(r"取保候审"), "取保候审"),
+    (regex.compile(r"刑事拘留|刑拘|(?<!行政)(?<!司法)(?<!治安)拘留(?!所|证)"), "刑事拘留"),
     # A request for approval (提请批准逮捕, and the time to make it) or a refusal is no arrest.
-    (re.compile(r"(?<!提请批准)(?<!审查批准)(?<!提请)(?<!不批准)(?<!不予批准)逮捕(?![的之]?(?:时间|期限))"), "逮捕"),
-    (re.compile(r"拘传"), "拘传"),
-    (re.compile(r"留置"), "其他"),
+    (regex.compile(r"(?<!提请批准)(?<!审查批准)(?<!提请)(?<!不批准)(?<!不予批准)逮捕(?![的之]?(?:时间|期限))"), "逮捕"),
+    (regex.compile(r"拘传"), "拘传"),
+    (regex.compile(r"留置"), "其他"),
     # 羁押 is an event only when someone is put there ("被羁押", "临时羁押于"), not
     # "停止计算羁押期限" / "恢复羁押" / "现羁押于".
-    (re.compile(r"(?:被|临时|予以|先行|送)羁押(?!期)"), "羁押"),
+    (regex.compile(r"(?:被|临时|予以|先行|送)羁押(?!期)"), "羁押"),
 )
-_ADMIN_RE = re.compile(
+_ADMIN_RE = regex.compile(
     r"行政拘留|强制隔离戒毒|强制戒毒|劳动教养|收容教育|收容教养|社区戒毒|罚款|治安拘留|司法拘留"
 )
 # "被判有期徒刑一年", "被判刑": a judgment without 处 is a prior all the same.
 _SHORT_SENTENCE = r"被?判刑|被判(?=有期徒刑|拘役|管制|无期徒刑|死刑|死缓)"
-_PRIOR_TRIGGER_RE = re.compile(
+_PRIOR_TRIGGER_RE = regex.compile(
     rf"判处|判决|免予刑事处罚|免于刑事处罚|决定执行|单处罚金|被处罚金|{_SHORT_SENTENCE}"
 )
-_SENT_CONT_RE = re.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
-_THIS_CASE_RE = re.compile(r"因本案|因涉嫌|涉嫌")
-_PRIOR_CHARGE_RE = re.compile(
+_SENT_CONT_RE = regex.compile(r"^(?:并处|并|缓刑|剥夺|没收|附加|罚金|决定执行|执行|合并)")
+_THIS_CASE_RE = regex.compile(r"因本案|因涉嫌|涉嫌")
+_PRIOR_CHARGE_RE = regex.compile(
     rf"(?:因?犯(?!罪)|以|因)({charge_name(40)}(?:[、和及]{charge_name(30, '，。；：:（()）“”、')})*)"
 )
-_NOT_A_NEW_MEASURE_RE = re.compile(r"(?:违反|解除|撤销|在)$")
-_NOT_EXECUTED_RE = re.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
+_NOT_A_NEW_MEASURE_RE = regex.compile(r"(?:违反|解除|撤销|在)$")
+_NOT_EXECUTED_RE = regex.compile(r"未予?收押|不能执行|未能执行|未执行|未羁押")
 
 
-_PLACE = r"([\u4e00-\u9fa5A-Za-z0-9\-－—×Xx＊*#＃·]{3,60}?)(?=[，,。；;（(]|$)"
+_PLACE = rf"([{HAN}A-Za-z0-9\-－—×Xx＊*#＃·]{{3,60}}?)(?=[，,。；;（(]|$)"
 # "住武汉市蔡甸区", "现住…", "暂住…", "住所地…"; not "居住" in a sentence about the crime.
-_ADDRESS_RE = re.compile(
+_ADDRESS_RE = regex.compile(
     rf"(?:(?<![居入])住(?:所地|址)?|现住址?|暂住地?|现居住地?|居住地)(?:均为|为|[：:于在])?{_PLACE}"
 )
-_RESIDENCE_RE = re.compile(rf"户籍(?:所在地|地|登记地)?(?:[：:为在系]|均为)?{_PLACE}")
+_RESIDENCE_RE = regex.compile(rf"户籍(?:所在地|地|登记地)?(?:[：:为在系]|均为)?{_PLACE}")
 # "户籍地和居住地为长汀县": one place for both.
-_BOTH_RE = re.compile(rf"户籍(?:所在地|地)?[和及、与](?:现)?(?:居住地|住所地|住址|住地)(?:均为|为|[：:在])?{_PLACE}")
+_BOTH_RE = regex.compile(rf"户籍(?:所在地|地)?[和及、与](?:现)?(?:居住地|住所地|住址|住地)(?:均为|为|[：:在])?{_PLACE}")
 
 
-def _place(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Found | None:
+def _place(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> Found | None:
     m = pattern.search(text, lo, hi)
-    if m is None or not re.search(r"[省市县区州旗镇乡村街路号组]", m.group(1)):
+    if m is None or not regex.search(r"[省市县区州旗镇乡村街路号组]", m.group(1)):
         return None
     return Found(m.group(1), m.start(1), m.end(1), 0.85)
 
@@ -180,7 +182,7 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
         if facts.gender is None and check.gender and "check_char" not in check.problems:
             facts.gender = Found(check.gender, idm.start(1), idm.end(1), 0.7)
     # The address comes before the paragraph's history (priors, custody), which has its own places.
-    history = re.search(r"曾因|因(?:犯|涉嫌|本案)|\d{4}年\d{1,2}月\d{1,2}日因", text[name_end:hi])
+    history = regex.search(r"曾因|因(?:犯|涉嫌|本案)|\d{4}年\d{1,2}月\d{1,2}日因", text[name_end:hi])
     place_hi = name_end + history.start() if history else hi
     both = _place(_BOTH_RE, text, name_end, place_hi)
     facts.address = both or _place(_ADDRESS_RE, text, name_end, place_hi)
@@ -191,9 +193,9 @@ def read_person(text: str, lo: int, hi: int, name_end: int) -> PersonFacts:
     return facts
 
 
-_IN_PROBATION_RE = re.compile(r"缓刑考验期(?:限)?内|撤销[^。；，]{0,20}缓刑")
-_OFFENCE_AFTER_RE = re.compile(r"^[^。；]{0,12}?(?:又犯|再犯|犯|实施|违反|发现|故意|重新|涉嫌)")
-_CONDITION_BEFORE_RE = re.compile(r"(?:禁止|应当遵守|应遵守|依法实行|接受|服从)[^。；]{0,16}$")
+_IN_PROBATION_RE = regex.compile(r"缓刑考验期(?:限)?内|撤销[^。；，]{0,20}缓刑")
+_OFFENCE_AFTER_RE = regex.compile(r"^[^。；]{0,12}?(?:又犯|再犯|犯|实施|违反|发现|故意|重新|涉嫌)")
+_CONDITION_BEFORE_RE = regex.compile(r"(?:禁止|应当遵守|应遵守|依法实行|接受|服从)[^。；]{0,16}$")
 
 
 def find_probation_offence(text: str, lo: int, hi: int) -> Found | None:
@@ -256,7 +258,7 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                         "penalty": Found(admin.group(0), c_lo + admin.start(), c_lo + admin.end(), 0.9),
                     })
                 continue
-            hits: list[tuple[re.Match[str], str]] = []
+            hits: list[tuple[regex.Match[str], str]] = []
             for pattern, measure in _CUSTODY:
                 for hit in pattern.finditer(clause):
                     # "违反取保候审规定", "在监视居住期间", "解除取保候审" name a measure, not a new one.
@@ -266,7 +268,7 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                     if not any(h.start() < hit.end() and hit.start() < h.end() for h, _ in hits):
                         hits.append((hit, measure))
             hits.sort(key=lambda hm: hm[0].start())
-            executed = re.search(r"由[^，。]{0,20}执行$", clause)
+            executed = regex.search(r"由[^，。]{0,20}执行$", clause)
             if not hits and executed and in_clause and facts.custody_events:
                 # "…被批准逮捕，同月24日由某公安局执行": the arrest happened when executed.
                 prev = facts.custody_events[-1]
@@ -275,7 +277,7 @@ def _read_history(text: str, lo: int, hi: int, dates: list[DateMention], facts: 
                     prev["date"] = Found(done.iso, done.start, done.end, 0.85)
                 continue
             # "现羁押于…" states where someone is, not a measure taken ("现因涉嫌…被刑事拘留" is one).
-            if not hits or re.match(r"现(?:羁押|押|在押|关押|被羁押|羁于)", clause):
+            if not hits or regex.match(r"现(?:羁押|押|在押|关押|被羁押|羁于)", clause):
                 continue
             if hits[0][1] == "逮捕" and _NOT_EXECUTED_RE.search(text, c_hi, s_hi):
                 continue
@@ -318,7 +320,7 @@ def read_priors_in(text: str, lo: int, hi: int) -> list[dict[str, Found | None]]
 
 def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: PersonFacts) -> None:
     sentence = text[lo:hi]
-    triggers = list(re.finditer(
+    triggers = list(regex.finditer(
         rf"判处|免予刑事处罚|免于刑事处罚|单处罚金|被处罚金|{_SHORT_SENTENCE}", sentence
     ))
     window_start = lo
@@ -336,7 +338,7 @@ def _read_priors(text: str, lo: int, hi: int, dates: list[DateMention], facts: P
             )
         if not charges:
             # "因盗窃被判处…": the act without 罪, named after the charge it was.
-            act = re.search(r"因([\u4e00-\u9fa5、]{2,12}?)(?:于|被|，)", window)
+            act = regex.search(rf"因([{HAN}、]{{2,12}}?)(?:于|被|，)", window)
             if act and not act.group(1).startswith("犯") and link_charge(act.group(1) + "罪"):
                 charges.append((act.group(1) + "罪", window_start + act.start(1)))
         date = _date_before(dates, window_start, t_abs)

@@ -7,8 +7,11 @@ are ``None``). Works on text from :func:`nlp.normalize.normalize` (no whitespace
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+import regex
+
+from nlp.han import HAN
 
 DOC_TYPES = ("起诉书", "刑事判决书", "起诉意见书", "提请批准逮捕书", "拘留证/逮捕证", "讯问笔录",
              "受案登记表", "常住人口登记表", "other")
@@ -72,10 +75,10 @@ def classify(text: str) -> tuple[str, int]:
     return best[1], best[2]
 
 
-_PARTY_RE = re.compile(
+_PARTY_RE = regex.compile(
     r"(?:上诉人|原审被告人|被告人|犯罪嫌疑人|被告单位|自诉人|罪犯|被告)(?:[（(][^）)]{0,8}[）)])?"
 )
-_PERSONAL_RE = re.compile(
+_PERSONAL_RE = regex.compile(
     r"[，,（(](?:男|女)|出生|生于|\d日生|族[，,]|住|户籍|身份证|公民身份|文化|职业|无业|农民|工人|绰号|"
     r"曾用名|别名|住所地|法定代表人|统一社会信用代码|捕前|羁押|现押|个体|干部|职员|经理|主任|学生|"
     r"因犯|因涉嫌|因本案|刑事拘留|取保候审|逮捕|监视居住|刑满释放"
@@ -91,7 +94,7 @@ def is_party_paragraph(text: str, start: int, end: int) -> bool:
     prev = text[start - 1] if start > 0 else "。"
     if prev not in "。；;：:）)”\"号书" and not prev.isdigit():
         return False
-    name = re.match(r"(?:[：:]|自报|自称)*([^，,（(。；;]{0,12})", text[end:])
+    name = regex.match(r"(?:[：:]|自报|自称)*([^，,（(。；;]{0,12})", text[end:])
     if name and len(name.group(1)) > 4 and "·" not in name.group(1):
         return False
     # Details follow in the same sentence, or in the next when the first one is short
@@ -102,15 +105,15 @@ def is_party_paragraph(text: str, start: int, end: int) -> bool:
     return bool(_PERSONAL_RE.search(text, end, stop))
 
 
-_PROCEDURE_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,30}?人民检察院(?:以|于|指控|向本院)|公诉机关以|起诉书指控|本院受理|"
+_PROCEDURE_RE = regex.compile(
+    rf"[{HAN}]{{2,30}}?人民检察院(?:以|于|指控|向本院)|公诉机关以|起诉书指控|本院受理|"
     r"审理[^。]{0,40}一案|自诉人[^。]{0,20}(?:起诉|控告)|本案由|经依法审查|经审查|经侦查|"
     r"犯罪嫌疑人[^。]{0,30}涉嫌[^。]{0,30}一案|现已侦查终结|提起公诉"
 )
-_REASONING_RE = re.compile(r"本院认为|本院经审查认为|经审查认为|我局认为|本局认为")
-_POLICE_REASONING_RE = re.compile(r"综上所述")
-_VERDICT_RE = re.compile(r"判决如下|裁定如下|决定如下")
-_VERDICT_END_RE = re.compile(r"如不服本判决|如不服本裁定|审判长|审判员|人民陪审员|附[：:]?(?:相关)?法律")
+_REASONING_RE = regex.compile(r"本院认为|本院经审查认为|经审查认为|我局认为|本局认为")
+_POLICE_REASONING_RE = regex.compile(r"综上所述")
+_VERDICT_RE = regex.compile(r"判决如下|裁定如下|决定如下")
+_VERDICT_END_RE = regex.compile(r"如不服本判决|如不服本裁定|审判长|审判员|人民陪审员|附[：:]?(?:相关)?法律")
 
 
 def split_sections(text: str, doc_type: str | None = None, title_end: int | None = None) -> Sections:

@@ -29,12 +29,20 @@ import fcntl
 import json
 import logging
 import os
-import random
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from tenacity import (
+    Retrying,
+    retry_base,
+    retry_if_exception,
+    retry_if_result,
+    stop_after_delay,
+    wait_random_exponential,
+)
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from core.files import fsync_folder
@@ -203,21 +211,22 @@ class Generations:
     def acquire_writer(self, heap_bytes: int) -> Any:
         """The writer of the generation in use; waits with backoff while another process holds it."""
         self.check_open()
-        busy: ValueError | None = None
-        for _ in _tries(self.lock_timeout_s):  # waits outside the directory lock: a rebuild may switch
-            with self.directory_lock():
+
+        def open_writer() -> Any:
+            with self.directory_lock():  # waits outside it between tries: a rebuild may switch
                 current = self._current()
                 if current != self.generation:  # a rebuild switched since this process last looked
                     self._open_generation(current)
-                try:
-                    return self.live().writer(heap_size=heap_bytes, num_threads=1)
-                except ValueError as e:
-                    if _LOCK_BUSY not in str(e):
-                        raise CasefileError(SEARCH_UNAVAILABLE, f"cannot open index writer: {e}") from e
-                    busy = e
-        raise CasefileError(
-            SEARCH_UNAVAILABLE, f"index writer busy for {self.lock_timeout_s}s in {self.generation}"
-        ) from busy
+                return self.live().writer(heap_size=heap_bytes, num_threads=1)
+
+        try:
+            return _patiently(self.lock_timeout_s, retry_if_exception(_writer_busy))(open_writer)
+        except ValueError as e:
+            if _writer_busy(e):
+                raise CasefileError(
+                    SEARCH_UNAVAILABLE, f"index writer busy for {self.lock_timeout_s}s in {self.generation}"
+                ) from e
+            raise CasefileError(SEARCH_UNAVAILABLE, f"cannot open index writer: {e}") from e
 
     # -- rebuilding ----------------------------------------------------------------------------
 
@@ -307,12 +316,12 @@ class Generations:
 
         Waits up to the lock timeout; what is still written to then is left for the next rebuild.
         """
-        for _ in _tries(self.lock_timeout_s):
+        def retire() -> list[Path]:
             with self.directory_lock():
-                kept = self._retire_unused_generations()
-            if not kept:
-                break
-        else:
+                return self._retire_unused_generations()
+
+        kept = _patiently(self.lock_timeout_s, retry_if_result(bool))(retire)
+        if kept:
             log.warning("index files in %s are still being written to: the next rebuild deletes them",
                         ", ".join(map(str, kept)))
         self._empty_trash()
@@ -378,15 +387,24 @@ def _retire_unless_written(folder: Path, paths: list[Path], trash: Path) -> bool
     return True
 
 
-def _tries(timeout_s: float) -> Iterator[None]:
-    """Yield at once, then again after ever longer sleeps until ``timeout_s`` has passed."""
-    deadline = time.monotonic() + timeout_s
-    delay = 0.005
-    yield
-    while time.monotonic() < deadline:
-        time.sleep(delay * (1 + random.random()))  # jitter: two waiters must not lock-step
-        delay = min(delay * 2, 0.2)
-        yield
+def _patiently(timeout_s: float, retry: retry_base) -> Retrying:
+    """Try at once, then again after ever longer sleeps while ``retry`` says so, until ``timeout_s``.
+
+    The sleeps are jittered (two waiters must not lock-step). When time is up the last try's
+    exception is raised again, or its result returned.
+    """
+    return Retrying(
+        stop=stop_after_delay(timeout_s),
+        wait=wait_random_exponential(multiplier=0.01, min=0.005, max=0.4),
+        retry=retry,
+        reraise=True,
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+    )
+
+
+def _writer_busy(e: BaseException) -> bool:
+    """True for tantivy's "another writer holds the lock" error."""
+    return isinstance(e, ValueError) and _LOCK_BUSY in str(e)
 
 
 def _write_durably(path: Path, text: str) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
+
+from cachetools import LRUCache
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 from search.analysis import query_word, unpack_analysis, variant_tokens
@@ -39,8 +40,9 @@ class TantivyQueries:
     def __init__(self, tantivy: Any, schema: Any, *, summary_cache_size: int) -> None:
         self._tantivy = tantivy
         self._schema = schema
-        # (total, facets) per query and commit: paging or re-sorting costs one pass.
-        self._summaries: OrderedDict[tuple[Any, ...], Summary] = OrderedDict()
+        # (total, facets) per query and commit: paging or re-sorting costs one pass. An
+        # LRUCache is not thread-safe (a read reorders it), so every access holds the lock.
+        self._summaries: LRUCache[tuple[Any, ...], Summary] = LRUCache(maxsize=max(1, summary_cache_size))
         self._summary_cache_size = summary_cache_size
         self._summary_lock = threading.Lock()
 
@@ -167,18 +169,13 @@ class TantivyQueries:
 
     def _cached_summary(self, key: tuple[Any, ...]) -> Summary | None:
         with self._summary_lock:
-            found = self._summaries.get(key)
-            if found is not None:
-                self._summaries.move_to_end(key)
-            return found
+            return self._summaries.get(key)
 
     def _store_summary(self, key: tuple[Any, ...], summary: Summary) -> None:
         if self._summary_cache_size <= 0:
             return
         with self._summary_lock:
             self._summaries[key] = summary
-            while len(self._summaries) > self._summary_cache_size:
-                self._summaries.popitem(last=False)
 
 
 def _facets(searcher: Any, query: Any) -> dict[str, dict[str, int]]:

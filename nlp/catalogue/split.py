@@ -14,14 +14,16 @@ a blank separator page, a "此页无正文" back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from models.page import Line, PageContent
 from nlp.catalogue.types import OTHER, TitleMatch, find_titles, fuzzy_title, get_type
 from nlp.dates import scan_dates
+from nlp.han import HAN
 from nlp.surnames import has_surname
 
 _TOP_LINES = 4  # a title stands within the first lines of its first page
@@ -30,37 +32,37 @@ _TALLER = 1.3
 _HEAD_CHARS = 80
 _MAX_TITLE_LINE = 40
 _BLANK_CHARS = 6
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = regex.compile(r"\s+")
 # what may follow a title on its line: （第2次）, （副本）, （存根）, （第一联）, 第 1 页
-_TITLE_TAIL_RE = re.compile(r"(?:[（(][^）)]{1,10}[）)]|第[0-9一二三四五六七八九十]+页(?:共[0-9一二三四五六七八九十]+页)?)+$")
-_PAGE_MARK_RE = re.compile(r"第[0-9一二三四五六七八九十]+页")
-_SESSION_RE = re.compile(r"^[（(]?第([0-9一二三四五六七八九十]+)次[）)]?$|第([0-9一二三四五六七八九十]+)次讯问")
+_TITLE_TAIL_RE = regex.compile(r"(?:[（(][^）)]{1,10}[）)]|第[0-9一二三四五六七八九十]+页(?:共[0-9一二三四五六七八九十]+页)?)+$")
+_PAGE_MARK_RE = regex.compile(r"第[0-9一二三四五六七八九十]+页")
+_SESSION_RE = regex.compile(r"^[（(]?第([0-9一二三四五六七八九十]+)次[）)]?$|第([0-9一二三四五六七八九十]+)次讯问")
 _AGENCY_SUFFIX = (r"(?:公安局|公安分局|分局|派出所|刑警大队|刑事侦查大队|大队|支队|人民检察院|检察院|"
                   r"人民法院|法院|看守所|司法局|司法所|公安厅|检察分院|鉴定中心|鉴定所|鉴定机构|物证鉴定所|"
                   r"社区矫正管理局|社区矫正中心|委员会)")
-_AGENCY_LINE_RE = re.compile(rf"^([\u4e00-\u9fa5]{{2,30}}?{_AGENCY_SUFFIX})(?:[（(][^）)]{{0,8}}[）)])?$")
+_AGENCY_LINE_RE = regex.compile(rf"^([{HAN}]{{2,30}}?{_AGENCY_SUFFIX})(?:[（(][^）)]{{0,8}}[）)])?$")
 # greedy: the longest name on the line that ends with an agency word (…公安局朝阳分局, not …公安局)
-_AGENCY_IN_RE = re.compile(rf"([\u4e00-\u9fa5]{{2,30}}{_AGENCY_SUFFIX})")
-_AGENCY_FIELD_RE = re.compile(
-    rf"(?:办案单位|工作单位|受案单位|承办单位|填发单位|决定机关|鉴定机构)[：:]?([\u4e00-\u9fa5]{{2,30}}{_AGENCY_SUFFIX})")
+_AGENCY_IN_RE = regex.compile(rf"([{HAN}]{{2,30}}{_AGENCY_SUFFIX})")
+_AGENCY_FIELD_RE = regex.compile(
+    rf"(?:办案单位|工作单位|受案单位|承办单位|填发单位|决定机关|鉴定机构)[：:]?([{HAN}]{{2,30}}{_AGENCY_SUFFIX})")
 _OPEN, _CLOSE = "〔［\\[（(【", "〕］\\]）)】"
-NUMBER_RE = re.compile(
-    rf"(?:[\u4e00-\u9fa5]{{1,14}}(?:[（(][\u4e00-\u9fa5]{{1,4}}[）)])?[\u4e00-\u9fa5]{{0,6}})?"
-    rf"[{_OPEN}](?:19|20)[0-9]{{2}}[{_CLOSE}][\u4e00-\u9fa50-9A-Za-z]{{0,14}}?第?[0-9]+号"
+NUMBER_RE = regex.compile(
+    rf"(?:[{HAN}]{{1,14}}(?:[（(][{HAN}]{{1,4}}[）)])?[{HAN}]{{0,6}})?"
+    rf"[{_OPEN}](?:19|20)[0-9]{{2}}[{_CLOSE}][{HAN}0-9A-Za-z]{{0,14}}?第?[0-9]+号"
 )
-_SEAL_RE = re.compile(r"[（(](?:印|[^）)]{0,6}章|院印|局印)[）)]|印章|签名|签字|捺指印|此页无正文")
-_NO_TEXT_RE = re.compile(r"此页无正文|以下空白|本页以下空白")
+_SEAL_RE = regex.compile(r"[（(](?:印|[^）)]{0,6}章|院印|局印)[）)]|印章|签名|签字|捺指印|此页无正文")
+_NO_TEXT_RE = regex.compile(r"此页无正文|以下空白|本页以下空白")
 _RECORD_TYPES = ("讯问笔录", "询问笔录", "辨认笔录", "现场勘验笔录")
-_RECORD_TIME_RE = re.compile(r"(?:时间|讯问时间|询问时间)[：:]?")
-_ROLE_RE = re.compile(
+_RECORD_TIME_RE = regex.compile(r"(?:时间|讯问时间|询问时间)[：:]?")
+_ROLE_RE = regex.compile(
     r"(犯罪嫌疑人|被告人|被害人|证人|被讯问人|被询问人|被拘留人|被逮捕人|被取保候审人|被监视居住人|罪犯)"
-    r"(?:姓名)?[：:]?([\u4e00-\u9fa5][\u4e00-\u9fa5某×Ｘ]{1,3}?)"
+    rf"(?:姓名)?[：:]?([{HAN}][{HAN}某×Ｘ]{{1,3}}?)"
     r"(?=[，,。；;：:（(、]|性别|男|女|曾用名|绰号|涉嫌|因|于|的|在|到|等|从|报案|问[：:]|答[：:]|$)"
 )
 _ROLE_OF = {"犯罪嫌疑人": "犯罪嫌疑人", "被讯问人": "犯罪嫌疑人", "被拘留人": "犯罪嫌疑人",
             "被逮捕人": "犯罪嫌疑人", "被取保候审人": "犯罪嫌疑人", "被监视居住人": "犯罪嫌疑人",
             "被告人": "被告人", "罪犯": "被告人", "被害人": "被害人", "证人": "证人", "被询问人": "证人"}
-_FIELD_NAME_RE = re.compile(r"姓名[：:]?([\u4e00-\u9fa5]{2,4}?)(?=性别|[，,。；;：:（(]|曾用名|别名|问[：:]|$)")
+_FIELD_NAME_RE = regex.compile(rf"姓名[：:]?([{HAN}]{{2,4}}?)(?=性别|[，,。；;：:（(]|曾用名|别名|问[：:]|$)")
 _NOT_NAMES = {"姓名", "性别", "本人", "自己", "其他", "签名", "某某"}
 
 
@@ -106,7 +108,7 @@ class _Page:
 
     @property
     def blank(self) -> bool:
-        body = "".join(line for line in self.lines if not re.fullmatch(r"[-—第0-9页共/\s.]*", line))
+        body = "".join(line for line in self.lines if not regex.fullmatch(r"[-—第0-9页共/\s.]*", line))
         return len(body) < _BLANK_CHARS or bool(_NO_TEXT_RE.search(body) and len(body) < 60)
 
 
@@ -182,8 +184,8 @@ def _title_in_head(page: _Page) -> _Title | None:
     return None
 
 
-_RECORD_HEAD_RE = re.compile(r"^(?:时间|地点|讯问人|询问人|记录人|被讯问人|被询问人|辨认人|侦查人员)")
-_LATER_PAGE_RE = re.compile(r"^第([0-9一二三四五六七八九十]+)页")
+_RECORD_HEAD_RE = regex.compile(r"^(?:时间|地点|讯问人|询问人|记录人|被讯问人|被询问人|辨认人|侦查人员)")
+_LATER_PAGE_RE = regex.compile(r"^第([0-9一二三四五六七八九十]+)页")
 
 
 def _record_continues(page: _Page, title: _Title) -> bool:

@@ -1,3 +1,5 @@
+import pytest
+
 from nlp.factsheet import extract_text
 from nlp.idcard import check_char, check_id
 from tests.nlp.fixtures import ID_MALE_19900307
@@ -33,3 +35,15 @@ def test_inconsistent_id_is_reported_with_low_confidence() -> None:
 def test_birth_date_taken_from_id_when_not_written() -> None:
     text = f"被告人甲乙丙，男，汉族，身份证号码{ID_MALE_19900307}，住某市。"
     assert extract_text(text)["defendants"][0]["birth_date"] == "1990-03-07"
+
+
+def test_check_character_needs_exactly_17_digits() -> None:
+    # Full-width digits passed the old hand-made sum (int("１") == 1).
+    for bad in ["1101051949123100", "110105194912310021", "1101051949123100X", "１１０１０５１９４９１２３１００２"]:
+        with pytest.raises(ValueError):
+            check_char(bad)
+
+
+def test_a_leap_day_birth_date_is_checked_against_the_month_end() -> None:
+    assert check_id("11010520000229001" + check_char("11010520000229001")).birth_date == "2000-02-29"
+    assert "birth_date_invalid" in check_id("11010519000229001" + check_char("11010519000229001")).problems

@@ -207,3 +207,73 @@ def test_an_outdated_index_of_the_flat_layout_is_refused_until_rebuilt(tmp_path:
     index = TantivyIndex(flat, for_rebuild=True)
     assert index.rebuild(_pages(2)) == PAGES_PER_BATCH
     assert _seen(TantivyIndex(flat)) == ({2}, PAGES_PER_BATCH)
+
+
+def test_the_summary_cache_drops_the_least_recently_used() -> None:
+    from search.tantivy_querying import TantivyQueries
+
+    queries = TantivyQueries(None, None, summary_cache_size=2)
+    queries._store_summary(("a",), (1, {}))
+    queries._store_summary(("b",), (2, {}))
+    assert queries._cached_summary(("a",)) == (1, {})  # a read makes "a" the most recent
+    queries._store_summary(("c",), (3, {}))
+    assert queries._cached_summary(("b",)) is None and len(queries) == 2
+    assert queries._cached_summary(("a",)) == (1, {}) and queries._cached_summary(("c",)) == (3, {})
+    none_kept = TantivyQueries(None, None, summary_cache_size=0)
+    none_kept._store_summary(("a",), (1, {}))
+    assert len(none_kept) == 0
+
+
+def test_the_summary_cache_holds_under_threads() -> None:
+    from search.tantivy_querying import TantivyQueries
+
+    queries = TantivyQueries(None, None, summary_cache_size=8)
+
+    def hammer(n: int) -> None:
+        for i in range(2000):
+            queries._store_summary((n, i % 13), (i, {}))
+            queries._cached_summary((n, (i * 7) % 13))
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(queries) == 8
+
+
+def test_patient_tries_retry_only_a_busy_writer_until_the_timeout() -> None:
+    from tenacity import retry_if_exception, retry_if_result
+
+    from search.tantivy_generations import _LOCK_BUSY, _patiently, _writer_busy
+
+    calls: list[float] = []
+
+    def busy_three_times() -> str:
+        calls.append(time.monotonic())
+        if len(calls) <= 3:
+            raise ValueError(_LOCK_BUSY)
+        return "writer"
+
+    assert _patiently(5, retry_if_exception(_writer_busy))(busy_three_times) == "writer"
+    assert len(calls) == 4 and all(b > a for a, b in zip(calls, calls[1:], strict=False))
+
+    calls.clear()
+
+    def broken() -> str:
+        calls.append(time.monotonic())
+        raise ValueError("corrupt index")
+
+    with pytest.raises(ValueError, match="corrupt"):
+        _patiently(5, retry_if_exception(_writer_busy))(broken)
+    assert len(calls) == 1  # not a busy lock: no retry
+
+    started = time.monotonic()
+
+    def still_written() -> list[str]:
+        calls.append(time.monotonic())
+        return ["gen-1"]
+
+    calls.clear()
+    assert _patiently(0.2, retry_if_result(bool))(still_written) == ["gen-1"]  # the last result
+    assert 0.2 <= time.monotonic() - started < 2 and len(calls) >= 3
