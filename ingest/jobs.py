@@ -28,7 +28,7 @@ from celery import Celery
 
 from core.errors import BROKER_UNAVAILABLE, CasefileError
 from core.settings import Settings
-from ingest import stages
+from ingest import amqp_transport, stages
 from ingest.context import PipelineContext, build_context
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,8 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         app.conf.broker_transport_options = {
             "creator": functools.partial(_queue_file_connection, broker.removeprefix("sqla+sqlite:///"))
         }
+    if transport := amqp_transport.transport_for(broker):
+        app.conf.broker_transport = transport
     if not settings.embedded_broker:
         # Redis redelivers an unacknowledged task after this long (a worker killed mid-page).
         options: dict[str, object] = {"visibility_timeout": 3600}
