@@ -1,10 +1,11 @@
-"""Take the README's three screenshots from a running `casefile serve` (not a test).
+"""Take the README's desktop screenshots from a running `casefile serve` (not a test).
 
     casefile --data-dir D users add shot-clerk --agency 北京市公安局朝阳分局 --role clerk --password …
     casefile --data-dir D users add shot-prosecutor --agency 北京市朝阳区人民检察院 --role prosecutor --password …
     python -m tests.web.readme_screenshots http://127.0.0.1:8123 PASSWORD
 
-Writes docs/screenshots/{upload,viewer,review}.png at 1366×768, palette-compressed.
+Writes docs/screenshots/{upload,transfer-preview,catalogue,viewer,due,triage,review}.png at 1366×768,
+palette-compressed.
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ def main(base: str, password: str) -> None:
         page.get_by_label("表单").select_option("prosecution_transfer")
         page.get_by_label("接收单位").fill(PROCURATORATE)
         page.get_by_role("button", name="一键流转").click()
+        page.locator("#transfer-preview-ok").wait_for()  # the form is previewed before it is sent
+        save(page, "transfer-preview")
+        page.locator("#transfer-preview-ok").click()
         page.locator("#transfer-sent").wait_for()
+        page.evaluate("window.scrollTo(0, document.querySelector('#catalogue, #documents').offsetTop - 60)")
+        save(page, "catalogue")
         page.locator("#sign-out").click()
 
         sign_in(page, base, ADMIN, ADMIN_PASSWORD)
@@ -87,6 +93,12 @@ def main(base: str, password: str) -> None:
         page.wait_for_function("() => document.querySelector('#page-image').naturalWidth > 0")
         page.evaluate("window.scrollTo(0, 0)")
         save(page, "viewer")
+        page.goto(base + "/#/due?days=366")
+        page.locator("#due-page table, #due-page p:not(.loading)").first.wait_for()
+        save(page, "due")
+        page.goto(base + "/#/triage")
+        page.locator("#board-items, #board p:not(.loading)").first.wait_for()
+        save(page, "triage")
         page.locator("#sign-out").click()
 
         sign_in(page, base, "shot-prosecutor", password)
