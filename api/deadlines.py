@@ -54,8 +54,8 @@ def case_handlers(session: Session, case: Case) -> set[str]:
     """The users who handled ``case`` in casefile.
 
     Those who sent or decided a transfer of it, decided its fast-track candidate or recorded an
-    extension or a change of measure on it. casefile has no assignment of a case to a handler
-    (承办人) yet, so a handler is someone who acted on it.
+    extension or a change of measure on it: the handlers of a case whose stage has no handler
+    (承办人) assigned (``api.case_handlers``).
     """
     names: set[str] = set()
     for column in (Transfer.created_by, Transfer.decided_by):
@@ -83,6 +83,7 @@ class DueList:
     limits: list[dict[str, Any]]
     agencies: list[str]  # the agencies holding a stage of the cases seen (for the agency filter)
     handlers: list[str]  # the handlers of the cases seen (for the handler filter)
+    unassigned: list[str]  # the cases listed whose stage has no assigned handler (by number)
 
 
 def due_within(
@@ -91,11 +92,15 @@ def due_within(
 ) -> DueList:
     """Every open limit due within ``days`` of ``today`` (overdue ones too) in the cases ``actor`` sees.
 
-    ``handler`` keeps the cases that user handled (``case_handlers``), ``agency`` those whose
-    current stage that agency holds (by name). Limits come soonest first:
-    ``{"case_number", "case_title", "agency", "handlers", "person", "rule", "title", "article",
-    "from", "due", "days_left", "status", "due_soon", "overdue"}``.
+    ``handler`` keeps the cases whose current stage that user is assigned to (``api.case_handlers``)
+    and, among the cases with no handler assigned, those the user acted on (``case_handlers``);
+    ``agency`` keeps those whose current stage that agency holds (by name). Limits come soonest
+    first: ``{"case_number", "case_title", "agency", "handlers", "handler_source", "person",
+    "rule", "title", "article", "from", "due", "days_left", "status", "due_soon", "overdue"}``,
+    where ``handler_source`` is ``assigned`` or ``acted`` (the fallback).
     """
+    from api.case_handlers import assigned_handler
+
     seen = timeline_cases(session, actor)
     # the last day of the window; a ``today`` near the calendar's end is no server error
     last = today + dt.timedelta(days=days) if (dt.date.max - today).days >= days else dt.date.max
@@ -107,7 +112,9 @@ def due_within(
         holder_id = stage_holder(session, case)
         holder = session.get(Agency, holder_id) if holder_id is not None else None
         holder_name = holder.name if holder else None
-        names = case_handlers(session, case)
+        assigned = assigned_handler(session, case)
+        names = {assigned.username} if assigned else case_handlers(session, case)
+        source = "assigned" if assigned else "acted"
         agencies.update([holder_name] if holder_name else [])
         handlers.update(names)
         if (handler is not None and handler not in names) or (agency is not None and agency != holder_name):
@@ -120,13 +127,14 @@ def due_within(
                     continue
                 out.append({
                     "case_number": case.case_number, "case_title": case.title, "agency": holder_name,
-                    "handlers": sorted(names), "person": person["name"],
+                    "handlers": sorted(names), "handler_source": source, "person": person["name"],
                     "overdue": limit["status"] == "overdue",
                     **{k: limit[k] for k in ("rule", "title", "article", "from", "due", "days_left",
                                              "status", "due_soon")},
                 })
     out.sort(key=lambda item: (item["due"], item["case_number"], item["person"], item["rule"]))
-    return DueList(read, out, sorted(agencies), sorted(handlers))
+    unassigned = list(dict.fromkeys(item["case_number"] for item in out if item["handler_source"] == "acted"))
+    return DueList(read, out, sorted(agencies), sorted(handlers), unassigned)
 
 
 def stage_statistics(session: Session, actor: Actor, *, today: dt.date) -> tuple[int, list[dict[str, Any]]]:

@@ -26,7 +26,10 @@ def due_limits(
 
     Computed from each case the user may see (its processed documents, transfers and handlers'
     records); ``today`` (default: today) is the day counted from. ``handler`` (a user name, or
-    ``me``) keeps the cases that user handled; ``agency`` those whose current stage it holds;
+    ``me``) keeps the cases whose current stage that user is assigned to as handler (承办人) and,
+    where a case's stage has no handler assigned, the cases that user acted on: those cases are
+    named in ``unassigned_cases`` and their limits say ``handler_source: acted``; ``agency``
+    keeps those whose current stage it holds;
     neither: everything the user may see. A limit ``CASEFILE_DEADLINE_WARN_DAYS`` or fewer days
     from its due date is ``due_soon``; one past it ``overdue``. One audit event names the cases
     listed.
@@ -42,6 +45,7 @@ def due_limits(
                    "limits": len(found.limits), "handler": who, "agency": agency or None})
     return DuePublic(today=day.isoformat(), days=days, warn_days=state.settings.deadline_warn_days,
                      handler=who, agency=agency or None, agencies=found.agencies, handlers=found.handlers,
+                     unassigned_cases=found.unassigned,
                      limits=[DueLimitPublic.model_validate(item) for item in found.limits])
 
 
