@@ -137,32 +137,59 @@ def due_within(
     return DueList(read, out, sorted(agencies), sorted(handlers), unassigned)
 
 
-def stage_statistics(session: Session, actor: Actor, *, today: dt.date) -> tuple[int, list[dict[str, Any]]]:
-    """Days per stage per agency and track, over the persons of the cases ``actor`` sees.
+def stage_statistics(
+    session: Session, actor: Actor, *, today: dt.date,
+) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Days per stage per agency and track, and per handler, over the persons of the cases ``actor`` sees.
 
     The agency is the case's owner; the track is 快速 (速裁 / 简易: the procedure the documents
-    state, or a handler's standing confirmation) or 普通. Returns the number of cases read and
-    one row per (agency, track): ``{"agency", "track", "persons", "stages": {key: {"count",
-    "mean", "median"}}}``.
+    state, or a handler's standing confirmation) or 普通. Returns the number of cases read, one
+    row per (agency, track): ``{"agency", "track", "persons", "stages": {key: {"count", "mean",
+    "median"}}}``, and one row per (agency, handler, track) with the same keys and ``handler``:
+    each agency that held a stage of the case with a handler (承办人) assigned counts the stages
+    of its kind (``nlp.deadlines.stages.agency_stages``) and arrest-to-verdict for that handler;
+    a case with no handler assigned at all counts every stage for its owner with ``handler`` None.
     """
+    from api.case_handlers import assignments, stage_handlers
     from api.triage import case_decisions
-    from nlp.deadlines.stages import STAGES, stage_days, summarize
+    from nlp.deadlines.stages import STAGES, agency_stages, stage_days, summarize
 
     cases = timeline_cases(session, actor)
     samples: dict[tuple[str, str], dict[str, list[int]]] = {}
     persons: dict[tuple[str, str], int] = {}
+    by_handler: dict[tuple[str, str | None, str], dict[str, list[int]]] = {}
+    handler_persons: dict[tuple[str, str | None, str], int] = {}
     for case in cases:
         _, report = case_report(session, case, today=today, warn_days=0)
         decisions = case_decisions(session, case)
         confirmed = bool(decisions) and decisions[0].decision == "confirmed"
         track = "快速" if report["procedure"] in ("速裁", "简易") or confirmed else "普通"
-        key = (case.agency.name if case.agency else "", track)
+        owner = case.agency.name if case.agency else ""
+        key = (owner, track)
         bucket = samples.setdefault(key, {stage: [] for stage, _, _ in STAGES})
+        # (agency name, handler, the stages it answers for) of every stage with a handler assigned
+        handled = [(row.agency.name, row.username, agency_stages(row.agency.kind))
+                   for row in stage_handlers(assignments(session, case)).values()]
+        if not handled:
+            handled = [(owner, None, tuple(stage for stage, _, _ in STAGES))]
         for person in report["persons"]:
             persons[key] = persons.get(key, 0) + 1
-            for stage, days in stage_days(person["events"]).items():
+            days_of = stage_days(person["events"])
+            for stage, days in days_of.items():
                 bucket[stage].append(days)
+            for agency_name, username, stages in dict.fromkeys(handled):
+                hkey = (agency_name, username, track)
+                hbucket = by_handler.setdefault(hkey, {stage: [] for stage, _, _ in STAGES})
+                handler_persons[hkey] = handler_persons.get(hkey, 0) + 1
+                for stage in stages:
+                    if stage in days_of:
+                        hbucket[stage].append(days_of[stage])
     rows = [{"agency": agency, "track": track, "persons": persons.get((agency, track), 0),
              "stages": {stage: summarize(values) for stage, values in bucket.items()}}
             for (agency, track), bucket in sorted(samples.items())]
-    return len(cases), rows
+    handler_rows = [{"agency": agency, "handler": username, "track": track,
+                     "persons": handler_persons[(agency, username, track)],
+                     "stages": {stage: summarize(values) for stage, values in bucket.items()}}
+                    for (agency, username, track), bucket in sorted(
+                        by_handler.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2]))]
+    return len(cases), rows, handler_rows

@@ -55,8 +55,11 @@ def stage_days(actor: Reader, state: StateDep, session: SessionDep, today: dt.da
 
     Per agency owning the case and per track (快速: 速裁 / 简易; 普通), over the persons of every
     case the user may see, from the same timeline as the due list (documents, transfers, records).
-    Each stage: how many persons it was measured on, the mean and the median days. Audited.
+    Each stage: how many persons it was measured on, the mean and the median days. ``handlers``:
+    the same per agency and handler (承办人) assigned to the stages it held (``handler`` None: a
+    case with no handler assigned), each counting its own agency's stages and arrest-to-verdict.
+    Audited.
     """
-    cases_read, rows = stage_statistics(session, actor, today=today or dt.date.today())
+    cases_read, rows, handlers = stage_statistics(session, actor, today=today or dt.date.today())
     record(state.ctx.db, actor, "deadlines.stages", detail={"cases_read": cases_read})
-    return {"cases_read": cases_read, "rows": rows}
+    return {"cases_read": cases_read, "rows": rows, "handlers": handlers}
