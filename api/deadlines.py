@@ -168,8 +168,9 @@ def stage_statistics(
         key = (owner, track)
         bucket = samples.setdefault(key, {stage: [] for stage, _, _ in STAGES})
         # (agency name, handler, the stages it answers for) of every stage with a handler assigned
-        handled = [(row.agency.name, row.username, agency_stages(row.agency.kind))
-                   for row in stage_handlers(assignments(session, case)).values()]
+        handled: list[tuple[str, str | None, tuple[str, ...]]] = [
+            (row.agency.name, row.username, agency_stages(row.agency.kind))
+            for row in stage_handlers(assignments(session, case)).values()]
         if not handled:
             handled = [(owner, None, tuple(stage for stage, _, _ in STAGES))]
         for person in report["persons"]:
