@@ -7,6 +7,7 @@ Both read each processed document's pages and fact sheet (``case_pages_and_facts
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.custody import case_records, recorded_events, transfer_events
+from api.deadline_cache import CaseReportCache, case_versions
 from api.transfers import case_pages_and_facts
 from models.access import stage_holder, visible_cases
 from models.audit import Actor
@@ -48,6 +50,19 @@ def case_report(
                             recorded=recorded_events(case_records(session, case)),
                             case_events=transfer_events(session, case))
     return ids, report
+
+
+def _reader(
+    session: Session, cases: list[Case], *, today: dt.date, warn_days: int, cache: CaseReportCache | None,
+) -> Callable[[Case], dict[str, Any]]:
+    """A function giving each of ``cases``' report: from ``cache`` where the case has not changed."""
+    if cache is None:
+        return lambda case: case_report(session, case, today=today, warn_days=warn_days)[1]
+    versions = case_versions(session, [case.id for case in cases])
+    return lambda case: cache.report(
+        case.id, versions[case.id], today, warn_days,
+        lambda: case_report(session, case, today=today, warn_days=warn_days),
+    )[1]
 
 
 def case_handlers(session: Session, case: Case) -> set[str]:
@@ -88,7 +103,7 @@ class DueList:
 
 def due_within(
     session: Session, actor: Actor, *, days: int, today: dt.date, warn_days: int,
-    handler: str | None = None, agency: str | None = None,
+    handler: str | None = None, agency: str | None = None, cache: CaseReportCache | None = None,
 ) -> DueList:
     """Every open limit due within ``days`` of ``today`` (overdue ones too) in the cases ``actor`` sees.
 
@@ -97,11 +112,13 @@ def due_within(
     ``agency`` keeps those whose current stage that agency holds (by name). Limits come soonest
     first: ``{"case_number", "case_title", "agency", "handlers", "handler_source", "person",
     "rule", "title", "article", "from", "due", "days_left", "status", "due_soon", "overdue"}``,
-    where ``handler_source`` is ``assigned`` or ``acted`` (the fallback).
+    where ``handler_source`` is ``assigned`` or ``acted`` (the fallback). ``cache`` keeps each
+    case's report until the case changes (``api.deadline_cache``).
     """
     from api.case_handlers import assigned_handler
 
     seen = timeline_cases(session, actor)
+    report_of = _reader(session, seen, today=today, warn_days=warn_days, cache=cache)
     # the last day of the window; a ``today`` near the calendar's end is no server error
     last = today + dt.timedelta(days=days) if (dt.date.max - today).days >= days else dt.date.max
     out = []
@@ -120,7 +137,7 @@ def due_within(
         if (handler is not None and handler not in names) or (agency is not None and agency != holder_name):
             continue
         read.append(case)
-        _, report = case_report(session, case, today=today, warn_days=warn_days)
+        report = report_of(case)
         for person in report["persons"]:
             for limit in person["limits"]:
                 if limit["status"] not in OPEN_STATUSES or dt.date.fromisoformat(limit["due"]) > last:
@@ -138,7 +155,7 @@ def due_within(
 
 
 def stage_statistics(
-    session: Session, actor: Actor, *, today: dt.date,
+    session: Session, actor: Actor, *, today: dt.date, cache: CaseReportCache | None = None,
 ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
     """Days per stage per agency and track, and per handler, over the persons of the cases ``actor`` sees.
 
@@ -155,12 +172,13 @@ def stage_statistics(
     from nlp.deadlines.stages import STAGES, agency_stages, stage_days, summarize
 
     cases = timeline_cases(session, actor)
+    report_of = _reader(session, cases, today=today, warn_days=0, cache=cache)
     samples: dict[tuple[str, str], dict[str, list[int]]] = {}
     persons: dict[tuple[str, str], int] = {}
     by_handler: dict[tuple[str, str | None, str], dict[str, list[int]]] = {}
     handler_persons: dict[tuple[str, str | None, str], int] = {}
     for case in cases:
-        _, report = case_report(session, case, today=today, warn_days=0)
+        report = report_of(case)
         decisions = case_decisions(session, case)
         confirmed = bool(decisions) and decisions[0].decision == "confirmed"
         track = "快速" if report["procedure"] in ("速裁", "简易") or confirmed else "普通"

@@ -37,7 +37,7 @@ def due_limits(
     day = today or dt.date.today()
     who = actor.username if handler == "me" else (handler or None)
     found = due_within(session, actor, days=days, today=day, warn_days=state.settings.deadline_warn_days,
-                       handler=who, agency=agency or None)
+                       handler=who, agency=agency or None, cache=state.case_reports)
     # what the user was shown: the cases listed (by number), and how many were read to find them
     shown = list(dict.fromkeys(item["case_number"] for item in found.limits))
     record(state.ctx.db, actor, "deadlines.due",
@@ -60,6 +60,7 @@ def stage_days(actor: Reader, state: StateDep, session: SessionDep, today: dt.da
     case with no handler assigned), each counting its own agency's stages and arrest-to-verdict.
     Audited.
     """
-    cases_read, rows, handlers = stage_statistics(session, actor, today=today or dt.date.today())
+    cases_read, rows, handlers = stage_statistics(session, actor, today=today or dt.date.today(),
+                                                 cache=state.case_reports)
     record(state.ctx.db, actor, "deadlines.stages", detail={"cases_read": cases_read})
     return {"cases_read": cases_read, "rows": rows, "handlers": handlers}
