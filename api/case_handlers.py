@@ -9,6 +9,8 @@ the latest one of the current stage stands.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +19,7 @@ from api.policy import CUSTODY_RECORD, ROLE_ACTIONS
 from core.errors import HANDLER_INVALID, CasefileError
 from models.access import stage_holder
 from models.audit import Actor
-from models.tables import Agency, Case, CaseHandler, Transfer, TransferStatus, User
+from models.tables import Agency, Case, CaseHandler, Transfer, TransferStatus, User, as_utc
 
 # A handler is a user who does the case's work (the roles that record its time limits:
 # investigators, prosecutors, judges), not a clerk, a reviewer or an administrator.
@@ -40,6 +42,33 @@ def current_stage(session: Session, case: Case) -> Stage:
         .limit(1)
     )
     return Stage(stage_holder(session, case), transfer_id)
+
+
+def current_stages(session: Session, cases: list[Case]) -> dict[int, Stage]:
+    """``current_stage`` of many cases in one query (for lists): case id → stage."""
+    latest: dict[int, tuple[Any, int, int]] = {}
+    for case_id, transfer_id, to_agency_id, decided_at in session.execute(
+        select(Transfer.case_id, Transfer.id, Transfer.to_agency_id, Transfer.decided_at)
+        .where(Transfer.case_id.in_([case.id for case in cases]), Transfer.status == TransferStatus.ACCEPTED)
+    ):
+        # as stage_holder orders: the latest decision, then the highest id (an accepted transfer
+        # always has its decision time)
+        rank = (as_utc(decided_at) if decided_at else datetime.min.replace(tzinfo=UTC), transfer_id)
+        if case_id not in latest or rank > latest[case_id][0]:
+            latest[case_id] = (rank, transfer_id, to_agency_id)
+    return {case.id: Stage(latest[case.id][2], latest[case.id][1]) if case.id in latest
+            else Stage(case.agency_id, None) for case in cases}
+
+
+def assigned_handlers(session: Session, cases: list[Case]) -> dict[int, CaseHandler | None]:
+    """``assigned_handler`` of many cases in two queries: case id → the standing assignment or None."""
+    stages = current_stages(session, cases)
+    rows: dict[int, list[CaseHandler]] = {}
+    for row in session.scalars(
+        select(CaseHandler).where(CaseHandler.case_id.in_(list(stages))).order_by(CaseHandler.id)
+    ):
+        rows.setdefault(row.case_id, []).append(row)
+    return {case_id: current_of(rows.get(case_id, []), stage) for case_id, stage in stages.items()}
 
 
 def handler_candidates(session: Session, agency_id: int | None) -> list[User]:

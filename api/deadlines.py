@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.custody import case_records, recorded_events, transfer_events
 from api.deadline_cache import CaseReportCache, case_versions
 from api.transfers import case_pages_and_facts
-from models.access import stage_holder, visible_cases
+from models.access import visible_cases
 from models.audit import Actor
 from models.tables import (
     Agency,
@@ -72,12 +72,21 @@ def case_handlers(session: Session, case: Case) -> set[str]:
     extension or a change of measure on it: the handlers of a case whose stage has no handler
     (承办人) assigned (``api.case_handlers``).
     """
-    names: set[str] = set()
-    for column in (Transfer.created_by, Transfer.decided_by):
-        names.update(session.scalars(select(column).where(Transfer.case_id == case.id)))
-    names.update(session.scalars(select(TriageDecision.decided_by).where(TriageDecision.case_id == case.id)))
-    names.update(session.scalars(select(CustodyRecord.recorded_by).where(CustodyRecord.case_id == case.id)))
-    return {name for name in names if name}
+    return acted_on(session, [case])[case.id]
+
+
+def acted_on(session: Session, cases: list[Case]) -> dict[int, set[str]]:
+    """``case_handlers`` of many cases in three queries: case id → the users who acted on it."""
+    ids = [case.id for case in cases]
+    out: dict[int, set[str]] = {case_id: set() for case_id in ids}
+    for query in (
+        select(Transfer.case_id, Transfer.created_by, Transfer.decided_by).where(Transfer.case_id.in_(ids)),
+        select(TriageDecision.case_id, TriageDecision.decided_by).where(TriageDecision.case_id.in_(ids)),
+        select(CustodyRecord.case_id, CustodyRecord.recorded_by).where(CustodyRecord.case_id.in_(ids)),
+    ):
+        for case_id, *names in session.execute(query):
+            out[case_id].update(name for name in names if name)
+    return out
 
 
 def timeline_cases(session: Session, actor: Actor) -> list[Case]:
@@ -115,7 +124,7 @@ def due_within(
     where ``handler_source`` is ``assigned`` or ``acted`` (the fallback). ``cache`` keeps each
     case's report until the case changes (``api.deadline_cache``).
     """
-    from api.case_handlers import assigned_handler
+    from api.case_handlers import assigned_handlers, current_stages
 
     seen = timeline_cases(session, actor)
     report_of = _reader(session, seen, today=today, warn_days=warn_days, cache=cache)
@@ -125,12 +134,16 @@ def due_within(
     read: list[Case] = []
     agencies: set[str] = set()
     handlers: set[str] = set()
+    # who holds and handles each case, for all of them at once (a handful of queries, not per case)
+    stages = current_stages(session, seen)
+    agency_names: dict[int, str] = {agency_id: name for agency_id, name in session.execute(select(Agency.id, Agency.name))}
+    assigned_of = assigned_handlers(session, seen)
+    acted = acted_on(session, seen)
     for case in seen:
-        holder_id = stage_holder(session, case)
-        holder = session.get(Agency, holder_id) if holder_id is not None else None
-        holder_name = holder.name if holder else None
-        assigned = assigned_handler(session, case)
-        names = {assigned.username} if assigned else case_handlers(session, case)
+        holder_id = stages[case.id].agency_id
+        holder_name = agency_names.get(holder_id) if holder_id is not None else None
+        assigned = assigned_of[case.id]
+        names = {assigned.username} if assigned else acted[case.id]
         source = "assigned" if assigned else "acted"
         agencies.update([holder_name] if holder_name else [])
         handlers.update(names)
