@@ -84,7 +84,7 @@ function handlerName(x) {
 }
 
 /** 承办人 of the case's current stage; the agency holding the stage assigns one of its handlers. */
-function handlerBlock(caseNumber) {
+export function handlerBlock(caseNumber) {
   const box = h("div", { id: "case-handler" }, h("p", { class: "loading" }, "正在读取承办人……"));
   const url = `/api/cases/${encodeURIComponent(caseNumber)}/handler`;
   async function load() {
