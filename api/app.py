@@ -16,6 +16,7 @@ from api.request_body import BodyLimits, RequestBodyGuard
 from api.routes import (
     admin,
     auth,
+    case_handlers,
     cases,
     catalogue,
     custody,
@@ -37,7 +38,7 @@ API_THREADS = 20
 
 # Every router of the app; the authorization-matrix test walks the same list.
 ROUTERS = tuple(
-    m.router for m in (health, auth, cases, custody, deadlines, triage, documents, catalogue, search, forms, admin, ui, web)
+    m.router for m in (health, auth, cases, case_handlers, custody, deadlines, triage, documents, catalogue, search, forms, admin, ui, web)
 ) + (triage.board_router,)
 
 

@@ -150,10 +150,11 @@ def recorded_events(rows: Sequence[CustodyRecord]) -> dict[str, list[Any]]:
 def transfer_events(session: Session, case: Case) -> list[Any]:
     """The case's own transfers in casefile as events: each transfer sent, accepted, returned or withdrawn.
 
-    A sent transfer of a request, a case for review or an indictment is that step of the case
-    (the receiving agency has it from that day: receipt); its return ends the limit it started
-    without the step (the receiver did not take the case in). A withdrawn transfer was never
-    received: it starts nothing.
+    A sent transfer of a request, a case for review or an indictment is that step of the case,
+    dated the day it was sent; once the receiver accepted it, the event carries that day as its
+    ``received`` date, from which the receiver's own limits count (rules with ``from_receipt``).
+    Its return ends the limit it started without the step (the receiver did not take the case
+    in). A withdrawn transfer was never received: it starts nothing.
     """
     from nlp.deadlines.compute import Event
     from nlp.forms import get_form
@@ -171,8 +172,11 @@ def transfer_events(session: Session, case: Case) -> list[Any]:
             out.append(Event(f"发出后撤回（{title}）", _day(t.created_at), evidence=evidence,
                              source=f"一键流转，{route}，已撤回"))
             continue
-        out.append(Event(sent, _day(t.created_at), evidence=evidence,
-                         source=f"一键流转发出（{title}），{route}"))
+        # the receiver's limits count from its receipt: the day it accepted the transfer
+        received = _day(t.decided_at) if t.status == TransferStatus.ACCEPTED and t.decided_at else None
+        got = f"，{t.to_agency.name}于{received.year}年{received.month}月{received.day}日接收" if received else ""
+        out.append(Event(sent, _day(t.created_at), evidence=evidence, received=received,
+                         source=f"一键流转发出（{title}），{route}{got}"))
         if t.decided_at is None:
             continue
         if t.status == TransferStatus.ACCEPTED:

@@ -30,15 +30,16 @@ FORM_REVIEW = "form.review"
 FORM_TRANSFER = "form.transfer"
 TRIAGE_DECIDE = "triage.decide"  # a handler confirms or rejects a case's fast-track candidate
 CUSTODY_RECORD = "deadlines.record"  # a handler records an extension or a change of measure
+CASE_ASSIGN = "case.assign"  # the agency holding a case's stage assigns its handler (承办人)
 SIGNED_IN = "signed_in"  # any signed-in user (their own profile, signing out)
 
 _READ = {CASE_READ, SEARCH}
 _FILE = {CASE_CREATE, DOCUMENT_UPLOAD, DOCUMENT_RETRY, DOCUMENT_DELETE}
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "clerk": frozenset(_READ | _FILE | {FORM_TRANSFER}),
-    "investigator": frozenset(_READ | _FILE | {FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD}),
-    "prosecutor": frozenset(_READ | _FILE | {FORM_REVIEW, FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD}),
-    "judge": frozenset(_READ | {FORM_REVIEW, TRIAGE_DECIDE, CUSTODY_RECORD}),
+    "clerk": frozenset(_READ | _FILE | {FORM_TRANSFER, CASE_ASSIGN}),
+    "investigator": frozenset(_READ | _FILE | {FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD, CASE_ASSIGN}),
+    "prosecutor": frozenset(_READ | _FILE | {FORM_REVIEW, FORM_TRANSFER, TRIAGE_DECIDE, CUSTODY_RECORD, CASE_ASSIGN}),
+    "judge": frozenset(_READ | {FORM_REVIEW, TRIAGE_DECIDE, CUSTODY_RECORD, CASE_ASSIGN}),
     "reviewer": frozenset(_READ | {FORM_REVIEW}),
     "admin": frozenset(_READ | _FILE | {USER_MANAGE, AUDIT_READ}),
 }

@@ -187,6 +187,9 @@ class DueLimitPublic(BaseModel):
     case_title: str | None
     agency: str | None = None  # the agency holding the case's current stage
     handlers: list[str] = []
+    # "assigned": the handler the holding agency assigned; "acted": none assigned, so the users
+    # who acted on the case (sent or decided a transfer, recorded a limit, decided its triage)
+    handler_source: Literal["assigned", "acted"] = "acted"
     person: str
     rule: str
     title: str
@@ -209,6 +212,8 @@ class DuePublic(BaseModel):
     agency: str | None = None
     agencies: list[str] = []  # the choices of the agency filter
     handlers: list[str] = []  # the choices of the handler filter
+    # the cases listed with no handler assigned for their stage: their handlers are those who acted
+    unassigned_cases: list[str] = []
     limits: list[DueLimitPublic]
 
 
@@ -304,3 +309,33 @@ class TriageBoardPublic(BaseModel):
     scope: Literal["inbox", "all"]
     cases_read: int
     items: list[TriageBoardItem]
+
+
+class CaseHandlerAssign(BaseModel):
+    """The handler (承办人) the holding agency assigns for the case's current stage."""
+
+    username: str = Field(min_length=1, max_length=100)
+
+
+class CaseHandlerPublic(BaseModel):
+    username: str
+    display_name: str | None = None
+    agency: str
+    transfer_id: int | None  # the accepted transfer that gave the agency the stage (None: the owner's own)
+    assigned_by: str
+    assigned_at: datetime
+
+
+class HandlerCandidate(BaseModel):
+    username: str
+    display_name: str | None
+
+
+class CaseHandlersPublic(BaseModel):
+    """Who handles the case's current stage, who may be assigned, and every assignment made."""
+
+    agency: str | None  # the agency holding the current stage
+    current: CaseHandlerPublic | None
+    may_assign: bool  # the user's agency holds the stage and their role may assign
+    candidates: list[HandlerCandidate]  # only for a user who may assign
+    history: list[CaseHandlerPublic]

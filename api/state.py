@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from api.deadline_cache import CaseReportCache
 from core.settings import Settings
 from ingest.context import PipelineContext, build_context
 from ingest.jobs import CasefileCelery, make_celery
@@ -34,6 +35,8 @@ class AppState:
     # search answers 429; and the threads long searches of the embedded index run in
     searches: dict[str, int] = field(default_factory=dict)
     long_searches: anyio.CapacityLimiter | None = None
+    # cases' deadline reports, kept until the case changes (the due list, the statistics)
+    case_reports: CaseReportCache = field(default_factory=CaseReportCache)
 
 
 def upload_limiter(state: AppState) -> anyio.CapacityLimiter:

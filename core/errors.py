@@ -199,6 +199,10 @@ CUSTODY_RECORD_INVALID = _spec(
     "custody_record_invalid", 422, "延长期限或变更强制措施的记录不完整。",
     "请填写姓名、日期、措施或延长情形，以及决定文书的文号（或选择本案文书）。",
 )
+HANDLER_INVALID = _spec(
+    "handler_invalid", 422, "承办人须是当前办理本案的单位的在职办案人员。",
+    "请从本单位的侦查、检察或审判人员中选择承办人；本案已移送他单位的，由接收单位指定。",
+)
 CUSTODY_RECORD_NOT_FOUND = _spec("custody_record_not_found", 404, "找不到该期限记录。", "请刷新页面后重试。")
 
 # Infrastructure

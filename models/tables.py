@@ -439,3 +439,25 @@ class CustodyRecord(Base):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency | None] = relationship()
+
+
+class CaseHandler(Base):
+    """The handler (承办人) an agency assigned to a case for the stage it holds.
+
+    The agency holding the case's current stage (``models.access.stage_holder``) assigns one of its
+    own users; ``transfer_id`` is the accepted transfer that gave it that stage (``None``: the
+    owner's own stage). Append-only: a later assignment by the same agency is a new row, and the
+    latest one stands, so who handled the case when stays on record.
+    """
+
+    __tablename__ = "case_handlers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    agency: Mapped[Agency] = relationship()

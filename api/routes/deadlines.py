@@ -26,7 +26,10 @@ def due_limits(
 
     Computed from each case the user may see (its processed documents, transfers and handlers'
     records); ``today`` (default: today) is the day counted from. ``handler`` (a user name, or
-    ``me``) keeps the cases that user handled; ``agency`` those whose current stage it holds;
+    ``me``) keeps the cases whose current stage that user is assigned to as handler (承办人) and,
+    where a case's stage has no handler assigned, the cases that user acted on: those cases are
+    named in ``unassigned_cases`` and their limits say ``handler_source: acted``; ``agency``
+    keeps those whose current stage it holds;
     neither: everything the user may see. A limit ``CASEFILE_DEADLINE_WARN_DAYS`` or fewer days
     from its due date is ``due_soon``; one past it ``overdue``. One audit event names the cases
     listed.
@@ -34,7 +37,7 @@ def due_limits(
     day = today or dt.date.today()
     who = actor.username if handler == "me" else (handler or None)
     found = due_within(session, actor, days=days, today=day, warn_days=state.settings.deadline_warn_days,
-                       handler=who, agency=agency or None)
+                       handler=who, agency=agency or None, cache=state.case_reports)
     # what the user was shown: the cases listed (by number), and how many were read to find them
     shown = list(dict.fromkeys(item["case_number"] for item in found.limits))
     record(state.ctx.db, actor, "deadlines.due",
@@ -42,6 +45,7 @@ def due_limits(
                    "limits": len(found.limits), "handler": who, "agency": agency or None})
     return DuePublic(today=day.isoformat(), days=days, warn_days=state.settings.deadline_warn_days,
                      handler=who, agency=agency or None, agencies=found.agencies, handlers=found.handlers,
+                     unassigned_cases=found.unassigned,
                      limits=[DueLimitPublic.model_validate(item) for item in found.limits])
 
 
@@ -51,8 +55,12 @@ def stage_days(actor: Reader, state: StateDep, session: SessionDep, today: dt.da
 
     Per agency owning the case and per track (快速: 速裁 / 简易; 普通), over the persons of every
     case the user may see, from the same timeline as the due list (documents, transfers, records).
-    Each stage: how many persons it was measured on, the mean and the median days. Audited.
+    Each stage: how many persons it was measured on, the mean and the median days. ``handlers``:
+    the same per agency and handler (承办人) assigned to the stages it held (``handler`` None: a
+    case with no handler assigned), each counting its own agency's stages and arrest-to-verdict.
+    Audited.
     """
-    cases_read, rows = stage_statistics(session, actor, today=today or dt.date.today())
+    cases_read, rows, handlers = stage_statistics(session, actor, today=today or dt.date.today(),
+                                                 cache=state.case_reports)
     record(state.ctx.db, actor, "deadlines.stages", detail={"cases_read": cases_read})
-    return {"cases_read": cases_read, "rows": rows}
+    return {"cases_read": cases_read, "rows": rows, "handlers": handlers}

@@ -213,6 +213,24 @@ async function stageDays(box) {
           STAGE_DAYS.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
         h("tbody", {}, data.rows.map((r) => h("tr", { "data-agency": r.agency, "data-track": r.track }, h("td", {}, r.agency), h("td", {}, r.track),
           h("td", { class: "num" }, String(r.persons)), STAGE_DAYS.map(([k]) => h("td", { class: "num", "data-stage": k }, cell(r.stages[k])))))))
-        : h("p", {}, "暂无记录。"));
+        : h("p", {}, "暂无记录。"),
+      handlerDays(data.handlers || [], cell));
   } catch (err) { fill(box, errorBox(err)); }
+}
+
+/** The same per handler (承办人): each counts their agency's stages and arrest-to-verdict; a chart per stage. */
+function handlerDays(rows, cell) {
+  const who = (r) => r.handler || "未指定承办人";
+  const charts = STAGE_DAYS.map(([k, t]) => [t, rows.filter((r) => r.stages[k].count)
+    .map((r) => ({ label: `${who(r)}·${r.track}`, value: r.stages[k].mean }))]).filter(([, bars]) => bars.length);
+  return h("div", { id: "handler-days" }, h("h3", {}, "按承办人"),
+    h("p", { class: "hint" }, "承办人由办理该阶段的单位指定；侦查机关的承办人计拘留→逮捕、逮捕→移送审查起诉，检察院的计移送审查起诉→起诉，法院的计起诉→判决，各自都计逮捕→判决。未指定承办人的案件计入“未指定承办人”。"),
+    rows.length ? h("table", { id: "stats-handler-days" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "单位"), h("th", { scope: "col" }, "承办人"), h("th", { scope: "col" }, "程序"),
+        h("th", { scope: "col", class: "num" }, "人数"), STAGE_DAYS.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
+      h("tbody", {}, rows.map((r) => h("tr", { "data-agency": r.agency, "data-handler": r.handler || "", "data-track": r.track },
+        h("td", {}, r.agency), h("td", {}, who(r)), h("td", {}, r.track), h("td", { class: "num" }, String(r.persons)),
+        STAGE_DAYS.map(([k]) => h("td", { class: "num", "data-stage": k }, cell(r.stages[k])))))))
+      : h("p", {}, "暂无记录。"),
+    charts.length ? h("div", { class: "charts", id: "handler-charts" }, charts.map(([t, bars]) => barChart(`${t}（平均日数，按承办人·程序）`, bars))) : null);
 }

@@ -74,8 +74,45 @@ export async function showDeadlines(caseNumber, box) {
     : h("p", { id: "deadline-next", class: "hint" }, persons.length ? "没有正在计算的期限。" : "文件处理完成后，在这里列出每名犯罪嫌疑人的强制措施和办案期限。");
   fill(box, head, overdue.length ? h("p", { id: "deadline-overdue", class: "overdue", role: "alert" }, `已超期 ${overdue.length} 项：${overdue.join("；")}`) : null,
     (data.warnings || []).map((w) => h("p", { class: "hint" }, w)),
+    handlerBlock(caseNumber),
     persons.map((p) => personBlock(p, next && next.limit)),
     recordsBlock(caseNumber, box, data));
+}
+
+function handlerName(x) {
+  return x.display_name ? `${x.display_name}（${x.username}）` : x.username;
+}
+
+/** 承办人 of the case's current stage; the agency holding the stage assigns one of its handlers. */
+export function handlerBlock(caseNumber) {
+  const box = h("div", { id: "case-handler" }, h("p", { class: "loading" }, "正在读取承办人……"));
+  const url = `/api/cases/${encodeURIComponent(caseNumber)}/handler`;
+  async function load() {
+    try {
+      const data = await api(url);
+      const current = data.current
+        ? h("p", { id: "case-handler-current" }, `承办人：${handlerName(data.current)}（${data.current.agency}，${data.current.assigned_by} 指定）`)
+        : h("p", { id: "case-handler-current", class: "hint" }, `${data.agency || "办案单位"}尚未指定本阶段的承办人；办案期限列表暂按经办记录（移送、录入、繁简分流决定）确定经办人。`);
+      let form = null;
+      if (data.may_assign) {
+        const select = h("select", { id: "handler-select" }, data.candidates.map((c) =>
+          h("option", { value: c.username, selected: data.current && data.current.username === c.username }, handlerName(c))));
+        const msg = h("div", { role: "status" });
+        const submit = h("button", { type: "submit", id: "handler-assign" }, data.current ? "更换承办人" : "指定承办人");
+        form = data.candidates.length ? h("form", { class: "inline", id: "handler-form", onsubmit: (e) => { e.preventDefault(); busy(submit, async () => {
+          fill(msg);
+          try {
+            await api(url, { method: "POST", json: { username: select.value } });
+            await load();
+          } catch (err) { fill(msg, errorBox(err)); }
+        }); } }, h("label", { for: "handler-select" }, "承办人"), select, submit, msg)
+          : h("p", { class: "hint" }, "本单位没有可指定的侦查、检察或审判人员。");
+      }
+      fill(box, h("h4", {}, "承办人"), current, form);
+    } catch (err) { fill(box, errorBox(err)); }
+  }
+  load();
+  return box;
 }
 
 const KIND = { extension: "延长期限", measure: "变更强制措施或诉讼环节" };
@@ -139,17 +176,18 @@ function recordForm(caseNumber, box, data) {
 function dueTable(limits) {
   const rows = limits.map((l) => h("tr", { class: limitClass(l, null), "data-case": l.case_number, "data-person": l.person, "data-rule": l.rule },
     h("td", {}, h("a", { href: caseHref(l.case_number), title: "打开案件" }, l.case_number)), h("td", {}, l.agency || ""),
-    h("td", {}, (l.handlers || []).join("、")), h("td", {}, l.person), h("td", {}, l.title), h("td", {}, l.article), h("td", {}, l.due),
+    h("td", { "data-source": l.handler_source }, (l.handlers || []).join("、"),
+      l.handler_source === "acted" ? h("span", { class: "hint" }, "（未指定承办人，按经办记录）") : null), h("td", {}, l.person), h("td", {}, l.title), h("td", {}, l.article), h("td", {}, l.due),
     h("td", { class: "num days-left" }, daysLeftText(l)), h("td", {}, l.overdue ? "已超期" : l.due_soon ? "即将期满" : LIMIT_STATUS[l.status] || l.status)));
   return h("table", { id: "due-page-table" },
-    h("thead", {}, h("tr", {}, ["案号", "办案单位", "经办人", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ["案号", "办案单位", "承办人", "犯罪嫌疑人", "期限", "依据", "期满日", "剩余", "状态"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, rows));
 }
 
 /** 办案期限 page: what is due within N days, for me, an agency, or everything I may see. */
 export async function showDue(view, params) {
   const days = h("input", { id: "due-days", type: "number", min: 0, max: 366, value: params.get("days") || "7" });
-  const scope = h("select", { id: "due-scope" }, [["all", "我可查看的全部案件"], ["me", "我经办的案件"], ["agency", "按办案单位"]].map(([v, t]) =>
+  const scope = h("select", { id: "due-scope" }, [["all", "我可查看的全部案件"], ["me", "我承办的案件"], ["agency", "按办案单位"]].map(([v, t]) =>
     h("option", { value: v, selected: v === (params.get("scope") || "all") }, t)));
   const agency = h("select", { id: "due-agency", hidden: scope.value !== "agency" });
   const agencyLabel = h("label", { for: "due-agency", hidden: scope.value !== "agency" }, "办案单位");
@@ -166,7 +204,9 @@ export async function showDue(view, params) {
       fill(agency, data.agencies.map((a) => h("option", { value: a, selected: a === (data.agency || chosen) }, a)));
       const overdue = data.limits.filter((l) => l.overdue).length;
       const soon = data.limits.filter((l) => l.due_soon).length;
-      summary.textContent = `共 ${data.limits.length} 项：已超期 ${overdue} 项，${data.warn_days} 日内期满 ${soon} 项。`;
+      const unassigned = (data.unassigned_cases || []).length;
+      summary.textContent = `共 ${data.limits.length} 项：已超期 ${overdue} 项，${data.warn_days} 日内期满 ${soon} 项。` +
+        (unassigned ? `其中 ${unassigned} 件案件本阶段尚未指定承办人，按经办记录（移送、录入、繁简分流决定）列出经办人。` : "");
       fill(box, data.limits.length ? dueTable(data.limits) : h("p", { class: "hint" }, `${data.days} 日内没有到期的办案期限。`));
     } catch (err) { fill(box, errorBox(err)); }
   }
@@ -235,7 +275,7 @@ export function dueThisWeek() {
       h("tbody", {}, rows)) : h("p", { class: "hint" }, "七日内没有到期的办案期限。"));
   }).catch((err) => fill(box, errorBox(err)));
   return h("section", { class: "card", "aria-labelledby": "due-title" }, h("h2", { id: "due-title" }, "七日内到期的办案期限"), box,
-    h("p", {}, h("a", { href: "#/due", id: "due-more" }, "按经办人或办案单位查看")));
+    h("p", {}, h("a", { href: "#/due", id: "due-more" }, "按承办人或办案单位查看")));
 }
 
 const DECISION = { confirmed: "确认适用", rejected: "否定适用" };

@@ -1,6 +1,7 @@
 // Receiving agency: the inbox of transfers and the form review screen (accept, correct, return, export).
 import { TRANSFER_STATUS, api, busy, caseHref, confirmDialog, errorBox, fill, fmtTime, h } from "./api.js";
 import { evidenceHref } from "./cases.js";
+import { handlerBlock } from "./deadlines.js";
 
 const FIELD_STATUS = { filled: "已填", missing: "缺失", conflict: "冲突" };
 
@@ -188,6 +189,8 @@ export async function showReview(view, transferId) {
           t.note ? [h("dt", {}, "备注"), h("dd", {}, t.note)] : null,
           t.return_reasons && t.return_reasons.length ? [h("dt", {}, "退回理由"), h("dd", {}, t.return_reasons.join("；"))] : null),
         h("div", { class: "no-print inline" }, h("button", { type: "button", onclick: () => window.print() }, "打印"))),
+      // once taken in, the receiving agency assigns its handler (承办人) for its stage of the case
+      t.status === "accepted" ? h("section", { class: "card" }, handlerBlock(t.case_number)) : null,
       recordLinks, ...forms, actions);
   };
   const t = await api(`/api/transfers/${transferId}`);

@@ -23,6 +23,8 @@ EXTENSION = "延长"
 # Events after which the case has left the investigation (侦查), and after which it is decided.
 PAST_INVESTIGATION = frozenset({"移送审查起诉", "重新移送审查起诉", "起诉", "受理", "判决"})
 DECIDED = "判决"
+# Steps that are themselves the receiving agency's receipt of the case (a court's 受理).
+RECEIPT_STEPS = frozenset({"受理"})
 # What a handler may record on a case as a change of measure or a step (besides an extension of
 # rules.toml): every event the rules start or stop on.
 RECORDABLE_MEASURES = (
@@ -45,6 +47,8 @@ class Event:
     extension: str | None = None
     evidence: Any = None
     source: str | None = None  # where the date comes from, when it is not the event's own date
+    # a case sent to another agency: the day the receiver took it in (None: not recorded)
+    received: dt.date | None = None
 
 
 @dataclass
@@ -61,8 +65,21 @@ class Limit:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def counted_from(self) -> dt.date:
+        """The day the limit counts from: the receipt of the case where the rule says so."""
+        if self.rule.from_receipt and self.start.received is not None:
+            return self.start.received
+        return self.start.date
+
+    @property
+    def receipt_assumed(self) -> bool:
+        """Whether the rule counts from a receipt that is not recorded (the sent date stands in)."""
+        return (self.rule.from_receipt and self.start.received is None
+                and self.start.measure not in RECEIPT_STEPS)
+
+    @property
     def last_day(self) -> dt.date:
-        return add_length(self.start.date, self.length.months, self.length.days)
+        return add_length(self.counted_from, self.length.months, self.length.days)
 
     def settle(self, in_custody: bool) -> None:
         """Fix the custody state that decides the holiday rule, and the due date."""
@@ -108,7 +125,7 @@ def _possible(limit: Limit) -> list[tuple[Extension, dt.date]]:
         if _days(longer) <= _days(length):
             continue
         length = longer
-        out.append((ext, add_length(limit.start.date, length.months, length.days)))
+        out.append((ext, add_length(limit.counted_from, length.months, length.days)))
     return out
 
 
@@ -203,7 +220,12 @@ def describe(
     assert limit.due is not None
     due = limit.due
     start = limit.start
-    note = [f"自{_cn(start.date)}{start.measure}次日起计算{limit.length.words()}"]
+    if limit.counted_from != start.date:
+        note = [f"自{_cn(limit.counted_from)}收案（{_cn(start.date)}{start.measure}）次日起计算{limit.length.words()}"]
+    else:
+        note = [f"自{_cn(start.date)}{start.measure}次日起计算{limit.length.words()}"]
+    if limit.receipt_assumed:
+        note.append(f"接收日期尚未记录，暂按{start.measure}日期计算（推定）；接收后按接收日期计算")
     if limit.applied:
         note.append("已延长：" + "、".join(f"{e.title}（{e.article}）" for e in limit.applied))
     if start.source:
@@ -238,7 +260,7 @@ def describe(
     out: dict[str, Any] = {
         "rule": limit.rule.id,
         "article": limit.rule.article,
-        "from": start.date.isoformat(),
+        "from": limit.counted_from.isoformat(),
         "due": due.due.isoformat(),
         "note": "；".join(note),
         "title": limit.rule.title,
@@ -252,6 +274,7 @@ def describe(
             for ext, last in possible
         ],
         "warnings": warnings,
+        "receipt_assumed": limit.receipt_assumed,
     }
     if start.evidence is not None:
         out["evidence"] = start.evidence

@@ -28,6 +28,8 @@ def _event_json(event: Event) -> dict[str, Any]:
     if event.measure == EXTENSION:
         out["extension"] = event.extension
         out["extension_title"] = _extension_title(event)
+    if event.received is not None:
+        out["received"] = event.received.isoformat()
     if event.source:
         out["source"] = event.source
     if event.evidence is not None:

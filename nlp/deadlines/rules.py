@@ -64,6 +64,7 @@ class Rule:
     met_by: tuple[str, ...] = ()  # empty: every end meets it
     stage: str | None = None  # 侦查: not started once the case has left the investigation
     open_ended: bool = False  # the law allows more than the listed extensions
+    from_receipt: bool = False  # counted from the receiver's receipt of the case, not its sending
 
     def extension(self, extension_id: str) -> Extension | None:
         return next((e for e in self.extensions if e.id == extension_id), None)
@@ -131,6 +132,7 @@ def parse_rules(raw: dict[str, Any]) -> RuleBook:
             custody=bool(item["custody"]), length=length, extensions=tuple(extensions),
             max_times=item.get("max_times"), met_by=tuple(item.get("met_by", ())),
             stage=item.get("stage"), open_ended=bool(item.get("open_ended", False)),
+            from_receipt=bool(item.get("from_receipt", False)),
         ))
     return RuleBook(tuple(rules), raw["counting"]["article"])
 

@@ -21,6 +21,20 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("arrest_to_verdict", "逮捕", "判决"),
 )
 
+# The stages each kind of agency works (models.tables.Agency.kind), for the statistics per
+# handler: a handler's numbers are those of their own agency's stages, and the whole case's
+# arrest-to-verdict. An agency of another kind gets every stage.
+AGENCY_STAGES: dict[str, tuple[str, ...]] = {
+    "police": ("detention_to_arrest", "arrest_to_review", "arrest_to_verdict"),
+    "procuratorate": ("review_to_indictment", "arrest_to_verdict"),
+    "court": ("indictment_to_verdict", "arrest_to_verdict"),
+}
+
+
+def agency_stages(kind: str | None) -> tuple[str, ...]:
+    """The stage keys an agency of ``kind`` answers for."""
+    return AGENCY_STAGES.get(kind or "", tuple(key for key, _, _ in STAGES))
+
 
 def first_steps(events: Iterable[Mapping[str, Any] | Any]) -> dict[str, dt.date]:
     """The first date of each step among ``events``."""

@@ -45,3 +45,58 @@ def test_issue21_stage_statistics_per_agency_and_track(client: TestClient, state
     assert fast["indictment_to_verdict"] == {"count": 1, "mean": 14, "median": 14}
     assert fast["arrest_to_verdict"]["count"] == 0
     assert client.get("/api/admin/audit", params={"action": "deadlines.stages"}).json()
+
+
+def test_issue21_stage_statistics_per_handler(client: TestClient, state: AppState) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from api.users import create_user, get_or_create_agency
+    from models.tables import Case, CaseAccess, Transfer, TransferStatus
+    from tests.conftest import bearer
+
+    ordinary, fast, loose = "（2026）京海检刑诉字第2171号", "（2026）京朝法刑初字第2172号", "（2026）京朝法刑初字第2173号"
+    _upload(client, ordinary, "起诉书.txt", docs.RETURNED_INDICTMENT)
+    _upload(client, fast, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    _upload(client, loose, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    police, procuratorate = state.settings.default_agency, "北京市海淀区人民检察院"
+    with state.ctx.db.session() as session:
+        create_user(session, "s-investigator", "stages-password-1", agency=police, role="investigator")
+        create_user(session, "s-prosecutor", "stages-password-1", agency=procuratorate, role="prosecutor")
+    investigator = bearer(client, "s-investigator", "stages-password-1")
+    prosecutor = bearer(client, "s-prosecutor", "stages-password-1")
+    for case in (ordinary, fast):
+        assert client.post(f"/api/cases/{case}/handler", json={"username": "s-investigator"},
+                           headers=investigator).status_code == 201
+    # the ordinary case goes to the procuratorate, which assigns its prosecutor
+    with state.ctx.db.session() as session:
+        row = session.scalar(select(Case).where(Case.case_number == ordinary))
+        assert row is not None and row.agency_id is not None
+        receiver = get_or_create_agency(session, procuratorate)
+        session.add(Transfer(case_id=row.id, form_id="prosecution_transfer", form_version="1.0",
+                             from_agency_id=row.agency_id, to_agency_id=receiver.id, status=TransferStatus.ACCEPTED,
+                             prefill=[], checklist=[], created_by="s-investigator",
+                             created_at=datetime(2026, 4, 1, 2, tzinfo=UTC), decided_by="s-prosecutor",
+                             decided_at=datetime(2026, 4, 1, 6, tzinfo=UTC)))
+        session.add(CaseAccess(case_id=row.id, agency_id=receiver.id, reason="transfer"))
+        session.commit()
+    assert client.post(f"/api/cases/{ordinary}/handler", json={"username": "s-prosecutor"},
+                       headers=prosecutor).status_code == 201
+
+    body = client.get("/api/deadlines/stages").json()
+    rows = {(r["agency"], r["handler"], r["track"]): r for r in body["handlers"]}
+    assert set(rows) == {(police, "s-investigator", "普通"), (police, "s-investigator", "快速"),
+                         (procuratorate, "s-prosecutor", "普通"), (police, None, "快速")}
+    # 赵某: 拘留 1月5日 → 逮捕 1月15日: 10 days; 逮捕 → 移送 4月1日: 76 (the police's stages);
+    # 移送 4月1日 → 起诉 6月26日: 86 (the procuratorate's), not the police handler's
+    mine = rows[(police, "s-investigator", "普通")]["stages"]
+    assert (mine["detention_to_arrest"]["mean"], mine["arrest_to_review"]["mean"]) == (10, 76)
+    assert mine["review_to_indictment"]["count"] == 0
+    theirs = rows[(procuratorate, "s-prosecutor", "普通")]["stages"]
+    assert theirs["review_to_indictment"] == {"count": 1, "mean": 86, "median": 86}
+    assert theirs["detention_to_arrest"]["count"] == 0
+    # the fast-track case the police handler holds: 起诉 2月10日 → 判决 2月24日 is the court's
+    # stage, not theirs; the case with no handler counts every stage, under no handler: 14 days
+    assert rows[(police, "s-investigator", "快速")]["stages"]["indictment_to_verdict"]["count"] == 0
+    assert rows[(police, None, "快速")]["stages"]["indictment_to_verdict"] == {"count": 1, "mean": 14, "median": 14}

@@ -158,6 +158,8 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = custody
     elif route.path.endswith("/withdraw") and "/custody-records/" in route.path:
         kwargs["json"] = {"reason": "矩阵测试"}
+    elif route.path.endswith("/handler") and method == "POST":
+        kwargs["json"] = {"username": "investigator-own"}  # a handler of the agency holding the case
     elif route.path.endswith("/triage/decisions"):
         kwargs["json"] = {"decision": "rejected", "procedure": "速裁", "reason": "矩阵测试"}
     elif method == "PATCH" and route.path == "/api/documents/{document_id}":

@@ -149,6 +149,13 @@ def test_transfer_review_correct_accept_and_export(server: Server, page: Any, tm
     page.locator("#records").wait_for()
     assert "已接收" in page.locator("#transfer-status").inner_text()
     assert page.locator("#review-actions").count() == 0  # an accepted form is closed
+    # issue 21: taken in, the procuratorate assigns its handler (承办人) right there
+    page.locator("#handler-select").wait_for()
+    assert "尚未指定" in page.locator("#case-handler-current").inner_text()
+    page.locator("#handler-select").select_option("transfer-prosecutor")
+    page.locator("#handler-assign").click()
+    page.wait_for_function("() => document.querySelector('#case-handler-current').textContent"
+                           ".includes('承办人：transfer-prosecutor')")
     with page.expect_download() as download_info:
         page.locator("#records a.pdf-link").first.click()
     download = download_info.value
