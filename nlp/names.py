@@ -416,11 +416,15 @@ def _subject_of_acts(text: str, others: set[str]) -> Found | None:
     return Found(best, first[best], first[best] + len(best), 0.6)
 
 
+# 陈某 and 陈某某, 王某 and 王某2: two masked people, not a name and a misreading of it
+_MASK_TAIL_RE = regex.compile(r"某|[0-9]|[甲乙丙丁戊己庚辛]")
+
+
 def _drop_prefixes(chosen: dict[str, int]) -> dict[str, int]:
     # "彭林" and "彭林手" both chosen: the shorter one is the name.
     names = dict(chosen)
     for a in list(names):
         for b in list(names):
-            if a != b and b.startswith(a) and b in names and a in names:
+            if a != b and b.startswith(a) and b in names and a in names and not _MASK_TAIL_RE.fullmatch(b[len(a):]):
                 del names[b]
     return names

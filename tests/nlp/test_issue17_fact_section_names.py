@@ -61,3 +61,8 @@ def test_issue17_words_after_a_bare_role_are_no_name(text: str) -> None:
 ])
 def test_issue17_a_mask_is_read_whole(text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+def test_issue17_two_masked_people_one_masked_longer_are_two_people() -> None:
+    text = "公诉机关指控：被告人陈某某和陈某共同盗窃电缆。被告人陈某某、陈某到案后如实供述。"
+    assert _names(text) == ["陈某某", "陈某"]
