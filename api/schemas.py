@@ -116,7 +116,7 @@ class DocumentPublic(BaseModel):
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
             agency=document.agency.name if document.agency else None,
-            catalogue=[{k: v for k, v in entry.items() if k != "persons"} for entry in _catalogue(document)],
+            catalogue=[{k: v for k, v in entry.items() if k not in ("persons", "kind")} for entry in _catalogue(document)],
             type_corrected=bool(document.type_corrected),
             catalogue_edits=len(document.catalogue_edits or []),
             catalogue_revision=document.catalogue_revision or 0,
