@@ -280,24 +280,36 @@ _CONCLUSION_RE = regex.compile(r"认为[，,]?被告人")
 
 
 def _concluded(text: str) -> set[str]:
-    """The names a conclusion "认为被告人甲(、乙)的行为" gives, or none."""
+    """The names a conclusion "认为被告人甲(、乙)的行为…" gives, or none.
+
+    Every "被告人X的行为" of the conclusion's sentence counts ("认为，被告人甲的行为构成盗窃罪，
+    被告人乙的行为构成窝藏罪" names both).
+    """
     found: set[str] = set()
-    for m in _CONCLUSION_RE.finditer(text):
-        pos, chain = m.end(), []
-        for _ in range(8):
-            name = _name_at(text, pos)
-            if name is None:
-                break
-            chain.append(name)
-            pos += len(name)
-            if text.startswith(("的行为", "行为", "之行为"), pos):
-                found.update(chain)
-                break
-            if pos < len(text) and text[pos] in "、和":
-                pos += 1
-                continue
-            break
+    for conclusion in _CONCLUSION_RE.finditer(text):
+        end = text.find("。", conclusion.end())
+        sentence = text[conclusion.start(): end if end >= 0 else len(text)]
+        for m in regex.finditer(r"被告人", sentence):
+            found |= _acting(sentence, m.end())
     return found
+
+
+def _acting(text: str, pos: int) -> set[str]:
+    """The names from ``pos`` (a list through 、 and 和) when "的行为" follows them, else none."""
+    chain: list[str] = []
+    for _ in range(8):
+        name = _name_at(text, pos)
+        if name is None:
+            return set()
+        chain.append(name)
+        pos += len(name)
+        if text.startswith(("的行为", "行为", "之行为"), pos):
+            return set(chain)
+        if pos < len(text) and text[pos] in "、和":
+            pos += 1
+            continue
+        return set()
+    return set()
 
 
 def _role_count(text: str, role: regex.Pattern[str], name: str) -> int:

@@ -41,6 +41,9 @@ def test_issue17_the_conclusion_names_whom_the_judgment_is_about() -> None:
     assert _names(text) == ["张1某"]
     both = ("公诉机关指控：被告人唐2某、张1某共谋贩卖毒品。公诉机关认为，被告人唐2某、张1某的行为已触犯刑法。")
     assert _names(both) == ["唐2某", "张1某"]
+    each = ("公诉机关指控：被告人唐2某、张1某共谋贩卖毒品。公诉机关认为，被告人唐2某的行为构成贩卖毒品罪，"
+            "被告人张1某的行为构成容留他人吸毒罪。")
+    assert _names(each) == ["唐2某", "张1某"]
 
 
 @pytest.mark.parametrize("text", [
