@@ -75,6 +75,9 @@ class DocumentPublic(BaseModel):
     catalogue: list[dict[str, Any]] = []  # with the clerk's corrections (``corrected`` on an entry)
     type_corrected: bool = False  # a clerk set document_type; it outlives reprocessing
     catalogue_edits: int = 0  # how many corrections of the catalogue are replayed on top of it
+    # bumped by every correction or undo: a correction names the revision it was made on
+    catalogue_revision: int = 0
+    catalogue_last_edit: str | None = None  # the op of the correction "撤销上一步" takes back
 
     @classmethod
     def of(cls, document: Document, *, duplicate: bool = False, with_pages: bool = False) -> DocumentPublic:
@@ -113,9 +116,11 @@ class DocumentPublic(BaseModel):
             pages=[PageSummary(number=p.number, status=p.status, source=p.source)
                    for p in document.pages] if with_pages else [],
             agency=document.agency.name if document.agency else None,
-            catalogue=[{k: v for k, v in entry.items() if k != "persons"} for entry in _catalogue(document)],
+            catalogue=[{k: v for k, v in entry.items() if k not in ("persons", "kind")} for entry in _catalogue(document)],
             type_corrected=bool(document.type_corrected),
             catalogue_edits=len(document.catalogue_edits or []),
+            catalogue_revision=document.catalogue_revision or 0,
+            catalogue_last_edit=(document.catalogue_edits or [{}])[-1].get("op"),
         )
 
 

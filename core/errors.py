@@ -158,8 +158,12 @@ CATALOGUE_ENTRY_NOT_FOUND = _spec(
     "目录可能刚被更改过，请刷新页面后再操作。",
 )
 CATALOGUE_CHANGED = _spec(
-    "catalogue_changed", 409, "卷内目录刚被更改过，这次更正没有保存。",
-    "请查看刷新后的目录，确认仍需更正后再操作。",
+    "catalogue_changed", 409, "卷内目录刚被更改过（可能是其他人或另一个窗口），这次更正没有保存。",
+    "请刷新页面，查看最新的目录，确认仍需更正后再操作。",
+)
+CATALOGUE_NOTHING_TO_UNDO = _spec(
+    "catalogue_nothing_to_undo", 409, "这个文件的卷内目录没有可撤销的更正。",
+    "目录还没有被更正过，或更正已全部撤销；请刷新页面查看最新的目录。",
 )
 CATALOGUE_SPLIT_OUTSIDE = _spec(
     "catalogue_split_outside", 422, "拆分页不在这份文书的页码范围内。",

@@ -292,7 +292,7 @@ def extract_document(ctx: PipelineContext, document_id: int) -> FactSheetJSON:
     with ctx.db.session() as session:
         document = session.get(Document, document_id)
         assert document is not None
-        document.catalogue = [entry.to_dict() for entry in found]
+        document.catalogue = [entry.stored() for entry in found]
         if not document.type_corrected:  # a clerk's correction outlives reprocessing
             document.document_type = file_type(found)
             if found and document.catalogue_edits:  # so do the clerk's edits of the catalogue

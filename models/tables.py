@@ -225,6 +225,9 @@ class Document(Base):
     # a clerk's corrections of the catalogue, in order (nlp.catalogue.edits), replayed on top of
     # the automatic one whenever it is read: they outlive reprocessing, which rewrites ``catalogue``
     catalogue_edits: Mapped[list[Any] | None] = mapped_column(JSON)
+    # bumped by every correction or undo of the catalogue, whose UPDATE names the revision it read:
+    # of two clerks correcting the same catalogue at once, the second is refused, not lost
+    catalogue_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_hint: Mapped[str | None] = mapped_column(Text)

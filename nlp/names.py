@@ -90,9 +90,17 @@ _NOT_NAME = {
     "供述", "辩解", "辩护", "身份", "户籍", "归案", "家属", "本人", "到案", "当庭", "所有", "一方",
     "对其", "辩护人", "自愿", "如实", "主动", "犯罪", "行为", "签名", "认罪", "无异", "提出",
 }
+# "姜1某帅": a numbered mask that kept a given-name character is how the anonymiser leaves a
+# person beside the accused (a legal representative, a buyer, a co-offender tried elsewhere);
+# the accused of the judgment are masked whole (张1某, 王某某, 仇某刚).
+_PARTIAL_MASK_RE = regex.compile(rf"[{HAN}]{{1,2}}[0-9]某[{HAN}]")
+# What follows a bare "被告人" that is not a name: "被告人曾因…被判处" (a prior record),
+# "被告人方与被害人…" (the accused's side).
+_NOT_NAME_RE = regex.compile(r"曾[因被于在经多]|方[与和共已向赔及]")
 _MASK_RE = regex.compile(
-    rf"(?:[{HAN}]{{2}}(?=某)|[{HAN}])[0-9]?(?:某某|某|××|×|XX|xx|X|x|ⅹ)"
-    rf"(?:[0-9]|[甲乙丙丁戊己庚辛](?![{HAN}]{{0,0}}某))?"
+    rf"(?:[{HAN}]{{2}}(?=某)|[{HAN}])[0-9]?(?:某某|某[×xX](?![×xX])|某|××|×|XX|xx|X|x|ⅹ)"
+    # one digit numbers a mask (王某2); more digits are a year ("孙××2014年")
+    rf"(?:[0-9](?![0-9])|[甲乙丙丁戊己庚辛](?![{HAN}]{{0,0}}某))?"
 )
 _OUT_OF_CASE_RE = regex.compile(
     r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判"
@@ -126,7 +134,7 @@ def _name_at(text: str, pos: int) -> str | None:
         # 仇某刚: a mask that keeps the given name's last character, told by how the longer
         # form is used elsewhere in the text.
         longer = text[pos: mask.end() + 1]
-        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+        if (_single_mask(mask.group(0))
                 and is_han(longer[-1:])
                 and (longer[-1] not in _STOP_AFTER
                      or (longer[-1] in _GIVEN_NAME_STOPS and text.count(longer) >= 2))
@@ -149,7 +157,9 @@ def _name_at(text: str, pos: int) -> str | None:
     cand = text[pos: pos + base]
     if len(cand) < base or not all(regex.fullmatch(rf"[{HAN}·]", c) for c in cand):
         return None
-    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在未无":
+    if _NOT_NAME_RE.match(cand):
+        return None
+    if cand in _NOT_NAME or cand[:2] in _COMMON_WORDS or cand[0] in _NOT_PARTY_START or cand[0] in "，,。；;：:、（(）)“”\"的被在未无和与及给":
         return None
     nxt = text[pos + base: pos + base + 1] or "。"
     if is_han(nxt):
@@ -167,9 +177,18 @@ def _name_at(text: str, pos: int) -> str | None:
     surname = has_surname(cand)
     if _word_frequency(cand) >= (1000 if surname else 20):
         return None  # a common word ("经营", "原则", "符合"), not a name
+    if len(cand) == 3 and text.count(cand) == 1 and _word_frequency(cand[:2]) >= 1000:
+        # a common word and the next character, met once ("支付给", "安徽华…"), not a name
+        # (王国超, 夏天斌 are named again and again)
+        return None
     if not surname and not (strong and text.count(cand) >= 2) and _bounded(text, cand) < 3:
         return None
     return cand
+
+
+def _single_mask(mask: str) -> bool:
+    """A mask of one character (张某, 杨X, 尹×) that may keep the given name's last one after it."""
+    return mask[-1:] in ("某", "X", "x", "×") and mask[-2:] not in ("某某", "XX", "xx", "××") and mask[-2:-1] not in "某"
 
 
 def _mask_uses(text: str, mask: str) -> int:
@@ -203,7 +222,7 @@ _COMPOUND_OK = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉
 
 
 def _mask_ok(mask: str) -> bool:
-    if mask[0] in "其该本某此原被":
+    if mask[0] in "其该本某此原被在犯":  # "被告人在××至…", "被告人犯××罪": a word before a mask
         return False
     # Two characters before 某 only for a compound surname (欧阳某), not 韩张某某.
     return not (len(mask) > 2 and mask[1] not in "某×Xx0123456789ⅹ" and mask[:2] not in _COMPOUND_OK)
@@ -239,17 +258,58 @@ def names_from_mentions(text: str) -> list[Found]:
         chosen, excluded = _role_chains(text, role)
         chained = {n for n, (_, direct) in chosen.items() if not direct}
         excluded |= chained & set(others)
-        names = {n: p for n, (p, _) in chosen.items() if n not in excluded}
+        names = {n: p for n, (p, _) in chosen.items() if n not in excluded and not _PARTIAL_MASK_RE.fullmatch(n)}
         names = _drop_prefixes(names)
         # "被害人赵某…被告人赵某" (a slip of the writer): a name the text gives a victim's or
         # witness's role at least as often as the accused's is not accused, unless alone.
         victims = {n for n in names if 0 < others.get(n, 0) >= _role_count(text, role, n)}
         if victims and len(victims) < len(names):
             names = {n: p for n, p in names.items() if n not in victims}
+        # "公诉机关认为，被告人甲的行为…": the conclusion names whom the judgment is about; others
+        # the facts call 被告人 were tried in another judgment (a CAIL fact section names them so)
+        concluded = _concluded(text) & set(names)
+        if concluded and len(concluded) < len(names):
+            names = {n: p for n, p in names.items() if n in concluded}
         if names:
             return [Found(n, p, p + len(n), 0.75) for n, p in sorted(names.items(), key=lambda kv: kv[1])]
     subject = _subject_of_acts(text, set(others))
     return [subject] if subject else []
+
+
+_CONCLUSION_RE = regex.compile(r"认为[，,]?被告人")
+
+
+def _concluded(text: str) -> set[str]:
+    """The names a conclusion "认为被告人甲(、乙)的行为…" gives, or none.
+
+    Every "被告人X的行为" of the conclusion's sentence counts ("认为，被告人甲的行为构成盗窃罪，
+    被告人乙的行为构成窝藏罪" names both).
+    """
+    found: set[str] = set()
+    for conclusion in _CONCLUSION_RE.finditer(text):
+        end = text.find("。", conclusion.end())
+        sentence = text[conclusion.start(): end if end >= 0 else len(text)]
+        for m in regex.finditer(r"被告人", sentence):
+            found |= _acting(sentence, m.end())
+    return found
+
+
+def _acting(text: str, pos: int) -> set[str]:
+    """The names from ``pos`` (a list through 、 and 和) when "的行为" follows them, else none."""
+    chain: list[str] = []
+    for _ in range(8):
+        name = _name_at(text, pos)
+        if name is None:
+            return set()
+        chain.append(name)
+        pos += len(name)
+        if text.startswith(("的行为", "行为", "之行为"), pos):
+            return set(chain)
+        if pos < len(text) and text[pos] in "、和":
+            pos += 1
+            continue
+        return set()
+    return set()
 
 
 def _role_count(text: str, role: regex.Pattern[str], name: str) -> int:
@@ -283,6 +343,8 @@ def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[i
                 # (the first is the one the role word names: "被告人甲和乙、丙（均另案处理）").
                 group = regex.search(r"均|上述|以上|[二两三四五六七八九]人|等人", out.group(0))
                 gone = chain[1:] if group and len(chain) > 1 else chain[-1:]
+                if _group_size(out.group(0)) >= len(chain):  # "被告人甲、乙、丙（三人已判决）": all
+                    gone = chain
                 excluded.update(n for n, _ in gone)
                 break
             if after < len(text) and text[after] in "、和":
@@ -292,13 +354,50 @@ def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[i
         for k, (name, p) in enumerate(chain):
             first, direct = chosen.get(name, (p, False))
             chosen[name] = (min(first, p), direct or k == 0)
-    # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here.
+    # Anyone marked as dealt with elsewhere anywhere in the text is not a defendant here, alone
+    # ("甲（已判决）") or in a list the mark closes for all ("甲、乙（均已判决）") that the role
+    # word does not open (there the first is the one it names, as above).
+    ends_with_role = regex.compile(f"(?:{role.pattern})$")
     for name in chosen:
         for m in regex.finditer(regex.escape(name), text):
             if _OUT_OF_CASE_RE.match(text, m.end()):
                 excluded.add(name)
                 break
+            listed, out = _list_closed_by_mark(text, m.end())
+            if out and (not ends_with_role.search(text, max(0, m.start() - 12), m.start())
+                        or _group_size(out) >= listed + 1):
+                excluded.add(name)
+                break
     return chosen, excluded
+
+
+_GROUP_RE = regex.compile(r"均|上述|以上|[二两三四五六七八九]人|等人")
+_GROUP_SIZE = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _group_size(mark: str) -> int:
+    """The count a mark gives its list ("（三人已判决）" → 3), else 0."""
+    m = regex.search(r"([二两三四五六七八九])人", mark)
+    return _GROUP_SIZE[m.group(1)] if m else 0
+
+
+def _list_closed_by_mark(text: str, pos: int) -> tuple[int, str | None]:
+    """Follow a list of names from ``pos`` (after a name) through 、 and 和 to a group mark.
+
+    Returns how many names follow and the mark ("（均已判决）", "（三人另案处理）"), or ``None``
+    when the list ends without one that speaks for all its names.
+    """
+    listed = 0
+    while listed < 8 and pos < len(text) and text[pos] in "、和":
+        name = _name_at(text, pos + 1)
+        if name is None:
+            return listed, None
+        pos += 1 + len(name)
+        listed += 1
+        out = _OUT_OF_CASE_RE.match(text, pos)
+        if out:
+            return listed, out.group(0) if _GROUP_RE.search(out.group(0)) else None
+    return listed, None
 
 
 # A clause a person's act opens: after a sentence or clause break, a date, or a post held.
@@ -329,11 +428,15 @@ def _subject_of_acts(text: str, others: set[str]) -> Found | None:
     return Found(best, first[best], first[best] + len(best), 0.6)
 
 
+# 陈某 and 陈某某, 王某 and 王某2: two masked people, not a name and a misreading of it
+_MASK_TAIL_RE = regex.compile(r"某|[0-9]|[甲乙丙丁戊己庚辛]")
+
+
 def _drop_prefixes(chosen: dict[str, int]) -> dict[str, int]:
     # "彭林" and "彭林手" both chosen: the shorter one is the name.
     names = dict(chosen)
     for a in list(names):
         for b in list(names):
-            if a != b and b.startswith(a) and b in names and a in names:
+            if a != b and b.startswith(a) and b in names and a in names and not _MASK_TAIL_RE.fullmatch(b[len(a):]):
                 del names[b]
     return names

@@ -150,6 +150,9 @@ def correct_document(
                             hint=f"可选的文书类型：{'、'.join(type_names())}。")
     before = document.document_type
     document.document_type, document.type_corrected = body.document_type, True
+    # the file's catalogue now starts from one document of this type: a correction computed
+    # from the old one is refused (api.routes.catalogue)
+    document.catalogue_revision = (document.catalogue_revision or 0) + 1
     session.commit()
     if document.status == "done":  # the facet of its pages follows
         state.ctx.index().add_pages(page_records(document))

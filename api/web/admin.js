@@ -40,7 +40,7 @@ const ACTION_NAMES = {
   "case.list": "查看案件列表", "case.view": "查看案件", "document.list": "查看文件列表", "form.prefill": "预填表单",
   "transfer.list": "查看移送记录", "transfer.inbox": "查看收件箱", "form_record.list": "查看表单记录",
   "access.refused": "拒绝访问", "audit.view": "查看审计日志", "catalogue.export": "导出卷内目录", "catalogue.split": "拆分目录文书", "catalogue.merge": "合并目录文书", "catalogue.retype": "更正目录文书类型",
-  "catalogue.edit": "更正目录文书名称", "catalogue.move": "调整目录顺序", "catalogue.delete": "删除目录条目",
+  "catalogue.edit": "更正目录文书名称", "catalogue.move": "调整目录顺序", "catalogue.delete": "删除目录条目", "catalogue.undo": "撤销目录更正",
 };
 
 // "document:8/page:1" → "文件 8 第 1 页": every part of a target in words

@@ -148,7 +148,7 @@ export async function showCase(view, caseNumber) {
     fill(docsBody, ...docs.map((d) => documentRow(d, refresh, types)));
     fill(catalogueBox, catalogueTable(docs, { refresh, msg: catalogueMsg, types }));
     // the materials check follows uploads, corrections and deletions
-    const signature = docs.map((d) => `${d.id}:${d.status}:${d.document_type}:${d.catalogue_edits || 0}`).join(",");
+    const signature = docs.map((d) => `${d.id}:${d.status}:${d.document_type}:${d.catalogue_revision || 0}`).join(",");
     if (signature !== lastSignature) { lastSignature = signature; window.dispatchEvent(new Event("casefile:documents-changed")); }
     // the upload list follows each uploaded file through processing, as the table does
     for (const d of docs) {
@@ -222,18 +222,42 @@ export function catalogueTable(docs, { refresh = null, msg = null, types = [] } 
     before += d.page_count || 0;
   }
   const heads = ["序号", "文书名称", "文号", "责任者", "日期", "页号", ...(editable ? ["更正"] : [])];
-  return rows.length ? h("table", { id: "catalogue-table", class: editable ? "editable" : null },
+  if (!rows.length) return h("p", { class: "hint" }, "文件处理完成后，在这里列出卷内的每一份文书。");
+  const table = h("table", { id: "catalogue-table", class: editable ? "editable" : null },
     h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, rows)) : h("p", { class: "hint" }, "文件处理完成后，在这里列出卷内的每一份文书。");
+    h("tbody", {}, rows));
+  return h("div", { class: "catalogue-wrap" }, editable ? undoBar(docs, { refresh, msg }) : null, table);
+}
+
+const EDIT_NAMES = { split: "拆分", merge: "合并", retype: "改类型", edit: "改标题", move: "调整顺序", delete: "删除" };
+
+/**
+ * 撤销上一步: takes back the last correction of a file's catalogue (one button per corrected file
+ * of the clerk's agency, naming the file when there are several; off when there is nothing to undo).
+ */
+function undoBar(docs, { refresh, msg }) {
+  const mine = docs.filter((d) => d.status === "done" && can("document.upload") && session.me && (!d.agency || d.agency === session.me.agency));
+  const undoable = mine.filter((d) => d.catalogue_edits);
+  const button = (d) => {
+    const what = d ? `${d.filename} 的上一步更正（${EDIT_NAMES[d.catalogue_last_edit] || "更正"}）` : "";
+    return h("button", { type: "button", class: "catalogue-undo", disabled: !d, "data-document": d ? d.id : null,
+      title: d ? `撤销${what}` : "卷内目录还没有可撤销的更正",
+      onclick: (ev) => catalogueRequest(ev.currentTarget, msg, refresh, () =>
+        api(`/api/documents/${d.id}/catalogue/undo`, { method: "POST", json: { revision: d.catalogue_revision || 0 } })
+          .then(() => `已撤销${what}。`)) },
+    undoable.length > 1 ? `撤销上一步（${d.filename}）` : "撤销上一步");
+  };
+  return h("div", { class: "catalogue-undo-bar" }, undoable.length ? undoable.map(button) : button(null));
 }
 
 /** The correction buttons of one catalogue entry (entry ``i`` of file ``d``). */
 function entryActions(d, entries, i, { refresh, msg, types }) {
   const e = entries[i];
   const name = `“${e.title || e.type || "其他"}”`;
-  // edits_seen: the server refuses a correction made on a catalogue that changed meanwhile
+  // revision: the server refuses a correction made on a catalogue that changed meanwhile
+  // (a double click, another clerk, another window) instead of overwriting it
   const send = (edit, done) => api(`/api/documents/${d.id}/catalogue/edits`, { method: "POST",
-    json: { ...edit, edits_seen: d.catalogue_edits || 0 } }).then(() => done);
+    json: { ...edit, revision: d.catalogue_revision || 0 } }).then(() => done);
   const button = (cls, text, label, work, off = false) => h("button", { type: "button", class: "catalogue-" + cls, "aria-label": `${text}${name}`, title: label, disabled: off,
     onclick: (ev) => catalogueRequest(ev.currentTarget, msg, refresh, work) }, text);
   return [
@@ -284,12 +308,12 @@ function typeSelect(id, types, current, empty = null) {
 }
 
 /**
- * Run one catalogue correction: every correction button is off while it runs (a double click
+ * Run one catalogue correction (or undo): every correction button is off while it runs (a double click
  * sends one request), the result or the refusal is said above the table, then the page refreshes.
  */
 async function catalogueRequest(button, msg, refresh, work) {
-  const table = button.closest("table");
-  const buttons = table ? [...table.querySelectorAll(".catalogue-actions button")] : [button];
+  const box = button.closest(".catalogue-wrap");
+  const buttons = box ? [...box.querySelectorAll(".catalogue-actions button, button.catalogue-undo")] : [button];
   if (buttons.some((b) => b.getAttribute("aria-busy") === "true")) return;
   const wasOff = buttons.map((b) => b.disabled);
   buttons.forEach((b) => { b.disabled = true; });

@@ -7,14 +7,18 @@ page in the file, not by its position: that stays true when the automatic split 
 
 Edits (``op`` and its keys):
 
-- ``split``  ``page`` (+ ``type``, ``title``): the document holding ``page`` ends before it; a new
-  document of ``type``/``title`` runs from ``page`` to the old one's last page;
+- ``split``  ``page`` (+ ``type``, ``title``, ``kind``): the document holding ``page`` ends before it;
+  a new document of ``type``/``title`` runs from ``page`` to the old one's last page (``kind``: the
+  types.toml entry its title names when that reports as 其他, e.g. 搜查证);
 - ``merge``  ``first_page``: the document and the next one in the list become one (the first's
   type and title);
-- ``retype`` ``first_page``, ``type``;
+- ``retype`` ``first_page``, ``type`` (its ``kind`` becomes the type too);
 - ``edit``   ``first_page``, ``fields`` (``title``, ``number``, ``agency``, ``date``);
 - ``move``   ``first_page``, ``by`` (-1 up, +1 down): swaps it with its neighbour in the list;
 - ``delete`` ``first_page``: the entry leaves the catalogue (its pages belong to no document).
+
+Every other key an entry carries (the splitter's ``kind``, ``persons`` …) is kept through an edit:
+an edited entry is still read for facts as the splitter typed it.
 
 ``apply_edit`` refuses a wrong edit with a ``CasefileError`` whose message says what is wrong in
 words a clerk reads; ``corrected_entries`` replays the stored ones and leaves out (and logs) one
@@ -39,7 +43,7 @@ from core.errors import (
     DOCUMENT_TYPE_UNKNOWN,
     CasefileError,
 )
-from nlp.catalogue.types import OTHER, type_names
+from nlp.catalogue.types import OTHER, document_types, get_type, type_names
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +122,13 @@ def _title(value: Any) -> str:
     return title
 
 
+def _kind(value: Any, reported: str) -> str:
+    """The types.toml entry that named a split-off document's title, if it reports as ``reported``."""
+    if isinstance(value, str) and value in {t.name for t in document_types()} and get_type(value).reported == reported:
+        return value
+    return reported
+
+
 def _int(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise CasefileError(CATALOGUE_EDIT_INVALID, f"{field}: {value!r}")
@@ -138,7 +149,8 @@ def apply_edit(entries: Sequence[dict[str, Any]], edit: dict[str, Any]) -> list[
         kind = _check_type(edit.get("type") or OTHER)
         old = out[holder]
         new = {"type": kind, "title": _title(edit.get("title") or kind), "number": None, "agency": None,
-               "date": None, "first_page": page, "last_page": old["last_page"], "corrected": True}
+               "date": None, "first_page": page, "last_page": old["last_page"], "corrected": True,
+               "kind": _kind(edit.get("kind"), kind)}
         old["last_page"], old["corrected"] = page - 1, True
         out.insert(holder + 1, new)
         return out
@@ -159,7 +171,9 @@ def apply_edit(entries: Sequence[dict[str, Any]], edit: dict[str, Any]) -> list[
         entry["last_page"], entry["corrected"] = following["last_page"], True
         del out[index + 1]
     elif op == "retype":
+        # the clerk's type wins over the title the splitter read (搜查证, 刑事裁定书 …)
         entry["type"], entry["corrected"] = _check_type(edit.get("type")), True
+        entry["kind"] = entry["type"]
     elif op == "edit":
         fields = edit.get("fields")
         if not isinstance(fields, dict) or not fields or set(fields) - set(FIELDS):

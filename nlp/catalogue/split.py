@@ -89,6 +89,14 @@ class CataloguedDocument:
                 "date": self.date, "first_page": self.first_page, "last_page": self.last_page,
                 "persons": list(self.persons)}
 
+    def stored(self) -> dict[str, Any]:
+        """The entry as ``Document.catalogue`` keeps it: ``to_dict`` plus ``kind``.
+
+        ``kind`` (搜查证, 刑事裁定书 where ``type`` is 其他) says how the facts are read; it is
+        kept so that a catalogue read back from the database, corrected or not, reads them alike.
+        """
+        return {**self.to_dict(), "kind": self.kind}
+
 
 @dataclass(frozen=True)
 class _Page:
@@ -287,13 +295,27 @@ def describe_entry(pages: Sequence[PageContent], entry: dict[str, Any]) -> Catal
     first, last = int(entry["first_page"]), int(entry["last_page"])
     seen = [_page_lines(p) for p in pages[first - 1: last]]
     body = [p for p in seen if not p.blank] or seen[:1] or [_Page(())]
-    kind = str(entry.get("type") or OTHER)
+    doc_type = str(entry.get("type") or OTHER)
+    kind = stored_kind(entry)
     return CataloguedDocument(
-        type=kind, title=str(entry.get("title") or kind), first_page=first, last_page=last, kind=kind,
+        type=doc_type, title=str(entry.get("title") or doc_type), first_page=first, last_page=last, kind=kind,
         number=entry.get("number"), agency=entry.get("agency"),
         date=entry.get("date") or _date(body, kind),
         persons=_persons("".join(p.text.replace("\n", "") for p in body), kind),
     )
+
+
+def stored_kind(entry: dict[str, Any]) -> str:
+    """The types.toml entry that reads ``entry``'s facts.
+
+    Its stored ``kind`` while that still reports as the entry's type (a clerk's retype wins),
+    else the type itself.
+    """
+    doc_type = str(entry.get("type") or OTHER)
+    kind = entry.get("kind")
+    if isinstance(kind, str) and kind and get_type(kind).name == kind and get_type(kind).reported == doc_type:
+        return kind
+    return doc_type
 
 
 def _agency(page: _Page, body: list[_Page], title: _Title | None) -> str | None:

@@ -1,0 +1,71 @@
+"""Issue #17 item 7: names in fact sections (CAIL style): others taken for the accused.
+
+Each case is one class of miss found on ../shared/data/dev/case_facts.jsonl (texts written here,
+fictional): people marked as tried elsewhere in a list, co-offenders the conclusion leaves out,
+anonymiser leftovers beside the accused, words read after a bare 被告人, and masks cut short.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.factsheet import extract_text
+
+
+def _names(text: str) -> list[str]:
+    return [d["name"] for d in extract_text(text)["defendants"]]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a list the mark closes for all, not opened by the role word
+    ("某县人民检察院指控：2011年3月12日，曹某、高某（均已判决）在某溜冰场持刀砍伤他人。当晚，被告人刘某、曹某"
+     "等人驾车将高某带至外地藏匿。被告人刘某到案后如实供述。", ["刘某"]),
+    # the count covers everyone the role word lists
+    ("经审理查明：被告人樊某、何某、范某（三人已判决）将被害人李某拽至被告人陈1某借用的车内，由被告人陈1某驾车"
+     "离开现场。上述事实，被告人陈1某在开庭审理过程中亦无异议。", ["陈1某"]),
+    # the role word's first name stays when the mark speaks for the others only
+    ("经审理查明：被告人甲某和乙某、丙某（均另案处理）在某地盗窃电缆。被告人甲某到案后如实供述。", ["甲某"]),
+])
+def test_issue17_people_marked_as_tried_elsewhere_are_not_accused(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_issue17_a_numbered_mask_keeping_a_given_name_character_is_not_the_accused() -> None:
+    text = "公诉机关指控，2012年7月7日凌晨，被告人潘2某、潘1某代在某服务区盗窃柴油。被告人潘2某到案后如实供述。"
+    assert _names(text) == ["潘2某"]
+
+
+def test_issue17_the_conclusion_names_whom_the_judgment_is_about() -> None:
+    text = ("公诉机关指控：2016年1月至2月期间，被告人唐2某、张1某共谋贩卖毒品。被告人张1某负责联系买家。"
+            "公诉机关认为，被告人张1某的行为已触犯刑法，应当以贩卖毒品罪追究其刑事责任。")
+    assert _names(text) == ["张1某"]
+    both = ("公诉机关指控：被告人唐2某、张1某共谋贩卖毒品。公诉机关认为，被告人唐2某、张1某的行为已触犯刑法。")
+    assert _names(both) == ["唐2某", "张1某"]
+    each = ("公诉机关指控：被告人唐2某、张1某共谋贩卖毒品。公诉机关认为，被告人唐2某的行为构成贩卖毒品罪，"
+            "被告人张1某的行为构成容留他人吸毒罪。")
+    assert _names(each) == ["唐2某", "张1某"]
+
+
+@pytest.mark.parametrize("text", [
+    "公诉机关指控：被告人张某某贩卖毒品海洛因。被告人曾因盗窃被判处有期徒刑一年，刑满释放后五年内再犯。",
+    "经审理查明：被告人张某某殴打被害人致轻伤。侦查阶段，被告人方与被害人已达成调解协议。",
+    "公诉机关指控：被告人张某某盗窃财物。鉴于被告人是累犯，建议对被告人在××至三年幅度内量刑。",
+    "公诉机关提供了被告人和被害人常住人口信息等证据，指控被告人张某某犯故意伤害罪。",
+    "公诉机关指控：被告人张某某和安徽华星电缆集团有限公司业务员李某签订虚假合同，骗取货款。",
+])
+def test_issue17_words_after_a_bare_role_are_no_name(text: str) -> None:
+    assert _names(text) == ["张某某"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("某县人民检察院指控：被告人杨X江经韦某介绍，得知某地有人收购木材。杨X江遂盗伐林木。", ["杨X江"]),
+    ("公诉机关指控被告人孙××2014年1月5日在某林场盗伐林木。", ["孙××"]),
+    ("公诉机关指控：2014年4月29日12时许，被告人段某x无证驾驶一辆无牌摩托车。", ["段某x"]),
+])
+def test_issue17_a_mask_is_read_whole(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_issue17_two_masked_people_one_masked_longer_are_two_people() -> None:
+    text = "公诉机关指控：被告人陈某某和陈某共同盗窃电缆。被告人陈某某、陈某到案后如实供述。"
+    assert _names(text) == ["陈某某", "陈某"]
