@@ -4,7 +4,7 @@ Two clerks correcting the same catalogue at once: the second write names the rev
 and finds another, so it is refused (409) instead of overwriting the first.
 
 Revision ID: 0014_catalogue_version
-Revises: 0012_custody_records
+Revises: 0013_case_handlers
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_catalogue_version'
-down_revision = '0012_custody_records'
+down_revision = '0013_case_handlers'
 branch_labels = None
 depends_on = None
 
