@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -66,3 +67,18 @@ class EngineStatus:
     name: str
     available: bool
     hint: str
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """How an engine module declares an engine: ``ENGINES = (EngineSpec(...),)``.
+
+    ``build(threads)`` loads it (and may raise ``OCR_ENGINE_UNAVAILABLE``);
+    ``unavailable_reason()`` is a cheap check that loads nothing (``None``: usable);
+    ``install_hint`` is the command that makes it usable.
+    """
+
+    name: str
+    build: Callable[[int], OcrEngine]
+    unavailable_reason: Callable[[], str | None]
+    install_hint: str

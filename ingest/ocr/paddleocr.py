@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
-from ingest.ocr.base import OcrBox
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -222,3 +222,6 @@ def build(threads: int = 1) -> PaddleOcrEngine:
     if reason or dirs is None:
         raise CasefileError(OCR_ENGINE_UNAVAILABLE, reason or "", hint=f"请安装：{INSTALL_HINT}")
     return PaddleOcrEngine(dirs, threads)
+
+
+ENGINES = (EngineSpec("paddleocr", build, unavailable_reason, INSTALL_HINT),)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
-from ingest.ocr.base import OcrBox
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -334,3 +334,9 @@ def build_small(threads: int = 1) -> PpOcrEngine:
 def small_unavailable_reason() -> str | None:
     """Why ``ppocr-small`` cannot run here, or ``None``."""
     return unavailable_reason("ppocr-small")
+
+
+ENGINES = (
+    EngineSpec("ppocr", build, unavailable_reason, INSTALL_HINT),
+    EngineSpec("ppocr-small", build_small, small_unavailable_reason, INSTALL_HINT),
+)
