@@ -183,3 +183,24 @@ def test_issue20_two_modules_claiming_one_name_is_an_error(tmp_path: Path, monke
     finally:
         ENGINE_REGISTRY.reset()
         sys.modules.pop("ingest.ocr.null_again", None)
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"CASEFILE_SEARCH_BACKEND": "solr"}, ["没有名为 'solr' 的检索后端", "elasticsearch, tantivy"]),
+        ({"CASEFILE_OCR_ENGINE": "abbyy"}, ["没有名为 'abbyy' 的文字识别引擎", "ppocr"]),
+        ({"CASEFILE_SEARCH_BACKEND": "elasticsearch"}, ["检索后端 elasticsearch 的设置", "CASEFILE_ES_URL"]),
+    ],
+)
+def test_issue20_the_cli_stops_at_a_wrong_plugin_setting_saying_what_to_set(
+    tmp_path: Path, env: dict[str, str], says: list[str]
+) -> None:
+    from tests.support.cli import casefile
+
+    result = casefile("search", "王五", data_dir=tmp_path / "data", env=env, timeout=120)
+    assert result.returncode == 1, result.stderr
+    for text in says:
+        assert text in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()
