@@ -22,9 +22,7 @@ from sqlalchemy import Row, func, select, update
 
 from core.errors import PROCESSING_FAILED, CasefileError
 from ingest.context import PipelineContext
-from ingest.page_images import page_image_file, save_page_image
 from ingest.reading.documents import open_document
-from ingest.reading.ocrpage import ocr_page
 from ingest.reading.types import Line, PageContent
 from models.factsheet import FactSheetJSON
 from models.tables import (
@@ -105,7 +103,7 @@ def read_pages_without_ocr(
     source = _readable_source(ctx, document_id)
     if source is None or not numbers:
         return []
-    path, media_type, _ = source
+    path, media_type = source
     left: list[int] = []
     batch: list[PageContent] = []
     started = time.monotonic()
@@ -161,32 +159,25 @@ def read_page(
     source = _readable_source(ctx, document_id)
     if source is None:
         return None
-    path, media_type, sha256 = source
+    path, media_type = source
     engine = get_engine(ctx.ocr_engine, threads=ctx.ocr_threads)
     with open_document(
         path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
     ) as reader:
-        content = reader.read_without_ocr(number)
-        if content is None:
-            # what ``read_page`` does, keeping the image: the viewer's page image is the one
-            # rendered for OCR, never rendered a second time (``ingest.page_images``)
-            image = reader.page_image(number)
-            content = ocr_page(image, engine, number=number)
-            save_page_image(image, page_image_file(ctx.pages_dir, sha256, number))
-            del image
+        content = reader.read_page(number, engine)
     if index_early and others_unread:
         index_pages_early(ctx, document_id, [content])
     store_pages(ctx, document_id, [content], engine_name=engine.name)
     return content
 
 
-def _readable_source(ctx: PipelineContext, document_id: int) -> tuple[Path, str, str] | None:
-    """The original's path, media type and sha256; ``None`` if the document is gone or failed."""
+def _readable_source(ctx: PipelineContext, document_id: int) -> tuple[Path, str] | None:
+    """The original's path and media type; ``None`` if the document is gone or failed."""
     with ctx.db.session() as session:
         document = session.get(Document, document_id)
         if document is None or document.status == DocumentStatus.FAILED:
             return None
-        return ctx.store.path_for(document.sha256), document.media_type, document.sha256
+        return ctx.store.path_for(document.sha256), document.media_type
 
 
 def store_pages(
