@@ -8,7 +8,6 @@ concurrent thumbnail requests; a `casefile serve` killed outright takes its work
 from __future__ import annotations
 
 import io
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -105,10 +104,6 @@ def test_issue16_rendering_has_the_workers_memory_limit(tmp_path: Path) -> None:
     with TestClient(create_app(state=state)) as client:
         client.headers.update(bearer(client, "admin", state.settings.admin_password))
         document = _upload(client, "huge.png", _png((8000, 8000)))
-        # The worker keeps the image it read by OCR for the viewer (issue #20 step 5); a real
-        # worker has the same memory limit and could not have read this frame, but this one runs
-        # in the test process without it, so its kept image is removed: the child must render.
-        shutil.rmtree(state.ctx.pages_dir)
         for url in (f"/api/documents/{document}/pages/1/image", f"/api/documents/{document}/searchable.pdf"):
             response = client.get(url)
             assert response.status_code == 422, (url, response.status_code, response.text[:200])
