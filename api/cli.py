@@ -24,11 +24,15 @@ log = logging.getLogger("casefile")
 
 
 def _settings() -> Settings:
+    from ingest.context import check_plugins
+
     try:
-        return Settings()
+        settings = Settings()
     except ValueError as error:
         typer.echo(f"配置错误：{error}", err=True)
         raise typer.Exit(2) from error
+    check_plugins(settings)  # an unknown engine or backend name stops here (main() prints the hint)
+    return settings
 
 
 def _emit(obj: dict[str, Any]) -> None:

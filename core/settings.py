@@ -26,13 +26,18 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="originals, database, index, broker")
     database_url: str = Field(default="", description="SQLAlchemy URL; SQLite under data_dir if empty")
     broker_url: str = Field(default="", description="Celery broker; SQLite under data_dir if empty")
-    search_backend: Literal["tantivy", "elasticsearch"] = "tantivy"
-    es_url: str = Field(default="", description="Elasticsearch URL for the elasticsearch backend")
-    es_index: str = "casefile-pages"
+    # Plugin names: checked against the modules that declare them when a context is built
+    # (ingest.context.check_plugins); a backend's own options live with it (search/backends/).
+    search_backend: str = Field(
+        default="tantivy",
+        description="a module of search/backends/: tantivy (embedded), elasticsearch (CASEFILE_ES_URL, "
+        "CASEFILE_ES_INDEX)",
+    )
     ocr_engine: str = Field(
         default="ppocr",
-        description="ppocr (PP-OCRv6 tiny rec, unsure lines read again by small rec), ppocr-small (PP-OCRv6 small rec: most "
-        "accurate, ~3x the CPU per page), tesseract, paddleocr, null",
+        description="an engine declared in ingest/ocr/: ppocr (PP-OCRv6 tiny rec, unsure lines read again by "
+        "small rec), ppocr-small (PP-OCRv6 small rec: most accurate, ~3x the CPU per page), tesseract, "
+        "paddleocr, null",
     )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     worker_concurrency: int = Field(default=2, ge=1)
@@ -160,12 +165,7 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _check_backends(self) -> Settings:
-        if self.search_backend == "elasticsearch" and not self.es_url:
-            raise ValueError(
-                "CASEFILE_SEARCH_BACKEND=elasticsearch needs CASEFILE_ES_URL "
-                "(e.g. http://127.0.0.1:9200)"
-            )
+    def _check_values(self) -> Settings:
         if self.audit_key and len(self.audit_key.strip()) < 32:
             raise ValueError(
                 "CASEFILE_AUDIT_KEY needs at least 32 characters "

@@ -12,6 +12,8 @@ from ingest.storage import OriginalStore
 from models.db import Database
 
 if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+
     from search.base import SearchIndex
 
 
@@ -29,8 +31,8 @@ class PipelineContext:
     max_pixels: int
     search_backend: str
     index_dir: str
-    es_url: str
-    es_index: str
+    # the backend's own options (search/backends/), read once at start-up; None: read on open
+    search_options: BaseSettings | None = None
     _index: SearchIndex | None = field(default=None, repr=False)
     _index_pid: int = field(default=0, repr=False)
 
@@ -46,21 +48,38 @@ class PipelineContext:
             self._index = open_index(
                 self.search_backend,
                 index_dir=Path(self.index_dir) if self.index_dir else None,
-                es_url=self.es_url or None,
-                es_index=self.es_index,
+                options=self.search_options,
                 for_rebuild=for_rebuild,
             )
             self._index_pid = os.getpid()
         return self._index
 
 
+def check_plugins(settings: Settings) -> BaseSettings:
+    """Check the plugin names in ``settings`` and read the search backend's own options.
+
+    ``core.settings`` cannot see the plugins (they live on higher floors), so every entry point
+    checks them here, at start-up, before any work. Raises ``CasefileError``:
+    ``OCR_ENGINE_UNAVAILABLE`` or ``SEARCH_BACKEND_UNKNOWN`` for a name no module declares (the
+    hint lists the known ones), ``SEARCH_MISCONFIGURED`` for options the backend refuses.
+    Builds no engine and opens no index.
+    """
+    from ingest.ocr.registry import check_engine_name
+    from search.registry import backend_options
+
+    check_engine_name(settings.ocr_engine)
+    return backend_options(settings.search_backend)
+
+
 def build_context(settings: Settings) -> PipelineContext:
     """The context of one process; opens the audit log's seal (key, checkpoint file) for its db.
 
-    Call after the migrations (the seal reads the audit head). Raises what ``open_seal`` raises.
+    Call after the migrations (the seal reads the audit head). Raises what ``check_plugins`` and
+    ``open_seal`` raise.
     """
     from models.audit_seal import open_seal
 
+    search_options = check_plugins(settings)
     settings.ensure_dirs()
     db = Database(settings.resolved_database_url)
     open_seal(
@@ -80,6 +99,5 @@ def build_context(settings: Settings) -> PipelineContext:
         max_pixels=settings.max_image_pixels,
         search_backend=settings.search_backend,
         index_dir=str(settings.index_dir),
-        es_url=settings.es_url,
-        es_index=settings.es_index,
+        search_options=search_options,
     )

@@ -2,8 +2,9 @@
 
 Both are derived from the original and kept under ``pages_dir/<sha256>/``: by content, as the
 originals are, so a document deleted and a later one given the same database id can never be
-shown each other's pages. They are written by the processes that render (the worker while it
-reads a page for OCR, ``ingest.render_job`` for the rest); the API only serves them (issue #16).
+shown each other's pages. They are written by the render child (``ingest.render_job``) when a
+viewer first asks (the worker does not keep the image it read: docs/ARCHITECTURE.md, issue #20
+step 5); the API only serves them (issue #16).
 Every file is written to a temporary name and renamed, so a reader never sees half a file.
 """
 

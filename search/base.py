@@ -6,9 +6,12 @@ held to the same contract tests (``tests/search/test_contract.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic_settings import BaseSettings
 
 from core.errors import SEARCH_UNAVAILABLE, CasefileError
 
@@ -139,3 +142,19 @@ class SearchIndex(Protocol):
     def close(self) -> None:
         """Release resources; the object is unusable afterwards."""
         ...
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """How a backend module in ``search/backends/`` declares a backend: ``BACKENDS = (BackendSpec(...),)``.
+
+    ``options`` is the backend's own settings class (pydantic-settings, its own environment prefix,
+    e.g. ``CASEFILE_ES_``); ``open(index_dir, options, for_rebuild)`` opens the index, where
+    ``index_dir`` is the data folder's index directory (``None`` if the caller has none) and may
+    raise ``CasefileError(SEARCH_MISCONFIGURED)``. The module must be cheap to import: the backend's
+    library loads in ``open``.
+    """
+
+    name: str
+    options: type[BaseSettings]
+    open: Callable[[Path | None, Any, bool], SearchIndex]

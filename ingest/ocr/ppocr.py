@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
-from ingest.ocr.base import OcrBox
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -56,7 +56,7 @@ RECHECK_BELOW = 0.7
 RECHECK_NUMERAL_BELOW = 0.95
 # A line tiny reads at a mean below this is no near miss but text upside down or no text at all:
 # reading it again gains nothing (no line of the benchmarks' upright pages was re-read below
-# it), and the merged reading would lift the low confidence by which ingest.reading.ocrpage
+# it), and the merged reading would lift the low confidence by which ingest.ocr.orientation
 # recognises a turned page.
 RECHECK_MIN_CONFIDENCE = 0.8
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
@@ -277,7 +277,7 @@ class PpOcrEngine:
             if quads is None or len(quads) == 0:
                 return []
             quads = np.asarray(quads, dtype=np.float32) * back
-            # rapidocr turns a crop taller than wide by 90°: ingest.reading.ocrpage relies on it
+            # rapidocr turns a crop taller than wide by 90°: ingest.ocr.orientation relies on it
             crops = self._ocr.crop_text_regions(full, quads)
             lines = self._read(crops)
         except (
@@ -334,3 +334,9 @@ def build_small(threads: int = 1) -> PpOcrEngine:
 def small_unavailable_reason() -> str | None:
     """Why ``ppocr-small`` cannot run here, or ``None``."""
     return unavailable_reason("ppocr-small")
+
+
+ENGINES = (
+    EngineSpec("ppocr", build, unavailable_reason, INSTALL_HINT),
+    EngineSpec("ppocr-small", build_small, small_unavailable_reason, INSTALL_HINT),
+)

@@ -1,67 +1,73 @@
-"""Registry of OCR engines: built lazily, once per process, declining with an install hint.
+"""Registry of OCR engines: found by name, built lazily once per process, declining with a hint.
 
-An engine is registered as a factory plus a cheap ``unavailable_reason()`` check, the same way
-for built-in engines and ones added later (``register_engine``).
+An engine is one module in ``ingest/ocr/`` that declares ``ENGINES = (EngineSpec(...),)``
+(``ingest.ocr.base.EngineSpec``: name, build, a cheap ``unavailable_reason()``, install hint); the
+registry finds it by importing the package's modules (``core.plugins``). ``register_engine`` adds
+one without a module (tests).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from core.errors import OCR_ENGINE_UNAVAILABLE, CasefileError
-from ingest.ocr import null, paddleocr, ppocr, tesseract
-from ingest.ocr.base import EngineStatus, OcrEngine
+from core.plugins import PluginRegistry
+from ingest.ocr.base import EngineSpec, EngineStatus, OcrEngine
 
 DEFAULT_ENGINE = "ppocr"
+SETTING = "CASEFILE_OCR_ENGINE"
 
+EngineEntry = EngineSpec  # the name engines were registered under before they declared themselves
 
-@dataclass(frozen=True)
-class EngineEntry:
-    """How to check and build one engine."""
-
-    name: str
-    build: Callable[[int], OcrEngine]
-    unavailable_reason: Callable[[], str | None]
-    install_hint: str
-
-
-_ENTRIES: dict[str, EngineEntry] = {}
+ENGINE_REGISTRY: PluginRegistry[EngineSpec] = PluginRegistry("ingest.ocr", "ENGINES")
 _BUILT: dict[tuple[str, int], OcrEngine] = {}
 
 
-def register_engine(entry: EngineEntry) -> None:
-    """Add (or replace) an engine; replacing drops any instance already built under that name."""
-    _ENTRIES[entry.name] = entry
-    for key in [k for k in _BUILT if k[0] == entry.name]:
-        del _BUILT[key]
-
-
-def unregister_engine(name: str) -> None:
-    """Remove an engine and any instance built from it (plugins unloading; tests)."""
-    _ENTRIES.pop(name, None)
+def _forget_built(name: str) -> None:
     for key in [k for k in _BUILT if k[0] == name]:
         del _BUILT[key]
 
 
+def register_engine(entry: EngineSpec) -> None:
+    """Add (or replace) an engine; replacing drops any instance already built under that name."""
+    ENGINE_REGISTRY.register(entry)
+    _forget_built(entry.name)
+
+
+def unregister_engine(name: str) -> None:
+    """Remove an engine and any instance built from it (plugins unloading; tests)."""
+    ENGINE_REGISTRY.unregister(name)
+    _forget_built(name)
+
+
 def engine_names() -> list[str]:
-    """Return the registered engine names, default first."""
-    return sorted(_ENTRIES, key=lambda n: (n != DEFAULT_ENGINE, n))
+    """Return the known engine names, default first."""
+    return sorted(ENGINE_REGISTRY.names(), key=lambda n: (n != DEFAULT_ENGINE, n))
+
+
+def unknown_engine(name: str) -> CasefileError:
+    """The error for an engine name no module declares, listing the known ones."""
+    return CasefileError(
+        OCR_ENGINE_UNAVAILABLE,
+        f"unknown OCR engine {name!r}",
+        message=f"没有名为 {name!r} 的文字识别引擎。",
+        hint=f"请将 {SETTING} 设置为可用的识别引擎之一：{', '.join(engine_names())}。",
+    )
+
+
+def check_engine_name(name: str) -> None:
+    """Raise ``unknown_engine(name)`` unless an engine is called ``name`` (builds nothing)."""
+    if ENGINE_REGISTRY.get(name) is None:
+        raise unknown_engine(name)
 
 
 def get_engine(name: str = DEFAULT_ENGINE, *, threads: int = 1) -> OcrEngine:
     """Return engine ``name`` with ``threads`` intra-op threads, built on first use, then reused.
 
     Raises ``CasefileError(OCR_ENGINE_UNAVAILABLE)`` for an unknown engine or one that cannot run
-    here; the hint names the install command.
+    here; the hint names the known engines or the install command.
     """
-    entry = _ENTRIES.get(name)
+    entry = ENGINE_REGISTRY.get(name)
     if entry is None:
-        raise CasefileError(
-            OCR_ENGINE_UNAVAILABLE,
-            f"unknown OCR engine {name!r}",
-            hint=f"可用的识别引擎：{', '.join(engine_names())}。",
-        )
+        raise unknown_engine(name)
     key = (name, threads)
     engine = _BUILT.get(key)
     if engine is None:
@@ -76,11 +82,11 @@ def get_engine(name: str = DEFAULT_ENGINE, *, threads: int = 1) -> OcrEngine:
 
 
 def engine_status() -> list[EngineStatus]:
-    """Availability of every registered engine, for start-up checks (builds nothing)."""
+    """Availability of every known engine, for start-up checks (builds nothing)."""
+    specs = ENGINE_REGISTRY.specs()
     result = []
     for name in engine_names():
-        entry = _ENTRIES[name]
-        reason = entry.unavailable_reason()
+        reason = specs[name].unavailable_reason()
         result.append(EngineStatus(name, reason is None, reason or ""))
     return result
 
@@ -88,18 +94,3 @@ def engine_status() -> list[EngineStatus]:
 def reset_engines() -> None:
     """Forget built engines (tests only; the next ``get_engine`` builds afresh)."""
     _BUILT.clear()
-
-
-register_engine(EngineEntry("ppocr", ppocr.build, ppocr.unavailable_reason, ppocr.INSTALL_HINT))
-register_engine(
-    EngineEntry(
-        "ppocr-small", ppocr.build_small, ppocr.small_unavailable_reason, ppocr.INSTALL_HINT
-    )
-)
-register_engine(EngineEntry("null", null.build, null.unavailable_reason, ""))
-register_engine(
-    EngineEntry("tesseract", tesseract.build, tesseract.unavailable_reason, tesseract.INSTALL_HINT)
-)
-register_engine(
-    EngineEntry("paddleocr", paddleocr.build, paddleocr.unavailable_reason, paddleocr.INSTALL_HINT)
-)

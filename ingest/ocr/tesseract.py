@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.cjk import remove_cjk_spaces
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
-from ingest.ocr.base import OcrBox
-from ingest.reading.cjk import remove_cjk_spaces
+from ingest.ocr.base import EngineSpec, OcrBox
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -93,3 +93,6 @@ def build(threads: int = 1) -> TesseractEngine:
     if reason or binary is None:
         raise CasefileError(OCR_ENGINE_UNAVAILABLE, reason or "", hint=f"请安装：{INSTALL_HINT}")
     return TesseractEngine(binary, threads)
+
+
+ENGINES = (EngineSpec("tesseract", build, unavailable_reason, INSTALL_HINT),)

@@ -7,10 +7,12 @@ Public surface::
         -> DocumentReader   # .page_count, .read_page(n, engine), .page_image(n), .close()
     read_file(path, engine, *, dpi=200) -> list[PageContent]
 
-Importing this package loads no OCR model and no PDF library; they load on first use.
+Each reader is one module here declaring ``READERS`` (``ingest.reading.documents`` finds them);
+modules of the package import from their siblings, never from this face. Importing this package
+loads no OCR model and no PDF library; they load on first use.
 """
 
-from ingest.reading.base import DocumentReader
+from ingest.reading.base import DocumentReader, ReaderSpec
 from ingest.reading.documents import open_document, read_file, register_reader
 from ingest.reading.sniff import sniff_media_type
 from ingest.reading.types import Line, PageContent
@@ -19,6 +21,7 @@ __all__ = [
     "DocumentReader",
     "Line",
     "PageContent",
+    "ReaderSpec",
     "open_document",
     "read_file",
     "register_reader",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from core.errors import PAGE_NOT_FOUND, CasefileError
@@ -67,3 +70,21 @@ class ReaderBase:
         if not 1 <= number <= self.page_count:
             raise CasefileError(PAGE_NOT_FOUND, f"page {number} of {self.page_count}")
         return number - 1
+
+
+# (path, dpi, max_pages, max_pixels) -> an open reader
+ReaderFactory = Callable[[Path, int, int, int], DocumentReader]
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """How a reader module declares a reader: ``READERS = (ReaderSpec(...),)``.
+
+    ``open`` is called for a file whose sniffed type is one of ``media_types``; where several
+    readers claim a type, the highest ``weight`` wins (as paperless-ngx parsers do).
+    """
+
+    name: str
+    media_types: tuple[str, ...]
+    open: ReaderFactory
+    weight: int = 0

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import IMAGE_DAMAGED, IMAGE_TOO_LARGE, TOO_MANY_PAGES, CasefileError
-from ingest.reading.base import ReaderBase
+from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.ocrpage import ocr_page
+from ingest.reading.sniff import JPEG, PNG, TIFF
 from ingest.reading.types import PageContent
 
 if TYPE_CHECKING:
@@ -84,3 +85,11 @@ class ImageReader(ReaderBase):
     def read_page(self, number: int, engine: OcrEngine) -> PageContent:
         """OCR of frame ``number``."""
         return ocr_page(self.page_image(number), engine, number=number)
+
+
+READERS = (
+    ReaderSpec(
+        "image", (PNG, JPEG, TIFF),
+        lambda p, dpi, pages, px: ImageReader(p, max_pages=pages, max_pixels=px),
+    ),
+)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from ingest.reading.cjk import is_cjk, needs_space_between, remove_cjk_spaces
+from core.cjk import is_cjk, needs_space_between, remove_cjk_spaces
 from ingest.reading.types import Line, PageContent, PageSource
 
 # Thresholds in multiples of the page's median line height (≈ one character's size).

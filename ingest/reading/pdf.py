@@ -21,10 +21,11 @@ from core.errors import (
     TOO_MANY_PAGES,
     CasefileError,
 )
-from ingest.reading.base import ReaderBase
+from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.layout import lay_out_page
 from ingest.reading.ocrpage import ocr_page
 from ingest.reading.pdfium_lock import PDFIUM_LOCK
+from ingest.reading.sniff import PDF
 from ingest.reading.textlayer import char_fragments, text_layer_problem
 from ingest.reading.types import PageContent
 
@@ -171,3 +172,11 @@ class PdfReader(ReaderBase):
             return [], 0, f"text layer unreadable: {exc!r}"
         text = "".join(f.text for f in fragments)
         return fragments, turn, text_layer_problem(text, image_coverage=min(covered / area, 1.0))
+
+
+READERS = (
+    ReaderSpec(
+        "pdf", (PDF,),
+        lambda p, dpi, pages, px: PdfReader(p, dpi=dpi, max_pages=pages, max_pixels=px),
+    ),
+)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import DOCX_DAMAGED, PAGE_NOT_FOUND, TEXT_ENCODING, TOO_MANY_PAGES, CasefileError
-from ingest.reading.base import ReaderBase
+from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.layout import plain_text_page
+from ingest.reading.sniff import DOCX, TEXT
 from ingest.reading.types import PageContent
 
 if TYPE_CHECKING:
@@ -119,3 +120,9 @@ def _body_blocks(document: object) -> list[str]:
             for row in item.rows:
                 blocks.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
     return blocks
+
+
+READERS = (
+    ReaderSpec("text", (TEXT,), lambda p, dpi, pages, px: TextReader(p, max_pages=pages)),
+    ReaderSpec("docx", (DOCX,), lambda p, dpi, pages, px: DocxReader(p, max_pages=pages)),
+)

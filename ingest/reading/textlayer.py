@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.reading.cjk import is_cjk, is_ideograph
+from core.cjk import is_cjk, is_ideograph
 from ingest.reading.layout import WORD_GAP, Fragment
 
 MIN_GOOD_RATIO = 0.9  # share of characters that are CJK, CJK punctuation or printable ASCII

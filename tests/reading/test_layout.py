@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ingest.reading.cjk import remove_cjk_spaces
+from core.cjk import remove_cjk_spaces
 from ingest.reading.layout import Fragment, lay_out_page, plain_text_page
 from tests.reading.conftest import assert_offsets
 

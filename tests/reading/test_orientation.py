@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from ingest.ocr import OcrBox
-from ingest.reading import ocrpage
-from ingest.reading.ocrpage import ocr_page, skew_degrees, suspected_turns, to_original
+from ingest.ocr import OcrBox, pageturn
+from ingest.ocr.orientation import read_upright, skew_degrees, suspected_turns, to_original
+from ingest.reading.ocrpage import ocr_page
 from ingest.reading.textlayer import turn_box
 from tests.reading.conftest import INDICTMENT, assert_offsets
 from tests.support import render
@@ -94,6 +94,16 @@ def test_sideways_page_is_read_upright_and_boxes_map_back() -> None:
     assert_offsets(page)
 
 
+def test_issue20_the_engine_side_says_how_the_page_was_turned() -> None:
+    """Orientation is decided in ``ingest.ocr``: upright boxes and the turn, in no reader's terms."""
+    engine = PortraitOnlyEngine()
+    upright = read_upright(Image.new("RGB", (2338, 1654), "white"), engine)
+    assert upright.turn == 270 and upright.skew == 0.0
+    assert [b.text for b in upright.boxes] == ["第一行文字", "第二行"]  # in the upright page's pixels
+    as_is = read_upright(Image.new("RGB", (2338, 1654), "white"), engine, detect_orientation=False)
+    assert as_is.turn == 0 and [b.text for b in as_is.boxes] == ["采柔热", "热采"]
+
+
 def test_orientation_detection_can_be_turned_off() -> None:
     engine = PortraitOnlyEngine()
     page = ocr_page(Image.new("RGB", (2338, 1654), "white"), engine, number=1, detect_orientation=False)
@@ -109,7 +119,7 @@ def test_engine_whose_boxes_show_the_turn_never_waits_for_the_classifier(
     def refuse() -> None:
         raise AssertionError("the page-turn classifier ran for an engine that shows the turn")
 
-    monkeypatch.setattr(ocrpage, "get_classifier", refuse)
+    monkeypatch.setattr(pageturn, "get_classifier", refuse)
     page = ocr_page(Image.new("RGB", (2338, 1654), "white"), PortraitOnlyEngine(), number=1)
     assert page.text == "第一行文字第二行"
 

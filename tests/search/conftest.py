@@ -29,7 +29,7 @@ def make_index(backend: str, tmp_path: Path, *, es_index: str | None = None,
         url = os.environ.get("CASEFILE_ES_URL")
         if not url:
             pytest.skip(ES_SKIP_REASON)
-        return open_index("elasticsearch", es_url=url, es_index=es_index or new_es_alias(),
+        return open_index("elasticsearch", options={"url": url, "index": es_index or new_es_alias()},
                           for_rebuild=for_rebuild)
     return open_index(backend, index_dir=tmp_path / "index", for_rebuild=for_rebuild)
 

@@ -226,7 +226,7 @@ def test_open_through_the_registry_passes_for_rebuild(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(ElasticsearchIndex, "__init__", with_fake_client)
     with pytest.raises(CasefileError):
-        registry.open_index("elasticsearch", es_url="http://fake-es:9200", es_index="cf-pages")
-    index = registry.open_index("elasticsearch", es_url="http://fake-es:9200", es_index="cf-pages",
+        registry.open_index("elasticsearch", options={"url": "http://fake-es:9200", "index": "cf-pages"})
+    index = registry.open_index("elasticsearch", options={"url": "http://fake-es:9200", "index": "cf-pages"},
                                 for_rebuild=True)
     assert index.rebuild(_pages(5)) == 2

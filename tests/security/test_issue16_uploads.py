@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from api.state import AppState
 from core.errors import CasefileError
 from core.names import sanitize_filename
-from ingest.reading import documents, open_document
+from ingest.reading import ReaderSpec, documents, open_document
 from ingest.reading.base import ReaderBase
 from ingest.reading.sniff import TEXT
 from tests.conftest import bearer
@@ -96,12 +96,15 @@ class _ManyPages(ReaderBase):
         type(self).closed = True
 
 
-def test_issue16_a_reader_that_forgets_the_page_limit_is_held_to_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(documents._READERS, "application/x-many-pages", lambda *_: _ManyPages())
-    with pytest.raises(CasefileError) as caught:
-        open_document(tmp_path / "any", "application/x-many-pages", max_pages=5000)
+def test_issue16_a_reader_that_forgets_the_page_limit_is_held_to_it(tmp_path: Path) -> None:
+    documents.register_reader(
+        ReaderSpec("many-pages", ("application/x-many-pages",), lambda *_: _ManyPages())
+    )
+    try:
+        with pytest.raises(CasefileError) as caught:
+            open_document(tmp_path / "any", "application/x-many-pages", max_pages=5000)
+    finally:
+        documents.READER_REGISTRY.unregister("many-pages")
     assert caught.value.code == "too_many_pages"
     assert _ManyPages.closed
 

@@ -1,0 +1,1 @@
+"""Search backends, one module each declaring ``BACKENDS`` (found by ``search.registry``)."""
