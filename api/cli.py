@@ -613,8 +613,9 @@ def audit_verify(
     """
     from dataclasses import asdict
 
+    from ingest.audit_key import read_key
     from models.audit import verify
-    from models.audit_seal import AuditSeal, read_key
+    from models.audit_seal import AuditSeal
     from models.db import Database
     from models.migrate import upgrade
 

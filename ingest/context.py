@@ -77,7 +77,7 @@ def build_context(settings: Settings) -> PipelineContext:
     Call after the migrations (the seal reads the audit head). Raises what ``check_plugins`` and
     ``open_seal`` raise.
     """
-    from models.audit_seal import open_seal
+    from ingest.audit_key import open_seal
 
     search_options = check_plugins(settings)
     settings.ensure_dirs()

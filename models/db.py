@@ -119,7 +119,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # the audit log's writer thread for this database, started by the first event
         self.audit_writer: GroupWriter | None = None
-        # the audit key and checkpoint file, set at start-up (models.audit_seal.open_seal)
+        # the audit key and checkpoint file, set at start-up (ingest.audit_key.open_seal)
         self.audit_seal: AuditSeal | None = None
 
     def _check_fork(self) -> None:

@@ -31,7 +31,7 @@ def _public(session: SessionDep, row: CaseHandler) -> CaseHandlerPublic:
 
 
 @router.get("/{case_number}/handler")
-def case_handler(case_number: str, actor: Reader, session: SessionDep) -> CaseHandlersPublic:
+def case_handler(case_number: str, actor: Reader, session: SessionDep, state: StateDep) -> CaseHandlersPublic:
     """The handler of the case's current stage (None: not assigned yet) and the assignments made.
 
     A user whose agency holds the stage and who may assign also gets the candidates: the active
@@ -43,6 +43,7 @@ def case_handler(case_number: str, actor: Reader, session: SessionDep) -> CaseHa
     current = current_of(rows, stage)
     holder = session.get(Agency, stage.agency_id) if stage.agency_id is not None else None
     may_assign = allowed(actor, CASE_ASSIGN) and holds_stage(session, actor, case)
+    record(state.ctx.db, actor, "case.handler_view", target=f"case:{case.case_number}")
     return CaseHandlersPublic(
         agency=holder.name if holder else None,
         current=_public(session, current) if current else None,

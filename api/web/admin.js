@@ -41,6 +41,11 @@ const ACTION_NAMES = {
   "transfer.list": "查看移送记录", "transfer.inbox": "查看收件箱", "form_record.list": "查看表单记录",
   "access.refused": "拒绝访问", "audit.view": "查看审计日志", "catalogue.export": "导出卷内目录", "catalogue.split": "拆分目录文书", "catalogue.merge": "合并目录文书", "catalogue.retype": "更正目录文书类型",
   "catalogue.edit": "更正目录文书名称", "catalogue.move": "调整目录顺序", "catalogue.delete": "删除目录条目", "catalogue.undo": "撤销目录更正",
+  logout: "退出登录", "user.password": "修改密码", "user.deactivate": "停用用户", "document.retype": "更正文件类型",
+  "case.assign_handler": "指定承办人", "case.handler_view": "查看承办人", "deadlines.view": "查看办案期限",
+  "deadlines.due": "查看到期期限", "deadlines.stages": "查看各阶段用时", "deadlines.record": "录入延长期限或变更强制措施",
+  "deadlines.record.withdraw": "撤销期限记录", "triage.view": "查看繁简分流", "triage.board": "查看繁简分流候选",
+  "triage.decide": "确认或否定繁简分流",
 };
 
 // "document:8/page:1" → "文件 8 第 1 页": every part of a target in words

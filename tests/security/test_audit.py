@@ -23,6 +23,7 @@ from api.state import AppState, build_state
 from api.users import create_user
 from core.errors import CasefileError
 from core.settings import Settings
+from ingest.audit_key import open_seal
 from models.audit import (
     GENESIS,
     Actor,
@@ -33,7 +34,7 @@ from models.audit import (
     record,
     verify,
 )
-from models.audit_seal import AuditSeal, is_append_only, open_seal, set_append_only
+from models.audit_seal import AuditSeal, is_append_only, set_append_only
 from models.db import Database
 from models.migrate import upgrade
 from models.tables import AuditEvent, AuditHead, Case, FormRecord
