@@ -1,5 +1,6 @@
-"""Every action the audit log records has a name in Chinese on the audit page (issue #18: no
-English on a screen a person reads). Static: reads the action strings written in the code.
+"""Every action the audit log records has a name in Chinese on the audit page.
+
+Issue #18: no English on a screen a person reads. Static: reads the action strings in the code.
 """
 
 from __future__ import annotations
