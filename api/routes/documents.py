@@ -36,7 +36,7 @@ from core.errors import (
     lookup,
 )
 from core.names import sanitize_filename
-from ingest.intake import add_document
+from ingest.intake import Incoming, submit
 from ingest.jobs import queue_document
 from ingest.stages import page_records, reset_for_retry
 from models.audit import Actor, record
@@ -76,49 +76,25 @@ async def upload_documents(
 def _store_and_queue(
     state: AppState, actor: Actor, case_number: str, files: list[UploadFile]
 ) -> JSONResponse:
-    created: list[dict[str, object]] = []
-    rejected: list[dict[str, object]] = []
-    queued: list[int] = []
-    with state.ctx.db.session() as session:
-        case = find_case_to_add(session, actor, case_number)
-        for upload in files:
-            try:
-                result = add_document(
-                    session, state.ctx.store, case, upload.filename or "", upload.file,
-                    max_bytes=state.settings.max_upload_bytes, agency_id=actor.agency_id,
-                )
-            except CasefileError as error:
-                rejected.append({"filename": sanitize_filename(upload.filename or ""), "error": error.to_dict()})
-                continue
-            created.append(
-                DocumentPublic.of(result.document, duplicate=result.duplicate).model_dump(mode="json")
-            )
-            if not result.duplicate:
-                queued.append(result.document.id)
-        session.commit()
-        case_number = case.case_number
-    for item in created:
-        record(state.ctx.db, actor, "document.upload", target=f"document:{item['id']}",
-               outcome="duplicate" if item["duplicate"] else "ok",
-               detail={"case": case_number, "filename": item["filename"]})
-    for item in rejected:
-        record(state.ctx.db, actor, "document.upload", target=f"case:{case_number}",
-               outcome="refused", detail={"filename": item["filename"], "error": item["error"]})
-    queue_error = None
-    for document_id in queued:
-        try:
-            queue_document(state.jobs, document_id)
-        except CasefileError as error:  # stored and recorded; the reconciler queues it later
-            queue_error = error.to_dict()
+    sub = submit(
+        state.ctx, state.jobs, [Incoming(upload.filename or "", upload.file) for upload in files],
+        case_of=lambda session: find_case_to_add(session, actor, case_number),
+        max_bytes=state.settings.max_upload_bytes, agency_id=actor.agency_id, actor=actor,
+        describe=lambda r: DocumentPublic.of(r.document, duplicate=r.duplicate).model_dump(mode="json"),
+    )
+    created = sub.views
+    rejected = [{"filename": sanitize_filename(item.incoming.filename), "error": item.error.to_dict()}
+                for item in sub.rejected]
     if rejected and not created:
         first = rejected[0]["error"]
         assert isinstance(first, dict)
         spec = lookup(str(first["code"]))
         return JSONResponse({**first, "rejected": rejected}, status_code=spec.status if spec else 422)
-    code = status.HTTP_201_CREATED if queued else status.HTTP_200_OK
+    new = [r for r in sub.added if not r.duplicate]
+    code = status.HTTP_201_CREATED if new else status.HTTP_200_OK
     body: dict[str, object] = {"documents": created, "rejected": rejected}
-    if queue_error:
-        body["queue_error"] = queue_error
+    if sub.queue_error:  # stored and recorded; the reconciler queues it later
+        body["queue_error"] = sub.queue_error.to_dict()
     return JSONResponse(body, status_code=code)
 
 
