@@ -495,8 +495,8 @@ def users_add(
     password: Annotated[str, typer.Option("--password", help="至少 10 个字符")],
 ) -> None:
     """Create a user (and the agency if new)."""
+    from api.services.users import create_user
     from api.state import build_state
-    from api.users import create_user
     from models.access import operator
     from models.audit import record
 
@@ -518,7 +518,7 @@ def users_password(
     password: Annotated[str, typer.Option("--password", help="新密码，至少 10 个字符")],
 ) -> None:
     """Set a user's password (a forgotten one); every session of the user ends."""
-    from api.users import set_password
+    from api.services.users import set_password
 
     _change_user(name, "user.password", lambda session, user_id: set_password(session, user_id, password))
     typer.echo(f"已重设用户 {name} 的密码，其所有登录会话均已失效。")
@@ -527,7 +527,7 @@ def users_password(
 @users_app.command("deactivate")
 def users_deactivate(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """Deactivate a user: they can no longer sign in, and every session of theirs ends."""
-    from api.users import deactivate_user
+    from api.services.users import deactivate_user
 
     _change_user(name, "user.deactivate", deactivate_user)
     typer.echo(f"已停用用户 {name}，其所有登录会话均已失效。")
@@ -535,8 +535,8 @@ def users_deactivate(name: Annotated[str, typer.Argument(help="用户名")]) -> 
 
 def _change_user(name: str, action: str, change: Callable[[Any, int], int]) -> None:
     """Apply ``change`` (which returns the sessions it ended) to the user ``name``; audit it."""
+    from api.services.users import user_named
     from api.state import build_state
-    from api.users import user_named
     from models.access import operator
     from models.audit import record
 

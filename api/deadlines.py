@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.custody import case_records, recorded_events, transfer_events
-from api.transfers import case_pages_and_facts
+from api.services.transfers import case_pages_and_facts
 from models.access import stage_holder, visible_cases
 from models.audit import Actor
 from models.tables import (

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from api.services.users import create_user, get_or_create_agency
 from api.state import AppState
-from api.users import create_user, get_or_create_agency
 from ingest.intake import Incoming, get_or_create_case, submit
 from models.tables import Case
 

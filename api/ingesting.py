@@ -17,8 +17,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.services.users import get_or_create_agency
 from api.state import AppState, build_state
-from api.users import get_or_create_agency
 from core.errors import CASE_AMBIGUOUS, CasefileError
 from core.settings import Settings
 from ingest.intake import Incoming, get_or_create_case, normalize_case_number, submit

@@ -304,3 +304,29 @@ class TriageBoardPublic(BaseModel):
     scope: Literal["inbox", "all"]
     cases_read: int
     items: list[TriageBoardItem]
+
+
+class SearchHitPublic(BaseModel):
+    """One page that matched (``api.searching.run_search``; CONTRACT.md: `GET /api/search`)."""
+
+    document_id: int
+    case_number: str
+    filename: str
+    page: int
+    score: float
+    snippet: str
+    snippet_spans: list[list[int]]  # highlighted ranges within ``snippet``
+    spans: list[list[int]]  # matched ranges within the page text
+    # the matches' boxes on the page image, in its pixels (int where the reader stored ints)
+    boxes: list[list[int | float]]
+    page_url: str
+
+
+class SearchResultsPublic(BaseModel):
+    """A page of hits, the total over every page the user may see, and facet counts."""
+
+    total: int
+    took_ms: float
+    hits: list[SearchHitPublic]
+    facets: dict[str, dict[str, int]]
+    approximate: bool  # near matches (one OCR error): no page matched exactly

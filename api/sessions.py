@@ -121,16 +121,6 @@ def revoke_session(session: Session, session_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def revoke_user_sessions(session: Session, user_id: int) -> int:
-    """Revoke every open session of a user (password change, deactivation); how many."""
-    result = session.execute(
-        update(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 def forget_expired(session: Session, user_id: int) -> None:
     """Delete a user's sessions that ended long ago (kept a day for the record), at sign-in."""
     cutoff = datetime.now(UTC) - timedelta(days=1)

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from api.app import create_app
+from api.services.users import create_user
 from api.state import AppState, build_state
-from api.users import create_user
 from core.settings import Settings
 from search.base import SearchQuery, SearchResults
 from tests.conftest import bearer

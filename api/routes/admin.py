@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.deps import AuditReader, SessionDep, StateDep, UserManager
-from api.users import create_user
+from api.services.users import create_user
 from core.errors import AGENCY_NOT_MANAGED, CasefileError
 from models.audit import Actor, record, verify
 from models.tables import Agency, AuditEvent, User

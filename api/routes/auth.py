@@ -24,8 +24,8 @@ from api.auth import (
     sign_in_limiter,
 )
 from api.deps import Public, SignedIn, StateDep
+from api.services.users import set_password
 from api.sessions import API, WEB, csrf_token, read_token, revoke_session
-from api.users import set_password
 from core.errors import CasefileError
 from models.audit import Actor, record_async
 from models.tables import User

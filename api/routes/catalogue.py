@@ -14,8 +14,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import DocumentId, SessionDep, StateDep, Uploader
-from api.lookups import find_own_document
 from api.schemas import DocumentPublic
+from api.services.lookups import find_own_document
 from core.errors import CATALOGUE_CHANGED, DOCUMENT_NOT_READY, CasefileError
 from ingest.stages import catalogue_entries, page_records, page_types, refresh_facts
 from models.audit import record

@@ -12,7 +12,6 @@ from starlette.routing import compile_path
 from starlette.types import Scope
 
 from api import rendering
-from api.catalogue import bookmarks
 from api.deps import (
     Deleter,
     DocumentId,
@@ -24,8 +23,9 @@ from api.deps import (
     Uploader,
 )
 from api.downloads import attachment
-from api.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.schemas import DocumentPublic, PagePublic
+from api.services.catalogue import bookmarks
+from api.services.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.state import AppState, upload_limiter
 from core.errors import (
     DOCUMENT_NOT_READY,

@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import ROUTERS, create_app
-from api.policy import PUBLIC, ROLES, allowed, api_routes, check_route_policies, route_action
+from api.policy import PUBLIC, allowed, api_routes, check_route_policies, route_action
+from api.services.users import ROLES, create_user
 from api.state import AppState
-from api.users import create_user
 from models.audit import Actor
 from models.tables import Case, FormRecord
 from tests.conftest import bearer
