@@ -330,3 +330,23 @@ class SearchResultsPublic(BaseModel):
     hits: list[SearchHitPublic]
     facets: dict[str, dict[str, int]]
     approximate: bool  # near matches (one OCR error): no page matched exactly
+
+
+class AgencyPublic(BaseModel):
+    name: str
+    kind: str
+
+
+class DocumentDeleted(BaseModel):
+    deleted: int  # the id of the document removed
+
+
+class MePublic(BaseModel):
+    """The signed-in user as the web page shows them, with the actions their role allows."""
+
+    username: str
+    agency: str | None
+    agency_kind: str | None
+    role: str
+    actions: list[str]
+    development: bool  # not in production: the page shows the demo hints

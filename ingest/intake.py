@@ -252,6 +252,9 @@ def submit(
     ``case_of`` finds (or creates) the case in the intake's transaction; its CasefileError (no
     such case, not held, ambiguous) is raised and nothing is stored. Each file's own error is in
     ``rejected``; a queue that cannot be reached is in ``queue_error`` (documents stay queued).
+    ``agency_id``: the agency adding the files (default: the case's owner). ``actor``: whom the
+    audit events name (none without). ``queue_all``: see ``queue_new``. ``describe``: each
+    accepted file as the caller reports it, built in the transaction (in ``views``).
     Runs in the caller's thread (the API runs it off the event loop).
     """
     sub = Submission(ctx, jobs, files, case_of, max_bytes, agency_id, actor, queue_all, describe)

@@ -23,7 +23,7 @@ from api.deps import (
     Uploader,
 )
 from api.downloads import attachment
-from api.schemas import DocumentPublic, PagePublic
+from api.schemas import DocumentDeleted, DocumentPublic, PagePublic
 from api.services.catalogue import bookmarks
 from api.services.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.state import AppState, upload_limiter
@@ -185,7 +185,7 @@ def download_original(document_id: DocumentId, actor: Reader, state: StateDep, s
 
 
 @router.delete("/api/documents/{document_id}")
-def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
+def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> DocumentDeleted:
     """Remove a document from its case and from the index; its original stays in the store.
 
     Only the agency that added it may, while it holds the case's stage.
@@ -197,7 +197,7 @@ def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, se
     session.delete(document)
     session.commit()
     record(state.ctx.db, actor, "document.delete", target=f"document:{document_id}", detail=detail)
-    return {"deleted": document_id}
+    return DocumentDeleted(deleted=document_id)
 
 
 @router.get("/api/documents/{document_id}/searchable.pdf")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.schemas import SearchResultsPublic
@@ -34,3 +35,23 @@ def test_search_answers_as_its_declared_model(client: TestClient, tmp_path: Path
     assert body["hits"] and body["hits"][0]["boxes"]
     declared = client.app.openapi()["paths"]["/api/search"]["get"]["responses"]["200"]  # type: ignore[attr-defined]
     assert declared["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/SearchResultsPublic"}
+
+
+@pytest.mark.parametrize(("method", "path", "model"), [
+    ("get", "/api/auth/me", "MePublic"),
+    ("get", "/api/admin/agencies", "AgencyPublic"),
+    ("get", "/api/ui/agencies", "AgencyPublic"),
+    ("delete", "/api/documents/{document_id}", "DocumentDeleted"),
+])
+def test_routes_declare_their_answers(client: TestClient, method: str, path: str, model: str) -> None:
+    """Routes that answered ``dict[str, Any]`` declare a model; their JSON is unchanged."""
+    schema = client.app.openapi()["paths"][path][method]["responses"]["200"]["content"]  # type: ignore[attr-defined]
+    declared = schema["application/json"]["schema"]
+    assert model in json.dumps(declared), declared
+
+
+def test_me_and_agencies_answer_as_before(client: TestClient) -> None:
+    me = client.get("/api/auth/me").json()
+    assert list(me) == ["username", "agency", "agency_kind", "role", "actions", "development"]
+    assert me["username"] == "admin" and me["actions"] == sorted(me["actions"])
+    assert all(list(a) == ["name", "kind"] for a in client.get("/api/admin/agencies").json())
