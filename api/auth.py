@@ -1,4 +1,4 @@
-"""Identity: argon2 passwords, throttled sign-in, and the signed-in actor of each request.
+"""Identity: throttled sign-in with argon2 passwords (`api.services.passwords`), and the signed-in actor of each request.
 
 API clients send ``Authorization: Bearer <token>`` (from ``POST /api/auth/token``). The web page
 signs in with ``POST /api/auth/login``, which sets an HttpOnly session cookie plus a CSRF cookie

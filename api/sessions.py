@@ -3,7 +3,8 @@
 A token is a JWT (HS256, the server's secret) carrying the user id, the session id, the kind of
 session and its expiry. The signature spares the database a forged token; the session row makes
 it revocable: signing out revokes the row, a password change or deactivation revokes all of a
-user's rows, and ``api.auth.current_actor`` reads the row in the same query as the user.
+user's rows (``api.services.users``), and ``api.auth.current_actor`` reads the row in the same query as
+the user.
 
 Two kinds, never accepted in each other's place:
 
