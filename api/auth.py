@@ -1,4 +1,4 @@
-"""Identity: argon2 passwords, throttled sign-in, and the signed-in actor of each request.
+"""Identity: throttled sign-in with argon2 passwords (`api.services.passwords`), and the signed-in actor of each request.
 
 API clients send ``Authorization: Bearer <token>`` (from ``POST /api/auth/token``). The web page
 signs in with ``POST /api/auth/login``, which sets an HttpOnly session cookie plus a CSRF cookie
@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING
 
 import anyio
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from sqlalchemy import bindparam, select
 
+from api.services.passwords import password_ok
 from api.sessions import (
     API,
     WEB,
@@ -46,28 +44,6 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Sign-ins waiting for a password check, per thread of the pool, before more are turned away.
 SIGN_IN_QUEUE_PER_THREAD = 8
-
-_hasher = PasswordHasher()
-
-
-@cache
-def _dummy_hash() -> str:
-    # Checking against this when the user does not exist keeps the timing of a wrong user name
-    # the same as that of a wrong password.
-    return _hasher.hash("casefile-timing-equaliser")
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def password_ok(stored: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``stored`` (None: an unknown user, checked all the same)."""
-    try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
-
 
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -152,67 +150,20 @@ def worker(
         help="the command that started this worker re-queues unfinished documents itself")] = False,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
-    from ingest.lifetime import die_with_parent_from_environment
-    from ingest.supervise import (
-        exit_within,
-        is_child,
-        run_worker,
-        supervise,
-        watch_for_unrecoverable,
-    )
-    from ingest.workers import lower_priority
+    from ingest.worker_process import run_worker_process
 
-    # started by `casefile serve`/`ingest` (or by the supervisor): end when the starter ends
-    die_with_parent_from_environment(signal.SIGTERM)
     settings = _settings()
-    # First, before any thread, pool child or supervised child exists: Linux applies nice per
-    # thread, and threads and forked children inherit it from the one that creates them.
-    lower_priority(settings.worker_nice if nice is None else nice)
-    if not is_child():
-        # the Celery worker runs in a child that is started again if it dies of an error
-        raise typer.Exit(supervise([sys.executable, "-m", "api.cli", *sys.argv[1:]]))
-    watch = watch_for_unrecoverable()
-    from api.state import build_state
-    from ingest.jobs import QUEUES
-    from ingest.recovery import requeue_stalled, requeue_unfinished
-    from ingest.workers import live_workers, start_heartbeat, start_reconciler, worker_id
 
-    state = build_state(settings)
-    jobs = state.jobs
-    alone = not live_workers(state.ctx.db)
-    stop = threading.Event()
-    start_heartbeat(state.ctx.db, stop)
-    if alone and not starter_recovers:
-        # Nobody else is working: whatever the queue lost (a killed worker's pages) is queued
-        # again from the database, the source of truth. `casefile ingest` does it itself once
-        # its documents are stored (it starts this worker first, so that both start together).
-        try:
-            requeue_unfinished(state.ctx, jobs, purge=settings.embedded_broker)
-        except CasefileError as error:
-            log.error("could not re-queue unfinished documents at start: %s", error)
-    idle = timedelta(seconds=settings.stall_seconds)
-    start_reconciler(
-        lambda: requeue_stalled(state.ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
-    )
-    from ingest.warmup import warm_text_pipeline
+    def open_pipeline() -> tuple[Any, Any]:
+        from api.state import build_state
 
-    warm_text_pipeline()  # once here, shared by the pool processes forked from this one
-    code = 1  # if running Celery raised
-    try:
-        code = run_worker(jobs, [
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={concurrency or settings.worker_concurrency}",
-            f"--queues={','.join(QUEUES)}",
-            f"--hostname=casefile-{worker_id()}",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ], watch)
-    finally:
-        stop.set()
-        exit_within(code)
-    raise typer.Exit(code)  # non-zero: the supervisor starts a new child
+        state = build_state(settings)
+        return state.ctx, state.jobs
+
+    raise typer.Exit(run_worker_process(
+        settings, [sys.executable, "-m", "api.cli", *sys.argv[1:]], open_pipeline,
+        concurrency=concurrency, nice=nice, starter_recovers=starter_recovers,
+    ))
 
 
 @app.command()
@@ -548,8 +499,8 @@ def users_add(
     password: Annotated[str, typer.Option("--password", help="至少 10 个字符")],
 ) -> None:
     """Create a user (and the agency if new)."""
+    from api.services.users import create_user
     from api.state import build_state
-    from api.users import create_user
     from models.access import operator
     from models.audit import record
 
@@ -571,7 +522,7 @@ def users_password(
     password: Annotated[str, typer.Option("--password", help="新密码，至少 10 个字符")],
 ) -> None:
     """Set a user's password (a forgotten one); every session of the user ends."""
-    from api.users import set_password
+    from api.services.users import set_password
 
     _change_user(name, "user.password", lambda session, user_id: set_password(session, user_id, password))
     typer.echo(f"已重设用户 {name} 的密码，其所有登录会话均已失效。")
@@ -580,7 +531,7 @@ def users_password(
 @users_app.command("deactivate")
 def users_deactivate(name: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """Deactivate a user: they can no longer sign in, and every session of theirs ends."""
-    from api.users import deactivate_user
+    from api.services.users import deactivate_user
 
     _change_user(name, "user.deactivate", deactivate_user)
     typer.echo(f"已停用用户 {name}，其所有登录会话均已失效。")
@@ -588,8 +539,8 @@ def users_deactivate(name: Annotated[str, typer.Argument(help="用户名")]) -> 
 
 def _change_user(name: str, action: str, change: Callable[[Any, int], int]) -> None:
     """Apply ``change`` (which returns the sessions it ended) to the user ``name``; audit it."""
+    from api.services.users import user_named
     from api.state import build_state
-    from api.users import user_named
     from models.access import operator
     from models.audit import record
 

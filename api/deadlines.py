@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.custody import case_records, recorded_events, transfer_events
 from api.deadline_cache import CaseReportCache, case_versions
-from api.transfers import case_pages_and_facts
+from api.services.transfers import case_pages_and_facts
 from models.access import visible_cases
 from models.audit import Actor
 from models.tables import (

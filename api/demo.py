@@ -11,10 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from api.services.users import create_user, get_or_create_agency
 from api.state import AppState
-from api.users import create_user, get_or_create_agency
-from ingest.intake import add_document, get_or_create_case
-from ingest.jobs import queue_document
+from ingest.intake import Incoming, get_or_create_case, submit
 from models.tables import Case
 
 DEMO_CASE = "（演示）京公朝刑立字〔2026〕0301号"
@@ -35,21 +34,18 @@ def load_demo_if_empty(state: AppState) -> bool:
     with state.ctx.db.session() as session:
         if session.scalar(select(func.count(Case.id))):
             return False
-        case = get_or_create_case(
+    sub = submit(
+        state.ctx, state.jobs, [Incoming(path.name, path) for path in demo_files()],
+        case_of=lambda session: get_or_create_case(
             session, DEMO_CASE, "演示案件（虚构）：李明远盗窃案",
             agency_id=get_or_create_agency(session, state.settings.default_agency).id,
-        )
-        queued = []
-        for path in demo_files():
-            with path.open("rb") as stream:
-                result = add_document(
-                    session, state.ctx.store, case, path.name, stream,
-                    max_bytes=state.settings.max_upload_bytes,
-                )
-            if not result.duplicate:
-                queued.append(result.document.id)
-    for document_id in queued:
-        queue_document(state.jobs, document_id)
+        ),
+        max_bytes=state.settings.max_upload_bytes,
+    )
+    if sub.rejected:  # the demo's own files: one refused is a bug of the demo, not of the visitor
+        raise sub.rejected[0].error
+    if sub.queue_error is not None:
+        raise sub.queue_error
     if state.settings.environment != "production":
         with state.ctx.db.session() as session:
             create_user(

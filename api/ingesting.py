@@ -10,7 +10,6 @@ import logging
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -18,24 +17,17 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.services.users import get_or_create_agency
 from api.state import AppState, build_state
-from api.users import get_or_create_agency
-from core.errors import CASE_AMBIGUOUS, FILE_NOT_READABLE, CasefileError
+from core.errors import CASE_AMBIGUOUS, CasefileError
 from core.settings import Settings
-from ingest.intake import add_document, get_or_create_case, normalize_case_number
-from ingest.jobs import queue_document
+from ingest.intake import Incoming, get_or_create_case, normalize_case_number, submit
 from ingest.recovery import requeue_unfinished
 from ingest.workers import live_workers, spawn_worker, stop_worker
 from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
 POLL_SECONDS = 0.5
-
-
-@dataclass
-class Rejected:
-    path: Path
-    error: CasefileError
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -85,75 +77,47 @@ def ingest_paths(
     """Ingest ``paths`` into the case (see ``operator_case``); True when every file was accepted and processed."""
     console = Console(stderr=True, soft_wrap=True)
     state = build_state(settings)
-    rejected: list[Rejected] = []
-    documents: list[tuple[int, str, bool]] = []
     # With no worker alive, the embedded one starts now, while the files are stored (its start
     # takes seconds, issue #19); this command then re-queues every unfinished document once
-    # they are, as a worker starting alone does (so each is queued once, whenever it starts).
+    # they are committed, as a worker starting alone does (so each is queued once, whenever it
+    # starts): submit's queue step runs that handshake instead of queueing its own documents.
     worker = None
     if wait and not live_workers(state.ctx.db):
         worker = spawn_worker(str(settings.resolved_data_dir), starter_recovers=True)
+    handshake = None if worker is None else (
+        lambda: requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
+    )
     try:
-        accepted = _store_files(state, paths, case_number, title, agency, console, rejected, documents)
+        sub = submit(
+            state.ctx, state.jobs, [Incoming(path.name, path) for path in collect_files(paths)],
+            case_of=lambda session: operator_case(session, case_number, title, agency=agency,
+                                                  default_agency=settings.default_agency),
+            max_bytes=settings.max_upload_bytes, queue_all=handshake,
+        )
+    except CasefileError as error:  # the case cannot be told: nothing was stored
         if worker is not None:
-            requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
-        elif accepted:
-            for document_id, _name, duplicate in documents:
-                if not duplicate:
-                    queue_document(state.jobs, document_id)
+            stop_worker(worker)
+        console.print(f"[red]{error.message}[/] {error.hint}")
+        return False
     except BaseException:
         if worker is not None:
             stop_worker(worker)
         raise
-    if not accepted:
+    if sub.queue_error is not None:  # the files are stored and queued in the database: say so, loudly
         if worker is not None:
             stop_worker(worker)
-        return False
-    for item in rejected:
-        console.print(f"[red]未接收 {item.path}：{item.error.message}[/] {item.error.hint}")
+        raise sub.queue_error
+    for result in sub.added:
+        if result.duplicate:
+            console.print(f"{result.incoming.filename}：该文件已在本案中（文件编号 {result.document.id}），未重复处理。")
+    for item in sub.rejected:
+        console.print(f"[red]未接收 {item.incoming.source}：{item.error.message}[/] {item.error.hint}")
     if not wait:
         if not live_workers(state.ctx.db):
             console.print("已排队。当前没有运行中的处理进程：请运行 casefile serve 或 casefile worker。")
-        return not rejected
-    failed = _wait_for(state, [d[0] for d in documents], console, worker)
-    return not rejected and not failed
-
-
-def _store_files(
-    state: AppState, paths: list[Path], case_number: str, title: str | None, agency: str | None,
-    console: Console, rejected: list[Rejected], documents: list[tuple[int, str, bool]],
-) -> bool:
-    """Store the files in the case, filling ``rejected`` and ``documents``; committed on return.
-
-    False when the case cannot be told (``operator_case``'s error, printed).
-    """
-    settings = state.settings
-    with state.ctx.db.session() as session:
-        try:
-            case = operator_case(session, case_number, title, agency=agency,
-                                 default_agency=settings.default_agency)
-        except CasefileError as error:
-            console.print(f"[red]{error.message}[/] {error.hint}")
-            return False
-        for path in collect_files(paths):
-            try:
-                if not path.exists():
-                    raise FileNotFoundError(path)
-                with path.open("rb") as stream:
-                    result = add_document(
-                        session, state.ctx.store, case, path.name, stream,
-                        max_bytes=settings.max_upload_bytes,
-                    )
-            except CasefileError as error:
-                rejected.append(Rejected(path, error))
-                continue
-            except OSError as error:
-                rejected.append(Rejected(path, CasefileError(FILE_NOT_READABLE, str(error))))
-                continue
-            documents.append((result.document.id, path.name, result.duplicate))
-            if result.duplicate:
-                console.print(f"{path.name}：该文件已在本案中（文件编号 {result.document.id}），未重复处理。")
-    return True
+        return not sub.rejected
+    failed = _wait_for(state, [r.document.id for r in sub.added], console, worker)
+    return not sub.rejected and not failed
 
 
 def _wait_for(

@@ -43,7 +43,6 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "reviewer": frozenset(_READ | {FORM_REVIEW}),
     "admin": frozenset(_READ | _FILE | {USER_MANAGE, AUDIT_READ}),
 }
-ROLES = tuple(ROLE_ACTIONS)
 PUBLIC = "public"
 
 

@@ -344,3 +344,49 @@ class CaseHandlersPublic(BaseModel):
     may_assign: bool  # the user's agency holds the stage and their role may assign
     candidates: list[HandlerCandidate]  # only for a user who may assign
     history: list[CaseHandlerPublic]
+
+
+class SearchHitPublic(BaseModel):
+    """One page that matched (``api.searching.run_search``; CONTRACT.md: `GET /api/search`)."""
+
+    document_id: int
+    case_number: str
+    filename: str
+    page: int
+    score: float
+    snippet: str
+    snippet_spans: list[list[int]]  # highlighted ranges within ``snippet``
+    spans: list[list[int]]  # matched ranges within the page text
+    # the matches' boxes on the page image, in its pixels (int where the reader stored ints)
+    boxes: list[list[int | float]]
+    page_url: str
+
+
+class SearchResultsPublic(BaseModel):
+    """A page of hits, the total over every page the user may see, and facet counts."""
+
+    total: int
+    took_ms: float
+    hits: list[SearchHitPublic]
+    facets: dict[str, dict[str, int]]
+    approximate: bool  # near matches (one OCR error): no page matched exactly
+
+
+class AgencyPublic(BaseModel):
+    name: str
+    kind: str
+
+
+class DocumentDeleted(BaseModel):
+    deleted: int  # the id of the document removed
+
+
+class MePublic(BaseModel):
+    """The signed-in user as the web page shows them, with the actions their role allows."""
+
+    username: str
+    agency: str | None
+    agency_kind: str | None
+    role: str
+    actions: list[str]
+    development: bool  # not in production: the page shows the demo hints

@@ -3,7 +3,8 @@
 A token is a JWT (HS256, the server's secret) carrying the user id, the session id, the kind of
 session and its expiry. The signature spares the database a forged token; the session row makes
 it revocable: signing out revokes the row, a password change or deactivation revokes all of a
-user's rows, and ``api.auth.current_actor`` reads the row in the same query as the user.
+user's rows (``api.services.users``), and ``api.auth.current_actor`` reads the row in the same query as
+the user.
 
 Two kinds, never accepted in each other's place:
 
@@ -119,16 +120,6 @@ def revoke_session(session: Session, session_id: str) -> bool:
         .values(revoked_at=datetime.now(UTC))
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def revoke_user_sessions(session: Session, user_id: int) -> int:
-    """Revoke every open session of a user (password change, deactivation); how many."""
-    result = session.execute(
-        update(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def forget_expired(session: Session, user_id: int) -> None:

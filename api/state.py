@@ -54,7 +54,7 @@ def long_search_limiter(state: AppState) -> anyio.CapacityLimiter:
 
 def build_state(settings: Settings, *, eager_jobs: bool = False) -> AppState:
     """Create folders, migrate the database, connect the job queue, make sure an admin exists."""
-    from api.users import ensure_first_admin
+    from api.services.users import ensure_first_admin
 
     settings.ensure_dirs()
     upgrade(settings.resolved_database_url)

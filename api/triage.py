@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.schemas import TriageDecisionCreate, TriageDecisionPublic
-from api.transfers import case_pages_and_facts
+from api.services.transfers import case_pages_and_facts
 from core.errors import TRIAGE_REASON_REQUIRED, CasefileError
 from models.access import holds_stage, visible_cases
 from models.audit import Actor

@@ -157,7 +157,7 @@ class CaseAccess(Base):
     """An agency other than the owner that may read a case, granted by a transfer.
 
     The grant lasts while a transfer of the case to that agency is pending or accepted: returning
-    the transfer removes it (``api.transfers``).
+    the transfer removes it (``api.services.transfers``).
     """
 
     __tablename__ = "case_access"

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from api.app import create_app
+from api.services.users import create_user
 from api.state import AppState, build_state
-from api.users import create_user
 from core.settings import Settings
 from search.base import SearchQuery, SearchResults
 from tests.conftest import bearer
@@ -319,14 +319,14 @@ def test_uploads_are_stored_a_few_at_a_time(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, slots: int
 ) -> None:
     """CASEFILE_API_UPLOAD_THREADS bounds the uploads stored at once; the others wait their turn."""
-    import api.routes.documents as documents_route
+    from ingest import intake
 
     settings.api_upload_threads = slots
     state = build_state(settings, eager_jobs=True)
     storing = 0
     most = 0
     lock = threading.Lock()
-    real = documents_route.add_document
+    real = intake.add_document
 
     def slow_add(*args: Any, **kwargs: Any) -> Any:
         nonlocal storing, most
@@ -338,7 +338,7 @@ def test_uploads_are_stored_a_few_at_a_time(
             storing -= 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(documents_route, "add_document", slow_add)
+    monkeypatch.setattr(intake, "add_document", slow_add)
     try:
         with TestClient(create_app(state=state)) as client:
             client.headers.update(bearer(client, "admin", settings.admin_password))

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api.services.users import create_user
 from api.state import AppState
-from api.users import create_user
 from models.tables import FieldReview
 from tests.conftest import bearer
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.catalogue import bookmarks
+from api.services.catalogue import bookmarks
 from api.state import AppState
 from core.errors import CasefileError
 from ingest.stages import extract_document, index_document

@@ -20,8 +20,8 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from api.app import create_app
+from api.services.users import create_user
 from api.state import AppState, build_state
-from api.users import create_user
 from core.settings import Settings
 from ingest.reading.types import PageContent
 from ingest.searchable_pdf import make_searchable_pdf

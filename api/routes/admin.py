@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.deps import AuditReader, SessionDep, StateDep, UserManager
-from api.users import create_user
+from api.schemas import AgencyPublic
+from api.services.users import create_user
 from core.errors import AGENCY_NOT_MANAGED, CasefileError
 from models.audit import Actor, record, verify
 from models.tables import Agency, AuditEvent, User
@@ -77,9 +78,9 @@ def add_user(body: UserCreate, actor: UserManager, state: StateDep, session: Ses
 
 
 @router.get("/agencies")
-def list_agencies(actor: UserManager, session: SessionDep) -> list[dict[str, Any]]:
+def list_agencies(actor: UserManager, session: SessionDep) -> list[AgencyPublic]:
     agencies = session.scalars(select(Agency).order_by(Agency.id))
-    return [{"name": a.name, "kind": a.kind} for a in agencies]
+    return [AgencyPublic(name=a.name, kind=a.kind) for a in agencies]
 
 
 @router.get("/audit")

@@ -24,8 +24,9 @@ from api.auth import (
     sign_in_limiter,
 )
 from api.deps import Public, SignedIn, StateDep
+from api.schemas import MePublic
+from api.services.users import set_password
 from api.sessions import API, WEB, csrf_token, read_token, revoke_session
-from api.users import set_password
 from core.errors import CasefileError
 from models.audit import Actor, record_async
 from models.tables import User
@@ -120,15 +121,15 @@ async def change_password(body: PasswordChange, actor: SignedIn, state: StateDep
 
 
 @router.get("/me")
-def me(actor: SignedIn, state: StateDep) -> dict[str, object]:
+def me(actor: SignedIn, state: StateDep) -> MePublic:
     from api.policy import ROLE_ACTIONS
     from models.tables import Agency
 
     with state.ctx.db.session() as session:
         agency = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
         kind = agency.kind if agency else None
-    return {
-        "username": actor.username, "agency": actor.agency, "agency_kind": kind, "role": actor.role,
-        "actions": sorted(ROLE_ACTIONS.get(actor.role, ())),
-        "development": state.settings.environment != "production",
-    }
+    return MePublic(
+        username=actor.username, agency=actor.agency, agency_kind=kind, role=actor.role,
+        actions=sorted(ROLE_ACTIONS.get(actor.role, ())),
+        development=state.settings.environment != "production",
+    )

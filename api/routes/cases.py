@@ -7,14 +7,14 @@ import datetime as dt
 from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
-from api.catalogue import case_catalogue
 from api.custody import case_records, record_public, recordable
 from api.deadlines import case_report
 from api.deps import CaseCreator, Reader, SessionDep, StateDep
 from api.downloads import attachment
-from api.lookups import find_case
 from api.schemas import CaseCreate, CasePublic, DeadlinesPublic, DocumentPublic, FactsPublic
-from api.transfers import case_facts as merged_case_facts
+from api.services.catalogue import case_catalogue
+from api.services.lookups import find_case
+from api.services.transfers import case_facts as merged_case_facts
 from core.errors import CASE_EXISTS, CasefileError
 from ingest.intake import get_or_create_case, normalize_case_number
 from models.access import visible_cases

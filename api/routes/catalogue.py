@@ -21,8 +21,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from api.deps import DocumentId, SessionDep, StateDep, Uploader
-from api.lookups import find_own_document
 from api.schemas import DocumentPublic
+from api.services.lookups import find_own_document
 from api.state import AppState
 from core.errors import (
     CATALOGUE_CHANGED,
@@ -117,11 +117,15 @@ def edit_catalogue(
 
 @router.post("/api/documents/{document_id}/catalogue/undo")
 def undo_catalogue_edit(
-    document_id: DocumentId, body: CatalogueUndo, actor: Uploader, state: StateDep, session: SessionDep
+    document_id: DocumentId, actor: Uploader, state: StateDep, session: SessionDep,
+    body: CatalogueUndo | None = None,
 ) -> DocumentPublic:
-    """Take back the file's last catalogue correction: the catalogue is as it was before it."""
+    """Take back the file's last catalogue correction: the catalogue is as it was before it.
+
+    Without a body (or a revision) the last correction stored is taken back, whatever the page showed.
+    """
     document = _editable(session, actor, document_id)
-    revision = _revision(document, body.revision)
+    revision = _revision(document, body.revision if body else None)
     stored = list(document.catalogue_edits or [])
     if not stored:
         raise CasefileError(CATALOGUE_NOTHING_TO_UNDO, f"document {document_id}")

@@ -6,8 +6,8 @@ from fastapi import APIRouter, status
 
 from api.custody import add_record, find_record, record_public, withdraw_record
 from api.deps import CustodyRecorder, RecordId, SessionDep, StateDep
-from api.lookups import find_case_to_add
 from api.schemas import CustodyRecordCreate, CustodyRecordPublic, CustodyRecordWithdraw
+from api.services.lookups import find_case_to_add
 from models.audit import record
 
 router = APIRouter(prefix="/api/cases", tags=["deadlines"])

@@ -12,7 +12,6 @@ from starlette.routing import compile_path
 from starlette.types import Scope
 
 from api import rendering
-from api.catalogue import bookmarks
 from api.deps import (
     Deleter,
     DocumentId,
@@ -24,8 +23,9 @@ from api.deps import (
     Uploader,
 )
 from api.downloads import attachment
-from api.lookups import find_case_to_add, find_document, find_own_document, find_page
-from api.schemas import DocumentPublic, PagePublic
+from api.schemas import DocumentDeleted, DocumentPublic, PagePublic
+from api.services.catalogue import bookmarks
+from api.services.lookups import find_case_to_add, find_document, find_own_document, find_page
 from api.state import AppState, upload_limiter
 from core.errors import (
     DOCUMENT_NOT_READY,
@@ -36,7 +36,7 @@ from core.errors import (
     lookup,
 )
 from core.names import sanitize_filename
-from ingest.intake import add_document
+from ingest.intake import Incoming, submit
 from ingest.jobs import queue_document
 from ingest.stages import page_records, reset_for_retry
 from models.audit import Actor, record
@@ -76,49 +76,25 @@ async def upload_documents(
 def _store_and_queue(
     state: AppState, actor: Actor, case_number: str, files: list[UploadFile]
 ) -> JSONResponse:
-    created: list[dict[str, object]] = []
-    rejected: list[dict[str, object]] = []
-    queued: list[int] = []
-    with state.ctx.db.session() as session:
-        case = find_case_to_add(session, actor, case_number)
-        for upload in files:
-            try:
-                result = add_document(
-                    session, state.ctx.store, case, upload.filename or "", upload.file,
-                    max_bytes=state.settings.max_upload_bytes, agency_id=actor.agency_id,
-                )
-            except CasefileError as error:
-                rejected.append({"filename": sanitize_filename(upload.filename or ""), "error": error.to_dict()})
-                continue
-            created.append(
-                DocumentPublic.of(result.document, duplicate=result.duplicate).model_dump(mode="json")
-            )
-            if not result.duplicate:
-                queued.append(result.document.id)
-        session.commit()
-        case_number = case.case_number
-    for item in created:
-        record(state.ctx.db, actor, "document.upload", target=f"document:{item['id']}",
-               outcome="duplicate" if item["duplicate"] else "ok",
-               detail={"case": case_number, "filename": item["filename"]})
-    for item in rejected:
-        record(state.ctx.db, actor, "document.upload", target=f"case:{case_number}",
-               outcome="refused", detail={"filename": item["filename"], "error": item["error"]})
-    queue_error = None
-    for document_id in queued:
-        try:
-            queue_document(state.jobs, document_id)
-        except CasefileError as error:  # stored and recorded; the reconciler queues it later
-            queue_error = error.to_dict()
+    sub = submit(
+        state.ctx, state.jobs, [Incoming(upload.filename or "", upload.file) for upload in files],
+        case_of=lambda session: find_case_to_add(session, actor, case_number),
+        max_bytes=state.settings.max_upload_bytes, agency_id=actor.agency_id, actor=actor,
+        describe=lambda r: DocumentPublic.of(r.document, duplicate=r.duplicate).model_dump(mode="json"),
+    )
+    created = sub.views
+    rejected = [{"filename": sanitize_filename(item.incoming.filename), "error": item.error.to_dict()}
+                for item in sub.rejected]
     if rejected and not created:
         first = rejected[0]["error"]
         assert isinstance(first, dict)
         spec = lookup(str(first["code"]))
         return JSONResponse({**first, "rejected": rejected}, status_code=spec.status if spec else 422)
-    code = status.HTTP_201_CREATED if queued else status.HTTP_200_OK
+    new = [r for r in sub.added if not r.duplicate]
+    code = status.HTTP_201_CREATED if new else status.HTTP_200_OK
     body: dict[str, object] = {"documents": created, "rejected": rejected}
-    if queue_error:
-        body["queue_error"] = queue_error
+    if sub.queue_error:  # stored and recorded; the reconciler queues it later
+        body["queue_error"] = sub.queue_error.to_dict()
     return JSONResponse(body, status_code=code)
 
 
@@ -212,7 +188,7 @@ def download_original(document_id: DocumentId, actor: Reader, state: StateDep, s
 
 
 @router.delete("/api/documents/{document_id}")
-def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> dict[str, object]:
+def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, session: SessionDep) -> DocumentDeleted:
     """Remove a document from its case and from the index; its original stays in the store.
 
     Only the agency that added it may, while it holds the case's stage.
@@ -224,7 +200,7 @@ def delete_document(document_id: DocumentId, actor: Deleter, state: StateDep, se
     session.delete(document)
     session.commit()
     record(state.ctx.db, actor, "document.delete", target=f"document:{document_id}", detail=detail)
-    return {"deleted": document_id}
+    return DocumentDeleted(deleted=document_id)
 
 
 @router.get("/api/documents/{document_id}/searchable.pdf")

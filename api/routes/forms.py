@@ -19,8 +19,8 @@ from api.deps import (
     Transferrer,
 )
 from api.downloads import attachment
-from api.lookups import find_case, find_case_to_add
-from api.transfers import (
+from api.services.lookups import find_case, find_case_to_add
+from api.services.transfers import (
     accept_transfer,
     case_documents,
     case_facts,

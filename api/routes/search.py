@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from api.deps import Searcher, StateDep
+from api.schemas import SearchResultsPublic
 from api.searching import run_search
 from api.state import AppState, long_search_limiter
 from core.errors import TOO_MANY_SEARCHES, CasefileError
@@ -25,7 +27,7 @@ router = APIRouter(tags=["search"])
 ON_LOOP_QUERY_CHARS = 32
 
 
-@router.get("/api/search")
+@router.get("/api/search", response_model=SearchResultsPublic)
 async def search(
     actor: Searcher,
     state: StateDep,
@@ -39,7 +41,14 @@ async def search(
     sort: Literal["relevance", "date"] = "relevance",
     limit: int = Query(default=10, ge=1, le=100),
     offset: int = Query(default=0, ge=0, le=100_000),
-) -> dict[str, Any]:
+) -> JSONResponse:
+    """Hits shaped as ``SearchResultsPublic`` (the OpenAPI schema and the contract).
+
+    The answer is returned as built, not validated again against the model: FastAPI's
+    validation and re-serialisation of a page of ten hits cost ~240 µs of the event loop per
+    search (~160 µs as the plain dict before); ``tests/test_response_models.py`` holds the route's
+    answers to the model instead.
+    """
     # A short query on the embedded index runs on the event loop, not in a worker thread: it is
     # a few milliseconds of CPU (reads only, which never wait for SQLite's writers), and under
     # load the thread hand-overs and the contention for the interpreter lock among 20 threads
@@ -69,7 +78,7 @@ async def search(
         await record_async(state.ctx.db, actor, "search", outcome="error", detail={"q": q[:500], "case": case})
         raise
     await record_async(state.ctx.db, actor, "search", detail={"q": q[:500], "case": case, "total": result["total"]})
-    return result
+    return JSONResponse(result)
 
 
 @contextmanager

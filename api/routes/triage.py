@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 
 from api.deps import Reader, SessionDep, StateDep, TriageDecider
-from api.lookups import find_case, find_case_to_add
 from api.schemas import (
     TriageBoardItem,
     TriageBoardPublic,
@@ -15,6 +14,7 @@ from api.schemas import (
     TriageDecisionPublic,
     TriagePublic,
 )
+from api.services.lookups import find_case, find_case_to_add
 from api.triage import board, case_decisions, case_triage_report, decide, decision_public
 from models.audit import record
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.deps import AuditReader, Public, SessionDep, SignedIn, StateDep, Transferrer
+from api.schemas import AgencyPublic
 from models.tables import Agency, AuditEvent, Case, Document, Transfer
 
 router = APIRouter(prefix="/api/ui", tags=["ui"])
@@ -33,10 +34,10 @@ def document_types(actor: SignedIn) -> list[str]:
 
 
 @router.get("/agencies")
-def agencies(actor: Transferrer, session: SessionDep) -> list[dict[str, str]]:
+def agencies(actor: Transferrer, session: SessionDep) -> list[AgencyPublic]:
     """Agency names and kinds, to pick the receiver of a transfer."""
     rows = session.scalars(select(Agency).order_by(Agency.id))
-    return [{"name": a.name, "kind": a.kind} for a in rows if a.id != actor.agency_id]
+    return [AgencyPublic(name=a.name, kind=a.kind) for a in rows if a.id != actor.agency_id]
 
 
 @router.get("/stats")

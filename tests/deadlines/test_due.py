@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from api.services.users import create_user
 from api.state import AppState
-from api.users import create_user
 from tests.conftest import bearer
 from tests.deadlines import documents as docs
 

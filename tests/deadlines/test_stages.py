@@ -52,7 +52,7 @@ def test_issue21_stage_statistics_per_handler(client: TestClient, state: AppStat
 
     from sqlalchemy import select
 
-    from api.users import create_user, get_or_create_agency
+    from api.services.users import create_user, get_or_create_agency
     from models.tables import Case, CaseAccess, Transfer, TransferStatus
     from tests.conftest import bearer
 

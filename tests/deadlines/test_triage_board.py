@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api.services.users import create_user
 from api.state import AppState
-from api.users import create_user
 from models.tables import Agency, Case, CaseAccess, Transfer, TransferStatus
 from tests.conftest import bearer
 from tests.deadlines import documents as docs

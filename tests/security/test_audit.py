@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from api.app import ROUTERS
 from api.policy import CASE_READ, FORM_REVIEW, api_routes, route_action
+from api.services.users import create_user
 from api.state import AppState, build_state
-from api.users import create_user
 from core.errors import CasefileError
 from core.settings import Settings
 from ingest.audit_key import open_seal

@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import ROUTERS, create_app
-from api.policy import PUBLIC, ROLES, allowed, api_routes, check_route_policies, route_action
+from api.policy import PUBLIC, allowed, api_routes, check_route_policies, route_action
+from api.services.users import ROLES, create_user
 from api.state import AppState
-from api.users import create_user
 from models.audit import Actor
 from models.tables import Case, FormRecord
 from tests.conftest import bearer
@@ -166,6 +166,9 @@ def _call(world: World, route: APIRoute, method: str, headers: dict[str, str]) -
         kwargs["json"] = {"document_type": "起诉意见书"}
     elif route.path.endswith("/catalogue/edits"):  # a retitle: allowed any number of times
         kwargs["json"] = {"op": "edit", "first_page": 1, "fields": {"title": "起诉意见书"}}
+    elif route.path.endswith("/catalogue/undo"):  # a retitle first, so there is one to take back
+        world.client.post(path.removesuffix("/undo") + "/edits", headers=headers,
+                          json={"op": "edit", "first_page": 1, "fields": {"title": "起诉意见书"}})
     return world.client.request(method, path, **kwargs)
 
 

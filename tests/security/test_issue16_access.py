@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from api.services.users import create_user, get_or_create_agency
 from api.state import AppState
-from api.users import create_user, get_or_create_agency
 from core.errors import CasefileError
 from ingest.intake import get_or_create_case
 from models.tables import Agency, Transfer, TransferStatus, User

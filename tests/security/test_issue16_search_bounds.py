@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.services.users import create_user
 from api.state import AppState, build_state
-from api.users import create_user
 from core.errors import CasefileError
 from core.settings import DEMO_POLICE_AGENCY, Settings
 from search.query_parser import parse_query

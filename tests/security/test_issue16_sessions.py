@@ -24,8 +24,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.services.users import create_user
 from api.state import AppState
-from api.users import create_user
 from core.settings import Settings
 from tests.support.cli import REPO
 from tests.support.server import clean_env, free_port, start_serve, stop
@@ -127,7 +127,7 @@ def test_issue16_password_change_ends_every_session(anonymous: TestClient, state
 def test_issue16_deactivating_a_user_ends_their_sessions(anonymous: TestClient, state: AppState, clerk: str) -> None:
     from sqlalchemy import select
 
-    from api.users import deactivate_user
+    from api.services.users import deactivate_user
     from models.tables import SignInSession, User
 
     bearer = {"Authorization": f"Bearer {_api_token(anonymous, clerk, PASSWORD)}"}

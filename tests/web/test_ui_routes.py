@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from api.services.users import create_user
 from api.state import AppState
-from api.users import create_user
 from tests.conftest import bearer
 
 POLICE, PROCURATORATE = "北京市公安局朝阳分局", "北京市朝阳区人民检察院"

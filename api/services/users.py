@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from api.auth import hash_password
-from api.policy import ROLES
-from api.sessions import revoke_user_sessions
+from api.services.passwords import hash_password
 from core.errors import INVALID_ROLE, USER_EXISTS, USER_NOT_FOUND, WEAK_PASSWORD, CasefileError
 from core.settings import Settings
 from models.db import Database
-from models.tables import Agency, User
+from models.tables import Agency, SignInSession, User
 
+# The roles a user may have; what each may do is ``api.policy.ROLE_ACTIONS`` (the same keys,
+# tested). The operator (the CLI's own actor, models.access.OPERATOR_ROLE) is no user's role.
+ROLES = ("clerk", "investigator", "prosecutor", "judge", "reviewer", "admin")
 AGENCY_KINDS = ("police", "procuratorate", "court", "detention_centre", "justice_bureau", "other")
 MIN_PASSWORD = 10
 
@@ -76,6 +79,16 @@ def deactivate_user(session: Session, user_id: int) -> int:
     """Deactivate a user and end all of their sessions; how many were ended."""
     session.get_one(User, user_id).active = False
     return revoke_user_sessions(session, user_id)
+
+
+def revoke_user_sessions(session: Session, user_id: int) -> int:
+    """Revoke every open session of a user (password change, deactivation); how many."""
+    result = session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user_id, SignInSession.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def ensure_first_admin(db: Database, settings: Settings) -> str | None:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.catalogue import file_entries
+from api.services.catalogue import file_entries
 from core.errors import (
     AGENCY_NOT_FOUND,
     CASE_NOT_HELD,
