@@ -13,9 +13,9 @@ from api.case_handlers import (
     handler_candidates,
 )
 from api.deps import HandlerAssigner, Reader, SessionDep, StateDep
-from api.services.lookups import find_case, find_case_to_add
 from api.policy import CASE_ASSIGN, allowed
 from api.schemas import CaseHandlerAssign, CaseHandlerPublic, CaseHandlersPublic, HandlerCandidate
+from api.services.lookups import find_case, find_case_to_add
 from models.access import holds_stage
 from models.audit import record
 from models.tables import Agency, CaseHandler, User

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.state import AppState
 from api.services.users import create_user, get_or_create_agency
+from api.state import AppState
 from models.tables import Case, CaseAccess, Transfer, TransferStatus
 from tests.conftest import bearer
 from tests.deadlines import documents as docs

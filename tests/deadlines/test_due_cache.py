@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.state import AppState
 from api.services.users import create_user, get_or_create_agency
+from api.state import AppState
 from models.tables import Case, Transfer, TransferStatus
 from nlp.deadlines import report as report_module
 from tests.conftest import bearer

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.state import AppState
 from api.services.users import get_or_create_agency
+from api.state import AppState
 from models.tables import Case, Transfer, TransferStatus
 from nlp.deadlines.compute import Event, limits_json
 from tests.deadlines import documents as docs
