@@ -5,7 +5,7 @@ Celery then sets the prefetch limit for the whole channel (``global=True``). Wit
 on one channel and a limit of one task per pool process, the broker hands the freed slot to
 whichever queue asks first: a document's extraction, queued while the splitting of the next
 file ran, could wait behind the splitting of every file after it (seen on RabbitMQ 3.10 in
-tests/test_queue_order.py). With the limit per consumer, each queue holds at most its own share,
+tests/ingest/test_queue_order.py). With the limit per consumer, each queue holds at most its own share,
 so a queued extraction waits for at most one task of each other queue, as it does on Redis and
 the embedded transport, which cycle over their queues. RabbitMQ 4 applies the limit per consumer
 anyway (global QoS is gone for classic queues).

@@ -46,7 +46,7 @@ async def search(
 
     The answer is returned as built, not validated again against the model: FastAPI's
     validation and re-serialisation of a page of ten hits cost ~240 µs of the event loop per
-    search (~160 µs as the plain dict before); ``tests/test_response_models.py`` holds the route's
+    search (~160 µs as the plain dict before); ``tests/api/test_response_models.py`` holds the route's
     answers to the model instead.
     """
     # A short query on the embedded index runs on the event loop, not in a worker thread: it is

@@ -5,6 +5,6 @@ find-or-404 lookups by what an actor may see (``lookups``) and a case's catalogu
 (``catalogue``). Routes and CLI commands parse, authorise and present; the decisions live here.
 
 A module here imports no web framework (fastapi, starlette) and nothing of ``api`` outside
-``api.services`` (``tests/test_service_layer.py`` checks it), so the CLI, the demo and the tests
+``api.services`` (``tests/api/test_service_layer.py`` checks it), so the CLI, the demo and the tests
 use a workflow without an HTTP request; see docs/ARCHITECTURE.md (issue #20 steps 3–4).
 """

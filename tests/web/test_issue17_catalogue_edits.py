@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_issue17_catalogue_edits import VOLUME
+from tests.api.test_issue17_catalogue_edits import VOLUME
 from tests.web.conftest import POLICE, Server, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_issue17_checklist_by_type import SCANNER_NAMED
+from tests.api.test_issue17_checklist_by_type import SCANNER_NAMED
 from tests.web.conftest import POLICE, Server, shot, sign_in
 from tests.web.test_transfer_review import OPINION
 

@@ -23,7 +23,7 @@ from tests.conftest import bearer
 from tests.support.render import render_text_pdf, truncate_file
 from tests.support.services import fresh_postgres
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASE = "（2025）测0102刑初318号"
 
 

@@ -19,7 +19,7 @@ from tests.conftest import bearer
 
 POLICE, PROCURATORATE, COURT = "北京市公安局朝阳分局", "北京市朝阳区人民检察院", "北京市朝阳区人民法院"
 CASE = "京公朝刑立字〔2026〕301号"
-OPINION = (Path(__file__).resolve().parents[1] / "api" / "demo" / "texts" / "01_起诉意见书.txt").read_text(encoding="utf-8")
+OPINION = (Path(__file__).resolve().parents[2] / "api" / "demo" / "texts" / "01_起诉意见书.txt").read_text(encoding="utf-8")
 MATERIALS = {
     "询问笔录（赵某）.txt": "询问笔录\n问：你的车什么时候被撬的？\n答：2月27日凌晨。",
     "到案经过.txt": "到案经过\n2026年3月2日，民警在望京街道将犯罪嫌疑人李明远抓获。",

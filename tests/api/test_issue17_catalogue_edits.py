@@ -19,8 +19,8 @@ from core.errors import CasefileError
 from ingest.stages import extract_document, index_document
 from models.tables import AuditEvent, Document
 from nlp.catalogue.edits import apply_edit, corrected_entries
-from tests.test_forms_workflow import CASE, OPINION, people  # noqa: F401
-from tests.test_issue17_catalogue_pdf import _table_rows
+from tests.api.test_forms_workflow import CASE, OPINION, people  # noqa: F401
+from tests.api.test_issue17_catalogue_pdf import _table_rows
 
 # The splitter puts the untitled page 5 (an arrest report without its title) into the 讯问笔录
 # before it: the clerk splits it off and types it.

@@ -13,7 +13,7 @@ from pathlib import Path
 from api.policy import ROLE_ACTIONS
 from api.services.users import ROLES
 
-SERVICES = Path(__file__).resolve().parent.parent / "api" / "services"
+SERVICES = Path(__file__).resolve().parents[2] / "api" / "services"
 
 
 def _imports(path: Path) -> set[str]:

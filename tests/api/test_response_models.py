@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.schemas import SearchResultsPublic
 from tests.support.render import render_text_pdf
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASE = "（2026）测试刑初2004号"
 
 

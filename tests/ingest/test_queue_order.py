@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.cli import casefile
 from tests.support.render import render_text_pdf
-from tests.test_recovery import PROFILES, _profile, _query, _start_worker, _stop_worker
+from tests.ingest.test_recovery import PROFILES, _profile, _query, _start_worker, _stop_worker
 
 DOCUMENTS = 3
 PAGES = 8

@@ -19,7 +19,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = ("core", "ingest", "nlp", "search", "api", "models")
 # Optional engines a site installs itself; each declares itself unavailable, with the install
 # command, when its package is missing (ingest/ocr/registry.py).

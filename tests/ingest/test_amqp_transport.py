@@ -1,6 +1,6 @@
 """RabbitMQ gets a prefetch limit per queue, so the worker's queues are served in turn.
 
-The order itself is tested end to end against RabbitMQ in tests/test_queue_order.py; these
+The order itself is tested end to end against RabbitMQ in tests/ingest/test_queue_order.py; these
 check the choice of transport, which that test cannot see when the race happens to go well.
 """
 

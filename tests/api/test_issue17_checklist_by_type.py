@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api.state import AppState
 from ingest.stages import extract_document
 from models.tables import AuditEvent
-from tests.test_forms_workflow import CASE, OPINION, PROCURATORATE, _transfer, _upload, people  # noqa: F401
+from tests.api.test_forms_workflow import CASE, OPINION, PROCURATORATE, _transfer, _upload, people  # noqa: F401
 
 SCANNER_NAMED = {
     "IMG_0002.txt": "讯问笔录\n问：你为什么被带到派出所？\n答：我偷了东西。",

@@ -13,7 +13,7 @@ from api.state import AppState
 from models.migrate import alembic_config
 from models.tables import Transfer, TransferStatus
 from tests.support.services import fresh_postgres
-from tests.test_forms_workflow import CASE, MATERIALS, OPINION, _transfer, _upload, people  # noqa: F401
+from tests.api.test_forms_workflow import CASE, MATERIALS, OPINION, _transfer, _upload, people  # noqa: F401
 
 
 def _ready(client: TestClient, police: dict[str, str]) -> None:

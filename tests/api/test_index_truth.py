@@ -17,7 +17,7 @@ from search.base import PageRecord, SearchIndex
 from tests.search.fake_elasticsearch import FakeCluster
 from tests.support.cli import casefile, json_lines
 
-FIXTURE = Path(__file__).parent / "fixtures" / "indictment.txt"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "indictment.txt"
 CASE = "（2025）测0102刑初500号"
 
 

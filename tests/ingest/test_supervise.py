@@ -54,7 +54,7 @@ time.sleep(60)
     runner.write_text(
         "import sys\nfrom ingest.supervise import supervise\n"
         f"sys.exit(supervise({child!r}))\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     env.pop(sup.CHILD_ENV, None)
     proc = subprocess.Popen([sys.executable, str(runner)], env=env)
     deadline = time.monotonic() + 30
@@ -140,7 +140,7 @@ def test_an_unrecoverable_celery_error_ends_the_child(tmp_path: Path) -> None:
          "watch_for_unrecoverable(grace=0.2)\n"
          "logging.getLogger('celery.worker').critical('Unrecoverable error: %r', ValueError())\n"
          "time.sleep(30)\n"],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}, timeout=60,
     ).returncode
     assert code == sup.EXIT_UNRECOVERABLE
 
@@ -155,7 +155,7 @@ def test_a_child_whose_interpreter_shutdown_hangs_still_exits_with_its_code() ->
          "atexit.register(time.sleep, 60)\n"
          "exit_within(3, grace=0.2)\n"
          "sys.exit(3)\n"],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}, timeout=60,
     ).returncode
     assert code == 3 and time.monotonic() - started < 30
 
