@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         "accurate, ~3x the CPU per page), tesseract, paddleocr, null",
     )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
+    ocr_adaptive_detection: bool = Field(
+        default=True,
+        description="ppocr: detect each page at the smallest size its text allows (up to 960 px) "
+        "rather than always at 960 px; off restores the fixed size",
+    )
     worker_concurrency: int = Field(default=2, ge=1)
     worker_nice: int = Field(
         default=0, ge=0, le=19, description="CPU priority (nice) of `casefile worker`"
