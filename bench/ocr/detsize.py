@@ -58,7 +58,6 @@ def run(per_file: int, judgments: int, skip: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         items = pages(per_file, judgments, Path(tmp), skip)
         ocr_page(items[0][2], engine, number=1)  # load and warm up, untimed
-        engine._sides = type(engine._sides)()
         for k, (group, ref, img) in enumerate(items):
             order = list(POLICIES) if k % 2 == 0 else list(reversed(POLICIES))
             for policy in order:

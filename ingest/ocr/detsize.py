@@ -3,21 +3,20 @@
 The detector (PP-OCRv6 small det) costs in proportion to the pixels it is given, and finds a line
 as long as the line's characters stay tall enough at the size it sees. A page of 14 pt text
 shrunk to 960 px (the fixed size before issue #19) shows 16-20 px tall lines, more than the
-detector needs; a page of 9 pt text shows ~10 px, about the least it was measured to read well
-(docs/BENCHMARKS.md, "Detection size"). So each page is detected first at a smaller size; the
+detector needs (~15 px; below ~13 px it starts to lose the small marks at a line's end:
+docs/BENCHMARKS.md, "Detection size"). So each page is detected first at a smaller size; the
 lines found there tell the text height, and only a page whose text came out too small is
 detected again, at the size that makes it tall enough (never above the fixed size of before).
 
-What is the same on every page of a volume (its page size, hence the size its text needs) is
-remembered per page size (``SideMemo``) as the next page's first guess; every page still checks
-its own text height, so a guess from another volume's pages costs a second detection, never a
-missed line. Pure functions and a small memo: no model here (``ingest.ocr.ppocr`` runs them).
+Nothing is carried from one page to the next, although a volume's page size and text height
+would make a good first guess: a page must read the same whatever was read before it in the
+process, or ``--jobs 2`` would read a volume differently from one process (it did, in
+tests/reading/test_pool.py). Pure functions: no model here (``ingest.ocr.ppocr`` runs them).
 """
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 
 # Text height (px, at the detected size) a page is detected for. Measured on A4 pages of 14 pt
@@ -26,11 +25,11 @@ from collections.abc import Sequence
 # marks at a line's end (，。、 lost), and CER rises step by step (672 px: 0.12%, 544 px: 0.19%,
 # against 0.08%).
 MIN_TEXT_PX = 15.0
-# A detection whose text is at least this tall is kept: below MIN_TEXT_PX, so that a page whose
-# guess was close is not detected twice (the detector's box heights come in steps of ~3 px).
+# A detection at START_SIDE whose text is at least this tall is kept; a page detected again is
+# sized for MIN_TEXT_PX (the detector's box heights come in steps of ~3 px).
 ACCEPT_TEXT_PX = 13.0
-# First guess for a page size never seen (A4 of 14 pt text needs ~736); below FLOOR_SIDE the
-# detector was not measured.
+# Every page is detected at this size first (A4 of 14 pt text shows ~13-15 px tall lines
+# there); below FLOOR_SIDE the detector was not measured.
 START_SIDE = 736
 FLOOR_SIDE = 576
 STEP = 32  # the detector's input is padded to a multiple of 32 anyway
@@ -71,26 +70,3 @@ def needed_side(height: float | None, side: int, max_side: int) -> int:
 def is_enough(height: float | None, side: int, max_side: int) -> bool:
     """Whether a detection at ``side`` found text tall enough to keep (or ran at ``max_side``)."""
     return side >= max_side or (height is not None and height >= ACCEPT_TEXT_PX)
-
-
-class SideMemo:
-    """The detection size last chosen for each page size: the next such page's first guess."""
-
-    def __init__(self, capacity: int = 16) -> None:
-        self.capacity = capacity
-        self._sides: OrderedDict[tuple[int, int], int] = OrderedDict()
-
-    def guess(self, page: tuple[int, int], max_side: int) -> int:
-        """The size to detect a page of size ``page`` at first."""
-        side = self._sides.get(page)
-        if side is None:
-            return min(START_SIDE, max_side)
-        self._sides.move_to_end(page)
-        return min(side, max_side)
-
-    def remember(self, page: tuple[int, int], side: int) -> None:
-        """Keep ``side`` as the guess for pages of size ``page`` (the least used is dropped)."""
-        self._sides[page] = side
-        self._sides.move_to_end(page)
-        while len(self._sides) > self.capacity:
-            self._sides.popitem(last=False)

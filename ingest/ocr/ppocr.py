@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
 from ingest.ocr.base import OcrBox
-from ingest.ocr.detsize import SideMemo, is_enough, needed_side, text_height
+from ingest.ocr.detsize import START_SIDE, is_enough, needed_side, text_height
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -257,9 +257,6 @@ class PpOcrEngine:
         self.name = name
         self.threads = threads
         self.adaptive_detection = adaptive_detection
-        # what the pages of a volume share (their size, hence the size their text needs); a
-        # guess only: every page checks its own text height (detsize)
-        self._sides = SideMemo()
         self._ocr = RapidOCR(params=params)
         self._rec = _recognizer(name, threads)
         second = SECOND_READING.get(name)
@@ -300,17 +297,16 @@ class PpOcrEngine:
         top = min(DET_MAX_SIDE, max(h, w))
         if not self.adaptive_detection:
             return self._detect_at(full, top)
-        side = self._sides.guess((w, h), top)
+        # the first size depends on nothing but the page: a page reads the same whatever was
+        # read before it in this process (``--jobs`` gives the same text as one process)
+        side = min(START_SIDE, top)
         quads = self._detect_at(full, side)
         height = text_height(quads * min(1.0, side / max(h, w)))
         if is_enough(height, side, top):
-            self._sides.remember((w, h), needed_side(height, side, top))
             return quads
-        # the text came out too small at the guessed size (needed_side is then larger): detect
-        # again where it is tall enough, and start the next such page there
-        again = needed_side(height, side, top)
-        self._sides.remember((w, h), again)
-        return self._detect_at(full, again)
+        # the text came out too small (needed_side is then larger): detect again where it is
+        # tall enough
+        return self._detect_at(full, needed_side(height, side, top))
 
     def _detect_at(self, full: Any, side: int) -> Any:
         """Detect lines on ``full`` shrunk (area averaging) to longest side ``side``."""

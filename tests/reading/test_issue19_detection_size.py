@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ingest.ocr import detsize, ppocr
-from ingest.ocr.detsize import SideMemo, is_enough, needed_side, text_height
+from ingest.ocr.detsize import is_enough, needed_side, text_height
 
 
 def line(x: float, y: float, width: float, height: float) -> list[tuple[float, float]]:
@@ -54,18 +54,6 @@ def test_a_detection_is_kept_when_its_text_is_tall_enough_or_it_ran_at_full_size
     assert is_enough(None, 960, 960)
 
 
-def test_side_memo_guesses_per_page_size_and_forgets_the_least_used() -> None:
-    memo = SideMemo(capacity=2)
-    assert memo.guess((1654, 2338), 960) == detsize.START_SIDE
-    memo.remember((1654, 2338), 608)
-    memo.remember((1240, 1754), 832)
-    assert memo.guess((1654, 2338), 960) == 608
-    assert memo.guess((1654, 2338), 500) == 500
-    memo.remember((2480, 3508), 704)  # drops (1240, 1754), guessed least recently
-    assert memo.guess((1240, 1754), 960) == detsize.START_SIDE
-    assert memo.guess((1654, 2338), 960) == 608
-
-
 class FakeDetection:
     """Stands in for ``PpOcrEngine._detect_at``: boxes whose height scales with the size."""
 
@@ -82,7 +70,6 @@ class FakeDetection:
 def engine_with(detect: FakeDetection, *, adaptive: bool = True) -> ppocr.PpOcrEngine:
     engine = object.__new__(ppocr.PpOcrEngine)  # no models: detection is faked
     engine.adaptive_detection = adaptive
-    engine._sides = SideMemo()
     engine._detect_at = detect  # type: ignore[method-assign]
     return engine
 
@@ -91,21 +78,37 @@ PAGE = np.zeros((2338, 1654, 3), dtype=np.uint8)  # A4 at 200 DPI
 
 
 def test_page_of_large_text_is_detected_once_below_the_fixed_size() -> None:
-    detect = FakeDetection(page_text_px=60.0)  # 60 * 736 / 2338 = 18.9 px at the first guess
+    detect = FakeDetection(page_text_px=50.0)  # 50 * 736 / 2338 = 15.7 px at the first size
     engine = engine_with(detect)
     assert len(engine._detect(PAGE)) == 10
-    engine._detect(PAGE)
-    # the second page starts at the size the first one's text needs: 736 * 15 / 18.9 -> 608
-    assert detect.sides == [detsize.START_SIDE, 608]
+    assert detect.sides == [detsize.START_SIDE]
 
 
-def test_page_of_small_text_is_detected_again_where_it_is_tall_enough() -> None:
-    detect = FakeDetection(page_text_px=30.0)  # 9.4 px at 736: too small
+def test_page_of_smaller_text_is_detected_again_where_it_is_tall_enough() -> None:
+    detect = FakeDetection(page_text_px=38.0)  # 12.0 px at 736: too small
     engine = engine_with(detect)
     engine._detect(PAGE)
+    # 736 * 15 / 12.0 = 920 -> 928
+    assert detect.sides == [detsize.START_SIDE, 928]
+
+
+def test_page_of_small_text_is_detected_again_at_most_at_the_fixed_size() -> None:
+    detect = FakeDetection(page_text_px=25.0)  # 7.9 px at 736
+    engine = engine_with(detect)
     engine._detect(PAGE)
-    # 736 * 15 / 9.4 = 1169: the fixed size, and the next page starts there
-    assert detect.sides == [detsize.START_SIDE, ppocr.DET_MAX_SIDE, ppocr.DET_MAX_SIDE]
+    assert detect.sides == [detsize.START_SIDE, ppocr.DET_MAX_SIDE]
+
+
+def test_a_page_reads_the_same_whatever_was_read_before_it() -> None:
+    # issue #19 (--jobs): the size chosen for a page may not depend on earlier pages
+    detect = FakeDetection(page_text_px=38.0)
+    engine = engine_with(detect)
+    engine._detect(PAGE)
+    detect.page_text_px = 60.0
+    engine._detect(PAGE)
+    detect.page_text_px = 38.0
+    engine._detect(PAGE)
+    assert detect.sides == [detsize.START_SIDE, 928, detsize.START_SIDE, detsize.START_SIDE, 928]
 
 
 def test_without_adaptive_detection_every_page_is_detected_at_the_fixed_size() -> None:
