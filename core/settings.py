@@ -36,9 +36,10 @@ class Settings(BaseSettings):
     )
     ocr_threads: int = Field(default=1, ge=1, description="intra-op threads per OCR process")
     ocr_adaptive_detection: bool = Field(
-        default=True,
+        default=False,
         description="ppocr: detect each page at the smallest size its text allows (up to 960 px) "
-        "rather than always at 960 px; off restores the fixed size",
+        "rather than always at 960 px: ~14% less CPU a page, judgment scans' CER 0.12% -> 0.16% "
+        "(docs/BENCHMARKS.md, Detection size)",
     )
     worker_concurrency: int = Field(default=2, ge=1)
     worker_nice: int = Field(

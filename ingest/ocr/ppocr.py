@@ -47,7 +47,9 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 DET_MAX_SIDE = 960
 # Detect at the smallest size (up to DET_MAX_SIDE) that keeps the page's text tall enough for the
 # detector, found from the page's own lines (``ingest.ocr.detsize``); off: always DET_MAX_SIDE.
-ADAPTIVE_DETECTION = True
+# Off by default: measured (bench.ocr.detsize, docs/BENCHMARKS.md "Detection size") it saves
+# ~14% of a page's CPU but reads the judgment scans slightly worse (CER 0.124% -> 0.159%).
+ADAPTIVE_DETECTION = False
 MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly noise
 # ``ppocr`` reads every line with tiny rec, then reads again with small rec the lines where tiny
 # was unsure of some character (probability below RECHECK_BELOW), or of a numeral below
@@ -147,7 +149,8 @@ def recipe(name: str) -> str:
     again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
              f">{RECHECK_MIN_CONFIDENCE}|window:{CONTEXT},{WHOLE_LINE_SHARE},gap{SKIPPED_GAP}"
              if second else "")
-    det = f"{DET_MODEL}@{DET_MAX_SIDE}{'/adaptive' if ADAPTIVE_DETECTION else ''}"
+    # unchanged without adaptive detection, so that caches keyed by it stay valid
+    det = f"{DET_MODEL}{'@adaptive' if ADAPTIVE_DETECTION else ''}"
     return f"{name}|{det}|{rec.package}/{rec.path}{again}"
 
 

@@ -78,35 +78,36 @@ PAGE = np.zeros((2338, 1654, 3), dtype=np.uint8)  # A4 at 200 DPI
 
 
 def test_page_of_large_text_is_detected_once_below_the_fixed_size() -> None:
-    detect = FakeDetection(page_text_px=50.0)  # 50 * 736 / 2338 = 15.7 px at the first size
+    detect = FakeDetection(page_text_px=50.0)  # 50 * 800 / 2338 = 17.1 px at the first size
     engine = engine_with(detect)
     assert len(engine._detect(PAGE)) == 10
     assert detect.sides == [detsize.START_SIDE]
 
 
-def test_page_of_smaller_text_is_detected_again_where_it_is_tall_enough() -> None:
-    detect = FakeDetection(page_text_px=38.0)  # 12.0 px at 736: too small
-    engine = engine_with(detect)
-    engine._detect(PAGE)
-    # 736 * 15 / 12.0 = 920 -> 928
-    assert detect.sides == [detsize.START_SIDE, 928]
-
-
 def test_page_of_small_text_is_detected_again_at_most_at_the_fixed_size() -> None:
-    detect = FakeDetection(page_text_px=25.0)  # 7.9 px at 736
+    detect = FakeDetection(page_text_px=36.0)  # 12.3 px at 800: too small
     engine = engine_with(detect)
     engine._detect(PAGE)
+    # 800 * 15 / 12.3 = 974: the fixed size
     assert detect.sides == [detsize.START_SIDE, ppocr.DET_MAX_SIDE]
+
+
+def test_page_of_text_a_little_too_small_is_detected_again_below_the_fixed_size() -> None:
+    detect = FakeDetection(page_text_px=39.0)  # 13.3 px at 800
+    engine = engine_with(detect)
+    engine._detect(PAGE)
+    # 800 * 15 / 13.3 = 900 -> 928
+    assert detect.sides == [detsize.START_SIDE, 928]
 
 
 def test_a_page_reads_the_same_whatever_was_read_before_it() -> None:
     # issue #19 (--jobs): the size chosen for a page may not depend on earlier pages
-    detect = FakeDetection(page_text_px=38.0)
+    detect = FakeDetection(page_text_px=39.0)
     engine = engine_with(detect)
     engine._detect(PAGE)
     detect.page_text_px = 60.0
     engine._detect(PAGE)
-    detect.page_text_px = 38.0
+    detect.page_text_px = 39.0
     engine._detect(PAGE)
     assert detect.sides == [detsize.START_SIDE, 928, detsize.START_SIDE, detsize.START_SIDE, 928]
 
@@ -119,7 +120,7 @@ def test_without_adaptive_detection_every_page_is_detected_at_the_fixed_size() -
     assert detect.sides == [ppocr.DET_MAX_SIDE, ppocr.DET_MAX_SIDE]
 
 
-def test_the_setting_defaults_to_adaptive_detection() -> None:
+def test_the_setting_and_the_engine_agree_on_the_default() -> None:
     from core.settings import Settings
 
-    assert Settings().ocr_adaptive_detection is ppocr.ADAPTIVE_DETECTION is True
+    assert Settings().ocr_adaptive_detection is ppocr.ADAPTIVE_DETECTION
