@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
 from ingest.ocr.base import EngineSpec, OcrBox
+from ingest.ocr.detsize import START_SIDE, is_enough, needed_side, text_height
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -44,6 +45,11 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 # - rapidocr's own shrinking (bilinear, no averaging) keeps salt-and-pepper noise at full
 #   strength and the detector then drops half-lines of a noisy scan; area averaging does not.
 DET_MAX_SIDE = 960
+# Detect at the smallest size (up to DET_MAX_SIDE) that keeps the page's text tall enough for the
+# detector, found from the page's own lines (``ingest.ocr.detsize``); off: always DET_MAX_SIDE.
+# Off by default: measured (bench.ocr.detsize, docs/BENCHMARKS.md "Detection size") it saves
+# ~14% of a page's CPU but reads the judgment scans slightly worse (CER 0.124% -> 0.159%).
+ADAPTIVE_DETECTION = False
 MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly noise
 # ``ppocr`` reads every line with tiny rec, then reads again with small rec the lines where tiny
 # was unsure of some character (probability below RECHECK_BELOW), or of a numeral below
@@ -143,7 +149,9 @@ def recipe(name: str) -> str:
     again = (f"|again:{REC_MODELS[second].path}<{RECHECK_BELOW},{RECHECK_NUMERAL_BELOW}"
              f">{RECHECK_MIN_CONFIDENCE}|window:{CONTEXT},{WHOLE_LINE_SHARE},gap{SKIPPED_GAP}"
              if second else "")
-    return f"{name}|{DET_MODEL}|{rec.package}/{rec.path}{again}"
+    # unchanged without adaptive detection, so that caches keyed by it stay valid
+    det = f"{DET_MODEL}{'@adaptive' if ADAPTIVE_DETECTION else ''}"
+    return f"{name}|{det}|{rec.package}/{rec.path}{again}"
 
 
 def _recognizer(model: str, threads: int) -> LineRecognizer:
@@ -228,7 +236,9 @@ class PpOcrEngine:
     # quarter reads as tall boxes (well one way round, garbled the other): the turn shows
     upright_only = False
 
-    def __init__(self, threads: int = 1, name: str = "ppocr") -> None:
+    def __init__(
+        self, threads: int = 1, name: str = "ppocr", *, adaptive_detection: bool = ADAPTIVE_DETECTION
+    ) -> None:
         from rapidocr import RapidOCR  # heavy: onnxruntime and OpenCV load here, not at import
 
         models = model_dir()
@@ -249,6 +259,7 @@ class PpOcrEngine:
         }
         self.name = name
         self.threads = threads
+        self.adaptive_detection = adaptive_detection
         self._ocr = RapidOCR(params=params)
         self._rec = _recognizer(name, threads)
         second = SECOND_READING.get(name)
@@ -263,20 +274,10 @@ class PpOcrEngine:
 
         # rapidocr takes ndarrays in OpenCV's BGR order
         full = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-        h, w = full.shape[:2]
-        ratio = min(1.0, DET_MAX_SIDE / max(h, w))
-        small = full
-        if ratio < 1.0:
-            small_size = (max(1, round(w * ratio)), max(1, round(h * ratio)))
-            small = cv2.resize(full, small_size, interpolation=cv2.INTER_AREA)
-        # per-axis factors: the rounded small size is not exactly ratio x the page
-        back = np.array([w / small.shape[1], h / small.shape[0]], dtype=np.float32)
         try:
-            det = self._ocr(small, use_rec=False)
-            quads = getattr(det, "boxes", None)
-            if quads is None or len(quads) == 0:
+            quads = self._detect(full)
+            if len(quads) == 0:
                 return []
-            quads = np.asarray(quads, dtype=np.float32) * back
             # rapidocr turns a crop taller than wide by 90°: ingest.ocr.orientation relies on it
             crops = self._ocr.crop_text_regions(full, quads)
             lines = self._read(crops)
@@ -292,6 +293,42 @@ class PpOcrEngine:
             pts = tuple((float(x), float(y)) for x, y in quad)
             result.append(OcrBox(line.text, pts, line.confidence))  # type: ignore[arg-type]
         return result
+
+    def _detect(self, full: Any) -> Any:
+        """Line quadrilaterals in ``full``'s pixels (float32, n x 4 x 2; empty when none)."""
+        h, w = full.shape[:2]
+        top = min(DET_MAX_SIDE, max(h, w))
+        if not self.adaptive_detection:
+            return self._detect_at(full, top)
+        # the first size depends on nothing but the page: a page reads the same whatever was
+        # read before it in this process (``--jobs`` gives the same text as one process)
+        side = min(START_SIDE, top)
+        quads = self._detect_at(full, side)
+        height = text_height(quads * min(1.0, side / max(h, w)))
+        if is_enough(height, side, top):
+            return quads
+        # the text came out too small (needed_side is then larger): detect again where it is
+        # tall enough
+        return self._detect_at(full, needed_side(height, side, top))
+
+    def _detect_at(self, full: Any, side: int) -> Any:
+        """Detect lines on ``full`` shrunk (area averaging) to longest side ``side``."""
+        import cv2
+        import numpy as np
+
+        h, w = full.shape[:2]
+        ratio = min(1.0, side / max(h, w))
+        small = full
+        if ratio < 1.0:
+            small_size = (max(1, round(w * ratio)), max(1, round(h * ratio)))
+            small = cv2.resize(full, small_size, interpolation=cv2.INTER_AREA)
+        # per-axis factors: the rounded small size is not exactly ratio x the page
+        back = np.array([w / small.shape[1], h / small.shape[0]], dtype=np.float32)
+        det = self._ocr(small, use_rec=False)
+        quads = getattr(det, "boxes", None)
+        if quads is None or len(quads) == 0:
+            return np.zeros((0, 4, 2), dtype=np.float32)
+        return np.asarray(quads, dtype=np.float32) * back
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         """Read every crop; with a second model, read the unsure lines again."""
@@ -318,12 +355,20 @@ class PpOcrEngine:
         return lines
 
 
-def build(threads: int = 1, name: str = "ppocr") -> PpOcrEngine:
-    """Build engine ``name`` (``ppocr`` or ``ppocr-small``) for the registry, loading its models."""
+def build(
+    threads: int = 1, name: str = "ppocr", *, adaptive_detection: bool = ADAPTIVE_DETECTION
+) -> PpOcrEngine:
+    """Build engine ``name`` (``ppocr`` or ``ppocr-small``) for the registry, loading its models.
+
+    ``adaptive_detection``: detect each page at the smallest size its text allows
+    (``ingest.ocr.detsize``) rather than always at DET_MAX_SIDE. Off, and not a setting: it saved
+    ~14 % CPU a page but read judgment scans worse (CER 0.12 % → 0.16 %; docs/BENCHMARKS.md,
+    "Detection size"); bench/ocr/detsize turns it on to measure it.
+    """
     reason = unavailable_reason(name)
     if reason:
         raise CasefileError(OCR_ENGINE_UNAVAILABLE, reason, hint=f"请安装：{INSTALL_HINT}")
-    return PpOcrEngine(threads, name)
+    return PpOcrEngine(threads, name, adaptive_detection=adaptive_detection)
 
 
 def build_small(threads: int = 1) -> PpOcrEngine:

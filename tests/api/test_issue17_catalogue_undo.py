@@ -20,10 +20,10 @@ from models.tables import AuditEvent, Document
 from nlp.catalogue.edits import apply_edit, corrected_entries
 from nlp.catalogue.split import catalogue_pages, describe_entry
 from nlp.catalogue.volume import extract_volume
-from tests.nlp.fixtures import AFFIRMED, DETENTION_WARRANT
-from tests.nlp.test_catalogue import _pages
 from tests.api.test_forms_workflow import CASE, OPINION, people  # noqa: F401
 from tests.api.test_issue17_catalogue_edits import AUTOMATIC, _edit, _search_pages, _spans, _volume
+from tests.nlp.fixtures import AFFIRMED, DETENTION_WARRANT
+from tests.nlp.test_catalogue import _pages
 
 HOUSEHOLD = ("户口信息查询结果\n姓名：李明远 性别：男 民族：回族\n出生日期：1988年3月15日\n"
              "公民身份号码：110105198803152710\n住址：北京市朝阳区望京街道")

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from api.state import AppState
 from models.migrate import alembic_config
 from models.tables import Transfer, TransferStatus
-from tests.support.services import fresh_postgres
 from tests.api.test_forms_workflow import CASE, MATERIALS, OPINION, _transfer, _upload, people  # noqa: F401
+from tests.support.services import fresh_postgres
 
 
 def _ready(client: TestClient, police: dict[str, str]) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ingest.test_recovery import PROFILES, _profile, _query, _start_worker, _stop_worker
 from tests.support.cli import casefile
 from tests.support.render import render_text_pdf
-from tests.ingest.test_recovery import PROFILES, _profile, _query, _start_worker, _stop_worker
 
 DOCUMENTS = 3
 PAGES = 8

@@ -1,0 +1,118 @@
+"""Detection at a fixed size vs at the size the page's text needs: CPU-seconds, CER, numerals.
+
+One ppocr engine, one onnxruntime thread, reads every page twice in the same process: once
+detecting at ``DET_MAX_SIDE`` (``fixed``, before issue #19 item 3) and once at the size chosen
+by ``ingest.ocr.detsize`` (``adaptive``), the order alternating from page to page so that
+neither profits from warm caches. CPU time is the process's (``time.process_time``): on a
+shared machine wall time measures the neighbours. Detection CPU is counted separately (every
+call of the detector, including a page's second detection when its text came out too small).
+
+Pages as ``bench.ocr.reread`` takes them: the OCR corpus (dev texts, two typefaces, clean and
+degraded) and scanned labelled judgments (``bench.extract.scanned``: dates, terms, fines).
+
+    .venv/bin/python -m bench.ocr.detsize --per-file 1 --judgments 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from bench.ocr.reread import Timed, letters_and_digits, numeral_errors, pages
+from ingest.ocr import ppocr
+from ingest.reading.ocrpage import ocr_page
+from tests.support.textmetrics import normalized_cer
+
+POLICIES = {"fixed": False, "adaptive": True}
+
+
+def run(per_file: int, judgments: int, skip: int = 0) -> dict[str, Any]:
+    """Per policy and page: total and detection CPU-s, CER, numeral errors, detection sizes."""
+    engine = ppocr.PpOcrEngine(threads=1, name="ppocr")
+    sizes: list[int] = []
+    detect_at = engine._detect_at
+
+    def recorded(full: Any, side: int) -> Any:
+        sizes.append(side)
+        return detect_at(full, side)
+
+    engine._detect_at = recorded  # type: ignore[method-assign]
+    detector = Timed(engine._ocr.__call__)
+    ocr = engine._ocr
+
+    class Detector:  # rapidocr's object is called; route the call through the timer
+        def __call__(self, img: Any, **kwargs: Any) -> Any:
+            return detector(img, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(ocr, name)
+
+    engine._ocr = Detector()  # type: ignore[assignment]
+    rows: dict[str, list[dict[str, Any]]] = {p: [] for p in POLICIES}
+    with tempfile.TemporaryDirectory() as tmp:
+        items = pages(per_file, judgments, Path(tmp), skip)
+        ocr_page(items[0][2], engine, number=1)  # load and warm up, untimed
+        for k, (group, ref, img) in enumerate(items):
+            order = list(POLICIES) if k % 2 == 0 else list(reversed(POLICIES))
+            for policy in order:
+                engine.adaptive_detection = POLICIES[policy]
+                sizes.clear()
+                det_before = detector.cpu
+                t0 = time.process_time()
+                page = ocr_page(img, engine, number=1)
+                total = time.process_time() - t0
+                rows[policy].append({
+                    "set": group, "cpu": total, "det_cpu": detector.cpu - det_before,
+                    "sizes": tuple(sizes), "cer": normalized_cer(ref, page.text),
+                    "cer_ld": normalized_cer(letters_and_digits(ref), letters_and_digits(page.text)),
+                    "numerals": numeral_errors(ref, page.text),
+                })
+    return {"pages": len(items), "rows": rows, "load": os.getloadavg()}
+
+
+def _mean(values: list[float]) -> float:
+    return mean(values) if values else 0.0
+
+
+def report(result: dict[str, Any]) -> None:
+    """Print one block per policy."""
+    print(f"{result['pages']} pages; load after {result['load'][0]:.2f}")
+    for policy, rows in result["rows"].items():
+        clean = [r["cer"] for r in rows if r["set"] == "corpus clean"]
+        degraded = [r["cer"] for r in rows
+                    if r["set"].startswith("corpus") and r["set"] != "corpus clean"]
+        scans = [r for r in rows if r["set"] == "judgment scans"]
+        corpus_ld = [r["cer_ld"] for r in rows if r["set"].startswith("corpus")]
+        sizes = Counter(r["sizes"] for r in rows)
+        print(f"{policy:9} {_mean([r['cpu'] for r in rows]):.3f} CPU-s/page, detection "
+              f"{_mean([r['det_cpu'] for r in rows]):.3f}; sizes {dict(sizes)}")
+        print(f"          CER clean {_mean(clean):.3%} ({len(clean)} p), degraded "
+              f"{_mean(degraded):.3%} ({len(degraded)} p), judgment scans "
+              f"{_mean([r['cer'] for r in scans]):.3%} ({len(scans)} p); numeral errors "
+              f"corpus {sum(r['numerals'] for r in rows if r['set'].startswith('corpus'))}, "
+              f"scans {sum(r['numerals'] for r in scans)}; letters and digits only: corpus "
+              f"{_mean(corpus_ld):.3%}, scans {_mean([r['cer_ld'] for r in scans]):.3%}")
+        by_set: dict[str, list[float]] = {}
+        for r in rows:
+            by_set.setdefault(r["set"], []).append(r["cer"])
+        print("          " + ", ".join(f"{s} {_mean(v):.3%}" for s, v in by_set.items()))
+
+
+def main() -> None:
+    """Read the pages both ways and print the comparison."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--per-file", type=int, default=1)
+    parser.add_argument("--judgments", type=int, default=4)
+    parser.add_argument("--skip-judgments", type=int, default=0)
+    args = parser.parse_args()
+    report(run(args.per_file, args.judgments, args.skip_judgments))
+
+
+if __name__ == "__main__":
+    main()
