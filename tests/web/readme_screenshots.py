@@ -4,7 +4,7 @@
     casefile --data-dir D users add shot-prosecutor --agency 北京市朝阳区人民检察院 --role prosecutor --password …
     python -m tests.web.readme_screenshots http://127.0.0.1:8123 PASSWORD
 
-Writes docs/screenshots/{upload,transfer-preview,catalogue,viewer,due,triage,review}.png at 1366×768,
+Writes docs/screenshots/{upload,transfer-preview,catalogue,viewer,due,review}.png at 1366×768,
 palette-compressed.
 """
 
@@ -96,9 +96,6 @@ def main(base: str, password: str) -> None:
         page.goto(base + "/#/due?days=366")
         page.locator("#due-page table, #due-page p:not(.loading)").first.wait_for()
         save(page, "due")
-        page.goto(base + "/#/triage")
-        page.locator("#board-items, #board p:not(.loading)").first.wait_for()
-        save(page, "triage")
         page.locator("#sign-out").click()
 
         sign_in(page, base, "shot-prosecutor", password)
