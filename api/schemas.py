@@ -390,3 +390,168 @@ class MePublic(BaseModel):
     role: str
     actions: list[str]
     development: bool  # not in production: the page shows the demo hints
+
+
+# --- intake forms (api/routes/forms.py) -------------------------------------------------------
+# Numbers that may be int or float are typed ``int | float`` so an int stays an int in the JSON.
+# Evidence, candidates and values are read from documents and stored as they came: free-form.
+
+
+class FormProblemPublic(BaseModel):
+    field: str | None  # None: the whole form
+    code: str
+    message: str
+
+
+class ChecklistEntryPublic(BaseModel):
+    """One material the form needs, and the case's documents that supply it."""
+
+    name: str
+    label: str
+    required: bool
+    present: bool
+    documents: list[Any]
+    names: list[Any]
+
+
+class ChecklistItemPublic(BaseModel):
+    name: str
+    label: str
+    required: bool
+    document_types: list[str]
+    keywords: list[str]
+
+
+class TemplateFieldPublic(BaseModel):
+    name: str
+    label: str
+    required: bool
+    source: str
+    type: str
+
+
+class FormTemplatePublic(BaseModel):
+    """A form template as ``GET /api/forms`` lists it."""
+
+    id: str
+    title: str
+    version: str
+    from_agency_kind: str | None
+    to_agency_kind: str | None
+    transfer_type: str | None
+    per_defendant: bool
+    checklist: list[ChecklistItemPublic]
+    fields: list[TemplateFieldPublic]
+
+
+class PrefilledFieldPublic(BaseModel):
+    """A field as pre-filled from the case's fact sheet (``nlp.forms.prefill.PrefilledField``)."""
+
+    name: str
+    label: str
+    type: str
+    required: bool
+    source: str
+    value: Any
+    status: str  # filled | missing | conflict
+    confidence: int | float | None
+    evidence: Any
+    candidates: list[dict[str, Any]]
+    problems: list[FormProblemPublic]
+
+
+class FieldReviewPublic(BaseModel):
+    decision: str  # accepted | corrected
+    value: Any
+    reason: str | None
+    reviewer: str
+    at: str
+
+
+class ReviewedFieldPublic(PrefilledFieldPublic):
+    review: FieldReviewPublic | None  # None: not yet decided
+
+
+class PrefilledFormPublic(BaseModel):
+    """One pre-filled form: one per defendant."""
+
+    form: str
+    title: str
+    version: str
+    defendant_index: int | None
+    defendant: str | None
+    fields: list[PrefilledFieldPublic]
+    problems: list[FormProblemPublic]
+
+
+class ReviewedFormPublic(PrefilledFormPublic):
+    fields: list[ReviewedFieldPublic]  # type: ignore[assignment]
+
+
+class PrefillPreview(BaseModel):
+    case_number: str
+    form: str
+    title: str
+    forms: list[PrefilledFormPublic]
+    checklist: list[ChecklistEntryPublic]
+
+
+class TransferSummaryPublic(BaseModel):
+    """A transfer without its forms (the inbox); ``TransferPublic`` adds them."""
+
+    id: int
+    case_number: str
+    form_id: str
+    form_version: str
+    title: str
+    from_agency: str
+    to_agency: str
+    status: str
+    note: str | None
+    checklist: list[ChecklistEntryPublic]
+    created_by: str
+    created_at: str
+    opened_at: str | None
+    decided_by: str | None
+    decided_at: str | None
+    return_reasons: list[str] | None
+
+
+class TransferPublic(TransferSummaryPublic):
+    forms: list[ReviewedFormPublic]
+
+
+class InboxTransferPublic(TransferSummaryPublic):
+    defendants: list[str | None]
+
+
+class RecordFieldPublic(BaseModel):
+    """A field as accepted: its final value, the decision, what was pre-filled, the evidence."""
+
+    name: str
+    label: str | None
+    value: Any
+    decision: str  # accepted | corrected
+    prefilled: Any
+    reason: str | None
+    evidence: Any
+
+
+class FormRecordPublic(BaseModel):
+    id: int
+    form_id: str
+    version: int
+    form_index: int
+    defendant: str | None
+    transfer_id: int
+    values: dict[str, Any]
+    fields: list[RecordFieldPublic]
+    sha256: str
+    accepted_by: str
+    accepted_at: str
+    pdf_url: str
+
+
+class TransferAccepted(BaseModel):
+    transfer: TransferPublic
+    records: list[FormRecordPublic]

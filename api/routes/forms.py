@@ -19,6 +19,14 @@ from api.deps import (
     Transferrer,
 )
 from api.downloads import attachment
+from api.schemas import (
+    FormRecordPublic,
+    FormTemplatePublic,
+    InboxTransferPublic,
+    PrefillPreview,
+    TransferAccepted,
+    TransferPublic,
+)
 from api.services.lookups import find_case, find_case_to_add
 from api.services.transfers import (
     accept_transfer,
@@ -94,12 +102,12 @@ def record_public(form_record: FormRecord) -> dict[str, Any]:
     }
 
 
-@router.get("/api/forms")
+@router.get("/api/forms", response_model=list[FormTemplatePublic])
 def list_forms(actor: Reader) -> list[dict[str, Any]]:
     return forms_list_json()
 
 
-@router.get("/api/cases/{case_number}/forms/{form_id}")
+@router.get("/api/cases/{case_number}/forms/{form_id}", response_model=PrefillPreview)
 def prefill_preview(
     case_number: str, form_id: str, actor: Reader, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -114,7 +122,8 @@ def prefill_preview(
             "checklist": checklist}
 
 
-@router.post("/api/cases/{case_number}/transfers", status_code=status.HTTP_201_CREATED)
+@router.post("/api/cases/{case_number}/transfers", status_code=status.HTTP_201_CREATED,
+             response_model=TransferPublic)
 def send_transfer(
     case_number: str, body: TransferCreate, actor: Transferrer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -127,7 +136,7 @@ def send_transfer(
     return transfer_public(transfer)
 
 
-@router.get("/api/cases/{case_number}/transfers")
+@router.get("/api/cases/{case_number}/transfers", response_model=list[TransferPublic])
 def case_transfers(
     case_number: str, actor: Reader, state: StateDep, session: SessionDep
 ) -> list[dict[str, Any]]:
@@ -144,7 +153,7 @@ def case_transfers(
     return [transfer_public(t) for t in transfers]
 
 
-@router.get("/api/transfers/inbox")
+@router.get("/api/transfers/inbox", response_model=list[InboxTransferPublic])
 def inbox(
     actor: Reviewer, state: StateDep, session: SessionDep, status_filter: str | None = None
 ) -> list[dict[str, Any]]:
@@ -162,7 +171,7 @@ def inbox(
     ]
 
 
-@router.get("/api/transfers/{transfer_id}")
+@router.get("/api/transfers/{transfer_id}", response_model=TransferPublic)
 def show_transfer(transfer_id: TransferId, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     mark_opened(session, actor, transfer)
@@ -170,7 +179,7 @@ def show_transfer(transfer_id: TransferId, actor: Reader, state: StateDep, sessi
     return transfer_public(transfer)
 
 
-@router.post("/api/transfers/{transfer_id}/review")
+@router.post("/api/transfers/{transfer_id}/review", response_model=TransferPublic)
 def review(
     transfer_id: TransferId, body: FieldDecision, actor: Reviewer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -185,7 +194,7 @@ def review(
     return transfer_public(transfer)
 
 
-@router.post("/api/transfers/{transfer_id}/accept")
+@router.post("/api/transfers/{transfer_id}/accept", response_model=TransferAccepted)
 def accept(transfer_id: TransferId, actor: Reviewer, state: StateDep, session: SessionDep) -> dict[str, Any]:
     transfer = find_transfer(session, actor, transfer_id)
     saved = accept_transfer(session, actor, transfer)
@@ -195,7 +204,7 @@ def accept(transfer_id: TransferId, actor: Reviewer, state: StateDep, session: S
     return {"transfer": transfer_public(transfer), "records": [record_public(r) for r in saved]}
 
 
-@router.post("/api/transfers/{transfer_id}/return")
+@router.post("/api/transfers/{transfer_id}/return", response_model=TransferPublic)
 def send_back(
     transfer_id: TransferId, body: ReturnBody, actor: Reviewer, state: StateDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -207,7 +216,7 @@ def send_back(
     return transfer_public(transfer)
 
 
-@router.post("/api/transfers/{transfer_id}/withdraw")
+@router.post("/api/transfers/{transfer_id}/withdraw", response_model=TransferPublic)
 def withdraw(transfer_id: TransferId, actor: Transferrer, state: StateDep, session: SessionDep) -> dict[str, Any]:
     """The sender takes back a pending transfer (sent by mistake, to the wrong agency)."""
     transfer = find_transfer(session, actor, transfer_id)
@@ -217,7 +226,7 @@ def withdraw(transfer_id: TransferId, actor: Transferrer, state: StateDep, sessi
     return transfer_public(transfer)
 
 
-@router.get("/api/cases/{case_number}/form-records")
+@router.get("/api/cases/{case_number}/form-records", response_model=list[FormRecordPublic])
 def case_records(
     case_number: str, actor: Reader, state: StateDep, session: SessionDep
 ) -> list[dict[str, Any]]:
@@ -231,7 +240,7 @@ def case_records(
     return [record_public(r) for r in records]
 
 
-@router.get("/api/form-records/{record_id}")
+@router.get("/api/form-records/{record_id}", response_model=FormRecordPublic)
 def show_record(record_id: RecordId, actor: Reader, state: StateDep, session: SessionDep) -> dict[str, Any]:
     form_record = find_record(session, actor, record_id)
     record(state.ctx.db, actor, "form.export", target=f"form_record:{record_id}", detail={"as": "json"})

@@ -1,18 +1,34 @@
-"""`GET /api/search` declares its answer (``SearchResultsPublic``), and answers exactly that.
+"""Routes declare their answers (issue #20 step 4), and answer byte for byte as before.
 
-The route returns its JSON as built (no second validation on the event loop), so this holds the
-answers to the model: same keys in the same order, same values, nothing the model would drop.
+`GET /api/search` returns its JSON as built (no second validation on the event loop), so this holds
+its answers to ``SearchResultsPublic``: same keys in the same order, same values, nothing dropped.
+The other routes' answers are held to what the un-modelled code builds from the same rows: a
+declared model drops keys it does not know, reorders them, or turns an int into a float, and any
+of these changes the bytes other systems read (../shared/CONTRACT.md).
 """
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from api.routes import forms as forms_routes
+from api.routes.forms import record_public, transfer_public
 from api.schemas import SearchResultsPublic
+from api.services.transfers import case_documents, case_facts
+from api.state import AppState
+from models.tables import Case, TransferStatus
+from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all
+from tests.api.test_forms_workflow import CASE as TRANSFER_CASE
+from tests.api.test_forms_workflow import MATERIALS, OPINION, _transfer, _upload, people
 from tests.support.render import render_text_pdf
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -55,3 +71,134 @@ def test_me_and_agencies_answer_as_before(client: TestClient) -> None:
     assert list(me) == ["username", "agency", "agency_kind", "role", "actions", "development"]
     assert me["username"] == "admin" and me["actions"] == sorted(me["actions"])
     assert all(list(a) == ["name", "kind"] for a in client.get("/api/admin/agencies").json())
+
+
+__all__ = ["people"]  # the fixture, shared with the workflow test
+FORM = "prosecution_transfer"
+
+
+def _bytes(expected: Any) -> bytes:
+    """``expected`` as the JSON the route sent before it declared a model."""
+    return bytes(JSONResponse(expected).body)
+
+
+class _Spy:
+    """Keeps what ``transfer_public`` / ``record_public`` built in the route: the old answer's parts."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.transfers: list[dict[str, Any]] = []
+        self.records: list[dict[str, Any]] = []
+        monkeypatch.setattr(forms_routes, "transfer_public", self._keep(transfer_public, self.transfers))
+        monkeypatch.setattr(forms_routes, "record_public", self._keep(record_public, self.records))
+
+    @staticmethod
+    def _keep(build: Callable[[Any], dict[str, Any]], into: list[dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+        def kept(row: Any) -> dict[str, Any]:
+            into.append(copy.deepcopy(built := build(row)))
+            return built
+        return kept
+
+    def take(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        taken = (self.transfers[:], self.records[:])
+        self.transfers.clear()
+        self.records.clear()
+        return taken
+
+    def transfer(self) -> dict[str, Any]:
+        transfers, records = self.take()
+        assert len(transfers) == 1 and not records
+        return transfers[0]
+
+
+def _declared(client: TestClient, method: str, path: str, code: str = "200") -> str:
+    responses = client.app.openapi()["paths"][path][method]["responses"]  # type: ignore[attr-defined]
+    return json.dumps(responses[code]["content"]["application/json"]["schema"])
+
+
+def test_form_routes_answer_as_before(client: TestClient, people: dict[str, dict[str, str]],
+                                      state: AppState, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = _Spy(monkeypatch)
+    police, prosecutor = people["police-clerk"], people["prosecutor"]
+    assert client.post("/api/cases", json={"case_number": TRANSFER_CASE}, headers=police).status_code == 201
+    _upload(client, police, "起诉意见书.txt", OPINION)
+    for name, text in MATERIALS.items():
+        _upload(client, police, name, text)
+
+    listed = client.get("/api/forms", headers=police)
+    assert listed.content == _bytes(forms_list_json())
+    preview = client.get(f"/api/cases/{TRANSFER_CASE}/forms/{FORM}", headers=police)
+    assert preview.status_code == 200, preview.text
+    template = get_form(FORM)
+    with state.ctx.db.session() as session:
+        case = session.scalars(select(Case).where(Case.case_number == TRANSFER_CASE)).one()
+        forms = [f.to_dict() for f in prefill_all(template, case_facts(session, case))]
+        checklist = [e.to_dict() for e in check_completeness(template, case_documents(case))]
+    assert preview.content == _bytes({"case_number": TRANSFER_CASE, "form": FORM, "title": template.title,
+                                      "forms": forms, "checklist": checklist})
+    assert forms[0]["fields"][0]["evidence"] is not None and checklist
+
+    # sent, reviewed (one decision on record), opened, returned
+    sent = _transfer(client, police)
+    assert sent.status_code == 201, sent.text
+    first = sent.json()["id"]
+    assert sent.content == _bytes(spy.transfer())
+    filled = next(f for f in sent.json()["forms"][0]["fields"] if f["status"] == "filled")
+    reviewed = client.post(f"/api/transfers/{first}/review", headers=prosecutor,
+                           json={"field": filled["name"], "decision": "accept"})
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["forms"][0]["fields"][0]["review"] or any(
+        f["review"] for f in reviewed.json()["forms"][0]["fields"])
+    assert reviewed.content == _bytes(spy.transfer())
+    shown = client.get(f"/api/transfers/{first}", headers=prosecutor)
+    assert shown.json()["opened_at"] and shown.content == _bytes(spy.transfer())
+    returned = client.post(f"/api/transfers/{first}/return", headers=prosecutor, json={"reasons": ["缺少鉴定意见"]})
+    assert returned.json()["status"] == TransferStatus.RETURNED
+    assert returned.content == _bytes(spy.transfer())
+
+    # sent again and withdrawn by the sender
+    second = _transfer(client, police).json()["id"]
+    spy.take()
+    withdrawn = client.post(f"/api/transfers/{second}/withdraw", headers=police)
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.content == _bytes(spy.transfer())
+
+    # sent a third time and accepted: the transfer and its records
+    third = _transfer(client, police).json()["id"]
+    spy.take()
+    accepted = client.post(f"/api/transfers/{third}/accept", headers=prosecutor)
+    assert accepted.status_code == 200, accepted.text
+    (transfer,), records = spy.take()
+    assert len(records) == 2 and accepted.content == _bytes({"transfer": transfer, "records": records})
+
+    listed_transfers = client.get(f"/api/cases/{TRANSFER_CASE}/transfers", headers=police)
+    everything, _ = spy.take()
+    assert [t["id"] for t in everything] == [third, second, first]
+    assert listed_transfers.content == _bytes(everything)
+    inbox = client.get("/api/transfers/inbox", headers=prosecutor)
+    received, _ = spy.take()
+    assert [t["id"] for t in inbox.json()] == [third, second, first]
+    assert inbox.content == _bytes([
+        {k: v for k, v in t.items() if k != "forms"} | {"defendants": [f["defendant"] for f in t["forms"]]}
+        for t in received])
+    listed_records = client.get(f"/api/cases/{TRANSFER_CASE}/form-records", headers=prosecutor)
+    assert listed_records.content == _bytes(spy.take()[1])
+    shown_record = client.get(f"/api/form-records/{records[0]['id']}", headers=prosecutor)
+    assert shown_record.content == _bytes(spy.take()[1][0])
+
+
+def test_form_routes_declare_their_models(client: TestClient) -> None:
+    for method, path, model in (
+        ("get", "/api/forms", "FormTemplatePublic"),
+        ("get", "/api/cases/{case_number}/forms/{form_id}", "PrefillPreview"),
+        ("get", "/api/cases/{case_number}/transfers", "TransferPublic"),
+        ("get", "/api/transfers/inbox", "InboxTransferPublic"),
+        ("get", "/api/transfers/{transfer_id}", "TransferPublic"),
+        ("post", "/api/transfers/{transfer_id}/review", "TransferPublic"),
+        ("post", "/api/transfers/{transfer_id}/accept", "TransferAccepted"),
+        ("post", "/api/transfers/{transfer_id}/return", "TransferPublic"),
+        ("post", "/api/transfers/{transfer_id}/withdraw", "TransferPublic"),
+        ("get", "/api/cases/{case_number}/form-records", "FormRecordPublic"),
+        ("get", "/api/form-records/{record_id}", "FormRecordPublic"),
+    ):
+        assert model in _declared(client, method, path), (method, path)
+    assert "TransferPublic" in _declared(client, "post", "/api/cases/{case_number}/transfers", "201")
