@@ -555,3 +555,34 @@ class FormRecordPublic(BaseModel):
 class TransferAccepted(BaseModel):
     transfer: TransferPublic
     records: list[FormRecordPublic]
+
+
+# --- administration (api/routes/admin.py) ------------------------------------------------------
+
+
+class AuditEventPublic(BaseModel):
+    """One audit event as the administrator reads it (``detail`` is the action's own record)."""
+
+    seq: int
+    at: str  # ISO 8601, as written
+    actor: str
+    agency: str | None
+    action: str
+    target: str | None
+    outcome: str
+    client: str | None
+    detail: dict[str, Any] | None
+
+
+class AuditVerificationPublic(BaseModel):
+    """What ``models.audit.verify`` found (see ``Verification``)."""
+
+    ok: bool
+    events: int
+    problem: str | None
+    seq: int | None
+    sealed_from: int | None
+    unsealed: int
+    checkpoints: int
+    last_checkpoint: int | None
+    notes: list[str]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.deps import AuditReader, SessionDep, StateDep, UserManager
-from api.schemas import AgencyPublic
+from api.schemas import AgencyPublic, AuditEventPublic, AuditVerificationPublic
 from api.services.users import create_user
 from core.errors import AGENCY_NOT_MANAGED, CasefileError
 from models.audit import Actor, record, verify
@@ -83,7 +83,7 @@ def list_agencies(actor: UserManager, session: SessionDep) -> list[AgencyPublic]
     return [AgencyPublic(name=a.name, kind=a.kind) for a in agencies]
 
 
-@router.get("/audit")
+@router.get("/audit", response_model=list[AuditEventPublic])
 def audit_log(
     actor: AuditReader, state: StateDep, session: SessionDep,
     action: str | None = None, who: str | None = None,
@@ -104,7 +104,7 @@ def audit_log(
     if before:
         query = query.where(AuditEvent.seq < before)
     events = [
-        {"seq": e.seq, "at": e.at, "actor": e.actor, "agency": e.agency, "action": e.action,
+        {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "agency": e.agency, "action": e.action,
          "target": e.target, "outcome": e.outcome, "client": e.client, "detail": e.detail}
         for e in session.scalars(query)
     ]
@@ -114,7 +114,7 @@ def audit_log(
     return events
 
 
-@router.get("/audit/verify")
+@router.get("/audit/verify", response_model=AuditVerificationPublic)
 def audit_verify(actor: AuditReader, state: StateDep) -> dict[str, Any]:
     result = verify(state.ctx.db)
     return {"ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq,

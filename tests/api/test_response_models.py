@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -25,7 +26,8 @@ from api.routes.forms import record_public, transfer_public
 from api.schemas import SearchResultsPublic
 from api.services.transfers import case_documents, case_facts
 from api.state import AppState
-from models.tables import Case, TransferStatus
+from models.audit import verify
+from models.tables import AuditEvent, Case, TransferStatus
 from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all
 from tests.api.test_forms_workflow import CASE as TRANSFER_CASE
 from tests.api.test_forms_workflow import MATERIALS, OPINION, _transfer, _upload, people
@@ -202,3 +204,31 @@ def test_form_routes_declare_their_models(client: TestClient) -> None:
     ):
         assert model in _declared(client, method, path), (method, path)
     assert "TransferPublic" in _declared(client, "post", "/api/cases/{case_number}/transfers", "201")
+
+
+def test_audit_routes_answer_as_before(client: TestClient, state: AppState) -> None:
+    """The audit log and its verification, against the dicts the routes built before their models."""
+    assert client.post("/api/cases", json={"case_number": CASE, "title": "测试"}).status_code == 201
+    client.get("/api/search", params={"q": "便利店"})
+    agency = client.get("/api/auth/me").json()["agency"]
+    for params in ({}, {"action": "search"}, {"limit": 2}):
+        with state.ctx.db.session() as session:
+            query = select(AuditEvent).where(AuditEvent.agency == agency).order_by(AuditEvent.seq.desc())
+            query = query.where(AuditEvent.action == params["action"]) if "action" in params else query
+            events = session.scalars(query.limit(int(params.get("limit", 100)))).all()
+            before = [{"seq": e.seq, "at": e.at, "actor": e.actor, "agency": e.agency, "action": e.action,
+                       "target": e.target, "outcome": e.outcome, "client": e.client, "detail": e.detail}
+                      for e in events]
+        answer = client.get("/api/admin/audit", params=params)
+        assert answer.status_code == 200 and len(answer.json()) == len(before) > 0
+        assert answer.content == _bytes(jsonable_encoder(before))
+    assert any(e["detail"] for e in answer.json())
+    result = verify(state.ctx.db)
+    verified = client.get("/api/admin/audit/verify")
+    assert verified.json()["ok"] is True
+    assert verified.content == _bytes({
+        "ok": result.ok, "events": result.events, "problem": result.problem, "seq": result.seq,
+        "sealed_from": result.sealed_from, "unsealed": result.unsealed, "checkpoints": result.checkpoints,
+        "last_checkpoint": result.last_checkpoint, "notes": list(result.notes)})
+    assert "AuditEventPublic" in _declared(client, "get", "/api/admin/audit")
+    assert "AuditVerificationPublic" in _declared(client, "get", "/api/admin/audit/verify")
