@@ -586,3 +586,42 @@ class AuditVerificationPublic(BaseModel):
     checkpoints: int
     last_checkpoint: int | None
     notes: list[str]
+
+
+# --- 办案期限 statistics (api/routes/deadlines.py) ----------------------------------------------
+
+
+class StageSummaryPublic(BaseModel):
+    """Days of one stage: ``mean`` (one decimal) and ``median`` are None when nothing was measured.
+
+    Typed ``int | float``: a whole mean or median stays an int in the JSON, as ``summarize`` made it.
+    """
+
+    count: int
+    mean: int | float | None
+    median: int | float | None
+
+
+class StageRowPublic(BaseModel):
+    """Days per stage for the persons of one agency's cases on one track (快速 / 普通)."""
+
+    agency: str
+    track: str
+    persons: int
+    stages: dict[str, StageSummaryPublic]
+
+
+class HandlerStageRowPublic(BaseModel):
+    """The same per agency, handler (承办人; None: a case with no handler assigned) and track."""
+
+    agency: str
+    handler: str | None
+    track: str
+    persons: int
+    stages: dict[str, StageSummaryPublic]
+
+
+class StageStatisticsPublic(BaseModel):
+    cases_read: int
+    rows: list[StageRowPublic]
+    handlers: list[HandlerStageRowPublic]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deadlines import due_within, stage_statistics
 from api.deps import Reader, SessionDep, StateDep
-from api.schemas import DueLimitPublic, DuePublic
+from api.schemas import DueLimitPublic, DuePublic, StageStatisticsPublic
 from models.audit import record
 
 router = APIRouter(prefix="/api/deadlines", tags=["deadlines"])
@@ -49,7 +49,7 @@ def due_limits(
                      limits=[DueLimitPublic.model_validate(item) for item in found.limits])
 
 
-@router.get("/stages")
+@router.get("/stages", response_model=StageStatisticsPublic)
 def stage_days(actor: Reader, state: StateDep, session: SessionDep, today: dt.date | None = None) -> dict[str, Any]:
     """全口径统计: days per stage (拘留→逮捕, 逮捕→移送审查起诉, 移送→起诉, 起诉→判决, 逮捕→判决).
 

@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api.deadlines import stage_statistics
+from api.routes import deadlines as deadlines_routes
 from api.routes import forms as forms_routes
 from api.routes.forms import record_public, transfer_public
 from api.schemas import SearchResultsPublic
@@ -31,6 +33,7 @@ from models.tables import AuditEvent, Case, TransferStatus
 from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all
 from tests.api.test_forms_workflow import CASE as TRANSFER_CASE
 from tests.api.test_forms_workflow import MATERIALS, OPINION, _transfer, _upload, people
+from tests.deadlines import documents as deadline_documents
 from tests.support.render import render_text_pdf
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -232,3 +235,28 @@ def test_audit_routes_answer_as_before(client: TestClient, state: AppState) -> N
         "last_checkpoint": result.last_checkpoint, "notes": list(result.notes)})
     assert "AuditEventPublic" in _declared(client, "get", "/api/admin/audit")
     assert "AuditVerificationPublic" in _declared(client, "get", "/api/admin/audit/verify")
+
+
+def test_stage_days_answers_as_before(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``GET /api/deadlines/stages`` against the dict the route built from ``stage_statistics``."""
+    built: list[tuple[int, list[dict[str, Any]], list[dict[str, Any]]]] = []
+
+    def kept(*args: Any, **kwargs: Any) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+        built.append(copy.deepcopy(result := stage_statistics(*args, **kwargs)))
+        return result
+
+    monkeypatch.setattr(deadlines_routes, "stage_statistics", kept)
+    for case, name, text in (("（2026）京海检刑诉字第2161号", "起诉书.txt", deadline_documents.RETURNED_INDICTMENT),
+                             ("（2026）京朝法刑初字第2162号", "判决书.txt", deadline_documents.JUDGMENT_FAST_TRACK)):
+        assert client.post("/api/cases", json={"case_number": case}).status_code == 201
+        uploaded = client.post(f"/api/cases/{case}/documents",
+                               files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
+        assert uploaded.status_code == 201, uploaded.text
+    answer = client.get("/api/deadlines/stages")
+    (cases_read, rows, handlers), = built
+    assert cases_read == 2 and rows and handlers
+    # whole means stay ints (86, not 86.0); stages with nothing measured say None
+    assert any(isinstance(s["mean"], int) for r in rows for s in r["stages"].values())
+    assert any(s["mean"] is None for r in rows for s in r["stages"].values())
+    assert answer.content == _bytes({"cases_read": cases_read, "rows": rows, "handlers": handlers})
+    assert "StageStatisticsPublic" in _declared(client, "get", "/api/deadlines/stages")
