@@ -625,3 +625,14 @@ class StageStatisticsPublic(BaseModel):
     cases_read: int
     rows: list[StageRowPublic]
     handlers: list[HandlerStageRowPublic]
+
+
+class TokenPublic(BaseModel):
+    """An API bearer token (OAuth2 password flow: ``token_type`` is always ``bearer``)."""
+
+    access_token: str
+    token_type: str
+
+
+class HealthPublic(BaseModel):
+    status: str  # ok: the database answers and the index opens

@@ -24,7 +24,7 @@ from api.auth import (
     sign_in_limiter,
 )
 from api.deps import Public, SignedIn, StateDep
-from api.schemas import MePublic
+from api.schemas import MePublic, TokenPublic
 from api.services.users import set_password
 from api.sessions import API, WEB, csrf_token, read_token, revoke_session
 from core.errors import CasefileError
@@ -34,7 +34,7 @@ from models.tables import User
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/token", dependencies=Public)
+@router.post("/token", dependencies=Public, response_model=TokenPublic)
 async def token(
     state: StateDep, request: Request,
     username: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)],

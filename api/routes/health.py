@@ -6,11 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.deps import Public, StateDep
+from api.schemas import HealthPublic
 
 router = APIRouter()
 
 
-@router.get("/healthz", dependencies=Public)
+@router.get("/healthz", dependencies=Public, response_model=HealthPublic)
 def healthz(state: StateDep) -> dict[str, str]:
     with state.ctx.db.session() as session:
         session.execute(text("SELECT 1"))

@@ -260,3 +260,15 @@ def test_stage_days_answers_as_before(client: TestClient, monkeypatch: pytest.Mo
     assert any(s["mean"] is None for r in rows for s in r["stages"].values())
     assert answer.content == _bytes({"cases_read": cases_read, "rows": rows, "handlers": handlers})
     assert "StageStatisticsPublic" in _declared(client, "get", "/api/deadlines/stages")
+
+
+def test_token_and_health_answer_as_before(anonymous: TestClient, state: AppState) -> None:
+    signed_in = anonymous.post("/api/auth/token", data={"username": "admin", "password": state.settings.admin_password})
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["access_token"]
+    assert token and signed_in.content == _bytes({"access_token": token, "token_type": "bearer"})
+    assert anonymous.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    healthy = anonymous.get("/healthz")
+    assert healthy.content == _bytes({"status": "ok"})
+    assert "TokenPublic" in _declared(anonymous, "post", "/api/auth/token")
+    assert "HealthPublic" in _declared(anonymous, "get", "/healthz")
