@@ -19,6 +19,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,6 +173,9 @@ class PaddleOcrEngine:
 
         self.threads = threads
         self._workdir = Path(tempfile.mkdtemp(prefix="casefile-paddle-"))
+        # removed when the engine is collected or at exit; a __del__ ran after shutil was torn
+        # down at interpreter exit and printed an ignored AttributeError
+        weakref.finalize(self, shutil.rmtree, self._workdir, True)
         det = _prepared(dirs.det, _det_config(), self._workdir / "det")
         rec_config = _rec_config(dirs.rec_dict) if dirs.rec_dict else {}
         rec = _prepared(dirs.rec, rec_config, self._workdir / "rec")
@@ -190,9 +194,6 @@ class PaddleOcrEngine:
             device="cpu",
             cpu_threads=threads,
         )
-
-    def __del__(self) -> None:
-        shutil.rmtree(getattr(self, "_workdir", ""), ignore_errors=True)
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
         """Recognised fragments with their quadrilaterals in ``image`` pixels."""
