@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.policy import CUSTODY_RECORD, ROLE_ACTIONS
 from core.errors import HANDLER_INVALID, CasefileError
-from models.access import stage_holder
+from models.access import latest_accepted_transfer
 from models.audit import Actor
 from models.tables import Agency, Case, CaseHandler, Transfer, TransferStatus, User, as_utc
 
@@ -35,13 +35,8 @@ class Stage:
 
 
 def current_stage(session: Session, case: Case) -> Stage:
-    transfer_id = session.scalar(
-        select(Transfer.id)
-        .where(Transfer.case_id == case.id, Transfer.status == TransferStatus.ACCEPTED)
-        .order_by(Transfer.decided_at.desc(), Transfer.id.desc())
-        .limit(1)
-    )
-    return Stage(stage_holder(session, case), transfer_id)
+    latest = latest_accepted_transfer(session, case)
+    return Stage(latest[1], latest[0]) if latest else Stage(case.agency_id, None)
 
 
 def current_stages(session: Session, cases: list[Case]) -> dict[int, Stage]:

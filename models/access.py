@@ -44,18 +44,24 @@ def visible_case_ids(session: Session | Connection, actor: Actor) -> frozenset[i
     return frozenset(int(case_id) for (case_id,) in _VISIBLE_CASE_IDS.rows(session, {"agency_id": actor.agency_id}))
 
 
+def latest_accepted_transfer(session: Session, case: Case) -> tuple[int, int] | None:
+    """The case's latest accepted transfer as ``(transfer id, receiving agency id)``, or None."""
+    row = session.execute(
+        select(Transfer.id, Transfer.to_agency_id)
+        .where(Transfer.case_id == case.id, Transfer.status == TransferStatus.ACCEPTED)
+        .order_by(Transfer.decided_at.desc(), Transfer.id.desc())
+        .limit(1)
+    ).first()
+    return (row.id, row.to_agency_id) if row else None
+
+
 def stage_holder(session: Session, case: Case) -> int | None:
     """The agency holding the case's current stage (its id), which alone adds to it or sends it on.
 
     That is the receiver of the case's latest accepted transfer, else the case's owner.
     """
-    receiver = session.scalar(
-        select(Transfer.to_agency_id)
-        .where(Transfer.case_id == case.id, Transfer.status == TransferStatus.ACCEPTED)
-        .order_by(Transfer.decided_at.desc(), Transfer.id.desc())
-        .limit(1)
-    )
-    return receiver if receiver is not None else case.agency_id
+    latest = latest_accepted_transfer(session, case)
+    return latest[1] if latest else case.agency_id
 
 
 def holds_stage(session: Session, actor: Actor, case: Case) -> bool:
