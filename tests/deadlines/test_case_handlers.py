@@ -16,6 +16,7 @@ from api.state import AppState
 from models.tables import Case, CaseAccess, Transfer, TransferStatus
 from tests.conftest import bearer
 from tests.deadlines import documents as docs
+from tests.deadlines.uploads import upload_done
 
 CASE = "（2026）京朝公刑立字第2141号"
 OTHER = "（2026）京朝公刑立字第2142号"
@@ -25,17 +26,9 @@ URL = f"/api/cases/{CASE}/handler"
 PARAMS = {"days": 7, "today": "2026-04-08"}
 
 
-def _upload(client: TestClient, case: str, name: str, text: str) -> None:
-    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
-    response = client.post(f"/api/cases/{case}/documents",
-                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
-    document_id = response.json()["documents"][0]["id"]
-    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
-
-
 def _world(client: TestClient, state: AppState) -> dict[str, dict[str, str]]:
-    _upload(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
-    _upload(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    upload_done(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    upload_done(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
     police = state.settings.default_agency
     with state.ctx.db.session() as session:
         for name, agency, role in (("h-acted", police, "investigator"), ("h-assigned", police, "investigator"),

@@ -16,21 +16,12 @@ from api.state import AppState
 from models.tables import Agency, Case, Transfer, TransferStatus
 from tests.conftest import bearer
 from tests.deadlines import documents as docs
+from tests.deadlines.uploads import upload_done
 
 CASE = "（2026）京朝公刑立字第2131号"
 OTHER = "（2026）京朝公刑立字第2132号"
 PASSWORD = "records-password-1"
 URL = f"/api/cases/{CASE}/custody-records"
-
-
-def _upload(client: TestClient, case: str, name: str, text: str) -> int:
-    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
-    response = client.post(f"/api/cases/{case}/documents",
-                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
-    assert response.status_code == 201, response.text
-    document_id = int(response.json()["documents"][0]["id"])
-    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
-    return document_id
 
 
 def _limit(client: TestClient, person: str, rule: str, today: str, headers: dict[str, str] | None = None) -> dict:
@@ -47,7 +38,7 @@ def _users(state: AppState) -> None:
 
 
 def test_issue21_recorded_extension_changes_the_due_date(client: TestClient, state: AppState) -> None:
-    document_id = _upload(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    document_id = upload_done(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
     _users(state)
     handler = bearer(client, "records-investigator", PASSWORD)
     # 张某: 刑事拘留 3月10日, request 4月7日: 3 days (art. 91) end 3月13日; the request is late
@@ -99,8 +90,8 @@ def test_issue21_recorded_extension_changes_the_due_date(client: TestClient, sta
 def test_issue21_record_without_its_document_or_with_an_unknown_measure_is_refused(
     client: TestClient, state: AppState,
 ) -> None:
-    _upload(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
-    foreign_document = _upload(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    upload_done(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    foreign_document = upload_done(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
     _users(state)
     handler = bearer(client, "records-investigator", PASSWORD)
     base = {"person": "张某", "kind": "measure", "measure": "取保候审", "date": "2026-04-14"}
@@ -132,7 +123,7 @@ def test_issue21_transfers_are_on_the_timeline(client: TestClient, state: AppSta
     # 周某 on bail (2025年3月12日). The case sent for review at 2026-03-31 17:00 UTC, 4月1日 in
     # Beijing: the review counts from receipt, 1 month (art. 172) → 5月1日, 劳动节 (5月1日至5日),
     # not held: 5月6日. The document's own date (2025年9月1日) came first; the transfer restarts it.
-    _upload(client, CASE, "起诉意见书.txt", docs.DETENTION_THEN_BAIL)
+    upload_done(client, CASE, "起诉意见书.txt", docs.DETENTION_THEN_BAIL)
     _transfer(state, CASE, "prosecution_transfer", datetime(2026, 3, 31, 17, 0, tzinfo=UTC), TransferStatus.RETURNED,
               decided=datetime(2026, 4, 3, 2, 0, tzinfo=UTC))
     body = client.get(f"/api/cases/{CASE}/deadlines", params={"today": "2026-04-02"}).json()
@@ -146,8 +137,8 @@ def test_issue21_transfers_are_on_the_timeline(client: TestClient, state: AppSta
 
 
 def test_issue21_due_list_filters_by_handler_and_agency(client: TestClient, state: AppState) -> None:
-    _upload(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
-    _upload(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    upload_done(client, CASE, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    upload_done(client, OTHER, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
     _users(state)
     handler = bearer(client, "records-investigator", PASSWORD)
     record = {"person": "张某", "kind": "extension", "extension": "arrest_request_30", "date": "2026-03-12",

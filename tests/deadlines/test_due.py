@@ -8,24 +8,16 @@ from api.services.users import create_user
 from api.state import AppState
 from tests.conftest import bearer
 from tests.deadlines import documents as docs
+from tests.deadlines.uploads import upload_done
 
 CASE_A = "（2026）京朝公刑立字第2111号"
 CASE_B = "（2026）京朝公刑立字第2112号"
 PASSWORD = "due-password-1"
 
 
-def _upload(client: TestClient, case: str, name: str, text: str) -> None:
-    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
-    response = client.post(f"/api/cases/{case}/documents",
-                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
-    assert response.status_code == 201, response.text
-    document_id = response.json()["documents"][0]["id"]
-    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
-
-
 def test_issue21_due_this_week_across_cases(client: TestClient) -> None:
-    _upload(client, CASE_A, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
-    _upload(client, CASE_B, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    upload_done(client, CASE_A, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    upload_done(client, CASE_B, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
     # 2026-04-08: the request of 4/7 is decided within 7 days (art. 91): 4/14, 6 days left, for
     # both suspects. 王某 (on bail) was indicted on 2/10 with 速裁 proposed: 10 days (art. 225) end
     # on 2/20, within the Spring Festival holiday (2/15–2/23), so on 2/24 (art. 105): overdue, and
@@ -50,7 +42,7 @@ def test_issue21_due_this_week_across_cases(client: TestClient) -> None:
 
 
 def test_issue21_due_list_is_audited_and_scoped(client: TestClient, state: AppState) -> None:
-    _upload(client, CASE_A, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
+    upload_done(client, CASE_A, "提请批准逮捕书.txt", docs.REQUEST_TWO_SUSPECTS)
     client.get("/api/deadlines/due", params={"today": "2026-04-08"})
     events = client.get("/api/admin/audit", params={"action": "deadlines.due"}).json()
     assert events and events[0]["detail"]["cases"] == [CASE_A] and events[0]["detail"]["limits"] == 2

@@ -7,14 +7,7 @@ from fastapi.testclient import TestClient
 from api.state import AppState
 from nlp.deadlines.stages import stage_days, summarize
 from tests.deadlines import documents as docs
-
-
-def _upload(client: TestClient, case: str, name: str, text: str) -> None:
-    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
-    response = client.post(f"/api/cases/{case}/documents",
-                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
-    document_id = response.json()["documents"][0]["id"]
-    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
+from tests.deadlines.uploads import upload_done
 
 
 def test_issue21_stage_days_of_one_person() -> None:
@@ -31,8 +24,8 @@ def test_issue21_stage_days_of_one_person() -> None:
 def test_issue21_stage_statistics_per_agency_and_track(client: TestClient, state: AppState) -> None:
     # ordinary: 赵某 (拘留 1月5日, 逮捕 1月15日, 移送 4月1日, 起诉书 6月26日);
     # fast-track (速裁): 王某 on bail, 起诉 2月10日, 判决 2月24日: 14 days
-    _upload(client, "（2026）京海检刑诉字第2161号", "起诉书.txt", docs.RETURNED_INDICTMENT)
-    _upload(client, "（2026）京朝法刑初字第2162号", "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    upload_done(client, "（2026）京海检刑诉字第2161号", "起诉书.txt", docs.RETURNED_INDICTMENT)
+    upload_done(client, "（2026）京朝法刑初字第2162号", "判决书.txt", docs.JUDGMENT_FAST_TRACK)
     body = client.get("/api/deadlines/stages").json()
     assert body["cases_read"] == 2
     rows = {(r["agency"], r["track"]): r for r in body["rows"]}
@@ -57,9 +50,9 @@ def test_issue21_stage_statistics_per_handler(client: TestClient, state: AppStat
     from tests.conftest import bearer
 
     ordinary, fast, loose = "（2026）京海检刑诉字第2171号", "（2026）京朝法刑初字第2172号", "（2026）京朝法刑初字第2173号"
-    _upload(client, ordinary, "起诉书.txt", docs.RETURNED_INDICTMENT)
-    _upload(client, fast, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
-    _upload(client, loose, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    upload_done(client, ordinary, "起诉书.txt", docs.RETURNED_INDICTMENT)
+    upload_done(client, fast, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
+    upload_done(client, loose, "判决书.txt", docs.JUDGMENT_FAST_TRACK)
     police, procuratorate = state.settings.default_agency, "北京市海淀区人民检察院"
     with state.ctx.db.session() as session:
         create_user(session, "s-investigator", "stages-password-1", agency=police, role="investigator")

@@ -10,25 +10,16 @@ from api.state import AppState
 from models.tables import Agency, Case, CaseAccess, Transfer, TransferStatus
 from tests.conftest import bearer
 from tests.deadlines import documents as docs
+from tests.deadlines.uploads import upload_done
 
 FAST = "（2026）京朝检刑诉字第2141号"
 SLOW = "（2026）京朝检刑诉字第2142号"
 PASSWORD = "board-password-1"
 
 
-def _upload(client: TestClient, case: str, name: str, text: str) -> int:
-    assert client.post("/api/cases", json={"case_number": case}).status_code == 201
-    response = client.post(f"/api/cases/{case}/documents",
-                           files=[("file", (name, text.encode("utf-8"), "application/octet-stream"))])
-    assert response.status_code == 201, response.text
-    document_id = int(response.json()["documents"][0]["id"])
-    assert client.get(f"/api/documents/{document_id}").json()["status"] == "done"
-    return document_id
-
-
 def test_issue21_board_lists_candidates_with_evidence_and_takes_decisions(client: TestClient, state: AppState) -> None:
-    fast = _upload(client, FAST, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
-    _upload(client, SLOW, "起诉书.txt", docs.RETURNED_INDICTMENT)  # 诈骗 数额巨大, no plea: no candidate
+    fast = upload_done(client, FAST, "起诉书.txt", docs.DRUNK_DRIVING_INDICTMENT)
+    upload_done(client, SLOW, "起诉书.txt", docs.RETURNED_INDICTMENT)  # 诈骗 数额巨大, no plea: no candidate
     with state.ctx.db.session() as session:
         create_user(session, "board-prosecutor", PASSWORD, agency=state.settings.default_agency, role="prosecutor")
         create_user(session, "board-reader", PASSWORD, agency="乙市人民检察院", role="prosecutor")
