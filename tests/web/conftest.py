@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,14 @@ def browser(chromium_path: str) -> Iterator[Any]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser context (no cookies) at 1366×768; page errors and CSP violations fail the test."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+@contextmanager
+def watched_tab(browser: Any, request: pytest.FixtureRequest, **context_args: Any) -> Iterator[Any]:
+    """A tab in a fresh browser context (no cookies); page errors and CSP violations fail the test.
+
+    ``context_args`` go to ``browser.new_context`` (viewport, is_mobile, …); the tab's last state
+    is kept as ``<test>-end.png`` among the artifacts.
+    """
+    context = browser.new_context(locale="zh-CN", **context_args)
     context.set_default_timeout(20_000)
     tab = context.new_page()
     errors: list[str] = []
@@ -122,6 +127,13 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-end.png"))
     context.close()
     assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context (no cookies) at 1366×768; page errors and CSP violations fail the test."""
+    with watched_tab(browser, request, viewport=VIEWPORT, accept_downloads=True) as tab:
+        yield tab
 
 
 def shot(tab: Any, name: str) -> Path:

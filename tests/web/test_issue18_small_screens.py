@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from api.demo import DEMO_CASE, DEMO_CLERK_USER, DEMO_RECEIVER_AGENCY, DEMO_RECEIVER_USER
-from tests.web.conftest import ADMIN_PASSWORD, Server, shot, sign_in
+from tests.web.conftest import ADMIN_PASSWORD, Server, shot, sign_in, watched_tab
 from tests.web.test_prosecutor_search import wait_for_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
@@ -23,15 +23,9 @@ SIZES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "heigh
 
 @pytest.fixture(params=list(SIZES))
 def small(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
-    context = browser.new_context(viewport=SIZES[request.param], locale="zh-CN", is_mobile=request.param == "phone",
-                                  has_touch=True)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield request.param, tab
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    size = request.param
+    with watched_tab(browser, request, viewport=SIZES[size], is_mobile=size == "phone", has_touch=True) as tab:
+        yield size, tab
 
 
 def _fits(tab: Any, where: str) -> None:

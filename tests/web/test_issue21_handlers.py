@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.deadlines import documents as docs
-from tests.web.conftest import ARTIFACTS, POLICE, Server, shot, sign_in, sign_out
+from tests.web.conftest import POLICE, Server, shot, sign_in, sign_out, watched_tab
 from tests.web.test_issue21_due_and_board import _upload
 from tests.web.test_issue21_timeline import custody_report
 
@@ -27,18 +27,8 @@ SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "hei
 def sized(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
     """A fresh context at the size; page errors and CSP violations fail the test."""
     size = request.param
-    context = browser.new_context(viewport=SIZES[size], locale="zh-CN", is_mobile=size == "phone", has_touch=True)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda message: errors.append(message.text)
-           if message.type == "error" and "Content Security Policy" in message.text else None)
-    yield size, tab
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}-end.png"))
-    context.close()
-    assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
+    with watched_tab(browser, request, viewport=SIZES[size], is_mobile=size == "phone", has_touch=True) as tab:
+        yield size, tab
 
 
 def _no_sideways_scroll(tab: Any, where: str) -> None:
