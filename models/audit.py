@@ -180,10 +180,13 @@ class GroupWriter:
             try:
                 batch = [self._pending.get(timeout=self.IDLE_SECONDS)]
             except queue.Empty:
+                # Idle: save the head first, so that whoever sees the writer stopped also finds
+                # its last checkpoint written (a test reading the file right after raced this).
+                self.checkpoint()
                 with _writer_lock:  # no put() can slip in between this check and the exit
                     if self._pending.empty():
                         self.running = False
-                        break
+                        return
                 continue
             while len(batch) < self.MAX_BATCH:
                 try:
@@ -200,7 +203,6 @@ class GroupWriter:
                 done.set_result(seq)
             # after the callers have their answer: a checkpoint's fsync is not theirs to wait for
             self._checkpoint_if_due(len(batch))
-        self.checkpoint()
 
     def _write(self, events: list[dict[str, Any]]) -> list[int]:
         # Statements built once, and Core rather than ORM objects: this runs for every search and

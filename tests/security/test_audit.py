@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
+import models.audit_seal as audit_module
 from api.app import ROUTERS
 from api.policy import CASE_READ, FORM_REVIEW, api_routes, route_action
 from api.services.users import create_user
@@ -564,6 +565,13 @@ def test_issue16_writer_checkpoints_every_n_events_and_when_idle(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(GroupWriter, "IDLE_SECONDS", 0.2)
+    # A slow disk: the idle checkpoint must be on file before the writer says it stopped (CI once
+    # read the file between the two and missed the last head).
+    def slow_append(seal: AuditSeal, seq: int, digest: str) -> None:
+        time.sleep(0.3)
+        audit_module.append_checkpoint(seal, seq, digest)
+
+    monkeypatch.setattr("models.audit.append_checkpoint", slow_append)
     url = f"sqlite:///{tmp_path / 'casefile.db'}"
     upgrade(url)
     db = Database(url)
