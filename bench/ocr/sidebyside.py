@@ -1,0 +1,216 @@
+"""casefile beside Tesseract, each run as its users run it, in one run (issue #19's measure).
+
+Pages: dev texts (``bench.ocr.corpus``, from ../shared/data/dev, never copied here) as A4 scans at
+200 DPI in two typefaces and four conditions (clean, noise, jpeg40, fax), saved as PNGs and as
+one image-only PDF holding the same images (the volume a clerk uploads).
+
+Each path is timed from its process start to its last page, so model loading counts, as a user
+waits for it:
+
+- ``cli``: ``casefile ocr --json volume.pdf`` (``--jobs`` defaults to one process per core);
+- ``worker``: ``casefile ingest volume.pdf`` on the embedded default (no server), from the
+  command's start to the document done (every page read, facts extracted, pages indexed);
+- ``tesseract``: as OCRmyPDF runs it: ``OMP_THREAD_LIMIT=1``, one ``tesseract PNG stdout -l
+  chi_sim`` process per page, as many at a time as there are cores. Tesseract is handed the PNGs,
+  so it skips the page rendering that casefile does from the PDF (in its favour).
+
+The paths alternate round by round (tesseract, cli, worker, tesseract, ...) so that a change in
+the machine's load falls on all of them; the median of the rounds is reported, with every round.
+CER (whitespace ignored, full-/half-width equal) is computed on the CLI's and Tesseract's text.
+
+    .venv/bin/python -m bench.ocr.sidebyside --per-file 2 --rounds 2 [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from bench.e2e.run import last_done  # noqa: E402
+from bench.ocr.corpus import build_corpus, page_texts  # noqa: E402
+from bench.ocr.run_bench import DEFAULT_FILES, DEV_DATA  # noqa: E402
+from tests.support.textmetrics import edit_distance, normalize_for_cer  # noqa: E402
+
+CONDITIONS = ["clean", "noise", "jpeg40", "fax"]
+SECTION = "## casefile beside Tesseract, issue #19 (bench/ocr/sidebyside)"
+PATHS = ("tesseract", "cli", "worker")
+
+
+def build_pages(out: Path, per_file: int) -> tuple[list[dict[str, Any]], Path]:
+    """The benchmark pages as PNGs and the same images as one PDF; the index and the PDF."""
+    texts = page_texts([DEV_DATA / name for name in DEFAULT_FILES], per_file)
+    index = build_corpus(texts, out / "png", CONDITIONS)
+    images = [Image.open(str(item["path"])).convert("L") for item in index]
+    pdf = out / "IMG_0001.pdf"
+    images[0].save(pdf, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
+    return index, pdf
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def run_tesseract(index: list[dict[str, Any]], jobs: int) -> tuple[float, list[str]]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def read(path: str) -> str:
+        done = subprocess.run(["tesseract", path, "stdout", "-l", "chi_sim", "--psm", "6"], env=env,
+                              capture_output=True, text=True, check=True)
+        return done.stdout
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:  # threads only wait; each page is its own process
+        texts = list(pool.map(read, [str(item["path"]) for item in index]))
+    return time.perf_counter() - started, texts
+
+
+def run_cli(pdf: Path) -> tuple[float, list[str]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "api.cli", "ocr", "--json", str(pdf)], cwd=REPO,
+                          env=_env(), capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"casefile ocr failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.splitlines()[0])
+    return elapsed, [page["text"] for page in result["pages"]]
+
+
+def run_worker(pdf: Path, tmp: Path) -> float:
+    data_dir = tmp / f"data-{time.monotonic_ns()}"
+    started_at = time.time()
+    done = subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "ingest",
+                           str(pdf), "--case", "BENCH-SIDE"], cwd=REPO, env=_env(),
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"casefile ingest failed:\n{done.stderr[-3000:]}")
+    return last_done(data_dir) - started_at
+
+
+def cer(index: list[dict[str, Any]], texts: list[str]) -> float:
+    """Summed edit distance over summed reference length, whitespace and width folded."""
+    errors = length = 0
+    for item, text in zip(index, texts, strict=True):
+        reference = normalize_for_cer(str(item["reference"]))
+        errors += edit_distance(reference, normalize_for_cer(text))
+        length += len(reference)
+    return errors / length
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished descendant so far (each reaped one adds its own children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def measure(per_file: int, rounds: int, jobs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        index, pdf = build_pages(tmp, per_file)
+        pages = len(index)
+        seconds: dict[str, list[float]] = {path: [] for path in PATHS}
+        cers: dict[str, float] = {}
+        loads = [_load()]
+        cpu: dict[str, list[float]] = {path: [] for path in PATHS}
+        for round_ in range(rounds):
+            before = _children_cpu()
+            elapsed, texts = run_tesseract(index, jobs)
+            seconds["tesseract"].append(elapsed)
+            cers["tesseract"] = cer(index, texts)
+            cpu["tesseract"].append(_children_cpu() - before)
+            before = _children_cpu()
+            elapsed, texts = run_cli(pdf)
+            seconds["cli"].append(elapsed)
+            cers["cli"] = cer(index, texts)
+            cpu["cli"].append(_children_cpu() - before)
+            before = _children_cpu()
+            seconds["worker"].append(run_worker(pdf, tmp))
+            cpu["worker"].append(_children_cpu() - before)
+            loads.append(_load())
+            print(f"round {round_ + 1}: " + ", ".join(f"{p} {seconds[p][-1]:.1f} s" for p in PATHS),
+                  file=sys.stderr)
+    return {"pages": pages, "rounds": rounds, "jobs": jobs, "seconds": seconds, "cpu": cpu, "cer": cers,
+            "loads": loads, "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores, {platform.machine()}"}
+
+
+def markdown(result: dict[str, Any]) -> str:
+    pages = result["pages"]
+    tess = median(result["seconds"]["tesseract"])
+    rows = []
+    labels = {"tesseract": "Tesseract (OMP_THREAD_LIMIT=1, one process per page, "
+                           f"{result['jobs']} at a time)",
+              "cli": "`casefile ocr` (one process per core)",
+              "worker": "`casefile ingest`, embedded worker, to the document done"}
+    for path in PATHS:
+        runs = result["seconds"][path]
+        wall = median(runs)
+        error = f"{100 * result['cer'][path]:.2f}%" if path in result["cer"] else "same engine as cli"
+        rounds = ", ".join(f"{s:.1f}" for s in runs)
+        cpu = median(result["cpu"][path]) / pages
+        rows.append(f"| {labels[path]} | {rounds} | {pages / wall:.2f} | {60 * pages / wall:.0f} | "
+                    f"{tess / wall:.2f}× | {cpu:.2f} | {error} |")
+    return "\n".join([
+        SECTION, "",
+        f"`python -m bench.ocr.sidebyside` ({result['when']}, {result['machine']}): {pages} A4 pages "
+        f"at 200 DPI (dev texts, two typefaces; {', '.join(CONDITIONS)}), {result['rounds']} rounds "
+        f"alternating the paths; 1-minute load average before and after each round: "
+        f"{' → '.join(result['loads'])}.",
+        "",
+        "| path | seconds per round | pages/s (median) | pages/min | vs Tesseract | CPU-s/page | CER |",
+        "|---|---|---|---|---|---|---|",
+        *rows, "",
+    ])
+
+
+def write_section(text: str) -> None:
+    path = REPO / "docs" / "BENCHMARKS.md"
+    current = path.read_text(encoding="utf-8")
+    start = current.find(SECTION)
+    if start < 0:
+        path.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+        return
+    end = current.find("\n## ", start + len(SECTION))
+    tail = current[end + 1:] if end >= 0 else ""
+    path.write_text(current[:start] + text + ("\n" + tail if tail else ""), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-file", type=int, default=2, help="dev texts taken from each file")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="Tesseract processes at a time (OCRmyPDF: one per core)")
+    parser.add_argument("--write", action="store_true", help="update docs/BENCHMARKS.md")
+    args = parser.parse_args()
+    result = measure(args.per_file, args.rounds, args.jobs)
+    text = markdown(result)
+    print(text)
+    if args.write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
