@@ -61,12 +61,22 @@ def _open(path: Path, media_type: str, options: ReadOptions) -> DocumentReader:
                          max_pixels=options.max_pixels)
 
 
-def _read_here(path: Path, media_type: str, options: ReadOptions) -> list[PageContent]:
+def _read_one(reader: DocumentReader, number: int, options: ReadOptions) -> PageContent:
+    """Page ``number``; the OCR engine is built (its models loaded) only for a page that needs it.
+
+    A digital PDF is read without ever loading the models: ~1.4 CPU-s and ~450 MB a process.
+    """
     from ingest.ocr.registry import get_engine
 
-    engine = get_engine(options.engine, threads=options.threads)
+    content = reader.read_without_ocr(number)
+    if content is not None:
+        return content
+    return reader.read_page(number, get_engine(options.engine, threads=options.threads))
+
+
+def _read_here(path: Path, media_type: str, options: ReadOptions) -> list[PageContent]:
     with _open(path, media_type, options) as reader:
-        return [reader.read_page(n, engine) for n in range(1, reader.page_count + 1)]
+        return [_read_one(reader, n, options) for n in range(1, reader.page_count + 1)]
 
 
 # Per worker process: the options, and the one file it has open.
@@ -82,8 +92,6 @@ def _init_worker(options: ReadOptions) -> None:
 def _read_page(task: tuple[Path, str, int]) -> PageContent | tuple[str, str, str, str]:
     """Read one page in a worker; a failure comes back as (code, detail, message, hint)."""
     global _open_file
-    from ingest.ocr.registry import get_engine
-
     path, media_type, number = task
     assert _options is not None
     try:
@@ -92,8 +100,7 @@ def _read_page(task: tuple[Path, str, int]) -> PageContent | tuple[str, str, str
                 _open_file[1].close()
                 _open_file = None
             _open_file = (path, _open(path, media_type, _options))
-        engine = get_engine(_options.engine, threads=_options.threads)
-        return _open_file[1].read_page(number, engine)
+        return _read_one(_open_file[1], number, _options)
     except CasefileError as error:
         return (error.code, error.detail, error.message, error.hint)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from ingest.ocr.base import EngineSpec
+from ingest.ocr.registry import register_engine, unregister_engine
 from ingest.reading import pool
 from ingest.reading.pool import ReadOptions, read_files
 from tests.reading.conftest import INDICTMENT, SHORT_PAGE
@@ -72,3 +75,27 @@ def test_issue19_cli_reads_scans_with_jobs_same_as_alone(tmp_path: Path) -> None
     assert outputs[0] == outputs[1]
     assert [o["path"] for o in outputs[1]] == [str(scan), str(note)]
     assert "欧阳明远" in outputs[1][0]["pages"][0]["text"]
+
+
+def _no_models(threads: int) -> NoReturn:
+    raise AssertionError("the OCR engine was built for a page that needed no OCR")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_issue19_digital_pages_never_load_the_ocr_models(tmp_path: Path, jobs: int) -> None:
+    """A text-layer PDF is read without building the engine; a scanned one still builds it.
+
+    The models cost each process ~1.4 CPU-s and ~450 MB.
+    """
+    register_engine(EngineSpec("no-models", _no_models, lambda: None, "-"))
+    try:
+        digital = render_text_pdf(INDICTMENT, tmp_path / "IMG_0001.pdf")
+        scanned = render_scanned_pdf([SHORT_PAGE], tmp_path / "IMG_0002.pdf")
+        options = ReadOptions(engine="no-models")
+        [(_, pages)] = list(read_files([digital], options, jobs=jobs))
+        assert not isinstance(pages, Exception) and len(pages) == 3
+        assert {p.source for p in pages} == {"text-layer"}
+        with pytest.raises(AssertionError, match="needed no OCR"):
+            list(read_files([scanned], options, jobs=1))
+    finally:
+        unregister_engine("no-models")
