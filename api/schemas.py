@@ -636,3 +636,43 @@ class TokenPublic(BaseModel):
 
 class HealthPublic(BaseModel):
     status: str  # ok: the database answers and the index opens
+
+
+# --- workload statistics (GET /api/ui/stats) -------------------------------------------------
+
+
+class StageTimePublic(BaseModel):
+    """Average time per stage of one agency; an average is None when nothing was measured."""
+
+    agency: str
+    documents_processed: int
+    processing_seconds_avg: float | None
+    transfers_decided: int
+    review_minutes_avg: float | None
+
+
+class AgencyWorkloadPublic(BaseModel):
+    """What one agency's people did, from the audit log (全口径)."""
+
+    agency: str
+    documents: int
+    pages: int
+    reviews: int
+    transfers: int
+
+
+class PersonWorkloadPublic(BaseModel):
+    """The same for one person (listed for the reader's own agency only)."""
+
+    username: str
+    agency: str
+    documents: int
+    pages: int
+    reviews: int
+    transfers: int
+
+
+class WorkloadStatsPublic(BaseModel):
+    stages: list[StageTimePublic]
+    agencies: list[AgencyWorkloadPublic]
+    people: list[PersonWorkloadPublic]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.deps import AuditReader, Public, SessionDep, SignedIn, StateDep, Transferrer
-from api.schemas import AgencyPublic
+from api.schemas import (
+    AgencyPublic,
+    AgencyWorkloadPublic,
+    PersonWorkloadPublic,
+    StageTimePublic,
+    WorkloadStatsPublic,
+)
 from models.tables import Agency, AuditEvent, Case, Document, Transfer
 
 router = APIRouter(prefix="/api/ui", tags=["ui"])
@@ -41,7 +46,7 @@ def agencies(actor: Transferrer, session: SessionDep) -> list[AgencyPublic]:
 
 
 @router.get("/stats")
-def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
+def stats(actor: AuditReader, session: SessionDep) -> WorkloadStatsPublic:
     """Workload from the audit log (全口径): totals per agency, and per person of one's own agency.
 
     Counts documents uploaded, pages read (of those documents), forms reviewed (field decisions,
@@ -78,12 +83,12 @@ def stats(actor: AuditReader, session: SessionDep) -> dict[str, Any]:
         for key, value in row.items():
             per_agency[agency][key] += value
     everyone = actor.role == "operator"
-    return {
-        "stages": _stage_times(session),
-        "agencies": [{"agency": a, **row} for a, row in sorted(per_agency.items())],
-        "people": [{"username": u, "agency": a, **row} for (u, a), row in sorted(people.items())
-                   if everyone or a == actor.agency],
-    }
+    return WorkloadStatsPublic(
+        stages=_stage_times(session),
+        agencies=[AgencyWorkloadPublic(agency=a, **row) for a, row in sorted(per_agency.items())],
+        people=[PersonWorkloadPublic(username=u, agency=a, **row)
+                for (u, a), row in sorted(people.items()) if everyone or a == actor.agency],
+    )
 
 
 def _seconds(start: datetime, end: datetime | None) -> float | None:
@@ -93,7 +98,7 @@ def _seconds(start: datetime, end: datetime | None) -> float | None:
     return (aware[1] - aware[0]).total_seconds()
 
 
-def _stage_times(session: SessionDep) -> list[dict[str, Any]]:
+def _stage_times(session: SessionDep) -> list[StageTimePublic]:
     """Time spent in each stage, per agency (averages; no case is named).
 
     Reading: from upload to every page read, facts extracted and indexed (documents the agency's
@@ -116,14 +121,14 @@ def _stage_times(session: SessionDep) -> list[dict[str, Any]]:
         if (took := _seconds(created, decided)) is not None:
             review[agency].append(took)
     return [
-        {
-            "agency": agency,
-            "documents_processed": len(processing[agency]),
-            "processing_seconds_avg": round(sum(processing[agency]) / len(processing[agency]), 1)
+        StageTimePublic(
+            agency=agency,
+            documents_processed=len(processing[agency]),
+            processing_seconds_avg=round(sum(processing[agency]) / len(processing[agency]), 1)
             if processing[agency] else None,
-            "transfers_decided": len(review[agency]),
-            "review_minutes_avg": round(sum(review[agency]) / len(review[agency]) / 60, 1)
+            transfers_decided=len(review[agency]),
+            review_minutes_avg=round(sum(review[agency]) / len(review[agency]) / 60, 1)
             if review[agency] else None,
-        }
+        )
         for agency in sorted(set(processing) | set(review))
     ]

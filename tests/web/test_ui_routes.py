@@ -60,3 +60,10 @@ def test_stats_count_uploads_and_pages_per_agency_and_own_people(state: AppState
     assert stages[POLICE]["documents_processed"] == 1 and stages[POLICE]["processing_seconds_avg"] >= 0
     assert stages[POLICE]["transfers_decided"] == 0 and stages[POLICE]["review_minutes_avg"] is None
     assert client.get("/api/ui/stats", headers=clerk).status_code == 403
+    # the route declares its answer, and answers with the keys in the order the page reads them
+    declared = client.app.openapi()["paths"]["/api/ui/stats"]["get"]["responses"]["200"]  # type: ignore[attr-defined]
+    assert declared["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/WorkloadStatsPublic"}
+    assert list(stats) == ["stages", "agencies", "people"]
+    assert list(people["admin"]) == ["username", "agency", "documents", "pages", "reviews", "transfers"]
+    assert list(stages[POLICE]) == ["agency", "documents_processed", "processing_seconds_avg",
+                                    "transfers_decided", "review_minutes_avg"]
