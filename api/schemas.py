@@ -411,7 +411,8 @@ class ChecklistEntryPublic(BaseModel):
     required: bool
     present: bool
     documents: list[Any]
-    names: list[Any]
+    # Stored with every transfer since 2026-12-06; one sent before has none (an empty list).
+    names: list[Any] = []
 
 
 class ChecklistItemPublic(BaseModel):

@@ -29,7 +29,7 @@ from api.schemas import SearchResultsPublic
 from api.services.transfers import case_documents, case_facts
 from api.state import AppState
 from models.audit import verify
-from models.tables import AuditEvent, Case, TransferStatus
+from models.tables import AuditEvent, Case, Transfer, TransferStatus
 from nlp.forms import check_completeness, forms_list_json, get_form, prefill_all
 from tests.api.test_forms_workflow import CASE as TRANSFER_CASE
 from tests.api.test_forms_workflow import MATERIALS, OPINION, _transfer, _upload, people
@@ -272,3 +272,26 @@ def test_token_and_health_answer_as_before(anonymous: TestClient, state: AppStat
     assert healthy.content == _bytes({"status": "ok"})
     assert "TokenPublic" in _declared(anonymous, "post", "/api/auth/token")
     assert "HealthPublic" in _declared(anonymous, "get", "/healthz")
+
+
+def test_a_transfer_stored_before_the_checklist_named_its_documents_still_answers(
+        client: TestClient, people: dict[str, dict[str, str]], state: AppState) -> None:
+    """An upgraded deployment still opens a transfer sent before 2026-12-06.
+
+    Its checklist entries have no ``names``; the declared model had made every such answer a 500.
+    """
+    police, prosecutor = people["police-clerk"], people["prosecutor"]
+    assert client.post("/api/cases", json={"case_number": TRANSFER_CASE}, headers=police).status_code == 201
+    _upload(client, police, "起诉意见书.txt", OPINION)
+    for name, text in MATERIALS.items():
+        _upload(client, police, name, text)
+    sent = _transfer(client, police)
+    assert sent.status_code == 201, sent.text
+    with state.ctx.db.session() as session:
+        transfer = session.get(Transfer, sent.json()["id"])
+        assert transfer is not None
+        transfer.checklist = [{k: v for k, v in e.items() if k != "names"} for e in transfer.checklist]
+    shown = client.get(f"/api/transfers/{sent.json()['id']}", headers=prosecutor)
+    assert shown.status_code == 200, shown.text
+    assert all(e["names"] == [] for e in shown.json()["checklist"])
+    assert client.get("/api/transfers/inbox", headers=prosecutor).status_code == 200
