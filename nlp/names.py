@@ -77,6 +77,8 @@ _STOP_AFTER = set(
 # Stop characters that are also common given-name characters (何某明, 李某利): a mask that
 # keeps one of them is told by repetition.
 _GIVEN_NAME_STOPS = set("明利通经先同驾采持携至称归辩供虽身再还")
+# "来到曾某家，", "从胥某处购得": the home or place of the person named before it.
+_PLACE_OF_PERSON = set("家处")
 # Words that often follow 被告人 in running text and start with a surname-like character.
 _COMMON_WORDS = {
     "应当", "驾驶", "驾车", "向公", "常住", "管理", "车主", "持刀", "伙同", "纠集", "携带", "多次",
@@ -146,9 +148,18 @@ def _name_at(text: str, pos: int) -> str | None:
                 and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0
                 and not _always_opens_word(text, longer)):
             return longer
-        # 董某庆来到…, 董某庆抓获: never followed by a boundary, but the mask never occurs
-        # without that character, and the character starts no word with what follows it.
-        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+        # 李某云 … 被害人李某: the bare mask is someone else; the longer form is a name when the
+        # text closes it off again and again and here its last character opens no word
+        # (李某云趁…, not 李某强行…)
+        if (_single_mask(mask.group(0))
+                and is_han(longer[-1:])
+                and longer[-1] not in _STOP_AFTER and longer[-1] not in _PLACE_OF_PERSON
+                and _bounded(text, longer) >= 2
+                and _word_frequency(text[mask.end(): mask.end() + 2]) < 30):
+            return longer
+        # 董某庆来到…, 董某庆抓获, 尹×旺来到…: never followed by a boundary, but the mask never
+        # occurs without that character, and the character starts no word with what follows it.
+        if (_single_mask(mask.group(0))
                 and is_han(longer[-1:])
                 and longer[-1] not in _STOP_AFTER
                 and text.count(longer) >= 2

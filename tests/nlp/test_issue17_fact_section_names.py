@@ -114,3 +114,17 @@ def test_issue17_a_mask_marked_as_tried_elsewhere_and_named_by_the_role_word_is_
 ])
 def test_issue17_a_digit_before_a_unit_is_a_quantity_not_a_mask_number(text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # the bare mask is the victim; the accused's mask keeps a given-name character
+    ("经审理查明：被告人李某云趁同村被害人李某（女，52岁）外出之机，潜入其家中窃得现金五百元。李某云为防止被发现，"
+     "将门锁好后离开。后李某云在家中被抓获，李某云对此供认不讳。", ["李某云"]),
+    # a × mask keeps it too, and is never written without it
+    ("公诉机关指控：2014年3月，被告人尹×旺来到被害人家中，尹×旺强行推倒被害人，尹×旺见有人来随即离开。", ["尹×旺"]),
+    # but the character after the mask that names a home is no part of the name
+    ("公诉机关指控：吸毒人员侯某、韦某先后来到曾某家，向曾某购买海洛因。同月5日，民警在被告人曾某家，当场查获"
+     "海洛因5克，曾某对此供认不讳。", ["曾某"]),
+])
+def test_issue17_a_mask_keeping_a_given_name_character_is_read_whole(text: str, names: list[str]) -> None:
+    assert _names(text) == names
