@@ -121,6 +121,7 @@ _ROLE_MENTION_RE = regex.compile(
 _OTHER_ACCUSED_RE = regex.compile(
     r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?[：:]?"
 )
+_SUSPECT_RE = regex.compile(r"(?<![名两二三四五六七八九十各诸述该他体数])(?:犯罪嫌疑人|嫌疑人)[）)]?[：:]?")
 # Roles of people who are not accused: a name they introduce is a victim, witness, buyer….
 _NOT_ACCUSED_RE = regex.compile(
     r"(?:被害人|受害人|被害者|被侵害人|被骗人|证人|报案人|报警人|举报人|控告人|购买人|购毒人员?|吸毒人员|"
@@ -274,6 +275,10 @@ def names_from_mentions(text: str) -> list[Found]:
         chosen, excluded, namesakes = _role_chains(text, role)
         chained = {n for n, (_, direct) in chosen.items() if not direct}
         excluded |= chained & set(others)
+        if role is _ROLE_MENTION_RE:
+            # "被告人段某某和犯罪嫌疑人陈某某…": where the accused on trial are 被告人, someone the
+            # text calls only 犯罪嫌疑人 (reached here through a list) is a suspect of another case
+            excluded |= {n for n in chained if _role_count(text, _SUSPECT_RE, n)}
         names = {n: p for n, (p, _) in chosen.items() if n not in excluded and not _PARTIAL_MASK_RE.fullmatch(n)}
         if not names:
             # "王某（已判刑）…与被告人王某共同…": when everyone the role word names is marked as

@@ -128,3 +128,13 @@ def test_issue17_a_digit_before_a_unit_is_a_quantity_not_a_mask_number(text: str
 ])
 def test_issue17_a_mask_keeping_a_given_name_character_is_read_whole(text: str, names: list[str]) -> None:
     assert _names(text) == names
+
+
+def test_issue17_a_suspect_beside_the_accused_is_not_on_trial() -> None:
+    text = ("公诉机关指控：2015年6月3日晚，被告人段某某和犯罪嫌疑人陈某某邀约被害人王某到某地。次日凌晨，被告人段某某"
+            "和陈某某强行将被害人带至某宾馆。")
+    assert _names(text) == ["段某某"]
+    # one the text calls 被告人 itself stays accused
+    both = ("公诉机关指控：2015年6月3日晚，被告人段某某和犯罪嫌疑人陈某某邀约被害人王某到某地。被告人陈某某到案后"
+            "如实供述。")
+    assert _names(both) == ["段某某", "陈某某"]
