@@ -111,7 +111,7 @@ _OUT_OF_CASE_RE = regex.compile(
     r"|未查找到|未查获|未到案|未归案|未抓获|潜逃"
     # prosecuted or sentenced in a separate case ("（已起诉）", "（二人均判刑）", "（分案处理）"),
     # also under the common misprint 己 for 已 ("（己判刑）")
-    r"|已起诉|判刑|判处|判决|己判|分案|依法处理)"
+    r"|已起诉|判刑|已[^）)]{0,8}?判|己判|分案|依法处理)"
 )
 # "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
 _ROLE_MENTION_RE = regex.compile(

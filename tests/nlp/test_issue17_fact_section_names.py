@@ -81,6 +81,10 @@ def test_issue17_two_masked_people_one_masked_longer_are_two_people() -> None:
     # sentenced already, the mark counting the group, and the common misprint 己 for 已
     ("公诉机关指控：被告人吴某与郑某、冯某（二人均判刑）合谋盗窃。被告人吴某和郑某将电缆运走。", ["吴某"]),
     ("公诉机关指控：被告人吴某和陶某（己判刑）在某工地盗窃钢管。", ["吴某"]),
+    ("经审理查明：被告人吴某伙同郑某、冯某在某工地盗窃钢管。被告人吴某和郑某、冯某（二人已被本院判处刑罚）"
+     "将钢管运走。", ["吴某"]),
+    # a parenthesis about the accused that names no other case keeps them
+    ("公诉机关指控：被告人吴某（判决前已退赔）在某工地盗窃钢管。被告人吴某到案后如实供述。", ["吴某"]),
 ])
 def test_issue17_people_prosecuted_or_sentenced_separately_are_not_accused(text: str, names: list[str]) -> None:
     assert _names(text) == names
