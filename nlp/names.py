@@ -77,6 +77,8 @@ _STOP_AFTER = set(
 # Stop characters that are also common given-name characters (何某明, 李某利): a mask that
 # keeps one of them is told by repetition.
 _GIVEN_NAME_STOPS = set("明利通经先同驾采持携至称归辩供虽身再还")
+# "来到曾某家，", "从胥某处购得": the home or place of the person named before it.
+_PLACE_OF_PERSON = set("家处")
 # Words that often follow 被告人 in running text and start with a surname-like character.
 _COMMON_WORDS = {
     "应当", "驾驶", "驾车", "向公", "常住", "管理", "车主", "持刀", "伙同", "纠集", "携带", "多次",
@@ -97,14 +99,19 @@ _PARTIAL_MASK_RE = regex.compile(rf"[{HAN}]{{1,2}}[0-9]某[{HAN}]")
 # What follows a bare "被告人" that is not a name: "被告人曾因…被判处" (a prior record),
 # "被告人方与被害人…" (the accused's side).
 _NOT_NAME_RE = regex.compile(r"曾[因被于在经多]|方[与和共已向赔及]")
+_UNIT = r"[万千百十元角条次克个包件辆张台只名人天号时点分岁年月日周斤吨米余多]"
 _MASK_RE = regex.compile(
     rf"(?:[{HAN}]{{2}}(?=某)|[{HAN}])[0-9]?(?:某某|某[×xX](?![×xX])|某|××|×|XX|xx|X|x|ⅹ)"
-    # one digit numbers a mask (王某2); more digits are a year ("孙××2014年")
-    rf"(?:[0-9](?![0-9])|[甲乙丙丁戊己庚辛](?![{HAN}]{{0,0}}某))?"
+    # one digit numbers a mask (王某2); more digits are a year ("孙××2014年"), and a digit
+    # before a unit or measure word is a quantity ("给薛1某8万元", "卖给胥某8条香烟", "苑某3次贩卖")
+    rf"(?:[0-9](?![0-9]|{_UNIT})|[甲乙丙丁戊己庚辛](?![{HAN}]{{0,0}}某))?"
 )
 _OUT_OF_CASE_RE = regex.compile(
     r"[（(][^）)]{0,12}?(?:另案|已判|在逃|另处|另行处理|已处理|死亡|不起诉|未起诉|追逃|在押|已被判"
-    r"|未查找到|未查获|未到案|未归案|未抓获|潜逃)"
+    r"|未查找到|未查获|未到案|未归案|未抓获|潜逃"
+    # prosecuted or sentenced in a separate case ("（已起诉）", "（二人均判刑）", "（分案处理）"),
+    # also under the common misprint 己 for 已 ("（己判刑）")
+    r"|已起诉|判刑|已[^）)]{0,8}?判|己判|分案|依法处理)"
 )
 # "八名被告人期股…", "两被告人…", "上述被告人…" refer to a group, not to one name that follows.
 _ROLE_MENTION_RE = regex.compile(
@@ -114,6 +121,7 @@ _ROLE_MENTION_RE = regex.compile(
 _OTHER_ACCUSED_RE = regex.compile(
     r"(?<![名两二三四五六七八九十各诸述该他体数])(?:上诉人|原审被告人|犯罪嫌疑人|嫌疑人|罪犯)[）)]?[：:]?"
 )
+_SUSPECT_RE = regex.compile(r"(?<![名两二三四五六七八九十各诸述该他体数])(?:犯罪嫌疑人|嫌疑人)[）)]?[：:]?")
 # Roles of people who are not accused: a name they introduce is a victim, witness, buyer….
 _NOT_ACCUSED_RE = regex.compile(
     r"(?:被害人|受害人|被害者|被侵害人|被骗人|证人|报案人|报警人|举报人|控告人|购买人|购毒人员?|吸毒人员|"
@@ -141,9 +149,18 @@ def _name_at(text: str, pos: int) -> str | None:
                 and _bounded(text, longer) >= 1 and _bounded(text, mask.group(0), exclude=longer[-1], masks=False) == 0
                 and not _always_opens_word(text, longer)):
             return longer
-        # 董某庆来到…, 董某庆抓获: never followed by a boundary, but the mask never occurs
-        # without that character, and the character starts no word with what follows it.
-        if (mask.group(0).endswith("某") and not mask.group(0).endswith("某某")
+        # 李某云 … 被害人李某: the bare mask is someone else; the longer form is a name when the
+        # text closes it off again and again and here its last character opens no word
+        # (李某云趁…, not 李某强行…)
+        if (_single_mask(mask.group(0))
+                and is_han(longer[-1:])
+                and longer[-1] not in _STOP_AFTER and longer[-1] not in _PLACE_OF_PERSON
+                and _bounded(text, longer) >= 2
+                and _word_frequency(text[mask.end(): mask.end() + 2]) < 30):
+            return longer
+        # 董某庆来到…, 董某庆抓获, 尹×旺来到…: never followed by a boundary, but the mask never
+        # occurs without that character, and the character starts no word with what follows it.
+        if (_single_mask(mask.group(0))
                 and is_han(longer[-1:])
                 and longer[-1] not in _STOP_AFTER
                 and text.count(longer) >= 2
@@ -255,10 +272,19 @@ def names_from_mentions(text: str) -> list[Found]:
     """
     others = {n: _role_count(text, _NOT_ACCUSED_RE, n) for n in _role_chains(text, _NOT_ACCUSED_RE)[0]}
     for role in (_ROLE_MENTION_RE, _OTHER_ACCUSED_RE):
-        chosen, excluded = _role_chains(text, role)
+        chosen, excluded, namesakes = _role_chains(text, role)
         chained = {n for n, (_, direct) in chosen.items() if not direct}
         excluded |= chained & set(others)
+        if role is _ROLE_MENTION_RE:
+            # "被告人段某某和犯罪嫌疑人陈某某…": where the accused on trial are 被告人, someone the
+            # text calls only 犯罪嫌疑人 (reached here through a list) is a suspect of another case
+            excluded |= {n for n in chained if _role_count(text, _SUSPECT_RE, n)}
         names = {n: p for n, (p, _) in chosen.items() if n not in excluded and not _PARTIAL_MASK_RE.fullmatch(n)}
+        if not names:
+            # "王某（已判刑）…与被告人王某共同…": when everyone the role word names is marked as
+            # tried elsewhere, but only where it does not name them, two people share the mask
+            # and the one the role word names is the accused
+            names = {n: chosen[n][0] for n in namesakes if not _PARTIAL_MASK_RE.fullmatch(n)}
         names = _drop_prefixes(names)
         # "被害人赵某…被告人赵某" (a slip of the writer): a name the text gives a victim's or
         # witness's role at least as often as the accused's is not accused, unless alone.
@@ -320,14 +346,18 @@ def _role_count(text: str, role: regex.Pattern[str], name: str) -> int:
                and _name_at(text, m.start()) == name)
 
 
-def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[int, bool]], set[str]]:
+def _role_chains(
+    text: str, role: regex.Pattern[str]
+) -> tuple[dict[str, tuple[int, bool]], set[str], set[str]]:
     """Names after each ``role`` match, lists followed through 、 and 和.
 
-    Returns name → (first position, ever named right after the role word), and the names marked
-    as dealt with elsewhere.
+    Returns name → (first position, ever named right after the role word), the names marked as
+    dealt with elsewhere, and among those the ones marked only away from the role word (a
+    namesake may be meant: "刘某（已判刑）驾车…被告人刘某为使刘某不受追究").
     """
     chosen: dict[str, tuple[int, bool]] = {}
     excluded: set[str] = set()
+    marked_at_role: set[str] = set()
     for m in role.finditer(text):
         pos = m.end()
         chain: list[tuple[str, int]] = []
@@ -346,6 +376,7 @@ def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[i
                 if _group_size(out.group(0)) >= len(chain):  # "被告人甲、乙、丙（三人已判决）": all
                     gone = chain
                 excluded.update(n for n, _ in gone)
+                marked_at_role.update(n for n, _ in gone)
                 break
             if after < len(text) and text[after] in "、和":
                 pos = after + 1
@@ -361,6 +392,8 @@ def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[i
     for name in chosen:
         for m in regex.finditer(regex.escape(name), text):
             if _OUT_OF_CASE_RE.match(text, m.end()):
+                if ends_with_role.search(text, max(0, m.start() - 12), m.start()):
+                    marked_at_role.add(name)
                 excluded.add(name)
                 break
             listed, out = _list_closed_by_mark(text, m.end())
@@ -368,7 +401,8 @@ def _role_chains(text: str, role: regex.Pattern[str]) -> tuple[dict[str, tuple[i
                         or _group_size(out) >= listed + 1):
                 excluded.add(name)
                 break
-    return chosen, excluded
+    namesakes = {n for n in excluded - marked_at_role if chosen[n][1]}
+    return chosen, excluded, namesakes
 
 
 _GROUP_RE = regex.compile(r"均|上述|以上|[二两三四五六七八九]人|等人")
@@ -415,11 +449,15 @@ def _subject_of_acts(text: str, others: set[str]) -> Found | None:
     """
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
-    for m in _MASK_RE.finditer(text):
+    # Overlapping: "法定代表人郑某甲", "农民杨某某" first match as a two-character surname (人郑某,
+    # 民杨某); the scan must still try the mask that starts one character later.
+    for m in _MASK_RE.finditer(text, overlapped=True):
         name = _name_at(text, m.start())
         if name is None or name in others or name[0] in _NOT_PARTY_START:
             continue
-        if _SUBJECT_BEFORE_RE.search(text[max(0, m.start() - 5): m.start()]):
+        # "石某某的损伤程度…": a name before 的 is whose the thing is, not who acts
+        if (_SUBJECT_BEFORE_RE.search(text[max(0, m.start() - 5): m.start()])
+                and not text.startswith("的", m.start() + len(name))):
             counts[name] = counts.get(name, 0) + 1
             first.setdefault(name, m.start())
     if not counts:
