@@ -72,6 +72,9 @@ def make_celery(settings: Settings, *, eager: bool = False) -> CasefileCelery:
         kombu_sqla.Transport.polling_interval = 0.05
     app = CasefileCelery("casefile", broker=broker, set_as_current=False)
     app.settings = settings
+    if settings.embedded_broker:
+        # its blocking loop noticed a stop 2-4 s late (ingest/worker_loop.py)
+        app.conf.worker_consumer = "ingest.worker_loop:Consumer"
     app.conf.update(
         # A hostile page cannot hold a worker forever: the child is killed and the document,
         # left unfinished, is queued again by the reconciler, then failed after a few attempts.

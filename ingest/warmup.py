@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def warm_text_pipeline() -> None:
     """Import the page readers and the index, and load jieba and the fact pipeline (seconds)."""
-    import pdfplumber  # noqa: F401 - imported to be inherited
+    import pypdfium2  # noqa: F401 - imported to be inherited
     import tantivy  # noqa: F401
 
     import ingest.reading.pdf  # noqa: F401

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from core.errors import CasefileError
 from core.settings import Settings
 from ingest.lifetime import die_with_parent_from_environment
-from ingest.supervise import exit_within, is_child, run_worker, supervise, watch_for_unrecoverable
+from ingest.supervise import (
+    exit_at_once,
+    exit_within,
+    is_child,
+    run_worker,
+    supervise,
+    watch_for_unrecoverable,
+)
 from ingest.workers import (
     live_workers,
     lower_priority,
@@ -57,7 +64,10 @@ def run_worker_process(
     lower_priority(settings.worker_nice if nice is None else nice)
     if not is_child():
         # the Celery worker runs in a child that is started again if it dies of an error
-        return supervise(list(child_command))
+        code = supervise(list(child_command))
+        # the child and its pool are gone: nothing of the supervisor's is left to clean up, and
+        # its interpreter's way out took ~0.6 s more that the starter waited for
+        exit_at_once(code)
     watch = watch_for_unrecoverable()
     # the queue and the pipeline are imported in the child only: the supervisor stays small
     from ingest.jobs import QUEUES
@@ -66,7 +76,7 @@ def run_worker_process(
     ctx, jobs = open_pipeline()
     alone = not live_workers(ctx.db)
     stop = threading.Event()
-    start_heartbeat(ctx.db, stop)
+    heartbeat = start_heartbeat(ctx.db, stop)
     if alone and not starter_recovers:
         # Nobody else is working: whatever the queue lost (a killed worker's pages) is queued
         # again from the database, the source of truth. `casefile ingest` does it itself once
@@ -76,7 +86,9 @@ def run_worker_process(
         except CasefileError as error:
             log.error("could not re-queue unfinished documents at start: %s", error)
     idle = timedelta(seconds=settings.stall_seconds)
-    start_reconciler(lambda: requeue_stalled(ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop)
+    reconciler = start_reconciler(
+        lambda: requeue_stalled(ctx, jobs, idle), min(60.0, settings.stall_seconds / 2), stop
+    )
     from ingest.warmup import warm_text_pipeline
 
     warm_text_pipeline()  # once here, shared by the pool processes forked from this one
@@ -95,4 +107,8 @@ def run_worker_process(
     finally:
         stop.set()
         exit_within(code)
+    if code == 0:
+        # a warm shutdown: every task finished and the pool is joined; what the interpreter
+        # still did on its way out only delayed the supervisor and `casefile ingest`
+        exit_at_once(code, waiting_for=[heartbeat, reconciler])
     return code  # non-zero: the supervisor starts a new child

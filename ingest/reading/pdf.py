@@ -1,10 +1,9 @@
 """PDF pages: the text layer where it is trustworthy, OCR of the rendered page otherwise.
 
 Decided page by page, so a dossier mixing digital and scanned pages reads right. pypdfium2 opens
-the document (cheap; it reads the cross-reference table, not the pages) and renders; pdfplumber
-is opened once per reader, at the first text layer read, and each page's parsed objects are
-dropped once read (opening pdfplumber for one page walks the whole page tree: reading every page
-of a volume that way cost time in the square of its pages).
+the document (cheap; it reads the cross-reference table, not the pages), reads each page's text
+layer (``ingest.reading.pdftext``) and renders; a page is loaded once per read and closed after,
+so a volume's pages are not all kept in memory.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.errors import (
     IMAGE_TOO_LARGE,
@@ -25,11 +24,13 @@ from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.layout import lay_out_page
 from ingest.reading.ocrpage import ocr_page
 from ingest.reading.pdfium_lock import PDFIUM_LOCK
+from ingest.reading.pdftext import read_page_text
 from ingest.reading.sniff import PDF
 from ingest.reading.textlayer import char_fragments, text_layer_problem
 from ingest.reading.types import PageContent
 
 if TYPE_CHECKING:
+    import pypdfium2 as pdfium
     from PIL import Image
 
     from ingest.ocr.base import OcrEngine
@@ -64,35 +65,34 @@ class PdfReader(ReaderBase):
             self.close()
             raise CasefileError(TOO_MANY_PAGES, f"{path.name}: {self.page_count} > {max_pages}")
 
-    _plumber: Any = None
-
     def close(self) -> None:
-        """Close the pdfium document and pdfplumber's."""
+        """Close the pdfium document."""
         pdf = getattr(self, "_pdf", None)
         if pdf is not None:
             with PDFIUM_LOCK:
                 pdf.close()
             self._pdf = None
-        if self._plumber is not None:
-            plumber, self._plumber = self._plumber, None
-            try:
-                plumber.close()
-            except Exception as exc:  # noqa: BLE001 - a damaged file's parser may fail even closing; nothing is lost
-                log.info("%s: closing pdfplumber: %r", self.path.name, exc)
 
     def _page_size(self, index: int) -> tuple[int, int]:
         """Pixel size of the rendering, computed as pypdfium2 does (so no rendering needed)."""
-        import pypdfium2 as pdfium
-
         with PDFIUM_LOCK:
+            page = self._load_page(index)
             try:
-                page = self._pdf[index]
-            except pdfium.PdfiumError as exc:
-                raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: {exc}") from exc
-            try:
-                w, h = page.get_size()
+                return self._checked_size(page, index)
             finally:
                 page.close()
+
+    def _load_page(self, index: int) -> pdfium.PdfPage:
+        import pypdfium2 as pdfium
+
+        try:
+            return self._pdf[index]
+        except pdfium.PdfiumError as exc:
+            raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: {exc}") from exc
+
+    def _checked_size(self, page: pdfium.PdfPage, index: int) -> tuple[int, int]:
+        """Pixel size of ``page``'s rendering; refuses an empty or oversized page."""
+        w, h = page.get_size()
         width, height = math.ceil(w * self.scale), math.ceil(h * self.scale)
         if width <= 0 or height <= 0:
             raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {index + 1}: empty page box")
@@ -133,8 +133,7 @@ class PdfReader(ReaderBase):
     def read_without_ocr(self, number: int) -> PageContent | None:
         """Page ``number`` from its text layer if that reads as real text, else ``None``."""
         index = self._check_number(number)
-        width, height = self._page_size(index)
-        fragments, turn, problem = self._text_layer(index)
+        width, height, fragments, turn, problem = self._text_layer(index)
         if problem is not None:
             log.info("%s page %d: OCR (%s)", self.path.name, number, problem)
             return None
@@ -144,34 +143,29 @@ class PdfReader(ReaderBase):
             angle=(-turn) % 360,
         )
 
-    def _text_layer(self, index: int) -> tuple[list[Fragment], int, str | None]:
-        """The page's text-layer fragments, their frame's turn, why unusable (``None``: usable)."""
-        import pdfplumber
-        from pdfminer.pdfexceptions import PDFException
-        from pdfminer.psparser import PSException
-        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+    def _text_layer(self, index: int) -> tuple[int, int, list[Fragment], int, str | None]:
+        """The page's pixel size, text-layer fragments, their frame's turn, why unusable (``None``: usable).
 
-        try:
-            if self._plumber is None:
-                self._plumber = pdfplumber.open(self.path)
-            page = self._plumber.pages[index]
+        The page is loaded once for its size and its text (PDFium parses its content on load).
+        """
+        import pypdfium2 as pdfium
+
+        with PDFIUM_LOCK:
+            page = self._load_page(index)
             try:
-                fragments, turn = char_fragments(page, self.scale)
-                area = float(page.width * page.height) or 1.0
-                covered = sum(
-                    max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
-                    for im in page.images
-                )
+                width, height = self._checked_size(page, index)
+                try:
+                    layer = read_page_text(page, self.scale)
+                except pdfium.PdfiumError as exc:
+                    # pdfium could open this page but not build its text: read it by OCR
+                    return width, height, [], 0, f"text layer unreadable: {exc!r}"
             finally:
-                page.close()  # its parsed objects: a volume's pages are not all kept in memory
-        except (
-            PDFException, PSException, MalformedPDFException, PdfminerException,
-            ValueError, KeyError, TypeError, IndexError,  # IndexError: pdfminer finds fewer pages than pdfium
-        ) as exc:
-            # pdfium could render this page but pdfminer cannot parse its content: read by OCR
-            return [], 0, f"text layer unreadable: {exc!r}"
+                page.close()
+        fragments, turn = char_fragments(layer.chars, layer.width, layer.height)
         text = "".join(f.text for f in fragments)
-        return fragments, turn, text_layer_problem(text, image_coverage=min(covered / area, 1.0))
+        return width, height, fragments, turn, text_layer_problem(
+            text, image_coverage=layer.image_coverage
+        )
 
 
 READERS = (

@@ -8,8 +8,6 @@ OCRed instead.
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.cjk import is_cjk, is_ideograph
 from ingest.reading.layout import WORD_GAP, Fragment
 
@@ -92,25 +90,19 @@ def reading_turn(boxes: list[list[float]]) -> int:
     return best if votes[best] > 0 else 0
 
 
-def char_fragments(page: Any, scale: float) -> tuple[list[Fragment], int]:
-    """Return the page's characters as fragments in rendered-image pixels (points × ``scale``).
+def char_fragments(
+    chars: list[tuple[str, list[float]]], width: float, height: float
+) -> tuple[list[Fragment], int]:
+    """Return a page's characters as fragments in rendered-image pixels.
 
-    ``page`` is a ``pdfplumber.page.Page``. pdfplumber reports characters on the page as
-    displayed (``/Rotate`` applied), as pdfium renders it. Text printed sideways is laid out
-    in a turned frame (``Fragment.bbox``) while keeping its image box (``image_bbox``); the
-    turn of that frame (``reading_turn``) is returned with the fragments.
+    ``chars`` are the page's characters in drawing order with their boxes on the page as
+    displayed (``/Rotate`` applied, top-left origin, pixels), on a ``width`` x ``height`` page
+    (``ingest.reading.pdftext``). Text printed sideways is laid out in a turned frame
+    (``Fragment.bbox``) while keeping its image box (``image_bbox``); the turn of that frame
+    (``reading_turn``) is returned with the fragments.
     Characters drawn one after another on one line are merged into runs first, which keeps
     line grouping fast on dense pages.
     """
-    x_off, y_off = float(page.bbox[0]), float(page.bbox[1])
-    chars: list[tuple[str, list[float]]] = []
-    for ch in page.chars:
-        box = [
-            (ch["x0"] - x_off) * scale, (ch["top"] - y_off) * scale,
-            (ch["x1"] - x_off) * scale, (ch["bottom"] - y_off) * scale,
-        ]
-        chars.append((ch["text"], box))
-    width, height = float(page.width) * scale, float(page.height) * scale
     turn = reading_turn([box for text, box in chars if text and not text.isspace()])
     runs: list[Fragment] = []
     space_pending = False
