@@ -178,10 +178,15 @@ def _suspect_block(c: Case, index: int, rng: random.Random, other: str) -> Itera
     yield _Doc("刑事判决书", "刑事判决书", prior_judgment(c))
 
 
+def _fixed(doc: _Doc) -> Callable[[int], _Doc]:
+    """A document whose pages do not depend on the pages still free."""
+    return lambda free: doc
+
+
 def _body(rng: random.Random) -> Iterator[Callable[[int], _Doc]]:
     """The documents between the front and the end, each given the pages still free."""
     first = _case(0)
-    yield lambda free: _Doc("到案经过", "抓获经过", capture(first))
+    yield _fixed(_Doc("到案经过", "抓获经过", capture(first)))
     witnesses = iter(WITNESSES * 4)
     witness_day = date(2026, 3, 2)
 
@@ -197,10 +202,10 @@ def _body(rng: random.Random) -> Iterator[Callable[[int], _Doc]]:
         c = _case(index)
         other = SUSPECTS[(index + 1) % len(SUSPECTS)][0]
         for doc in _suspect_block(c, index, rng, other):
-            yield lambda free, doc=doc: doc
+            yield _fixed(doc)
         if index == 0:
-            yield lambda free: _Doc("扣押清单", "扣押物品、文件清单", seizure(first))
-            yield lambda free: _Doc("鉴定意见", "鉴定书", expert_opinion(first))
+            yield _fixed(_Doc("扣押清单", "扣押物品、文件清单", seizure(first)))
+            yield _fixed(_Doc("鉴定意见", "鉴定书", expert_opinion(first)))
         for _ in range(rng.randint(1, 3)):
             yield witness
         index += 1
