@@ -47,6 +47,7 @@ class ChainReport:
     pages: int = 0
     upload_s: float = 0.0
     upload_to_done_s: float = 0.0
+    stages_seen_s: dict[str, float] = field(default_factory=dict)
     file_type: str | None = None
     catalogue: list[dict[str, Any]] = field(default_factory=list)
     starts: dict[str, Any] = field(default_factory=dict)
@@ -63,7 +64,8 @@ class ChainReport:
         """The JSON a benchmark prints (the full catalogue left out)."""
         return {
             "pages": self.pages, "upload_s": round(self.upload_s, 2),
-            "upload_to_done_s": round(self.upload_to_done_s, 1), "file_type": self.file_type,
+            "upload_to_done_s": round(self.upload_to_done_s, 1),
+            "stages_first_seen_s": {k: round(v, 1) for k, v in self.stages_seen_s.items()}, "file_type": self.file_type,
             "documents": len(self.catalogue), "document_starts": self.starts,
             "type_accuracy": self.type_accuracy, "misses": self.misses, "correction": self.correction,
             "checklist_by_type": self.checklist_by_type,
@@ -96,11 +98,20 @@ def score_starts(catalogue: list[dict[str, Any]], volume: Volume) -> tuple[dict[
     return starts, (round(right / tp, 3) if tp else None), misses
 
 
-def wait_done(client: httpx.Client, document_id: int, *, timeout: float, poll: float = 0.5) -> dict[str, Any]:
-    """The document once its status is done or failed; ``ChainBroken`` after ``timeout`` seconds."""
+def wait_done(
+    client: httpx.Client, document_id: int, *, timeout: float, poll: float = 0.5,
+    stages: dict[str, float] | None = None, started: float = 0.0,
+) -> dict[str, Any]:
+    """The document once its status is done or failed; ``ChainBroken`` after ``timeout`` seconds.
+
+    ``stages`` gets, for each stage the polls saw, the seconds from ``started`` (a
+    ``time.perf_counter()``) to the poll that first saw it: as fine as ``poll``.
+    """
     deadline = time.monotonic() + timeout
     while True:
         shown = _ok(client.get(f"/api/documents/{document_id}"), "document status")
+        if stages is not None:
+            stages.setdefault(shown["progress"]["stage"], time.perf_counter() - started)
         if shown["status"] in ("done", "failed"):
             return dict(shown)
         if time.monotonic() > deadline:
@@ -191,7 +202,7 @@ def run_chain(
                    "upload", 201)
     report.upload_s = time.perf_counter() - started
     report.document_id = int(uploaded["documents"][0]["id"])
-    done = wait_done(client, report.document_id, timeout=timeout)
+    done = wait_done(client, report.document_id, timeout=timeout, stages=report.stages_seen_s, started=started)
     report.upload_to_done_s = time.perf_counter() - started
     if done["status"] != "done":
         raise ChainBroken(f"document failed: {done['error']}")
