@@ -59,6 +59,7 @@ class ChainReport:
     transfer: dict[str, Any] = field(default_factory=dict)
     bookmarks: list[tuple[str, int]] = field(default_factory=list)
     bookmarks_match: bool = False
+    searchable_pdf_s: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         """The JSON a benchmark prints (the full catalogue left out)."""
@@ -72,6 +73,7 @@ class ChainReport:
             "checklist": {k: {"present": v["present"], "by_type": v["by_type"], "matched": len(v["names"])}
                           for k, v in self.checklist.items()},
             "transfer": self.transfer, "bookmarks": len(self.bookmarks), "bookmarks_match": self.bookmarks_match,
+            "searchable_pdf_s": round(self.searchable_pdf_s, 1),
         }
 
 
@@ -181,6 +183,24 @@ def checklist_by_type(
     return items
 
 
+_PERSON_KEYS = ("name", "gender", "birth_date", "ethnicity", "id_number")
+
+
+def score_prefill(forms: list[dict[str, Any]], volume: Volume) -> dict[str, Any]:
+    """The sent forms' defendants against the volume's suspects: who, and their identity fields."""
+    truth = {d["name"]: d for d in volume.facts.get("defendants", [])}
+    right = checked = 0
+    for form in forms:
+        person = truth.get(form["defendant"], {})
+        for f in form["fields"]:
+            key = f["source"].rsplit(".", 1)[-1]
+            if key in _PERSON_KEYS and person:
+                checked += 1
+                right += f.get("value") == person[key]
+    return {"defendants": [form["defendant"] for form in forms], "defendants_expected": list(truth),
+            "identity_fields_right": right, "identity_fields_checked": checked}
+
+
 def read_bookmarks(data: bytes) -> list[tuple[str, int]]:
     """(title, 1-based page) of each bookmark of a PDF, in order."""
     document = pypdfium2.PdfDocument(data)
@@ -224,10 +244,13 @@ def run_chain(
         "id": sent["id"], "forms": len(sent["forms"]),
         "required_filled": sum(f["status"] == "filled" for form in sent["forms"] for f in form["fields"] if f["required"]),
         "required": sum(1 for form in sent["forms"] for f in form["fields"] if f["required"]),
+        **score_prefill(sent["forms"], volume),
     }
 
+    asked = time.perf_counter()
     searchable = client.get(f"/api/documents/{report.document_id}/searchable.pdf")
     _ok(searchable, "searchable pdf")
+    report.searchable_pdf_s = time.perf_counter() - asked
     report.bookmarks = read_bookmarks(searchable.content)
     report.bookmarks_match = report.bookmarks == [(e["title"], e["first_page"]) for e in report.catalogue]
     return report

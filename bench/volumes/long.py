@@ -238,4 +238,17 @@ def build_long_volume(pages: int = 300, *, seed: int = 17) -> Volume:
     volume.add(end[1].type, end[1].title, end[1].pages)
     if len(volume.pages) != pages:
         raise AssertionError(f"built {len(volume.pages)} pages for {pages}")  # a bug here, not input
+    volume.facts = {"defendants": [_person(c) for c in _suspects_in(volume)]}
     return volume
+
+
+def _suspects_in(volume: Volume) -> list[Case]:
+    """The suspects whose detention warrant made it into the volume, in order."""
+    warrants = [page for page in volume.pages if page.startswith(f"{_GANG.police}\n拘 留 证")]
+    cases = [_case(index) for index in range(2 * len(SUSPECTS))]
+    return [c for c in cases if any(f"姓名：{c.suspect} " in page for page in warrants)]
+
+
+def _person(c: Case) -> dict[str, str]:
+    return {"name": c.suspect, "gender": c.gender, "birth_date": c.birth, "ethnicity": c.ethnicity,
+            "id_number": c.id_number}

@@ -65,7 +65,8 @@ def test_issue17_short_volume_through_the_whole_chain(clerk: TestClient, tmp_pat
     assert set(required) == {"prosecution_opinion", "evidence", "arrival", "interrogation",
                              "coercive_measures", "identity"}
     assert report.checklist_by_type, report.checklist
-    assert report.transfer["forms"] >= 1
+    assert report.transfer["defendants"] == report.transfer["defendants_expected"] == ["韩立新"]
+    assert report.transfer["identity_fields_right"] == report.transfer["identity_fields_checked"] == 5
     assert report.bookmarks == [(e["title"], e["first_page"]) for e in report.catalogue]
     assert report.bookmarks_match and len(report.bookmarks) == len(volume.documents)
 
