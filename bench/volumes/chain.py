@@ -60,6 +60,7 @@ class ChainReport:
     bookmarks: list[tuple[str, int]] = field(default_factory=list)
     bookmarks_match: bool = False
     searchable_pdf_s: float = 0.0
+    broken: str | None = None  # the step that broke, and how (set by a caller that catches it)
 
     def summary(self) -> dict[str, Any]:
         """The JSON a benchmark prints (the full catalogue left out)."""
@@ -73,7 +74,7 @@ class ChainReport:
             "checklist": {k: {"present": v["present"], "by_type": v["by_type"], "matched": len(v["names"])}
                           for k, v in self.checklist.items()},
             "transfer": self.transfer, "bookmarks": len(self.bookmarks), "bookmarks_match": self.bookmarks_match,
-            "searchable_pdf_s": round(self.searchable_pdf_s, 1),
+            "searchable_pdf_s": round(self.searchable_pdf_s, 1), "broken": self.broken,
         }
 
 
@@ -134,20 +135,22 @@ def _case_catalogue(client: httpx.Client, case: str, document_id: int) -> tuple[
 
 
 def split_and_undo(client: httpx.Client, case: str, document_id: int, catalogue: list[dict[str, Any]]) -> dict[str, Any]:
-    """Split the first multi-page 讯问笔录 at its second page, then undo it; what each step showed."""
-    record = next((e for e in catalogue if e["type"] == "讯问笔录" and e["last_page"] > e["first_page"]), None)
+    """Split the first multi-page 讯问笔录 (or, failing one, entry) at its second page, then undo it."""
+    several = [e for e in catalogue if e["last_page"] > e["first_page"]]
+    record = next((e for e in several if e["type"] == "讯问笔录"), several[0] if several else None)
     if record is None:
-        raise ChainBroken("no multi-page 讯问笔录 in the catalogue to split")
+        raise ChainBroken("no entry of more than one page in the catalogue to split")
     revision = _ok(client.get(f"/api/documents/{document_id}"), "document")["catalogue_revision"]
     page = record["first_page"] + 1
     split = _ok(client.post(f"/api/documents/{document_id}/catalogue/edits", json={
-        "op": "split", "page": page, "type": "讯问笔录", "title": "讯问笔录（续）", "revision": revision}), "split")
+        "op": "split", "page": page, "type": record["type"], "title": f"{record['type']}（续）", "revision": revision}),
+        "split")
     _, after_split = _case_catalogue(client, case, document_id)
     undone = _ok(client.post(f"/api/documents/{document_id}/catalogue/undo",
                              json={"revision": split["catalogue_revision"]}), "undo")
     _, after_undo = _case_catalogue(client, case, document_id)
     return {
-        "split_at": page, "entries_before": len(catalogue), "entries_after_split": len(after_split),
+        "split": f"{record['title']} at page {page}", "entries_before": len(catalogue), "entries_after_split": len(after_split),
         "split_shown": len(after_split) == len(catalogue) + 1 and any(e["first_page"] == page for e in after_split),
         "undo_edits": undone["catalogue_edits"],
         "restored": _spans(after_undo) == _spans(catalogue),
@@ -212,10 +215,14 @@ def read_bookmarks(data: bytes) -> list[tuple[str, int]]:
 
 def run_chain(
     client: httpx.Client, volume: Volume, pdf: bytes, *, case: str, receiver: str,
-    filename: str = SCANNER_NAME, timeout: float = 1800,
+    filename: str = SCANNER_NAME, timeout: float = 1800, report: ChainReport | None = None,
 ) -> ChainReport:
-    """Run the chain (module doc) as the clerk ``client`` is signed in as; what each step gave."""
-    report = ChainReport()
+    """Run the chain (module doc) as the clerk ``client`` is signed in as; what each step gave.
+
+    ``report`` (a new one if not given) is filled step by step, so that a caller catching
+    ``ChainBroken`` still has what the steps before the broken one gave.
+    """
+    report = report if report is not None else ChainReport()
     _ok(client.post("/api/cases", json={"case_number": case, "title": volume.name}), "create case", 201)
     started = time.perf_counter()
     uploaded = _ok(client.post(f"/api/cases/{case}/documents", files=[("file", (filename, pdf, "application/pdf"))]),

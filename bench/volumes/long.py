@@ -8,7 +8,7 @@ Persons, dates and 文号 vary with the suspect; the document kinds are those of
 ``bench.volumes.corpus`` (whose page writers it reuses). Every name and number is invented.
 
 The first suspect's block always holds one document of every kind the prosecution transfer's
-checklist requires (起诉意见书 closes the volume), so a volume of about 15 pages or more meets it.
+checklist requires (起诉意见书 closes the volume), so a volume of 14 pages or more meets it.
 The same seed gives the same volume.
 """
 
@@ -159,23 +159,30 @@ def witness_session(c: Case, witness: str, pages: int, day: date) -> list[str]:
     return texts
 
 
-def _suspect_block(c: Case, index: int, rng: random.Random, other: str) -> Iterator[_Doc]:
-    """What one suspect adds to the volume, in the order a police clerk files it."""
-    yield _Doc("拘留证", "拘留证", warrant(c, "拘留证"))
+def _suspect_block(c: Case, index: int, rng: random.Random, other: str) -> Iterator[Callable[[int], _Doc]]:
+    """What one suspect adds to the volume, in the order a police clerk files it.
+
+    A 讯问笔录 session is given the pages still free, so that a short volume holds one too.
+    """
+    yield _fixed(_Doc("拘留证", "拘留证", warrant(c, "拘留证")))
     if rng.random() < 0.5:
-        yield _Doc("常住人口登记表", "常住人口登记表", residence(c))
+        yield _fixed(_Doc("常住人口登记表", "常住人口登记表", residence(c)))
     else:
-        yield _Doc("常住人口登记表", "户籍证明", residence_certificate(c))
+        yield _fixed(_Doc("常住人口登记表", "户籍证明", residence_certificate(c)))
     sessions = rng.randint(2, 5) if index else 2
     detained = date.fromisoformat(c.detained)
     for session in range(1, sessions + 1):
-        day = detained + timedelta(days=(session - 1) * 6)
-        yield _Doc("讯问笔录", f"讯问笔录（第{session}次）",
-                   interrogation_session(c, session, rng.randint(2, 5), other, day))
-    yield _Doc("提请批准逮捕书", "提请批准逮捕书", arrest_request(c))
-    yield _Doc("批准逮捕决定书", "批准逮捕决定书", arrest_approval(c))
-    yield _Doc("逮捕证", "逮捕证", warrant(c, "逮捕证"))
-    yield _Doc("刑事判决书", "刑事判决书", prior_judgment(c))
+        yield _session(c, session, detained + timedelta(days=(session - 1) * 6), rng.randint(2, 5), other)
+    for doc in (_Doc("提请批准逮捕书", "提请批准逮捕书", arrest_request(c)),
+                _Doc("批准逮捕决定书", "批准逮捕决定书", arrest_approval(c)),
+                _Doc("逮捕证", "逮捕证", warrant(c, "逮捕证")), _Doc("刑事判决书", "刑事判决书", prior_judgment(c))):
+        yield _fixed(doc)
+
+
+def _session(c: Case, session: int, day: date, length: int, other: str) -> Callable[[int], _Doc]:
+    """A 讯问笔录 session of ``length`` pages, or of the pages still free if fewer."""
+    return lambda free: _Doc("讯问笔录", f"讯问笔录（第{session}次）",
+                             interrogation_session(c, session, min(free, length), other, day))
 
 
 def _fixed(doc: _Doc) -> Callable[[int], _Doc]:
@@ -201,8 +208,7 @@ def _body(rng: random.Random) -> Iterator[Callable[[int], _Doc]]:
     while True:
         c = _case(index)
         other = SUSPECTS[(index + 1) % len(SUSPECTS)][0]
-        for doc in _suspect_block(c, index, rng, other):
-            yield _fixed(doc)
+        yield from _suspect_block(c, index, rng, other)
         if index == 0:
             yield _fixed(_Doc("扣押清单", "扣押物品、文件清单", seizure(first)))
             yield _fixed(_Doc("鉴定意见", "鉴定书", expert_opinion(first)))

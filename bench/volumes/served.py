@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench.volumes.chain import ChainReport, run_chain
+from bench.volumes.chain import ChainBroken, ChainReport, run_chain
 from bench.volumes.long import build_long_volume
 from models.page import PageContent
 from nlp.catalogue.split import catalogue_pages
@@ -84,10 +84,14 @@ def run_served(pages: int, *, scanned: bool, keep: Path | None = None) -> dict[s
                     token = client.post("/api/auth/token", data={"username": "bench-clerk", "password": PASSWORD})
                     client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
                     load_before = os.getloadavg()
-                    report: ChainReport = run_chain(client, volume, pdf, case=CASE,
-                                                    receiver=PROCURATORATE, timeout=3600)
+                    report = ChainReport()
+                    try:
+                        run_chain(client, volume, pdf, case=CASE, receiver=PROCURATORATE, timeout=3600, report=report)
+                    except ChainBroken as error:  # reported with what the steps before it gave
+                        report.broken = str(error)
                     load_after = os.getloadavg()
-                    timing = time_catalogue(client, report.document_id, report.pages, report.catalogue)
+                    timing = (time_catalogue(client, report.document_id, report.pages, report.catalogue)
+                              if report.pages else {})
             finally:
                 stop(server)
     summary = report.summary()
