@@ -60,6 +60,7 @@ class ChainReport:
     bookmarks: list[tuple[str, int]] = field(default_factory=list)
     bookmarks_match: bool = False
     searchable_pdf_s: float = 0.0
+    searchable_pdf_mb: float = 0.0
     broken: str | None = None  # the step that broke, and how (set by a caller that catches it)
 
     def summary(self) -> dict[str, Any]:
@@ -74,7 +75,8 @@ class ChainReport:
             "checklist": {k: {"present": v["present"], "by_type": v["by_type"], "matched": len(v["names"])}
                           for k, v in self.checklist.items()},
             "transfer": self.transfer, "bookmarks": len(self.bookmarks), "bookmarks_match": self.bookmarks_match,
-            "searchable_pdf_s": round(self.searchable_pdf_s, 1), "broken": self.broken,
+            "searchable_pdf_s": round(self.searchable_pdf_s, 1), "searchable_pdf_mb": round(self.searchable_pdf_mb, 1),
+            "broken": self.broken,
         }
 
 
@@ -258,6 +260,7 @@ def run_chain(
     searchable = client.get(f"/api/documents/{report.document_id}/searchable.pdf")
     _ok(searchable, "searchable pdf")
     report.searchable_pdf_s = time.perf_counter() - asked
+    report.searchable_pdf_mb = len(searchable.content) / 2**20
     report.bookmarks = read_bookmarks(searchable.content)
     report.bookmarks_match = report.bookmarks == [(e["title"], e["first_page"]) for e in report.catalogue]
     return report
