@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,6 @@ def make_searchable_pdf(
 
     ``outline``: bookmarks, (title, page number) each, in the order they are listed.
     """
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas as pdfcanvas
 
     if dpi <= 0:
@@ -142,8 +142,39 @@ def make_searchable_pdf(
         starting.setdefault(number, []).append(index)
     font = _register_font(font_paths)
     out = io.BytesIO()
-    pdf = pdfcanvas.Canvas(out, invariant=1)
-    images = iter(page_images)
+    with _binary_streams():
+        _draw_pages(pdfcanvas.Canvas(out, invariant=1), iter(page_images), pages, dpi, font, outline, starting)
+    return out.getvalue()
+
+
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Meanwhile reportlab writes streams Flate-compressed only, not also ASCII85-encoded.
+
+    Its ASCII85 encoder is pure Python unless the optional ``rl_accel`` C extension is installed
+    (it is not here): it took over half of the build (1.9 → 0.9 s a noisy 200 DPI scanned page on
+    the shared 2-core machine), which put the searchable PDF of a 300-page scanned volume near the
+    render child's 900 s (issue #17, ``bench.volumes.run --through-api``). Binary streams are plain
+    PDF, and a fifth smaller. The setting is reportlab's module-wide one: this runs in the render child, which
+    does one job; a PDF that another thread of a test process writes meanwhile is as valid.
+    """
+    from reportlab import rl_config
+
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
+
+
+def _draw_pages(
+    pdf: Canvas, images: Iterator[Image.Image], pages: Sequence[PageContent], dpi: int, font: str,
+    outline: Sequence[tuple[str, int]], starting: dict[int, list[int]],
+) -> None:
+    """Draw every page with its invisible lines and bookmarks, then the outline; save ``pdf``."""
+    from reportlab.lib.utils import ImageReader
+
     for page in pages:
         image = next(images, None)
         if image is None:
@@ -173,4 +204,3 @@ def make_searchable_pdf(
     if outline:
         pdf.showOutline()
     pdf.save()
-    return out.getvalue()

@@ -2,6 +2,11 @@
 
 Run: ``.venv/bin/python -m bench.volumes.run [--scanned] [--engine ppocr] [--out FILE]``.
 
+``--pages N --through-api [--scanned]`` runs instead a clerk's whole chain on one long volume of N
+pages (``bench.volumes.long``) against a real ``casefile serve``: upload as ``IMG_0001.pdf``,
+catalogue scored, a split undone, the transfer checklist met by document types, the transfer
+sent, the searchable PDF's bookmarks (``bench.volumes.served``, ``bench.volumes.chain``).
+
 Each volume is rendered as a PDF with a text layer (Song, uming) and, with ``--scanned``, as an
 image-only PDF the way a scanner or a fax delivers it (volume 1: uming, clean; volume 2: wqy
 Hei, 2% noise and a blur like a fax; volume 3: ukai, turned by 0.6°; volume 4: uming, 1% noise,
@@ -148,7 +153,18 @@ def main() -> None:
     parser.add_argument("--scanned", action="store_true", help="also score image-only scans (OCR)")
     parser.add_argument("--engine", default="ppocr")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--pages", type=int, default=300, help="with --through-api: the volume's pages")
+    parser.add_argument("--through-api", action="store_true",
+                        help="one long volume through `casefile serve`, as a clerk meets it")
+    parser.add_argument("--keep", type=Path, help="with --through-api: keep the PDF, data and log here")
     args = parser.parse_args()
+    if args.through_api:
+        from bench.volumes.served import run_served
+
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        _emit(run_served(args.pages, scanned=args.scanned, keep=args.keep), args.out)
+        return
     volumes = build_volumes()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,10 +180,14 @@ def main() -> None:
                 path = render_scanned_pdf(volume.pages, Path(tmp) / f"{volume.name}-scan.pdf", **how)
                 score_volume(scan_run, volume, path, engine)
             results["scanned"] = report(scan_run)
+    _emit(results, args.out)
+
+
+def _emit(results: dict[str, Any], out: Path | None) -> None:
     text = json.dumps(results, ensure_ascii=False, indent=2)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

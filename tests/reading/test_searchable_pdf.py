@@ -190,6 +190,19 @@ def test_page_without_lines_keeps_just_the_image() -> None:
         assert pdf.pages[0].chars == [] and len(pdf.pages[0].images) == 1
 
 
+def test_issue17_scan_streams_are_not_ascii85_encoded() -> None:
+    """The pure-Python ASCII85 of reportlab put a 300-page scan's searchable PDF near the child's limit."""
+    from reportlab import rl_config
+
+    noise = Image.effect_noise((400, 200), 64).convert("L")
+    line = Line(SHORT_PAGE[:6], [20, 40, 380, 80], 0.9, 0, 6)
+    data = make_searchable_pdf([noise], [PageContent(1, 400, 200, "ocr", SHORT_PAGE[:6], [line])], dpi=DPI)
+    assert b"ASCII85Decode" not in data and b"/FlateDecode" in data
+    assert rl_config.useA85  # reportlab's setting is back as it was for other PDFs
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages[0].images) == 1 and "".join(c["text"] for c in pdf.pages[0].chars) == SHORT_PAGE[:6]
+
+
 def test_missing_cjk_font_names_the_package(tmp_path: Path) -> None:
     image = Image.new("L", (400, 200), 255)
     with pytest.raises(CasefileError) as info:
