@@ -108,7 +108,7 @@ def last_done(data_dir: Path) -> float:
     return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
 
 
-def _tree_cpu() -> float:
+def tree_cpu() -> float:
     """CPU seconds of this process's finished descendants (the whole `casefile ingest` tree).
 
     The worker and its pool processes are each waited for by their parent, so they count; less
@@ -131,7 +131,7 @@ def run_text(docs: int) -> dict[str, float]:
         stop = threading.Event()
         first: list[float | None] = []
         started, started_at = time.perf_counter(), time.time()
-        cpu_before = _tree_cpu()
+        cpu_before = tree_cpu()
         watcher = threading.Thread(target=lambda: first.append(first_searchable(data_dir, started, stop)))
         watcher.start()
         result = subprocess.run(
@@ -140,7 +140,7 @@ def run_text(docs: int) -> dict[str, float]:
             cwd=REPO, env=env, capture_output=True, text=True, check=False,
         )
         elapsed = time.perf_counter() - started
-        cpu = _tree_cpu() - cpu_before
+        cpu = tree_cpu() - cpu_before
         stop.set()
         watcher.join()
         if result.returncode != 0:

@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -43,14 +42,16 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from bench.e2e.run import last_done  # noqa: E402
+from bench.e2e.run import last_done, tree_cpu  # noqa: E402
 from bench.ocr.corpus import build_corpus, page_texts  # noqa: E402
 from bench.ocr.run_bench import DEFAULT_FILES, DEV_DATA  # noqa: E402
+from tests.support.cli import casefile  # noqa: E402
 from tests.support.textmetrics import edit_distance, normalize_for_cer  # noqa: E402
 
 CONDITIONS = ["clean", "noise", "jpeg40", "fax"]
 SECTION = "## casefile beside Tesseract, issue #19 (bench/ocr/sidebyside)"
 PATHS = ("tesseract", "cli", "worker")
+TIMEOUT = 3600  # seconds a path may take (a large --per-file)
 
 
 def build_pages(out: Path, per_file: int) -> tuple[list[dict[str, Any]], Path]:
@@ -61,12 +62,6 @@ def build_pages(out: Path, per_file: int) -> tuple[list[dict[str, Any]], Path]:
     pdf = out / "IMG_0001.pdf"
     images[0].save(pdf, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
     return index, pdf
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env["PYTHONPATH"] = str(REPO)
-    return env
 
 
 def run_tesseract(index: list[dict[str, Any]], jobs: int) -> tuple[float, list[str]]:
@@ -83,10 +78,9 @@ def run_tesseract(index: list[dict[str, Any]], jobs: int) -> tuple[float, list[s
     return time.perf_counter() - started, texts
 
 
-def run_cli(pdf: Path) -> tuple[float, list[str]]:
+def run_cli(pdf: Path, tmp: Path) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "api.cli", "ocr", "--json", str(pdf)], cwd=REPO,
-                          env=_env(), capture_output=True, text=True, check=False)
+    done = casefile("ocr", "--json", str(pdf), data_dir=tmp / "unused", timeout=TIMEOUT)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"casefile ocr failed:\n{done.stderr[-3000:]}")
@@ -97,9 +91,7 @@ def run_cli(pdf: Path) -> tuple[float, list[str]]:
 def run_worker(pdf: Path, tmp: Path) -> float:
     data_dir = tmp / f"data-{time.monotonic_ns()}"
     started_at = time.time()
-    done = subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "ingest",
-                           str(pdf), "--case", "BENCH-SIDE"], cwd=REPO, env=_env(),
-                          capture_output=True, text=True, check=False)
+    done = casefile("ingest", str(pdf), "--case", "BENCH-SIDE", data_dir=data_dir, timeout=TIMEOUT)
     if done.returncode != 0:
         raise SystemExit(f"casefile ingest failed:\n{done.stderr[-3000:]}")
     return last_done(data_dir) - started_at
@@ -113,12 +105,6 @@ def cer(index: list[dict[str, Any]], texts: list[str]) -> float:
         errors += edit_distance(reference, normalize_for_cer(text))
         length += len(reference)
     return errors / length
-
-
-def _children_cpu() -> float:
-    """CPU seconds of every finished descendant so far (each reaped one adds its own children)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _load() -> str:
@@ -135,19 +121,19 @@ def measure(per_file: int, rounds: int, jobs: int) -> dict[str, Any]:
         loads = [_load()]
         cpu: dict[str, list[float]] = {path: [] for path in PATHS}
         for round_ in range(rounds):
-            before = _children_cpu()
+            before = tree_cpu()
             elapsed, texts = run_tesseract(index, jobs)
             seconds["tesseract"].append(elapsed)
             cers["tesseract"] = cer(index, texts)
-            cpu["tesseract"].append(_children_cpu() - before)
-            before = _children_cpu()
-            elapsed, texts = run_cli(pdf)
+            cpu["tesseract"].append(tree_cpu() - before)
+            before = tree_cpu()
+            elapsed, texts = run_cli(pdf, tmp)
             seconds["cli"].append(elapsed)
             cers["cli"] = cer(index, texts)
-            cpu["cli"].append(_children_cpu() - before)
-            before = _children_cpu()
+            cpu["cli"].append(tree_cpu() - before)
+            before = tree_cpu()
             seconds["worker"].append(run_worker(pdf, tmp))
-            cpu["worker"].append(_children_cpu() - before)
+            cpu["worker"].append(tree_cpu() - before)
             loads.append(_load())
             print(f"round {round_ + 1}: " + ", ".join(f"{p} {seconds[p][-1]:.1f} s" for p in PATHS),
                   file=sys.stderr)
