@@ -33,6 +33,10 @@ class DocumentReader(Protocol):
         """Page ``number`` if it reads without OCR (a text layer, known text), else ``None``."""
         ...
 
+    def read_by_ocr(self, number: int, engine: OcrEngine) -> PageContent:
+        """Page ``number`` read by ``engine`` from its image (known not to read without OCR)."""
+        ...
+
     def page_image(self, number: int) -> Image.Image:
         """Return the image page ``number``'s boxes refer to (raises for text-only documents)."""
         ...
@@ -60,10 +64,27 @@ class ReaderBase:
     def close(self) -> None:
         """Nothing to release by default."""
 
+    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
+        """Page ``number`` without OCR where it reads so, else by OCR (``engine``)."""
+        content = self.read_without_ocr(number)
+        if content is not None:
+            return content
+        return self.read_by_ocr(number, engine)
+
     def read_without_ocr(self, number: int) -> PageContent | None:
         """Page ``number`` if it reads without OCR (a text layer), else ``None`` (by default)."""
         self._check_number(number)
         return None
+
+    def read_by_ocr(self, number: int, engine: OcrEngine) -> PageContent:
+        """OCR of the page's image (``page_image``, which each reader provides)."""
+        from ingest.reading.ocrpage import ocr_page
+
+        return ocr_page(self.page_image(number), engine, number=number)
+
+    def page_image(self, number: int) -> Image.Image:
+        """The image of page ``number``: each reader of images or PDFs provides it."""
+        raise NotImplementedError(f"{type(self).__name__} has no page images")
 
     def _check_number(self, number: int) -> int:
         """0-based index of page ``number``; ``PAGE_NOT_FOUND`` when out of range."""

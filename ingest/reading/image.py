@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING
 
 from core.errors import IMAGE_DAMAGED, IMAGE_TOO_LARGE, TOO_MANY_PAGES, CasefileError
 from ingest.reading.base import ReaderBase, ReaderSpec
-from ingest.reading.ocrpage import ocr_page
 from ingest.reading.sniff import JPEG, PNG, TIFF
-from ingest.reading.types import PageContent
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ingest.ocr.base import OcrEngine
 
 # What a decoder raises on a truncated or corrupt file (Pillow uses all three).
 # Pillow reports a broken header or IFD as any of these (a TIFF missing its size: TypeError).
@@ -81,10 +78,6 @@ class ImageReader(ReaderBase):
         if frame.mode not in ("RGB", "L"):
             frame = frame.convert("RGB")
         return frame
-
-    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """OCR of frame ``number``."""
-        return ocr_page(self.page_image(number), engine, number=number)
 
 
 READERS = (

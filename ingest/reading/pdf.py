@@ -22,7 +22,6 @@ from core.errors import (
 )
 from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.layout import lay_out_page
-from ingest.reading.ocrpage import ocr_page
 from ingest.reading.pdfium_lock import PDFIUM_LOCK
 from ingest.reading.pdftext import read_page_text
 from ingest.reading.sniff import PDF
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     import pypdfium2 as pdfium
     from PIL import Image
 
-    from ingest.ocr.base import OcrEngine
     from ingest.reading.layout import Fragment
 
 log = logging.getLogger(__name__)
@@ -122,13 +120,6 @@ class PdfReader(ReaderBase):
                     page.close()
         except pdfium.PdfiumError as exc:
             raise CasefileError(PDF_DAMAGED, f"{self.path.name} page {number}: {exc}") from exc
-
-    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """Read page ``number`` from its text layer if that reads as real text, else by OCR."""
-        content = self.read_without_ocr(number)
-        if content is not None:
-            return content
-        return ocr_page(self.page_image(number), engine, number=number)
 
     def read_without_ocr(self, number: int) -> PageContent | None:
         """Page ``number`` from its text layer if that reads as real text, else ``None``."""

@@ -71,7 +71,7 @@ def _read_one(reader: DocumentReader, number: int, options: ReadOptions) -> Page
     content = reader.read_without_ocr(number)
     if content is not None:
         return content
-    return reader.read_page(number, get_engine(options.engine, threads=options.threads))
+    return reader.read_by_ocr(number, get_engine(options.engine, threads=options.threads))
 
 
 def _read_here(path: Path, media_type: str, options: ReadOptions) -> list[PageContent]:

@@ -16,7 +16,7 @@ from ingest.reading.sniff import DOCX, TEXT
 from ingest.reading.types import PageContent
 
 if TYPE_CHECKING:
-    from ingest.ocr.base import OcrEngine
+    pass
 
 
 def decode_text(data: bytes, name: str = "") -> str:
@@ -60,10 +60,6 @@ class _KnownTextReader(ReaderBase):
     def __init__(self, pages: list[str]) -> None:
         self._pages = pages or [""]
         self.page_count = len(self._pages)
-
-    def read_page(self, number: int, engine: OcrEngine) -> PageContent:
-        """Return the page's text as it is in the file (``engine`` is not used)."""
-        return plain_text_page(self._pages[self._check_number(number)], number=number)
 
     def read_without_ocr(self, number: int) -> PageContent:
         """The page's text: a text document never needs OCR."""

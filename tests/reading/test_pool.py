@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -99,3 +99,21 @@ def test_issue19_digital_pages_never_load_the_ocr_models(tmp_path: Path, jobs: i
             list(read_files([scanned], options, jobs=1))
     finally:
         unregister_engine("no-models")
+
+
+def test_issue19_a_scanned_page_is_checked_for_a_text_layer_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool asks for the text layer, then OCRs: the reader must not look at the layer again."""
+    from ingest.reading.pdf import PdfReader
+
+    looked: list[int] = []
+    real = PdfReader.read_without_ocr
+
+    def counted(self: PdfReader, number: int) -> Any:
+        looked.append(number)
+        return real(self, number)
+
+    monkeypatch.setattr(PdfReader, "read_without_ocr", counted)
+    scanned = render_scanned_pdf([SHORT_PAGE, SHORT_PAGE], tmp_path / "IMG_0001.pdf")
+    [(_, pages)] = list(read_files([scanned], ReadOptions(engine="null"), jobs=1))
+    assert not isinstance(pages, Exception) and [p.source for p in pages] == ["ocr", "ocr"]
+    assert looked == [1, 2]
