@@ -7,18 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import POLICE, PROCURATORATE, REPO, Server, shot, sign_in, sign_out
+from tests.api.test_forms_workflow import MATERIALS, OPINION
+from tests.web.conftest import POLICE, PROCURATORATE, Server, shot, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
-OPINION = (REPO / "api" / "demo" / "texts" / "01_起诉意见书.txt").read_text(encoding="utf-8")
-MATERIALS = {
-    "询问笔录（赵某）.txt": "询问笔录\n问：你的车什么时候被撬的？\n答：2月27日凌晨。",
-    "到案经过.txt": "到案经过\n2026年3月2日，民警在望京街道将犯罪嫌疑人李明远抓获。",
-    "讯问笔录（李明远）.txt": "讯问笔录\n问：你为什么被带到派出所？\n答：我偷了东西。",
-    "拘留证.txt": "拘留证\n犯罪嫌疑人李明远，男，因涉嫌盗窃罪，决定刑事拘留。",
-    "户籍证明.txt": "常住人口信息\n姓名：李明远\n性别：男",
-}
 # what the reviewer types for a required field the pre-fill could not settle
 TRUTH = {
     "李明远": {"name": "李明远", "gender": "男", "birth_date": "1988-03-15", "ethnicity": "汉族",
