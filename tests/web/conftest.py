@@ -129,6 +129,27 @@ def watched_tab(browser: Any, request: pytest.FixtureRequest, **context_args: An
     assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
 
 
+# Screens the browser tests are run at, by name ("phone" is a touch phone, the rest not).
+SCREENS = {
+    "desktop": {"width": 1366, "height": 768},
+    "tablet": {"width": 768, "height": 1024},
+    "phone": {"width": 390, "height": 844},
+}
+
+
+@contextmanager
+def screen_tab(browser: Any, request: pytest.FixtureRequest, screen: str) -> Iterator[Any]:
+    """``watched_tab`` at one of ``SCREENS``, as a phone (mobile, touch) for "phone"."""
+    with watched_tab(browser, request, viewport=SCREENS[screen], is_mobile=screen == "phone",
+                     has_touch=True) as tab:
+        yield tab
+
+
+def assert_no_sideways_scroll(tab: Any, where: str) -> None:
+    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.evaluate("innerWidth"), \
+        f"{where}: the page scrolls sideways"
+
+
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser context (no cookies) at 1366×768; page errors and CSP violations fail the test."""

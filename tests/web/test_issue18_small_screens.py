@@ -13,24 +13,27 @@ from typing import Any
 import pytest
 
 from api.demo import DEMO_CASE, DEMO_CLERK_USER, DEMO_RECEIVER_AGENCY, DEMO_RECEIVER_USER
-from tests.web.conftest import ADMIN_PASSWORD, Server, shot, sign_in, watched_tab
+from tests.web.conftest import (
+    ADMIN_PASSWORD,
+    SCREENS,
+    Server,
+    assert_no_sideways_scroll,
+    screen_tab,
+    shot,
+    sign_in,
+)
 from tests.web.test_prosecutor_search import wait_for_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
-SIZES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 768, "height": 1024}}
-
-
-@pytest.fixture(params=list(SIZES))
+@pytest.fixture(params=["phone", "tablet"])
 def small(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
-    size = request.param
-    with watched_tab(browser, request, viewport=SIZES[size], is_mobile=size == "phone", has_touch=True) as tab:
-        yield size, tab
+    with screen_tab(browser, request, request.param) as tab:
+        yield request.param, tab
 
 
 def _fits(tab: Any, where: str) -> None:
-    width = tab.evaluate("innerWidth")
-    assert tab.evaluate("document.documentElement.scrollWidth") <= width, f"{where}: the page scrolls sideways"
+    assert_no_sideways_scroll(tab, where)
     header = tab.locator("header").bounding_box()
     assert header["height"] <= 0.16 * tab.evaluate("innerHeight"), f"{where}: header {header['height']} px"
     for link in tab.locator("#nav a").all():
@@ -59,7 +62,7 @@ def _send_by_hand(server: Server, tab: Any, size: str) -> None:
     ok = tab.locator("#transfer-preview-ok")
     ok.wait_for()
     box = ok.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"], "the confirm button off screen"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[size]["width"], "the confirm button off screen"
     _fits(tab, "preview")
     shot(tab, f"{size}-preview")
     ok.click()
@@ -84,7 +87,7 @@ def test_issue18_screens_fit_small_screens(server: Server, small: tuple[str, Any
     tab.locator(".hit").first.wait_for()
     _fits(tab, "search")
     hit = tab.locator(".hit").first.bounding_box()
-    assert hit["width"] >= min(0.7 * SIZES[size]["width"], 400), f"results squeezed to {hit['width']} px"
+    assert hit["width"] >= min(0.7 * SCREENS[size]["width"], 400), f"results squeezed to {hit['width']} px"
     shot(tab, f"{size}-search")
 
     tab.locator(".hit a.hit-link").first.click()
@@ -92,7 +95,7 @@ def test_issue18_screens_fit_small_screens(server: Server, small: tuple[str, Any
     tab.wait_for_function("() => { const i = document.querySelector('.page-wrap img'); return i && i.complete && i.naturalWidth > 0; }")
     _fits(tab, "viewer")
     image = tab.locator(".page-wrap img").bounding_box()
-    assert image["x"] >= 0 and image["x"] + image["width"] <= SIZES[size]["width"] + 1
+    assert image["x"] >= 0 and image["x"] + image["width"] <= SCREENS[size]["width"] + 1
     assert image["height"] > image["width"]  # the whole page shown, upright (A4 is taller than wide)
     shot(tab, f"{size}-viewer")
 
@@ -103,5 +106,5 @@ def test_issue18_screens_fit_small_screens(server: Server, small: tuple[str, Any
     assert row.evaluate("el => getComputedStyle(el).display") == "block"  # a card per field
     for button in tab.locator("table.review tbody tr").first.get_by_role("button").all():
         box = button.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"], "a review button off screen"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[size]["width"], "a review button off screen"
     shot(tab, f"{size}-review")

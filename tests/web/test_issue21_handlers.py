@@ -14,26 +14,25 @@ from typing import Any
 import pytest
 
 from tests.deadlines import documents as docs
-from tests.web.conftest import POLICE, Server, shot, sign_in, sign_out, watched_tab
+from tests.web.conftest import (
+    POLICE,
+    Server,
+    assert_no_sideways_scroll,
+    screen_tab,
+    shot,
+    sign_in,
+    sign_out,
+)
 from tests.web.test_issue21_due_and_board import _upload
 from tests.web.test_issue21_timeline import custody_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=list(SIZES))
+@pytest.fixture(params=["desktop", "phone"])
 def sized(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
     """A fresh context at the size; page errors and CSP violations fail the test."""
-    size = request.param
-    with watched_tab(browser, request, viewport=SIZES[size], is_mobile=size == "phone", has_touch=True) as tab:
-        yield size, tab
-
-
-def _no_sideways_scroll(tab: Any, where: str) -> None:
-    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.evaluate("innerWidth"), \
-        f"{where}: the page scrolls sideways"
+    with screen_tab(browser, request, request.param) as tab:
+        yield request.param, tab
 
 
 def test_issue21_assign_handler_due_list_and_statistics(server: Server, sized: tuple[str, Any]) -> None:
@@ -62,7 +61,7 @@ def test_issue21_assign_handler_due_list_and_statistics(server: Server, sized: t
                            arg=investigator)
     assert clerk in current.inner_text() and POLICE in current.inner_text()
     assert page.locator("#handler-assign").inner_text() == "更换承办人"
-    _no_sideways_scroll(page, f"case page at {size}")
+    assert_no_sideways_scroll(page, f"case page at {size}")
     shot(page, f"issue21-handler-assign-{size}")
 
     # the 办案期限 page names the assigned handler, not the users who acted
@@ -72,7 +71,7 @@ def test_issue21_assign_handler_due_list_and_statistics(server: Server, sized: t
     assert cells.count() >= 1
     assert {c.get_attribute("data-source") for c in cells.all()} == {"assigned"}
     assert all(c.inner_text() == investigator for c in cells.all())
-    _no_sideways_scroll(page, f"due page at {size}")
+    assert_no_sideways_scroll(page, f"due page at {size}")
     shot(page, f"issue21-handler-due-{size}")
     mine = api.get("/api/deadlines/due", params={"handler": "me", "days": 7}).json()
     assert case in {item["case_number"] for item in mine["limits"]}
@@ -93,5 +92,5 @@ def test_issue21_assign_handler_due_list_and_statistics(server: Server, sized: t
     assert charts.count() >= 1
     assert investigator in page.locator("#handler-charts").inner_text()
     page.locator("#handler-days").scroll_into_view_if_needed()
-    _no_sideways_scroll(page, f"statistics page at {size}")
+    assert_no_sideways_scroll(page, f"statistics page at {size}")
     shot(page, f"issue21-handler-stats-{size}")
