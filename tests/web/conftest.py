@@ -131,7 +131,7 @@ def watched_tab(browser: Any, request: pytest.FixtureRequest, **context_args: An
 
 # Screens the browser tests are run at, by name ("phone" is a touch phone, the rest not).
 SCREENS = {
-    "desktop": {"width": 1366, "height": 768},
+    "desktop": VIEWPORT,
     "tablet": {"width": 768, "height": 1024},
     "phone": {"width": 390, "height": 844},
 }

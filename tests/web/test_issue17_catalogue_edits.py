@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.api.test_issue17_catalogue_edits import VOLUME
-from tests.web.conftest import POLICE, Server, shot, sign_in
+from tests.web.conftest import POLICE, SCREENS, Server, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -75,7 +75,7 @@ def test_issue17_clerk_splits_and_retitles_on_the_case_page(server: Server, page
     assert _titles(page) == ["拘留证", "起诉意见书", "讯问笔录", "抓获经过", "询问笔录"]
 
     # at phone width every correction button of an entry is on the screen
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(SCREENS["phone"])
     entry = _row(page, 5)
     entry.scroll_into_view_if_needed()
     for name in ("拆分", "合并", "改类型", "改标题", "上移", "下移", "删除"):
