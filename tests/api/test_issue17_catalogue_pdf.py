@@ -43,17 +43,15 @@ DPI = 72
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[AppState]:
-    state = build_state(Settings(data_dir=tmp_path / "data", load_demo=False, ocr_engine="null"), eager_jobs=True)
-    with state.ctx.db.session() as session:
-        create_user(session, "police-clerk", PASSWORD, agency=POLICE, role="clerk")
-        create_user(session, "stranger-clerk", PASSWORD, agency=STRANGER, role="clerk")
-    yield state
-    state.ctx.db.dispose()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", load_demo=False, ocr_engine="null")
 
 
 @pytest.fixture
 def api(state: AppState) -> Iterator[TestClient]:
+    with state.ctx.db.session() as session:
+        create_user(session, "police-clerk", PASSWORD, agency=POLICE, role="clerk")
+        create_user(session, "stranger-clerk", PASSWORD, agency=STRANGER, role="clerk")
     with TestClient(create_app(state=state)) as client:
         client.headers.update(bearer(client, "police-clerk", PASSWORD))
         assert client.post("/api/cases", json={"case_number": CASE, "title": "李明远盗窃案"}).status_code == 201

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.services.users import create_user
-from api.state import AppState, build_state
+from api.state import AppState
 from bench.volumes.chain import SCANNER_NAME, checklist_by_type, run_chain
 from bench.volumes.long import build_long_volume
 from core.settings import Settings
@@ -30,16 +30,19 @@ PASSWORD = "volume-chain-password-1"
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[AppState]:
+def settings(tmp_path: Path) -> Settings:
     # the null engine: every page must be read from the text layer (an OCR fallback reads nothing);
     # 72 DPI: the searchable PDF's page images are drawn in a third of the time of 200 DPI
-    settings = Settings(data_dir=tmp_path / "data", load_demo=False, ocr_engine="null", render_dpi=72)
-    state = build_state(settings, eager_jobs=True)
+    return Settings(data_dir=tmp_path / "data", load_demo=False, ocr_engine="null", render_dpi=72)
+
+
+@pytest.fixture
+def state(state: AppState) -> AppState:
+    """The shared app state, with the clerk and the prosecutor of the chain."""
     with state.ctx.db.session() as session:
         create_user(session, "police-clerk", PASSWORD, agency=POLICE, role="clerk")
         create_user(session, "prosecutor", PASSWORD, agency=PROCURATORATE, role="prosecutor")
-    yield state
-    state.ctx.db.dispose()
+    return state
 
 
 @pytest.fixture
