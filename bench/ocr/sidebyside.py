@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO))
 from bench.e2e.run import last_done, tree_cpu  # noqa: E402
 from bench.ocr.corpus import build_corpus, page_texts  # noqa: E402
 from bench.ocr.run_bench import DEFAULT_FILES, DEV_DATA  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from tests.support.cli import casefile  # noqa: E402
 from tests.support.textmetrics import edit_distance, normalize_for_cer  # noqa: E402
 
@@ -171,18 +172,6 @@ def markdown(result: dict[str, Any]) -> str:
     ])
 
 
-def write_section(text: str) -> None:
-    path = REPO / "docs" / "BENCHMARKS.md"
-    current = path.read_text(encoding="utf-8")
-    start = current.find(SECTION)
-    if start < 0:
-        path.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
-        return
-    end = current.find("\n## ", start + len(SECTION))
-    tail = current[end + 1:] if end >= 0 else ""
-    path.write_text(current[:start] + text + ("\n" + tail if tail else ""), encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-file", type=int, default=2, help="dev texts taken from each file")
@@ -195,7 +184,7 @@ def main() -> None:
     text = markdown(result)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(text)  # keeps the section's hand-written ### notes
 
 
 if __name__ == "__main__":
