@@ -1,9 +1,10 @@
-"""Detection at a fixed size vs at the size the page's text needs: CPU-seconds, CER, numerals.
+"""Ways of running the text detector, compared on the same pages: CPU-seconds, CER, numerals.
 
-One ppocr engine, one onnxruntime thread, reads every page twice in the same process: once
-detecting at ``DET_MAX_SIDE`` (``fixed``, before issue #19 item 3) and once at the size chosen
-by ``ingest.ocr.detsize`` (``adaptive``), the order alternating from page to page so that
-neither profits from warm caches. CPU time is the process's (``time.process_time``): on a
+One ppocr engine, one onnxruntime thread, reads every page once per policy in the same process,
+the order turning from page to page so that none profits from warm caches. Policies
+(``--policies``): ``fixed`` detects the whole page at ``DET_MAX_SIDE`` (before issue #19 item
+3); ``adaptive`` at the size chosen by ``ingest.ocr.detsize``; ``ink`` the inked part of the
+page at ``DET_MAX_SIDE``'s scale (``ingest.ocr.inkbox``); ``adaptive+ink`` both. CPU time is the process's (``time.process_time``): on a
 shared machine wall time measures the neighbours. Detection CPU is counted separately (every
 call of the detector, including a page's second detection when its text came out too small).
 
@@ -29,10 +30,16 @@ from ingest.ocr import ppocr
 from ingest.reading.ocrpage import ocr_page
 from tests.support.textmetrics import normalized_cer
 
-POLICIES = {"fixed": False, "adaptive": True}
+# policy: (adaptive detection size, crop to the ink)
+POLICIES = {
+    "fixed": (False, False), "adaptive": (True, False), "ink": (False, True),
+    "adaptive+ink": (True, True),
+}
 
 
-def run(per_file: int, judgments: int, skip: int = 0) -> dict[str, Any]:
+def run(
+    per_file: int, judgments: int, skip: int = 0, policies: tuple[str, ...] = ("fixed", "adaptive"),
+) -> dict[str, Any]:
     """Per policy and page: total and detection CPU-s, CER, numeral errors, detection sizes."""
     engine = ppocr.PpOcrEngine(threads=1, name="ppocr")
     sizes: list[int] = []
@@ -45,14 +52,14 @@ def run(per_file: int, judgments: int, skip: int = 0) -> dict[str, Any]:
     engine._detect_at = recorded  # type: ignore[method-assign]
     detector = Timed(engine._ocr.__call__)
     engine._ocr = CalledThrough(engine._ocr, detector)  # type: ignore[assignment]
-    rows: dict[str, list[dict[str, Any]]] = {p: [] for p in POLICIES}
+    rows: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     with tempfile.TemporaryDirectory() as tmp:
         items = pages(per_file, judgments, Path(tmp), skip)
         ocr_page(items[0][2], engine, number=1)  # load and warm up, untimed
         for k, (group, ref, img) in enumerate(items):
-            order = list(POLICIES) if k % 2 == 0 else list(reversed(POLICIES))
-            for policy in order:
-                engine.adaptive_detection = POLICIES[policy]
+            turn = k % len(policies)
+            for policy in policies[turn:] + policies[:turn]:
+                engine.adaptive_detection, engine.crop_to_ink = POLICIES[policy]
                 sizes.clear()
                 det_before = detector.cpu
                 t0 = time.process_time()
@@ -81,7 +88,7 @@ def report(result: dict[str, Any]) -> None:
         scans = [r for r in rows if r["set"] == "judgment scans"]
         corpus_ld = [r["cer_ld"] for r in rows if r["set"].startswith("corpus")]
         sizes = Counter(r["sizes"] for r in rows)
-        print(f"{policy:9} {_mean([r['cpu'] for r in rows]):.3f} CPU-s/page, detection "
+        print(f"{policy:12} {_mean([r['cpu'] for r in rows]):.3f} CPU-s/page, detection "
               f"{_mean([r['det_cpu'] for r in rows]):.3f}; sizes {dict(sizes)}")
         print(f"          CER clean {_mean(clean):.3%} ({len(clean)} p), degraded "
               f"{_mean(degraded):.3%} ({len(degraded)} p), judgment scans "
@@ -101,8 +108,14 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=1)
     parser.add_argument("--judgments", type=int, default=4)
     parser.add_argument("--skip-judgments", type=int, default=0)
+    parser.add_argument("--policies", default="fixed,adaptive",
+                        help=f"comma-separated, of: {', '.join(POLICIES)}")
     args = parser.parse_args()
-    report(run(args.per_file, args.judgments, args.skip_judgments))
+    policies = tuple(args.policies.split(","))
+    unknown = set(policies) - set(POLICIES)
+    if unknown:
+        parser.error(f"unknown policies: {', '.join(sorted(unknown))}")
+    report(run(args.per_file, args.judgments, args.skip_judgments, policies))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from core.errors import OCR_ENGINE_UNAVAILABLE, OCR_FAILED, CasefileError
 from ingest.ocr.base import EngineSpec, OcrBox
 from ingest.ocr.detsize import START_SIDE, is_enough, needed_side, text_height
+from ingest.ocr.inkbox import NO_INK, ink_box
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -50,6 +51,8 @@ DET_MAX_SIDE = 960
 # Off by default: measured (bench.ocr.detsize, docs/BENCHMARKS.md "Detection size") it saves
 # ~14% of a page's CPU but reads the judgment scans slightly worse (CER 0.124% -> 0.159%).
 ADAPTIVE_DETECTION = False
+# Detect only on the inked part of the shrunk page (``ingest.ocr.inkbox``), at the page's scale.
+CROP_TO_INK = True
 MIN_SCORE = 0.5  # rapidocr's default text_score: below it a "line" is mostly noise
 # ``ppocr`` reads every line with tiny rec, then reads again with small rec the lines where tiny
 # was unsure of some character (probability below RECHECK_BELOW), or of a numeral below
@@ -237,7 +240,8 @@ class PpOcrEngine:
     upright_only = False
 
     def __init__(
-        self, threads: int = 1, name: str = "ppocr", *, adaptive_detection: bool = ADAPTIVE_DETECTION
+        self, threads: int = 1, name: str = "ppocr", *, adaptive_detection: bool = ADAPTIVE_DETECTION,
+        crop_to_ink: bool = CROP_TO_INK,
     ) -> None:
         from rapidocr import RapidOCR  # heavy: onnxruntime and OpenCV load here, not at import
 
@@ -260,6 +264,7 @@ class PpOcrEngine:
         self.name = name
         self.threads = threads
         self.adaptive_detection = adaptive_detection
+        self.crop_to_ink = crop_to_ink
         self._ocr = RapidOCR(params=params)
         self._rec = _recognizer(name, threads)
         second = SECOND_READING.get(name)
@@ -324,11 +329,18 @@ class PpOcrEngine:
             small = cv2.resize(full, small_size, interpolation=cv2.INTER_AREA)
         # per-axis factors: the rounded small size is not exactly ratio x the page
         back = np.array([w / small.shape[1], h / small.shape[0]], dtype=np.float32)
+        box = ink_box(small) if self.crop_to_ink else None
+        if box == NO_INK:
+            return np.zeros((0, 4, 2), dtype=np.float32)
+        x0, y0 = (0, 0) if box is None else box[:2]
+        if box is not None:
+            small = np.ascontiguousarray(small[y0 : box[3], x0 : box[2]])
         det = self._ocr(small, use_rec=False)
         quads = getattr(det, "boxes", None)
         if quads is None or len(quads) == 0:
             return np.zeros((0, 4, 2), dtype=np.float32)
-        return np.asarray(quads, dtype=np.float32) * back
+        offset = np.array([x0, y0], dtype=np.float32)
+        return (np.asarray(quads, dtype=np.float32) + offset) * back
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         """Read every crop; with a second model, read the unsure lines again."""
