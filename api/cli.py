@@ -21,16 +21,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="casefile 电
 log = logging.getLogger("casefile")
 
 
-def _settings() -> Settings:
-    from ingest.context import check_plugins
-
+def _plain_settings() -> Settings:
+    """The settings, validated, without looking at the plugins they name."""
     try:
-        settings = Settings()
+        return Settings()
     except ValueError as error:
         typer.echo(f"配置错误：{error}", err=True)
         raise typer.Exit(2) from error
-    check_plugins(settings)  # an unknown engine or backend name stops here (main() prints the hint)
+
+
+def _settings() -> Settings:
+    settings = _plain_settings()
+    _check_plugins(settings)
     return settings
+
+
+def _check_plugins(settings: Settings) -> None:
+    from ingest.context import check_plugins
+
+    check_plugins(settings)  # an unknown engine or backend name stops here (main() prints the hint)
 
 
 def _emit(obj: dict[str, Any]) -> None:
@@ -150,9 +159,12 @@ def worker(
         help="the command that started this worker re-queues unfinished documents itself")] = False,
 ) -> None:
     """A pipeline worker on its own (for scale, or beside `serve --no-worker`)."""
+    from ingest.supervise import is_child
     from ingest.worker_process import run_worker_process
 
-    settings = _settings()
+    # the supervisor only starts and watches the child, which checks the plugins itself: the
+    # ~0.9 s their imports take would delay the child's start (issue #19)
+    settings = _settings() if is_child() else _plain_settings()
 
     def open_pipeline() -> tuple[Any, Any]:
         from api.state import build_state
@@ -175,10 +187,21 @@ def ingest(
         "--agency", help="案件所属单位（多个单位有同一案号时必填；不存在则新建）")] = None,
 ) -> None:
     """Files or folders into a case; waits until every document is processed."""
-    from api.ingesting import ingest_paths
+    from ingest.workers import start_worker_if_alone, stop_worker
 
-    settings = _settings()
-    ok = ingest_paths(settings, paths, case, wait=not no_wait, agency=agency)
+    settings = _plain_settings()
+    # the worker first: its start-up then runs beside this command's own imports and checks
+    # (issue #19); a wrong plugin name stops both (the worker's child checks them too)
+    worker = None if no_wait else start_worker_if_alone(
+        settings.resolved_database_url, str(settings.resolved_data_dir))
+    try:
+        _check_plugins(settings)
+        from api.ingesting import ingest_paths
+    except BaseException:
+        if worker is not None:
+            stop_worker(worker)
+        raise
+    ok = ingest_paths(settings, paths, case, wait=not no_wait, agency=agency, worker=worker)
     raise typer.Exit(0 if ok else 1)
 
 
@@ -633,7 +656,10 @@ def main() -> None:
     except CasefileError as error:  # e.g. at start-up (the audit key): what to do, not a traceback
         log.error("%s", error.detail or error.code)
         sys.stderr.write(f"{error.message}{error.hint}\n")
-        raise SystemExit(1) from error
+        from ingest.supervise import EXIT_CONFIG, is_child
+
+        # a worker child that cannot start: its supervisor must not start it again and again
+        raise SystemExit(EXIT_CONFIG if is_child() else 1) from error
     finally:
         log.debug("finished in %.1fs", time.monotonic() - started)
 

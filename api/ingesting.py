@@ -23,7 +23,7 @@ from core.errors import CASE_AMBIGUOUS, CasefileError
 from core.settings import Settings
 from ingest.intake import Incoming, get_or_create_case, normalize_case_number, submit
 from ingest.recovery import requeue_unfinished
-from ingest.workers import live_workers, spawn_worker, stop_worker
+from ingest.workers import live_workers, start_worker_if_alone, stop_worker
 from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
@@ -72,18 +72,27 @@ def operator_case(
 
 def ingest_paths(
     settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None = None,
-    agency: str | None = None,
+    agency: str | None = None, worker: subprocess.Popen[bytes] | None = None,
 ) -> bool:
-    """Ingest ``paths`` into the case (see ``operator_case``); True when every file was accepted and processed."""
+    """Ingest ``paths`` into the case (see ``operator_case``); True when every file was accepted and processed.
+
+    ``worker``: the embedded worker the caller has started already (``start_worker_if_alone``);
+    with ``wait`` and none given, one is started here if no worker is alive.
+    """
     console = Console(stderr=True, soft_wrap=True)
-    state = build_state(settings)
-    # With no worker alive, the embedded one starts now, while the files are stored (its start
-    # takes seconds, issue #19); this command then re-queues every unfinished document once
-    # they are committed, as a worker starting alone does (so each is queued once, whenever it
-    # starts): submit's queue step runs that handshake instead of queueing its own documents.
-    worker = None
-    if wait and not live_workers(state.ctx.db):
-        worker = spawn_worker(str(settings.resolved_data_dir), starter_recovers=True)
+    # With no worker alive, the embedded one starts before anything else, while the state is
+    # built and the files are stored (its start takes seconds, issue #19); this command then
+    # re-queues every unfinished document once they are committed, as a worker starting alone
+    # does (so each is queued once, whenever it starts): submit's queue step runs that
+    # handshake instead of queueing its own documents.
+    if wait and worker is None:
+        worker = start_worker_if_alone(settings.resolved_database_url, str(settings.resolved_data_dir))
+    try:
+        state = build_state(settings)
+    except BaseException:
+        if worker is not None:
+            stop_worker(worker)
+        raise
     handshake = None if worker is None else (
         lambda: requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
     )

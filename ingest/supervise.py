@@ -42,6 +42,10 @@ RESTART_WINDOW = 120.0
 RESTART_DELAY = 2.0
 # The child's exit code when it ends itself after an unrecoverable Celery error.
 EXIT_UNRECOVERABLE = 70
+# The child's exit code when it could not start because of what it was told (an unknown OCR
+# engine, the audit key): starting it again would fail the same way, so the supervisor ends too
+# and its starter sees the code at once instead of after MAX_RESTARTS tries.
+EXIT_CONFIG = 78  # EX_CONFIG of sysexits.h
 # How long the child may take to exit once Celery's worker has stopped.
 EXIT_GRACE = 15.0
 # How long a stop request may take before the child is killed. Celery's warm shutdown waits for
@@ -54,6 +58,17 @@ STOP_GRACE = 60.0
 # indexed, so a pool process kept growing over its first few hundred documents and settled
 # ~70 MB higher on 2 cores, more on machines with more cores (issue #9, bench/scale --many).
 MALLOC_ARENA_MAX = "2"
+
+
+def lower_priority(nice: int) -> None:
+    """Run this process (and what it starts afterwards) at CPU priority ``nice``, if lower.
+
+    OCR is batch work: on a machine shared with ``casefile serve`` it must yield the CPU to
+    interactive requests, which otherwise queue behind pages being read. Raising priority again needs privileges, so a process already nicer is left alone.
+    """
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
 
 
 def supervise(
@@ -85,7 +100,7 @@ def supervise(
         while True:
             child = subprocess.Popen(list(argv), env=child_environment(os.environ))
             code = child.wait()
-            if stopping.is_set() or code == 0:
+            if stopping.is_set() or code in (0, EXIT_CONFIG):
                 # The killer kills the child first: without this wait the supervisor would exit,
                 # ending the killer's daemon thread before it reached the pool processes.
                 for timer in killers:

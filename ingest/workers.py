@@ -93,15 +93,23 @@ def _zombie(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] == "Z"
 
 
-def lower_priority(nice: int) -> None:
-    """Run this process (and what it starts afterwards) at CPU priority ``nice``, if lower.
+def start_worker_if_alone(database_url: str, data_dir: str) -> subprocess.Popen[bytes] | None:
+    """Start the embedded worker (``starter_recovers``) when no worker is alive; else ``None``.
 
-    OCR is batch work: on a machine shared with ``casefile serve`` it must yield the CPU to
-    interactive requests, which otherwise queue behind pages being read. Raising priority again needs privileges, so a process already nicer is left alone.
+    Needs only the database's heartbeat table, not the migrated schema or the application
+    state: `casefile ingest` starts the worker first thing, so that its seconds of start-up
+    pass while the command itself builds its state and stores the files (issue #19).
     """
-    current = os.getpriority(os.PRIO_PROCESS, 0)
-    if nice > current:
-        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    db = Database(database_url)
+    try:
+        alone = not live_workers(db)
+    except SQLAlchemyError:  # a new database (no table yet): no worker has ever run on it
+        alone = True
+    finally:
+        db.engine.dispose()
+    return spawn_worker(data_dir, starter_recovers=True) if alone else None
 
 
 def spawn_worker(

@@ -228,3 +228,24 @@ def test_an_operators_malloc_arena_max_is_kept() -> None:
     env = sup.child_environment({"MALLOC_ARENA_MAX": "8", "PATH": "/bin"})
     assert env == {"MALLOC_ARENA_MAX": "8", "PATH": "/bin", sup.CHILD_ENV: "1",
                    sup.PARENT_PID_ENV: str(os.getpid())}  # the child dies with its supervisor
+
+
+def test_a_child_that_cannot_start_is_not_started_again(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    argv = _script(tmp_path, f"open({str(runs)!r}, 'a').write('x'); raise SystemExit({sup.EXIT_CONFIG})")
+    assert sup.supervise(argv, delay=0.01) == sup.EXIT_CONFIG
+    assert runs.read_text() == "x"
+
+
+def test_a_worker_with_an_unknown_ocr_engine_says_so_and_stops_at_once(tmp_path: Path) -> None:
+    # The supervisor no longer checks the plugin names itself (its start-up is on the way to
+    # the first page, issue #19); the child does, and its supervisor gives up on it at once.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env.update({"PYTHONPATH": str(REPO), "CASEFILE_OCR_ENGINE": "nope", "CASEFILE_LOAD_DEMO": "false"})
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path / "data"), "worker"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == sup.EXIT_CONFIG, done.stderr
+    assert "nope" in done.stderr and "ppocr" in done.stderr  # the unknown name and the known ones
+    assert "starting it again" not in done.stderr
+    assert time.monotonic() - started < sup.RESTART_DELAY * 3  # not MAX_RESTARTS tries
