@@ -11,12 +11,14 @@ import functools
 import spacy
 from spacy.language import Language
 
+from core.jieba_dictionary import use_fast_cache_reading
 from nlp.components import DEFENDANTS_COMPONENT, DOCUMENT_COMPONENT, SECTIONS_COMPONENT
 
 
 @functools.cache
 def load_pipeline() -> Language:
     """Return the shared pipeline (built on first use)."""
+    use_fast_cache_reading()  # spaCy's jieba segmenter loads jieba's dictionary on first use
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe(SECTIONS_COMPONENT)
     nlp.add_pipe(DOCUMENT_COMPONENT)

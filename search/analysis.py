@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.jieba_dictionary import use_fast_cache_reading
 from core.textmap import CharTable, translate_mapped
 
 SEP, ALNUM, CJK = 0, 1, 2
@@ -383,6 +384,7 @@ def _ensure_jieba() -> Any:
     if not _jieba_ready:
         with _lock:
             if not _jieba_ready:
+                use_fast_cache_reading()
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
                 _jieba_ready = True
