@@ -10,6 +10,11 @@ waits for it:
 - ``cli``: ``casefile ocr --json volume.pdf`` (``--jobs`` defaults to one process per core);
 - ``worker``: ``casefile ingest volume.pdf`` on the embedded default (no server), from the
   command's start to the document done (every page read, facts extracted, pages indexed);
+- ``served``: the clerk's way: a PDF uploaded to a running ``casefile serve`` (embedded worker)
+  over HTTP, from the upload's start to the document done. The server is started fresh for the
+  round and timed only once it is idle (started, worker forked), so the worker's start-up is
+  not counted, but each pool process still loads the OCR models on its first page. Its CPU is
+  that of the server's process tree during the upload (read from /proc);
 - ``tesseract``: as OCRmyPDF runs it: ``OMP_THREAD_LIMIT=1``, one ``tesseract PNG stdout -l
   chi_sim`` process per page, as many at a time as there are cores. Tesseract is handed the PNGs,
   so it skips the page rendering that casefile does from the PDF (in its favour).
@@ -51,7 +56,9 @@ from tests.support.textmetrics import edit_distance, normalize_for_cer  # noqa: 
 
 CONDITIONS = ["clean", "noise", "jpeg40", "fax"]
 SECTION = "## casefile beside Tesseract, issue #19 (bench/ocr/sidebyside)"
-PATHS = ("tesseract", "cli", "worker")
+PATHS = ("tesseract", "cli", "worker", "served")
+PASSWORD = "bench-sidebyside-password-1"
+CASE = "BENCH-SERVED"
 TIMEOUT = 3600  # seconds a path may take (a large --per-file)
 
 
@@ -98,6 +105,74 @@ def run_worker(pdf: Path, tmp: Path) -> float:
     return last_done(data_dir) - started_at
 
 
+def proc_tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and every process below it, those already gone included.
+
+    A process's own time plus its waited-for children's (cutime, cstime): an exited pool process
+    is then counted once, in its parent, and a live one by itself.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15]) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return total
+
+
+def run_served(pdf: Path, tmp: Path, round_: int) -> tuple[float, float]:
+    """Seconds from the upload's start to the document done, and the server tree's CPU meanwhile."""
+    import httpx
+
+    from bench.volumes.chain import wait_done
+    from tests.support.server import clean_env, free_port, start_serve, stop
+
+    data_dir = tmp / f"served-{round_}"
+    env = clean_env(CASEFILE_LOAD_DEMO="false", CASEFILE_ADMIN_PASSWORD=PASSWORD)
+    subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "users", "add", "bench-clerk",
+                    "--agency", "北京市公安局朝阳分局", "--role", "clerk", "--password", PASSWORD],
+                   cwd=REPO, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = start_serve(data_dir, port, env)
+    try:
+        _wait_idle(server.pid)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT) as client:
+            token = client.post("/api/auth/token", data={"username": "bench-clerk", "password": PASSWORD})
+            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            client.post("/api/cases", json={"case_number": CASE, "title": "sidebyside"}).raise_for_status()
+            cpu_before = proc_tree_cpu(server.pid)
+            started = time.perf_counter()
+            uploaded = client.post(f"/api/cases/{CASE}/documents",
+                                   files=[("file", (pdf.name, pdf.read_bytes(), "application/pdf"))])
+            uploaded.raise_for_status()
+            done = wait_done(client, int(uploaded.json()["documents"][0]["id"]), timeout=TIMEOUT, poll=0.5)
+            elapsed = time.perf_counter() - started
+            cpu = proc_tree_cpu(server.pid) - cpu_before
+            if done["status"] != "done":
+                raise SystemExit(f"served upload failed: {done['error']}")
+    finally:
+        stop(server)
+    return elapsed, cpu
+
+
+def _wait_idle(pid: int, quiet: float = 0.05, every: float = 0.5, limit: float = 120) -> None:
+    """Wait until the process tree under ``pid`` uses < ``quiet`` CPU-s in ``every`` seconds."""
+    deadline = time.monotonic() + limit
+    last = proc_tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(every)
+        now = proc_tree_cpu(pid)
+        if now - last < quiet:
+            return
+        last = now
+    raise SystemExit(f"casefile serve was still busy {limit:.0f} s after it started")
+
+
 def cer(index: list[dict[str, Any]], texts: list[str]) -> float:
     """Summed edit distance over summed reference length, whitespace and width folded."""
     errors = length = 0
@@ -135,6 +210,9 @@ def measure(per_file: int, rounds: int, jobs: int) -> dict[str, Any]:
             before = tree_cpu()
             seconds["worker"].append(run_worker(pdf, tmp))
             cpu["worker"].append(tree_cpu() - before)
+            elapsed, served_cpu = run_served(pdf, tmp, round_)
+            seconds["served"].append(elapsed)
+            cpu["served"].append(served_cpu)
             loads.append(_load())
             print(f"round {round_ + 1}: " + ", ".join(f"{p} {seconds[p][-1]:.1f} s" for p in PATHS),
                   file=sys.stderr)
@@ -150,7 +228,8 @@ def markdown(result: dict[str, Any]) -> str:
     labels = {"tesseract": "Tesseract (OMP_THREAD_LIMIT=1, one process per page, "
                            f"{result['jobs']} at a time)",
               "cli": "`casefile ocr` (one process per core)",
-              "worker": "`casefile ingest`, embedded worker, to the document done"}
+              "worker": "`casefile ingest`, embedded worker, to the document done",
+              "served": "upload to a running `casefile serve`, to the document done"}
     for path in PATHS:
         runs = result["seconds"][path]
         wall = median(runs)
