@@ -64,7 +64,8 @@ def lower_priority(nice: int) -> None:
     """Run this process (and what it starts afterwards) at CPU priority ``nice``, if lower.
 
     OCR is batch work: on a machine shared with ``casefile serve`` it must yield the CPU to
-    interactive requests, which otherwise queue behind pages being read. Raising priority again needs privileges, so a process already nicer is left alone.
+    interactive requests, which otherwise queue behind pages being read. Raising priority again
+    needs privileges, so a process already nicer is left alone.
     """
     current = os.getpriority(os.PRIO_PROCESS, 0)
     if nice > current:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from core.errors import DOCX_DAMAGED, PAGE_NOT_FOUND, TEXT_ENCODING, TOO_MANY_PAGES, CasefileError
 from ingest.reading.base import ReaderBase, ReaderSpec
 from ingest.reading.layout import plain_text_page
 from ingest.reading.sniff import DOCX, TEXT
 from ingest.reading.types import PageContent
-
-if TYPE_CHECKING:
-    pass
 
 
 def decode_text(data: bytes, name: str = "") -> str:

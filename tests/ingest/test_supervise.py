@@ -242,10 +242,8 @@ def test_a_worker_with_an_unknown_ocr_engine_says_so_and_stops_at_once(tmp_path:
     # the first page, issue #19); the child does, and its supervisor gives up on it at once.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
     env.update({"PYTHONPATH": str(REPO), "CASEFILE_OCR_ENGINE": "nope", "CASEFILE_LOAD_DEMO": "false"})
-    started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path / "data"), "worker"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == sup.EXIT_CONFIG, done.stderr
     assert "nope" in done.stderr and "ppocr" in done.stderr  # the unknown name and the known ones
-    assert "starting it again" not in done.stderr
-    assert time.monotonic() - started < sup.RESTART_DELAY * 3  # not MAX_RESTARTS tries
+    assert "starting it again" not in done.stderr  # the supervisor's restart message: one try only
