@@ -57,7 +57,6 @@ from tests.support.textmetrics import edit_distance, normalize_for_cer  # noqa: 
 CONDITIONS = ["clean", "noise", "jpeg40", "fax"]
 SECTION = "## casefile beside Tesseract, issue #19 (bench/ocr/sidebyside)"
 PATHS = ("tesseract", "cli", "worker", "served")
-PASSWORD = "bench-sidebyside-password-1"
 CASE = "BENCH-SERVED"
 TIMEOUT = 3600  # seconds a path may take (a large --per-file)
 
@@ -130,13 +129,12 @@ def run_served(pdf: Path, tmp: Path, round_: int) -> tuple[float, float]:
     import httpx
 
     from bench.volumes.chain import wait_done
+    from bench.volumes.served import PASSWORD, POLICE, add_user
     from tests.support.server import clean_env, free_port, start_serve, stop
 
     data_dir = tmp / f"served-{round_}"
     env = clean_env(CASEFILE_LOAD_DEMO="false", CASEFILE_ADMIN_PASSWORD=PASSWORD)
-    subprocess.run([sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "users", "add", "bench-clerk",
-                    "--agency", "北京市公安局朝阳分局", "--role", "clerk", "--password", PASSWORD],
-                   cwd=REPO, env=env, check=True, capture_output=True)
+    add_user(data_dir, env, "bench-clerk", POLICE, "clerk")
     port = free_port()
     server = start_serve(data_dir, port, env)
     try:

@@ -34,7 +34,8 @@ PASSWORD = "bench-volume-password-1"
 SCAN_FONT, SCAN_NOISE, SCAN_SKEW, SCAN_BLUR = "uming", 0.01, -0.8, 0.4
 
 
-def _add_user(data_dir: Path, env: dict[str, str], name: str, agency: str, role: str) -> None:
+def add_user(data_dir: Path, env: dict[str, str], name: str, agency: str, role: str) -> None:
+    """``casefile users add`` with the bench's password (before the server starts)."""
     subprocess.run(
         [sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "users", "add", name,
          "--agency", agency, "--role", role, "--password", PASSWORD],
@@ -74,8 +75,8 @@ def run_served(pages: int, *, scanned: bool, keep: Path | None = None) -> dict[s
         pdf = pdf_path.read_bytes()
         data_dir = folder / "data"
         env = clean_env(CASEFILE_LOAD_DEMO="false", CASEFILE_ADMIN_PASSWORD=PASSWORD)
-        _add_user(data_dir, env, "bench-clerk", POLICE, "clerk")
-        _add_user(data_dir, env, "bench-prosecutor", PROCURATORATE, "prosecutor")
+        add_user(data_dir, env, "bench-clerk", POLICE, "clerk")
+        add_user(data_dir, env, "bench-prosecutor", PROCURATORATE, "prosecutor")
         port = free_port()
         with (folder / "serve.log").open("wb") as log:
             server = start_serve(data_dir, port, env, log=log)
