@@ -25,7 +25,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from bench.ocr.reread import CalledThrough, Timed, letters_and_digits, numeral_errors, pages
+from bench.ocr.reread import Timed, letters_and_digits, numeral_errors, pages
 from ingest.ocr import ppocr
 from ingest.reading.ocrpage import ocr_page
 from tests.support.textmetrics import normalized_cer
@@ -50,8 +50,8 @@ def run(
         return detect_at(full, side)
 
     engine._detect_at = recorded  # type: ignore[method-assign]
-    detector = Timed(engine._ocr.__call__)
-    engine._ocr = CalledThrough(engine._ocr, detector)  # type: ignore[assignment]
+    detector = Timed(engine._detector.detect)
+    engine._detector.detect = detector  # type: ignore[method-assign]
     rows: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     with tempfile.TemporaryDirectory() as tmp:
         items = pages(per_file, judgments, Path(tmp), skip)

@@ -99,22 +99,6 @@ class Timed:
             self.cpu += time.process_time() - t0
 
 
-class CalledThrough:
-    """Stands in for rapidocr's object, which is called for detection.
-
-    Calls go to ``call`` (a timer or a memo), everything else to the object.
-    """
-
-    def __init__(self, ocr: Any, call: Callable[..., Any]) -> None:
-        self._ocr, self._call = ocr, call
-
-    def __call__(self, img: Any, **kwargs: Any) -> Any:
-        return self._call(img, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ocr, name)
-
-
 class Memo:
     """Answers a repeated call from memory (keyed by the input's bytes), counting first calls' CPU."""
 
@@ -146,20 +130,13 @@ class BenchEngine(ppocr.PpOcrEngine):
     def __init__(self) -> None:
         super().__init__(threads=1, name="ppocr")
         self.policy = "window"
-        self.detect = Memo(self._ocr.__call__, lambda img, **_: _digest(img))
+        self.detect = Memo(self._detector.detect, _digest)
         self.tiny = Memo(self._rec.read, lambda crops: _digest(*crops))
         assert self._second is not None
         self.small = Timed(self._second.read)
+        self._detector.detect = self.detect  # type: ignore[method-assign]
         self._rec.read = lambda crops: list(self.tiny(crops))  # type: ignore[method-assign]
         self._second.read = self.small  # type: ignore[method-assign]
-
-    def recognize(self, image: Image.Image) -> list[Any]:  # noqa: D102
-        ocr = self._ocr
-        self._ocr = CalledThrough(ocr, self.detect)  # type: ignore[assignment]
-        try:
-            return super().recognize(image)
-        finally:
-            self._ocr = ocr
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         if self.policy == "window":

@@ -1,4 +1,4 @@
-"""PP-OCR on onnxruntime: PP-OCRv6 detection through rapidocr, line recognition of our own.
+"""PP-OCR on onnxruntime: PP-OCRv6 line detection (``dbnet``) and line recognition (``linerec``).
 
 Two engines share this module and differ only in the recognition model:
 
@@ -43,7 +43,7 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 # - detection at full resolution ~10 s/page, at 960 px ~0.7 s, same CER on 9-14 pt text;
 # - at 1280 px and above the detector MISSES a short word alone on a page ("此致", a date at the
 #   foot of a page: its probability map stays near 0);
-# - rapidocr's own shrinking (bilinear, no averaging) keeps salt-and-pepper noise at full
+# - bilinear shrinking (rapidocr's own, no averaging) keeps salt-and-pepper noise at full
 #   strength and the detector then drops half-lines of a noisy scan; area averaging does not.
 DET_MAX_SIDE = 960
 # Detect at the smallest size (up to DET_MAX_SIDE) that keeps the page's text tall enough for the
@@ -233,9 +233,9 @@ def splice_reading(line: Reading, lo: int, hi: int, part: Reading) -> Reading:
 
 
 class PpOcrEngine:
-    """rapidocr's detector with explicit model paths plus our line recogniser (``linerec``)."""
+    """PP-OCRv6 small detection (``dbnet``) plus our line recogniser (``linerec``)."""
 
-    # rapidocr turns a crop taller than wide by 90° before it is read, so a page turned by a
+    # a crop taller than wide is turned by 90° before it is read, so a page turned by a
     # quarter reads as tall boxes (well one way round, garbled the other): the turn shows
     upright_only = False
 
@@ -243,29 +243,15 @@ class PpOcrEngine:
         self, threads: int = 1, name: str = "ppocr", *, adaptive_detection: bool = ADAPTIVE_DETECTION,
         crop_to_ink: bool = CROP_TO_INK,
     ) -> None:
-        from rapidocr import RapidOCR  # heavy: onnxruntime and OpenCV load here, not at import
+        from ingest.ocr.dbnet import LineDetector  # heavy: onnxruntime loads here, not at import
 
         models = model_dir()
         assert models is not None  # checked by unavailable_reason()
-        params: dict[str, Any] = {
-            "Global.use_cls": False,
-            "Global.log_level": "error",  # a blank page is not worth a warning
-            # the shrinking for detection is done here (area averaging); rapidocr must not
-            # resize again, neither the page nor the detector input
-            "Global.max_side_len": 100_000,
-            "Det.limit_type": "max",
-            "Det.limit_side_len": 100_000,
-            "Det.model_path": str(models / DET_MODEL),
-            # never loaded (recognition is ours), but rapidocr must not look for a download
-            "Rec.model_path": str(models / REC_MODEL),
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        }
         self.name = name
         self.threads = threads
         self.adaptive_detection = adaptive_detection
         self.crop_to_ink = crop_to_ink
-        self._ocr = RapidOCR(params=params)
+        self._detector = LineDetector(models / DET_MODEL, threads)
         self._rec = _recognizer(name, threads)
         second = SECOND_READING.get(name)
         self._second = _recognizer(second, threads) if second else None
@@ -275,19 +261,20 @@ class PpOcrEngine:
         import cv2
         import numpy as np
         from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
-        from rapidocr.main import RapidOCRError
 
-        # rapidocr takes ndarrays in OpenCV's BGR order
+        from ingest.ocr.dbnet import crop_line
+
+        # the models were trained on OpenCV's BGR order
         full = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
         try:
             quads = self._detect(full)
             if len(quads) == 0:
                 return []
-            # rapidocr turns a crop taller than wide by 90°: ingest.ocr.orientation relies on it
-            crops = self._ocr.crop_text_regions(full, quads)
+            # a crop taller than wide is turned by 90°: ingest.ocr.orientation relies on it
+            crops = [crop_line(full, quad) for quad in quads]
             lines = self._read(crops)
         except (
-            RapidOCRError, ort_errors.Fail, ort_errors.InvalidArgument, ort_errors.RuntimeException,
+            ort_errors.Fail, ort_errors.InvalidArgument, ort_errors.RuntimeException,
             RuntimeError, ValueError, OSError, cv2.error,
         ) as exc:
             raise CasefileError(OCR_FAILED, f"{self.name}: {exc!r}") from exc
@@ -335,10 +322,9 @@ class PpOcrEngine:
         x0, y0 = (0, 0) if box is None else box[:2]
         if box is not None:
             small = np.ascontiguousarray(small[y0 : box[3], x0 : box[2]])
-        det = self._ocr(small, use_rec=False)
-        quads = getattr(det, "boxes", None)
-        if quads is None or len(quads) == 0:
-            return np.zeros((0, 4, 2), dtype=np.float32)
+        quads = self._detector.detect(small)
+        if len(quads) == 0:
+            return quads
         offset = np.array([x0, y0], dtype=np.float32)
         return (np.asarray(quads, dtype=np.float32) + offset) * back
 

@@ -100,22 +100,19 @@ def test_ppocr_reads_a_short_page_and_its_page_number_the_same_with_the_box(
 
 def test_ppocr_does_not_run_the_detector_on_a_blank_page(ppocr_engine: ppocr.PpOcrEngine) -> None:
     calls: list[tuple[int, ...]] = []
-    detector = ppocr_engine._ocr
+    detector = ppocr_engine._detector
 
     class Counting:
-        def __getattr__(self, name: str) -> object:
-            return getattr(detector, name)
-
-        def __call__(self, image: np.ndarray, use_rec: bool = False) -> object:
+        def detect(self, image: np.ndarray) -> np.ndarray:
             calls.append(image.shape)
-            return detector(image, use_rec=use_rec)
+            return detector.detect(image)
 
-    ppocr_engine._ocr = Counting()  # type: ignore[assignment]
+    ppocr_engine._detector = Counting()  # type: ignore[assignment]
     try:
         assert ppocr_engine.recognize(Image.new("RGB", (1654, 2339), "white")) == []
         ppocr_engine.recognize(render_page_image("此页无正文").convert("RGB"))
     finally:
-        ppocr_engine._ocr = detector
+        ppocr_engine._detector = detector
     assert len(calls) == 1  # only the page with ink
     assert calls[0][0] * calls[0][1] < 0.5 * 960 * 679  # and only its inked part
 
