@@ -91,11 +91,31 @@ def _page_content(stored: dict[str, Any]) -> PageContent:
 
 
 def build_searchable(job: dict[str, Any]) -> None:
-    """Render the pages not cached yet, then write the searchable PDF from the cached images."""
-    from ingest.page_images import page_image_file, searchable_pdf_file, write_atomically
-    from ingest.searchable_pdf import make_searchable_pdf
+    """Write the searchable PDF: a PDF's own pages with the text grafted on, else from page images.
+
+    An uploaded PDF is never rendered for it: its pages are kept as they are, scans included
+    (``ingest.searchable_pdf.graft_text_layer``). Images (TIFF, JPEG, PNG) are drawn from the
+    cached page PNGs, rendering those not cached yet.
+    """
+    from ingest.page_images import searchable_pdf_file, write_atomically
+    from ingest.reading import sniff
+    from ingest.searchable_pdf import graft_text_layer
 
     pages = [_page_content(p) for p in job["pages"]]
+    outline = [(str(title), int(page)) for title, page in job.get("outline") or []]
+    if job["media_type"] == sniff.PDF:
+        pdf = graft_text_layer(Path(job["original"]), pages, outline=outline)
+    else:
+        pdf = _from_page_images(job, pages, outline)
+    path = searchable_pdf_file(Path(job["pages_dir"]), job["sha256"], outline)
+    write_atomically(path, lambda tmp: tmp.write_bytes(pdf))
+
+
+def _from_page_images(job: dict[str, Any], pages: Sequence[PageContent], outline: Sequence[tuple[str, int]]) -> bytes:
+    """The searchable PDF drawn from the cached page images (rendered first where missing)."""
+    from ingest.page_images import page_image_file
+    from ingest.searchable_pdf import make_searchable_pdf
+
     render_pages(job, [p.number for p in pages])
     pages_dir = Path(job["pages_dir"])
 
@@ -108,9 +128,7 @@ def build_searchable(job: dict[str, Any]) -> None:
                 image.load()
                 yield image
 
-    outline = [(str(title), int(page)) for title, page in job.get("outline") or []]
-    pdf = make_searchable_pdf(images(), pages, dpi=int(job["dpi"]), outline=outline)
-    write_atomically(searchable_pdf_file(pages_dir, job["sha256"], outline), lambda tmp: tmp.write_bytes(pdf))
+    return make_searchable_pdf(images(), pages, dpi=int(job["dpi"]), outline=outline)
 
 
 def run(job: dict[str, Any]) -> None:
