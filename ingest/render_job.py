@@ -112,10 +112,20 @@ def build_searchable(job: dict[str, Any]) -> None:
 
 
 def _from_page_images(job: dict[str, Any], pages: Sequence[PageContent], outline: Sequence[tuple[str, int]]) -> bytes:
-    """The searchable PDF drawn from the cached page images (rendered first where missing)."""
-    from ingest.page_images import page_image_file
-    from ingest.searchable_pdf import make_searchable_pdf
+    """The searchable PDF drawn from the cached page images (rendered first where missing).
 
+    A one-page JPEG upload whose size is that of the page as read is drawn from its own bytes
+    (``ingest.searchable_pdf.jpeg_scan``), nothing rendered.
+    """
+    from ingest.page_images import page_image_file
+    from ingest.reading import sniff
+    from ingest.searchable_pdf import jpeg_scan, make_searchable_pdf
+
+    dpi = int(job["dpi"])
+    if job["media_type"] == sniff.JPEG and len(pages) == 1:
+        scan = jpeg_scan(Path(job["original"]))
+        if scan is not None and (scan.width, scan.height) == (pages[0].width, pages[0].height):
+            return make_searchable_pdf([scan], pages, dpi=dpi, outline=outline)
     render_pages(job, [p.number for p in pages])
     pages_dir = Path(job["pages_dir"])
 
@@ -128,7 +138,7 @@ def _from_page_images(job: dict[str, Any], pages: Sequence[PageContent], outline
                 image.load()
                 yield image
 
-    return make_searchable_pdf(images(), pages, dpi=int(job["dpi"]), outline=outline)
+    return make_searchable_pdf(images(), pages, dpi=dpi, outline=outline)
 
 
 def run(job: dict[str, Any]) -> None:

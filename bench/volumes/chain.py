@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,8 @@ class ChainReport:
     pages: int = 0
     upload_s: float = 0.0
     upload_to_done_s: float = 0.0
+    # from the upload's answer to the first search that finds page 1 (None: never seen before done)
+    first_page_searchable_s: float | None = None
     stages_seen_s: dict[str, float] = field(default_factory=dict)
     file_type: str | None = None
     catalogue: list[dict[str, Any]] = field(default_factory=list)
@@ -68,6 +71,8 @@ class ChainReport:
         return {
             "pages": self.pages, "upload_s": round(self.upload_s, 2),
             "upload_to_done_s": round(self.upload_to_done_s, 1),
+            "first_page_searchable_s": (None if self.first_page_searchable_s is None
+                                        else round(self.first_page_searchable_s, 1)),
             "stages_first_seen_s": {k: round(v, 1) for k, v in self.stages_seen_s.items()}, "file_type": self.file_type,
             "documents": len(self.catalogue), "document_starts": self.starts,
             "type_accuracy": self.type_accuracy, "misses": self.misses, "correction": self.correction,
@@ -106,14 +111,19 @@ def score_starts(catalogue: list[dict[str, Any]], volume: Volume) -> tuple[dict[
 def wait_done(
     client: httpx.Client, document_id: int, *, timeout: float, poll: float = 0.5,
     stages: dict[str, float] | None = None, started: float = 0.0,
+    probe: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """The document once its status is done or failed; ``ChainBroken`` after ``timeout`` seconds.
 
     ``stages`` gets, for each stage the polls saw, the seconds from ``started`` (a
-    ``time.perf_counter()``) to the poll that first saw it: as fine as ``poll``.
+    ``time.perf_counter()``) to the poll that first saw it: as fine as ``poll``. ``probe`` is
+    called at each poll until it first returns true; the seconds from ``started`` to that poll
+    go into ``stages`` as ``"probe"``.
     """
     deadline = time.monotonic() + timeout
     while True:
+        if probe is not None and stages is not None and "probe" not in stages and probe():
+            stages["probe"] = time.perf_counter() - started
         shown = _ok(client.get(f"/api/documents/{document_id}"), "document status")
         if stages is not None:
             stages.setdefault(shown["progress"]["stage"], time.perf_counter() - started)
@@ -215,6 +225,12 @@ def read_bookmarks(data: bytes) -> list[tuple[str, int]]:
         document.close()
 
 
+def _page_found(client: httpx.Client, query: str, document_id: int, page: int) -> bool:
+    """Whether a search for ``query`` finds page ``page`` of the document (issue #19: search before the last page)."""
+    found = _ok(client.get("/api/search", params={"q": query, "limit": 100}), "search")
+    return any(hit["document_id"] == document_id and hit["page"] == page for hit in found["hits"])
+
+
 def run_chain(
     client: httpx.Client, volume: Volume, pdf: bytes, *, case: str, receiver: str,
     filename: str = SCANNER_NAME, timeout: float = 1800, report: ChainReport | None = None,
@@ -231,8 +247,13 @@ def run_chain(
                    "upload", 201)
     report.upload_s = time.perf_counter() - started
     report.document_id = int(uploaded["documents"][0]["id"])
-    done = wait_done(client, report.document_id, timeout=timeout, stages=report.stages_seen_s, started=started)
+    first_line = volume.pages[0].splitlines()[0]
+    done = wait_done(client, report.document_id, timeout=timeout, stages=report.stages_seen_s, started=started,
+                     probe=lambda: _page_found(client, first_line, report.document_id, 1))
     report.upload_to_done_s = time.perf_counter() - started
+    probed = report.stages_seen_s.pop("probe", None)
+    if probed is not None:
+        report.first_page_searchable_s = probed - report.upload_s
     if done["status"] != "done":
         raise ChainBroken(f"document failed: {done['error']}")
     report.pages = int(done["page_count"] or 0)
