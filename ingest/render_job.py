@@ -103,12 +103,12 @@ def build_searchable(job: dict[str, Any]) -> None:
 
     pages = [_page_content(p) for p in job["pages"]]
     outline = [(str(title), int(page)) for title, page in job.get("outline") or []]
+    path = searchable_pdf_file(Path(job["pages_dir"]), job["sha256"], outline)
     if job["media_type"] == sniff.PDF:
-        pdf = graft_text_layer(Path(job["original"]), pages, outline=outline)
+        write_atomically(path, lambda tmp: graft_text_layer(Path(job["original"]), pages, tmp, outline=outline))
     else:
         pdf = _from_page_images(job, pages, outline)
-    path = searchable_pdf_file(Path(job["pages_dir"]), job["sha256"], outline)
-    write_atomically(path, lambda tmp: tmp.write_bytes(pdf))
+        write_atomically(path, lambda tmp: tmp.write_bytes(pdf))
 
 
 def _from_page_images(job: dict[str, Any], pages: Sequence[PageContent], outline: Sequence[tuple[str, int]]) -> bytes:

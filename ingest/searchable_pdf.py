@@ -2,7 +2,7 @@
 
 Two ways to build it, one result for a reader:
 
-- ``graft_text_layer(original, pages, *, outline=())`` for an uploaded PDF: the original's pages
+- ``graft_text_layer(original, pages, destination, *, outline=())`` for an uploaded PDF: the original's pages
   as they are (their images are copied byte for byte, never decoded or re-encoded), each page
   read by OCR given a Form XObject of invisible text, as OCRmyPDF grafts its text layer (with
   pikepdf). A page with a text layer of its own keeps it and gets none: a second copy would
@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from core.errors import FONT_MISSING, PDF_DAMAGED, CasefileError
 
@@ -220,15 +220,17 @@ def _bookmarked_pages(pages: Sequence[PageContent], outline: Sequence[tuple[str,
 def graft_text_layer(
     original: Path,
     pages: Sequence[PageContent],
+    destination: Path | BinaryIO,
     *,
     outline: Sequence[tuple[str, int]] = (),
     font_paths: Sequence[Path] = FONT_CANDIDATES,
-) -> bytes:
-    """The pages of PDF ``original`` numbered as ``pages`` are, with their OCR lines as invisible text.
+) -> None:
+    """Write to ``destination`` the pages of PDF ``original`` numbered as ``pages`` are, with their OCR lines as invisible text.
 
     Each line's box is in the pixels of the page as rendered (its crop box, turned by its
     /Rotate, as pdfium renders it), whatever the DPI: the scale is the page's size in points over
-    ``PageContent.width``. ``outline``: bookmarks, (title, page number) each, in order.
+    ``PageContent.width``. ``outline``: bookmarks, (title, page number) each, in order. Written
+    as it is made (a volume's scans are not held in memory twice).
     """
     import pikepdf
 
@@ -254,9 +256,7 @@ def graft_text_layer(
                 if turn:
                     out_page.obj.Rotate = (_rotation(out_page) + turn) % 360
         _add_outline(out, pages, outline)
-        buffer = io.BytesIO()
-        out.save(buffer)
-    return buffer.getvalue()
+        out.save(destination)
 
 
 def _rotation(page: Any) -> int:

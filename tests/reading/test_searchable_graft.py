@@ -53,6 +53,12 @@ def turned_by_its_page_tree(scanner_pdf: Path) -> Path:
     return path
 
 
+def _graft(original: Path, pages: list[PageContent], **kwargs: Any) -> bytes:
+    out = io.BytesIO()
+    graft_text_layer(original, pages, out, **kwargs)
+    return out.getvalue()
+
+
 def _read(path: Path, engine: Any) -> list[PageContent]:
     with open_document(path, "application/pdf", dpi=DPI, max_pages=10, max_pixels=10**9) as reader:
         return [reader.read_page(n, engine) for n in range(1, reader.page_count + 1)]
@@ -93,7 +99,7 @@ def assert_text_over_its_lines(data: bytes, pages: list[PageContent]) -> None:
 def test_scanner_pdf_keeps_its_scans_and_gets_text_over_every_line(scanner_pdf: Path, ppocr: Any) -> None:
     pages = _read(scanner_pdf, ppocr)
     assert [shown_turn(page) for page in pages] == [0, 0, 90]
-    data = graft_text_layer(scanner_pdf, pages)
+    data = _graft(scanner_pdf, pages)
     assert _images(io.BytesIO(data)) == _images(scanner_pdf)  # the scans byte for byte
     assert len(data) < scanner_pdf.stat().st_size * 1.5  # the text layer adds little
     assert_text_over_its_lines(data, pages)
@@ -107,7 +113,7 @@ def test_a_page_tree_rotation_is_kept_and_the_text_follows_it(turned_by_its_page
     pages = _read(turned_by_its_page_tree, ppocr)
     # shown by its /Rotate 90, the first two scans lie on their side: OCR reads them turned
     assert [shown_turn(page) for page in pages] == [270, 270, 0]
-    data = graft_text_layer(turned_by_its_page_tree, pages)
+    data = _graft(turned_by_its_page_tree, pages)
     assert _images(io.BytesIO(data)) == _images(turned_by_its_page_tree)
     assert_text_over_its_lines(data, pages)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -122,7 +128,7 @@ def _page(number: int, source: PageSource = "ocr", text: str = "被告人张三"
 
 def test_only_the_pages_asked_for_in_their_order_with_bookmarks(scanner_pdf: Path) -> None:
     pages = [_page(3, text="第三页"), _page(1, text="第一页")]
-    data = graft_text_layer(scanner_pdf, pages, outline=[("起诉意见书", 3), ("讯问笔录", 1)])
+    data = _graft(scanner_pdf, pages, outline=[("起诉意见书", 3), ("讯问笔录", 1)])
     originals = _images(scanner_pdf)
     assert _images(io.BytesIO(data)) == [originals[2], originals[0]]
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -134,19 +140,19 @@ def test_only_the_pages_asked_for_in_their_order_with_bookmarks(scanner_pdf: Pat
 
 
 def test_a_page_with_its_own_text_layer_gets_no_second_one(scanner_pdf: Path) -> None:
-    data = graft_text_layer(scanner_pdf, [_page(1, source="text-layer"), _page(2)])
+    data = _graft(scanner_pdf, [_page(1, source="text-layer"), _page(2)])
     assert pdfium_text(data, 0) == ""  # the scan has no text of its own, and none was added
     assert pdfium_text(data, 1) == "被告人张三"
 
 
 def test_a_bookmark_to_a_missing_page_is_refused(scanner_pdf: Path) -> None:
     with pytest.raises(ValueError, match="bookmarks point at pages"):
-        graft_text_layer(scanner_pdf, [_page(1)], outline=[("起诉书", 2)])
+        _graft(scanner_pdf, [_page(1)], outline=[("起诉书", 2)])
 
 
 def test_a_file_that_is_no_pdf_is_a_damaged_pdf(tmp_path: Path) -> None:
     broken = tmp_path / "IMG_0003.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + b"\x00" * 64)
     with pytest.raises(CasefileError) as caught:
-        graft_text_layer(broken, [_page(1)])
+        _graft(broken, [_page(1)])
     assert caught.value.code == PDF_DAMAGED.code
