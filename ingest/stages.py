@@ -143,7 +143,7 @@ def read_page(
     searchable before its document is complete; not when it was the last page left to read
     (its document is indexed whole next).
     """
-    from ingest.ocr.registry import get_engine
+    from ingest.ocr.registry import LazyEngine
 
     with ctx.db.session() as session:
         page = session.scalar(
@@ -160,7 +160,8 @@ def read_page(
     if source is None:
         return None
     path, media_type = source
-    engine = get_engine(ctx.ocr_engine, threads=ctx.ocr_threads)
+    # built only if the page needs OCR: the text pass leaves unread pages when its time runs out
+    engine = LazyEngine(ctx.ocr_engine, threads=ctx.ocr_threads)
     with open_document(
         path, media_type, dpi=ctx.dpi, max_pages=ctx.max_pages, max_pixels=ctx.max_pixels
     ) as reader:

@@ -49,8 +49,15 @@ class OcrEngine(Protocol):
     with low confidence), so only a page that looks turned is recognised again, upright.
     """
 
-    name: str
-    upright_only: bool
+    @property
+    def name(self) -> str:
+        """The engine's registry name (stored with each page it read)."""
+        ...
+
+    @property
+    def upright_only(self) -> bool:
+        """Whether the engine reads only upright pages (see the class docstring)."""
+        ...
 
     def recognize(self, image: Image.Image) -> list[OcrBox]:
         """Text fragments found on ``image`` (any order); ``[]`` when there is none.

@@ -66,12 +66,9 @@ def _read_one(reader: DocumentReader, number: int, options: ReadOptions) -> Page
 
     A digital PDF is read without ever loading the models: ~1.4 CPU-s and ~450 MB a process.
     """
-    from ingest.ocr.registry import get_engine
+    from ingest.ocr.registry import LazyEngine
 
-    content = reader.read_without_ocr(number)
-    if content is not None:
-        return content
-    return reader.read_by_ocr(number, get_engine(options.engine, threads=options.threads))
+    return reader.read_page(number, LazyEngine(options.engine, threads=options.threads))
 
 
 def _read_here(path: Path, media_type: str, options: ReadOptions) -> list[PageContent]:

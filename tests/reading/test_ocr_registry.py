@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from core.errors import OCR_ENGINE_UNAVAILABLE, CasefileError
 from ingest.ocr import (
@@ -14,7 +15,8 @@ from ingest.ocr import (
     reset_engines,
     tesseract,
 )
-from ingest.ocr.registry import EngineEntry, unregister_engine
+from ingest.ocr.base import OcrBox
+from ingest.ocr.registry import EngineEntry, LazyEngine, unregister_engine
 from ingest.ocr.tesseract import _lines_from_tsv
 
 
@@ -144,3 +146,30 @@ def test_tesseract_declines_in_a_process_without_the_binary(tmp_path) -> None:  
     env = dict(os.environ, PATH=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.startswith("False") and "apt-get install tesseract-ocr" in out.stdout
+
+
+def test_lazy_engine_builds_only_when_a_page_needs_ocr() -> None:
+    built: list[int] = []
+
+    class Upright:
+        name = "lazy-upright"
+        upright_only = True
+
+        def recognize(self, image):  # noqa: ANN001, ANN201
+            return [OcrBox.from_xyxy("字", [0, 0, 10, 10], 0.9)]
+
+    def build(threads: int) -> Upright:
+        built.append(threads)
+        return Upright()
+
+    register_engine(EngineEntry("lazy", build, lambda: None, "-"))
+    try:
+        engine = LazyEngine("lazy", threads=2)
+        assert (engine.name, engine.built, built) == ("lazy", False, [])  # the name costs nothing
+        assert [box.text for box in engine.recognize(Image.new("L", (20, 20), 255))] == ["字"]
+        assert engine.upright_only is True
+        assert (engine.name, engine.built, built) == ("lazy-upright", True, [2])  # built once
+        with pytest.raises(CasefileError, match="没有名为"):
+            LazyEngine("no-such-engine")  # refused at once, not at the first scanned page
+    finally:
+        unregister_engine("lazy")
