@@ -21,7 +21,7 @@ from ingest.reading.documents import open_document
 from ingest.reading.types import Line, PageContent, PageSource
 from ingest.searchable_pdf import graft_text_layer, shown_turn
 from tests.reading.conftest import INDICTMENT
-from tests.reading.test_searchable_pdf import TOLERANCE_PT, pdfium_text, shown
+from tests.reading.test_searchable_pdf import assert_chars_fill_their_lines, pdfium_text
 from tests.support import render
 
 DPI = 200
@@ -81,18 +81,7 @@ def assert_text_over_its_lines(data: bytes, pages: list[PageContent]) -> None:
             assert (pdf_page.width, pdf_page.height) == pytest.approx(
                 (width, height) if turn in (0, 180) else (height, width), abs=1
             )
-            chars = [c for c in pdf_page.chars if c["text"].strip()]
-            taken = 0
-            for line in page.lines:
-                x0, y0, x1, y1 = shown([v * K for v in line.bbox], turn, width, height)
-                ink = line.text.replace(" ", "")
-                mine = chars[taken : taken + len(ink)]
-                taken += len(ink)
-                assert "".join(c["text"] for c in mine) == ink
-                for c in mine:
-                    assert x0 - TOLERANCE_PT <= c["x0"] < c["x1"] <= x1 + TOLERANCE_PT, (c, line)
-                    assert y0 - TOLERANCE_PT <= c["top"] < c["bottom"] <= y1 + TOLERANCE_PT, (c, line)
-            assert taken == len(chars)
+            assert_chars_fill_their_lines(pdf_page, page, K, turn)
 
 
 @pytest.mark.slow

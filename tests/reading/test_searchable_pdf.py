@@ -47,13 +47,16 @@ def shown(box: list[float], turn: int, width: float, height: float) -> list[floa
     return [min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)]
 
 
-def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float) -> None:
+def assert_chars_fill_their_lines(pdf_page: Any, page: PageContent, k: float, turn: int | None = None) -> None:
     """Each line's characters, in the order drawn, spell it, lie in its box and run its way.
 
     pdfplumber reports a page as shown, turned by its /Rotate: so are the boxes and directions.
+    ``turn``: how far the page is shown turned from the image its boxes are in; by default its
+    /Rotate, which must then be ``shown_turn(page)`` (a grafted page may carry a /Rotate of its own).
     """
-    turn = pdf_page.rotation
-    assert turn == shown_turn(page)
+    if turn is None:
+        turn = pdf_page.rotation
+        assert turn == shown_turn(page)
     width, height = page.width * k, page.height * k
     chars = [c for c in pdf_page.chars if c["text"].strip()]
     taken = 0
