@@ -6,8 +6,9 @@ Two ways to build it, one result for a reader:
   as they are (their images are copied byte for byte, never decoded or re-encoded), each page
   read by OCR given a Form XObject of invisible text, as OCRmyPDF grafts its text layer (with
   pikepdf). A page with a text layer of its own keeps it and gets none: a second copy would
-  double every search hit and every copied line. Session 10 measured the other way on a
-  300-page scanned volume: 335 s and 556 MB, every page rendered at 200 DPI and stored again.
+  double every search hit and every copied line. The other way took 238 s and 556 MB for a
+  300-page scanned volume of 170 MB (every page rendered at 200 DPI and stored again); this one
+  2-3 s and 171 MB (docs/BENCHMARKS.md).
 - ``make_searchable_pdf(page_images, pages, *, dpi, outline=())`` for an image upload (TIFF,
   JPEG, PNG): ``page_images`` yields, in order, the image the boxes of each of ``pages`` refer
   to (an iterator that opens one at a time keeps one page's pixels in memory, not the
