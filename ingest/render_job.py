@@ -93,10 +93,12 @@ def _page_content(stored: dict[str, Any]) -> PageContent:
 def build_searchable(job: dict[str, Any]) -> None:
     """Write the searchable PDF: a PDF's own pages with the text grafted on, else from page images.
 
-    An uploaded PDF is never rendered for it: its pages are kept as they are, scans included
-    (``ingest.searchable_pdf.graft_text_layer``). Images (TIFF, JPEG, PNG) are drawn from the
-    cached page PNGs, rendering those not cached yet.
+    An uploaded PDF is not rendered for it: its pages are kept as they are, scans included
+    (``ingest.searchable_pdf.graft_text_layer``), unless qpdf cannot open a file PDFium read.
+    Images (TIFF, JPEG, PNG), and such a PDF, are drawn from the cached page PNGs, rendering
+    those not cached yet.
     """
+    from core.errors import PDF_DAMAGED, CasefileError
     from ingest.page_images import searchable_pdf_file, write_atomically
     from ingest.reading import sniff
     from ingest.searchable_pdf import graft_text_layer
@@ -105,10 +107,15 @@ def build_searchable(job: dict[str, Any]) -> None:
     outline = [(str(title), int(page)) for title, page in job.get("outline") or []]
     path = searchable_pdf_file(Path(job["pages_dir"]), job["sha256"], outline)
     if job["media_type"] == sniff.PDF:
-        write_atomically(path, lambda tmp: graft_text_layer(Path(job["original"]), pages, tmp, outline=outline))
-    else:
-        pdf = _from_page_images(job, pages, outline)
-        write_atomically(path, lambda tmp: tmp.write_bytes(pdf))
+        try:
+            write_atomically(path, lambda tmp: graft_text_layer(Path(job["original"]), pages, tmp, outline=outline))
+            return
+        except CasefileError as error:
+            if error.code != PDF_DAMAGED.code:
+                raise
+            # qpdf could not open a file that PDFium read: draw it from its rendered pages
+    pdf = _from_page_images(job, pages, outline)
+    write_atomically(path, lambda tmp: tmp.write_bytes(pdf))
 
 
 def _from_page_images(job: dict[str, Any], pages: Sequence[PageContent], outline: Sequence[tuple[str, int]]) -> bytes:

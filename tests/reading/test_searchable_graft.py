@@ -145,3 +145,26 @@ def test_a_file_that_is_no_pdf_is_a_damaged_pdf(tmp_path: Path) -> None:
     with pytest.raises(CasefileError) as caught:
         _graft(broken, [_page(1)])
     assert caught.value.code == PDF_DAMAGED.code
+
+
+def test_render_job_draws_a_pdf_qpdf_cannot_open(
+    scanner_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF that PDFium read but qpdf refuses still gets its searchable PDF, drawn from renderings."""
+    from ingest import render_job, searchable_pdf
+    from ingest.page_images import page_image_file, searchable_pdf_file
+
+    def refuses(original: Path, *args: Any, **kwargs: Any) -> None:
+        raise CasefileError(PDF_DAMAGED, f"{original.name}: qpdf says no")
+
+    monkeypatch.setattr(searchable_pdf, "graft_text_layer", refuses)
+    page = _page(1)
+    job = {"job": "searchable", "original": str(scanner_pdf), "media_type": "application/pdf",
+           "pages": [{"number": 1, "width": page.width, "height": page.height, "source": "ocr",
+                      "text": page.text, "lines": [vars(line) for line in page.lines]}],
+           "sha256": "e" * 64, "pages_dir": str(tmp_path / "pages"), "dpi": DPI, "max_pages": 10,
+           "max_pixels": 10**9, "memory_mb": 0}
+    render_job.build_searchable(job)
+    assert page_image_file(tmp_path / "pages", "e" * 64, 1).exists()  # rendered, then drawn
+    data = searchable_pdf_file(tmp_path / "pages", "e" * 64).read_bytes()
+    assert pdfium_text(data, 0) == "被告人张三"
