@@ -111,19 +111,18 @@ def score_starts(catalogue: list[dict[str, Any]], volume: Volume) -> tuple[dict[
 def wait_done(
     client: httpx.Client, document_id: int, *, timeout: float, poll: float = 0.5,
     stages: dict[str, float] | None = None, started: float = 0.0,
-    probe: Callable[[], bool] | None = None,
+    each_poll: Callable[[], object] | None = None,
 ) -> dict[str, Any]:
     """The document once its status is done or failed; ``ChainBroken`` after ``timeout`` seconds.
 
     ``stages`` gets, for each stage the polls saw, the seconds from ``started`` (a
-    ``time.perf_counter()``) to the poll that first saw it: as fine as ``poll``. ``probe`` is
-    called at each poll until it first returns true; the seconds from ``started`` to that poll
-    go into ``stages`` as ``"probe"``.
+    ``time.perf_counter()``) to the poll that first saw it: as fine as ``poll``. ``each_poll`` is
+    called before every poll (another thing to watch meanwhile).
     """
     deadline = time.monotonic() + timeout
     while True:
-        if probe is not None and stages is not None and "probe" not in stages and probe():
-            stages["probe"] = time.perf_counter() - started
+        if each_poll is not None:
+            each_poll()
         shown = _ok(client.get(f"/api/documents/{document_id}"), "document status")
         if stages is not None:
             stages.setdefault(shown["progress"]["stage"], time.perf_counter() - started)
@@ -247,13 +246,16 @@ def run_chain(
                    "upload", 201)
     report.upload_s = time.perf_counter() - started
     report.document_id = int(uploaded["documents"][0]["id"])
+    answered = started + report.upload_s
     first_line = volume.pages[0].splitlines()[0]
+
+    def look_for_page_1() -> None:
+        if report.first_page_searchable_s is None and _page_found(client, first_line, report.document_id, 1):
+            report.first_page_searchable_s = time.perf_counter() - answered
+
     done = wait_done(client, report.document_id, timeout=timeout, stages=report.stages_seen_s, started=started,
-                     probe=lambda: _page_found(client, first_line, report.document_id, 1))
+                     each_poll=look_for_page_1)
     report.upload_to_done_s = time.perf_counter() - started
-    probed = report.stages_seen_s.pop("probe", None)
-    if probed is not None:
-        report.first_page_searchable_s = probed - report.upload_s
     if done["status"] != "done":
         raise ChainBroken(f"document failed: {done['error']}")
     report.pages = int(done["page_count"] or 0)

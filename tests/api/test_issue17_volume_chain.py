@@ -58,6 +58,7 @@ def test_issue17_short_volume_through_the_whole_chain(clerk: TestClient, tmp_pat
     report = run_chain(clerk, volume, pdf, case=CASE, receiver=PROCURATORATE, timeout=120)
 
     assert report.pages == 24
+    assert report.first_page_searchable_s is not None  # the clerk finds page 1 by a search meanwhile
     assert report.file_type == "卷宗"  # the file as a whole is a volume, not one of its documents
     assert report.starts["f1"] == 1.0 and report.type_accuracy == 1.0, report.misses
     assert [(e["type"], e["first_page"], e["last_page"]) for e in report.catalogue] == [
