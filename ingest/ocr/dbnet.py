@@ -49,18 +49,10 @@ class LineDetector:
     """One onnxruntime session of a PP-OCR DB detection model; not thread-safe."""
 
     def __init__(self, model_path: Path, threads: int) -> None:
-        import onnxruntime as ort
+        from ingest.ocr.onnx import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # as rapidocr builds it: the page sizes differ, an arena would keep the largest
-        options.enable_cpu_mem_arena = False
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
+        # no arena, as rapidocr built it: the page sizes differ, an arena would keep the largest
+        self._session = cpu_session(model_path, threads, memory_arena=False)
         self._input = self._session.get_inputs()[0].name
         self._table = _byte_to_input()
 

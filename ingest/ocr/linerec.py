@@ -196,16 +196,9 @@ class LineRecognizer:
     """One onnxruntime session of a PP-OCR rec model; built once per engine, not thread-safe."""
 
     def __init__(self, model_path: Path, charset_path: Path | None, threads: int) -> None:
-        import onnxruntime as ort
+        from ingest.ocr.onnx import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(model_path, threads)
         self._input = self._session.get_inputs()[0].name
         charset = read_charset(self._session, charset_path)
         # class 0 is CTC's blank; PP-OCR models end with a class for the space character

@@ -165,15 +165,10 @@ class PageTurnClassifier:
     """The two onnxruntime sessions (one intra-op thread each); built once per process."""
 
     def __init__(self, det_path: Path, cls_path: Path, threads: int = 1) -> None:
-        import onnxruntime as ort
+        from ingest.ocr.onnx import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        providers = ["CPUExecutionProvider"]
-        self._det = ort.InferenceSession(str(det_path), options, providers=providers)
-        self._cls = ort.InferenceSession(str(cls_path), options, providers=providers)
+        self._det = cpu_session(det_path, threads)
+        self._cls = cpu_session(cls_path, threads)
 
     def turn(self, image: Image.Image) -> int:
         """Counter-clockwise turn (0/90/180/270) that makes ``image`` upright; 0 if no text."""
