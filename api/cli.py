@@ -417,9 +417,11 @@ def demo() -> None:
     """Load the demo dossier (a fictional case) and process it."""
     from api.demo import DEMO_CASE, demo_files
     from api.ingesting import ingest_paths
+    from ingest.workers import start_worker_if_alone
 
     settings = _settings()
-    ok = ingest_paths(settings, demo_files(), DEMO_CASE, wait=True, title="演示案件（虚构）")
+    worker = start_worker_if_alone(settings.resolved_database_url, str(settings.resolved_data_dir))
+    ok = ingest_paths(settings, demo_files(), DEMO_CASE, wait=True, title="演示案件（虚构）", worker=worker)
     raise typer.Exit(0 if ok else 1)
 
 

@@ -23,7 +23,7 @@ from core.errors import CASE_AMBIGUOUS, CasefileError
 from core.settings import Settings
 from ingest.intake import Incoming, get_or_create_case, normalize_case_number, submit
 from ingest.recovery import requeue_unfinished
-from ingest.workers import live_workers, start_worker_if_alone, stop_worker
+from ingest.workers import live_workers, stop_worker
 from models.tables import Agency, Case, Document, DocumentStatus, Page, PageStatus
 
 SUPPORTED_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".docx", ".txt"}
@@ -76,23 +76,28 @@ def ingest_paths(
 ) -> bool:
     """Ingest ``paths`` into the case (see ``operator_case``); True when every file was accepted and processed.
 
-    ``worker``: the embedded worker the caller has started already (``start_worker_if_alone``);
-    with ``wait`` and none given, one is started here if no worker is alive.
+    ``worker``: the embedded worker the caller started for this command
+    (``start_worker_if_alone``, before its own imports: the worker's start takes seconds, issue
+    #19), stopped here however the command ends; ``None`` when a worker was alive already or the
+    command does not wait.
     """
-    console = Console(stderr=True, soft_wrap=True)
-    # With no worker alive, the embedded one starts before anything else, while the state is
-    # built and the files are stored (its start takes seconds, issue #19); this command then
-    # re-queues every unfinished document once they are committed, as a worker starting alone
-    # does (so each is queued once, whenever it starts): submit's queue step runs that
-    # handshake instead of queueing its own documents.
-    if wait and worker is None:
-        worker = start_worker_if_alone(settings.resolved_database_url, str(settings.resolved_data_dir))
     try:
-        state = build_state(settings)
-    except BaseException:
+        return _ingest(settings, paths, case_number, wait=wait, title=title, agency=agency, worker=worker)
+    finally:
         if worker is not None:
             stop_worker(worker)
-        raise
+
+
+def _ingest(
+    settings: Settings, paths: list[Path], case_number: str, *, wait: bool, title: str | None,
+    agency: str | None, worker: subprocess.Popen[bytes] | None,
+) -> bool:
+    console = Console(stderr=True, soft_wrap=True)
+    state = build_state(settings)
+    # The embedded worker started by this command re-queues nothing itself: this command
+    # re-queues every unfinished document once its files are committed, as a worker starting
+    # alone does (so each is queued once, whenever the worker starts): submit's queue step runs
+    # that handshake instead of queueing its own documents.
     handshake = None if worker is None else (
         lambda: requeue_unfinished(state.ctx, state.jobs, purge=settings.embedded_broker, level=logging.INFO)
     )
@@ -104,17 +109,9 @@ def ingest_paths(
             max_bytes=settings.max_upload_bytes, queue_all=handshake,
         )
     except CasefileError as error:  # the case cannot be told: nothing was stored
-        if worker is not None:
-            stop_worker(worker)
         console.print(f"[red]{error.message}[/] {error.hint}")
         return False
-    except BaseException:
-        if worker is not None:
-            stop_worker(worker)
-        raise
     if sub.queue_error is not None:  # the files are stored and queued in the database: say so, loudly
-        if worker is not None:
-            stop_worker(worker)
         raise sub.queue_error
     for result in sub.added:
         if result.duplicate:
@@ -132,11 +129,7 @@ def ingest_paths(
 def _wait_for(
     state: AppState, document_ids: list[int], console: Console, worker: subprocess.Popen[bytes] | None
 ) -> list[Document]:
-    try:
-        finished = _watch(state, document_ids, console, worker)
-    finally:
-        if worker is not None:
-            stop_worker(worker)
+    finished = _watch(state, document_ids, console, worker)
     failed = [d for d in finished if d.status == DocumentStatus.FAILED]
     for document in failed:
         console.print(
