@@ -91,7 +91,7 @@ class LineDetector:
         quads = np.where(quads < 0, 0, quads)
         quads[..., 0] = np.where(quads[..., 0] > width, width, quads[..., 0])
         quads[..., 1] = np.where(quads[..., 1] > height, height, quads[..., 1])
-        return quads.astype(np.float32)
+        return quads
 
 
 def _to_min_side(image: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, float]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Pixels kept around the ink: the detector sees a line's surroundings as on the whole page
 # (its receptive field reaches beyond a line's box) and a faint stroke beside a dark one stays in.
 MARGIN = 32
-# The detector reads sizes in multiples of this (rapidocr rescales any other size to one).
+# The detector reads sizes in multiples of this (ingest.ocr.dbnet rescales any other size to one).
 STRIDE = 32
 # Ink is a pixel darker than halfway from the paper (the page's median grey) to its darkest
 # marks (its 1st percentile, where a page of text has its strokes), and at least MIN_DEPTH

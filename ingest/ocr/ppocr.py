@@ -326,7 +326,7 @@ class PpOcrEngine:
         if len(quads) == 0:
             return quads
         offset = np.array([x0, y0], dtype=np.float32)
-        return (np.asarray(quads, dtype=np.float32) + offset) * back
+        return (quads + offset) * back
 
     def _read(self, crops: list[Any]) -> list[Reading]:
         """Read every crop; with a second model, read the unsure lines again."""

@@ -107,11 +107,6 @@ class LazyEngine:
         return self._built
 
     @property
-    def built(self) -> bool:
-        """Whether the engine has been built (its models loaded) by this object."""
-        return self._built is not None
-
-    @property
     def name(self) -> str:
         """The built engine's name, or the name it was asked for under until it is built."""
         return self._name if self._built is None else self._built.name
