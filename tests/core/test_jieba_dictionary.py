@@ -17,21 +17,25 @@ if sys.argv[2] == "fast":
 jieba.setLogLevel(60)
 jieba.dt.tmp_dir = sys.argv[1]
 jieba.initialize()
-print(json.dumps([len(jieba.dt.FREQ), jieba.dt.total, jieba.lcut("被告人张某某于2016年盗窃电动车一辆")]))
+print(json.dumps([jieba.marshal.__name__,
+                  [len(jieba.dt.FREQ), jieba.dt.total, jieba.lcut("被告人张某某于2016年盗窃电动车一辆")]]))
 """
 
 
-def _load(cache_dir: Path, how: str) -> list[object]:
+def _load(cache_dir: Path, how: str) -> tuple[str, list[object]]:
     done = subprocess.run([sys.executable, "-c", _LOAD, str(cache_dir), how], cwd=REPO, capture_output=True,
                           text=True, timeout=120, check=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
-    return list(json.loads(done.stdout))
+    reader, dictionary = json.loads(done.stdout)
+    return reader, dictionary
 
 
 def test_the_dictionary_is_the_same_built_written_and_read_back(tmp_path: Path) -> None:
-    plain = _load(tmp_path / "plain", "plain")
+    reader, plain = _load(tmp_path / "plain", "plain")
+    assert reader == "marshal"
     (tmp_path / "fast").mkdir()
-    built = _load(tmp_path / "fast", "fast")  # no cache yet: jieba builds it and writes it
+    _, built = _load(tmp_path / "fast", "fast")  # no cache yet: jieba builds it and writes it
     assert list((tmp_path / "fast").glob("jieba*.cache")), "the cache was not written"
-    read = _load(tmp_path / "fast", "fast")  # read back whole
+    reader, read = _load(tmp_path / "fast", "fast")  # read back whole
+    assert reader == "_WholeFileMarshal"  # jieba read it through the replacement, not by itself
     assert built == read == plain
     assert isinstance(plain[0], int) and plain[0] > 300_000  # the full dictionary, not an empty one
