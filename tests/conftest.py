@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.state import AppState, build_state
 from core.settings import Settings
+from tests.support.server import bearer
+
+__all__ = ["bearer"]  # tests import it from here
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -46,13 +49,6 @@ def state(settings: Settings) -> Iterator[AppState]:
     state = build_state(settings, eager_jobs=True)
     yield state
     state.ctx.db.dispose()
-
-
-def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
-    """Headers that authenticate as ``username`` (through the real token route)."""
-    response = client.post("/api/auth/token", data={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.server import bearer
+
 REQUEST = """北京市公安局朝阳分局
 提请批准逮捕书
 京公朝（刑）提捕字〔2026〕21号
@@ -67,8 +69,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp) / "data", load_demo=False)
         state = build_state(settings, eager_jobs=True)
         with TestClient(create_app(state=state)) as client:
-            token = client.post("/api/auth/token", data={"username": "admin", "password": settings.admin_password})
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            client.headers.update(bearer(client, "admin", settings.admin_password))
             client.post("/api/cases", json={"case_number": "（2026）京朝公刑立字第1号"})
             client.post("/api/cases/（2026）京朝公刑立字第1号/documents",
                         files=[("file", ("提请批准逮捕书.txt", REQUEST.encode(), "text/plain"))])

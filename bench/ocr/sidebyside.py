@@ -130,7 +130,7 @@ def run_served(pdf: Path, tmp: Path, round_: int) -> tuple[float, float]:
 
     from bench.volumes.chain import wait_done
     from bench.volumes.served import PASSWORD, POLICE, add_user
-    from tests.support.server import clean_env, free_port, start_serve, stop
+    from tests.support.server import bearer, clean_env, free_port, start_serve, stop
 
     data_dir = tmp / f"served-{round_}"
     env = clean_env(CASEFILE_LOAD_DEMO="false", CASEFILE_ADMIN_PASSWORD=PASSWORD)
@@ -140,8 +140,7 @@ def run_served(pdf: Path, tmp: Path, round_: int) -> tuple[float, float]:
     try:
         _wait_idle(server.pid)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=TIMEOUT) as client:
-            token = client.post("/api/auth/token", data={"username": "bench-clerk", "password": PASSWORD})
-            client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            client.headers.update(bearer(client, "bench-clerk", PASSWORD))
             client.post("/api/cases", json={"case_number": CASE, "title": "sidebyside"}).raise_for_status()
             cpu_before = proc_tree_cpu(server.pid)
             started = time.perf_counter()

@@ -26,7 +26,7 @@ from bench.volumes.long import build_long_volume
 from models.page import PageContent
 from nlp.catalogue.split import catalogue_pages
 from tests.support.render import render_scanned_pdf, render_text_pdf
-from tests.support.server import REPO, clean_env, free_port, start_serve, stop
+from tests.support.server import REPO, bearer, clean_env, free_port, start_serve, stop
 
 POLICE, PROCURATORATE = "北京市公安局朝阳分局", "北京市朝阳区人民检察院"
 CASE = "京公朝刑立字〔2026〕3000号"
@@ -82,8 +82,7 @@ def run_served(pages: int, *, scanned: bool, keep: Path | None = None) -> dict[s
             server = start_serve(data_dir, port, env, log=log)
             try:
                 with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=900) as client:
-                    token = client.post("/api/auth/token", data={"username": "bench-clerk", "password": PASSWORD})
-                    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+                    client.headers.update(bearer(client, "bench-clerk", PASSWORD))
                     load_before = os.getloadavg()
                     report = ChainReport()
                     try:

@@ -52,6 +52,13 @@ def start_serve(
         time.sleep(0.3)
 
 
+def bearer(client: httpx.Client, username: str, password: str) -> dict[str, str]:
+    """Headers that authenticate as ``username`` (through the real token route)."""
+    response = client.post("/api/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
     """Graceful shutdown (which stops the embedded worker too), then a kill if it hangs."""
     process.terminate()
