@@ -107,20 +107,19 @@ def run_worker(pdf: Path, tmp: Path) -> float:
 def proc_tree_cpu(pid: int) -> float:
     """CPU seconds of process ``pid`` and every process below it, those already gone included.
 
-    A process's own time plus its waited-for children's (cutime, cstime): an exited pool process
-    is then counted once, in its parent, and a live one by itself.
+    A process's own time plus its waited-for children's: an exited pool process is then counted
+    once, in its parent, and a live one by itself.
     """
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, stack = 0.0, [pid]
-    while stack:
-        current = stack.pop()
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(value) for value in fields[11:15]) / ticks
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack += [int(child) for child in (task / "children").read_text().split()]
-        except (OSError, ValueError):
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
             continue  # gone meanwhile
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
