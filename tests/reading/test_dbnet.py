@@ -18,8 +18,6 @@ from ingest.ocr.dbnet import LineDetector, crop_line, reading_order
 from ingest.ocr.inkbox import ink_box
 from tests.support.render import render_page_image
 
-pytestmark = pytest.mark.skipif(ppocr.unavailable_reason() is not None, reason="ppocr not installed")
-
 TEXT = (
     "被告人欧阳明远，男，1987年11月23日出生，汉族，高中文化，住江苏省南京市玄武区梧桐路18号。"
     "因涉嫌诈骗罪于2023年6月14日被南京市公安局玄武分局刑事拘留，同年7月20日经本院批准逮捕。\n"
@@ -30,7 +28,10 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def engines() -> tuple[object, LineDetector]:
-    """The rapidocr as ppocr used it, and the detector that replaced it."""
+    """The rapidocr as ppocr used it, and the detector that replaced it.
+
+    Not skipped without them: both are dependencies of casefile, and CI must not lose this check.
+    """
     from rapidocr import RapidOCR
 
     models = ppocr.model_dir()
